@@ -1,0 +1,44 @@
+import { randomInt, randomUUID } from 'node:crypto';
+
+/**
+ * Identifier formats, shaped like Apple's: numeric app ids (`6447306070`), UUID tester ids, 10-character key
+ * ids (`2X9R4HXF34`) and UUID issuer ids. Operators may choose their own app and tester ids; these rules keep
+ * them safe in URLs, logs and cursors.
+ */
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Ids an operator may pick for apps and testers: URL-safe, no separators, at most 64 characters. */
+const RESOURCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const KEY_ID_PATTERN = /^[A-Z0-9]{10}$/;
+const KEY_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+export function isUuid(text: string): boolean {
+  return UUID_PATTERN.test(text);
+}
+
+export function isResourceId(text: string): boolean {
+  return RESOURCE_ID_PATTERN.test(text);
+}
+
+export function isKeyId(text: string): boolean {
+  return KEY_ID_PATTERN.test(text);
+}
+
+/** A new app id: ten digits not starting with 0, like Apple's Apple IDs for apps. */
+export function newAppId(): string {
+  return String(randomInt(1_000_000_000, 10_000_000_000));
+}
+
+export function newTesterId(): string {
+  return randomUUID();
+}
+
+export function newIssuerId(): string {
+  return randomUUID();
+}
+
+export function newKeyId(): string {
+  let id = '';
+  for (let i = 0; i < 10; i++) id += KEY_ID_ALPHABET[randomInt(KEY_ID_ALPHABET.length)];
+  return id;
+}

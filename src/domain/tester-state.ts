@@ -1,0 +1,36 @@
+/** A beta tester's state for one app, as Apple's BetaTesterState enumerates it. */
+export const TESTER_STATES = ['NOT_INVITED', 'INVITED', 'ACCEPTED', 'INSTALLED', 'REVOKED'] as const;
+
+export type TesterState = (typeof TESTER_STATES)[number];
+
+export const INVITE_TYPES = ['EMAIL', 'PUBLIC_LINK'] as const;
+
+export type InviteType = (typeof INVITE_TYPES)[number];
+
+export function isInviteType(value: string): value is InviteType {
+  return (INVITE_TYPES as readonly string[]).includes(value);
+}
+
+/**
+ * How far along a tester is, so a tester of several apps can be shown with one state (the furthest). REVOKED
+ * ranks lowest: a tester revoked from one app but installed in another is INSTALLED.
+ */
+const PROGRESS: Record<TesterState, number> = {
+  REVOKED: 0,
+  NOT_INVITED: 1,
+  INVITED: 2,
+  ACCEPTED: 3,
+  INSTALLED: 4,
+};
+
+export function furthestState(states: readonly TesterState[]): TesterState {
+  let best: TesterState = 'NOT_INVITED';
+  let bestRank = -1;
+  for (const state of states) {
+    if (PROGRESS[state] > bestRank) {
+      best = state;
+      bestRank = PROGRESS[state];
+    }
+  }
+  return best;
+}

@@ -1,0 +1,81 @@
+import { ApiError, type ErrorItem } from './api-error.js';
+
+/**
+ * Constructors for the errors of apple-behavior.md §4, so each text is written once. Details marked "Apple"
+ * are the live service's, verbatim.
+ */
+
+export function invalidParameterItem(name: string, value: string): ErrorItem {
+  return {
+    code: 'PARAMETER_ERROR.INVALID',
+    detail: `'${value}' is not a valid value for the parameter '${name}'`,
+    source: { parameter: name },
+  };
+}
+
+export function invalidCursorItem(cursor: string): ErrorItem {
+  return {
+    code: 'PARAMETER_ERROR.INVALID',
+    detail: `'${cursor}' is not a valid cursor for this request`,
+    source: { parameter: 'cursor' },
+  };
+}
+
+export function illegalParameterItem(name: string): ErrorItem {
+  return {
+    code: 'PARAMETER_ERROR.ILLEGAL',
+    detail: `The parameter '${name}' can not be used with this request`, // Apple
+    source: { parameter: name },
+  };
+}
+
+export function requiredParameterItem(detail: string): ErrorItem {
+  return { code: 'PARAMETER_ERROR.REQUIRED', detail };
+}
+
+export function notAuthorized(): ApiError {
+  return ApiError.of(
+    'NOT_AUTHORIZED',
+    // Apple, verbatim.
+    'Provide a properly configured and signed bearer token, and make sure that it has not expired. Learn more about Generating Tokens for API Requests https://developer.apple.com/go/?id=api-generating-tokens',
+  );
+}
+
+export function forbidden(): ApiError {
+  return ApiError.of('FORBIDDEN_ERROR', 'The API key in use does not allow this request'); // Apple
+}
+
+export function resourceNotFound(type: string, id: string): ApiError {
+  return ApiError.of('NOT_FOUND', `There is no resource of type '${type}' with id '${id}'`); // Apple
+}
+
+export function pathNotFound(): ApiError {
+  return ApiError.of('PATH_ERROR', 'The path provided does not match a defined resource type');
+}
+
+export function methodNotAllowed(method: string, allowed: readonly string[]): ApiError {
+  return new ApiError(
+    [
+      {
+        code: 'METHOD_NOT_ALLOWED',
+        detail: `The method '${method}' is not allowed for this resource; allowed: ${allowed.join(', ')}`,
+      },
+    ],
+    { allow: allowed.join(', ') },
+  );
+}
+
+export function rateLimitExceeded(): ApiError {
+  return ApiError.of(
+    'RATE_LIMIT_EXCEEDED',
+    "We've received too many requests for this API. Please wait and try again or slow down your request rate.", // Apple
+  );
+}
+
+export function unexpectedError(): ApiError {
+  // Apple's text, with this server's operator in place of Apple's contact page.
+  return ApiError.of(
+    'UNEXPECTED_ERROR',
+    'An unexpected error occurred on the server side. If this issue continues, contact the operator of this server and quote the X-Request-ID of this response.',
+  );
+}

@@ -1,0 +1,20 @@
+/**
+ * Every error code beta-metrics answers with, its HTTP status and its title. Texts marked "Apple" are the live
+ * service's, verbatim (apple-behavior.md §4); the others are ours where Apple publishes none. docs/errors.md
+ * lists the same codes; catalog.test.ts fails when the two drift.
+ */
+export const ERROR_CATALOG = {
+  'PARAMETER_ERROR.INVALID': { status: 400, title: 'A parameter has an invalid value' }, // Apple
+  'PARAMETER_ERROR.REQUIRED': { status: 400, title: 'A required parameter is missing' }, // ours, Apple's meaning
+  'PARAMETER_ERROR.ILLEGAL': { status: 400, title: 'A given parameter is not allowed for this request' }, // Apple
+  ENTITY_ERROR: { status: 400, title: 'The request entity is not valid' }, // ours
+  NOT_AUTHORIZED: { status: 401, title: 'Authentication credentials are missing or invalid.' }, // Apple
+  FORBIDDEN_ERROR: { status: 403, title: 'This request is forbidden for security reasons' }, // Apple
+  NOT_FOUND: { status: 404, title: 'The specified resource does not exist' }, // Apple
+  PATH_ERROR: { status: 404, title: 'The URL path is not valid' }, // ours
+  METHOD_NOT_ALLOWED: { status: 405, title: 'The request method is not allowed for this resource' }, // ours
+  RATE_LIMIT_EXCEEDED: { status: 429, title: 'The request rate limit has been reached.' }, // Apple
+  UNEXPECTED_ERROR: { status: 500, title: 'An unexpected error occurred' }, // ours
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { canReadTestFlight } from '../domain/roles.js';
+import { forbidden, notAuthorized, rateLimitExceeded } from '../errors/api-errors.js';
+import type { RateLimiter, RateLimitState } from '../services/rate-limiter.js';
+import { AuthenticationError, type TokenVerifier, type VerifiedKey } from '../services/token-verifier.js';
+import { queryPairs, requestPath } from './query-string.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The API key of a request whose token verified. */
+    apiKey?: VerifiedKey;
+  }
+  interface FastifyContextConfig {
+    /** Served without a token (health checks). */
+    public?: boolean;
+    /** Counts against the key's hourly budget. */
+    rateLimited?: boolean;
+  }
+}
+
+export interface AccessControlDeps {
+  readonly tokens: TokenVerifier;
+  /** Absent when limiting is off (`serve --rate-limit 0`). */
+  readonly rateLimiter?: RateLimiter;
+}
+
+/**
+ * Authentication, then the rate limit, before anything else looks at the request: the live service checks
+ * 401 -> 404 PATH_ERROR -> 429 -> 404 resource -> 403 -> 400 (apple-behavior.md §4). Unknown paths get here
+ * too (onRequest runs before routing's 404), are authenticated, and see their budget without spending it.
+ */
+export function registerAccessControl(app: FastifyInstance, deps: AccessControlDeps): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config.public) return;
+    request.apiKey = await authenticate(request, deps.tokens);
+    const limiter = deps.rateLimiter;
+    if (limiter === undefined) return;
+    const spends = request.routeOptions.url !== undefined && request.routeOptions.config.rateLimited === true;
+    const budget = spends
+      ? await limiter.consume(request.apiKey.keyId)
+      : await limiter.peek(request.apiKey.keyId);
+    reply.header('x-rate-limit', rateLimitHeader(budget));
+    if (!budget.allowed) throw rateLimitExceeded();
+  });
+}
+
+/** Apple's header: `user-hour-lim:3600;user-hour-rem:3599;`, trailing `;` included (apple-behavior.md §6). */
+export function rateLimitHeader(budget: RateLimitState): string {
+  return `user-hour-lim:${budget.limit};user-hour-rem:${budget.remaining};`;
+}
+
+/** 403 unless the request's key has a role that may read TestFlight data. */
+export function requireTestFlightReader(request: FastifyRequest): void {
+  if (request.apiKey === undefined || !canReadTestFlight(request.apiKey.role)) throw forbidden();
+}
+
+async function authenticate(request: FastifyRequest, tokens: TokenVerifier): Promise<VerifiedKey> {
+  try {
+    return await tokens.verify(request.headers.authorization, {
+      method: request.method,
+      path: requestPath(request),
+      query: queryPairs(request),
+    });
+  } catch (error) {
+    if (error instanceof AuthenticationError) {
+      // The reason goes to the log; the token itself never does.
+      request.log.info({ authFailure: error.reason }, 'token refused');
+      throw notAuthorized();
+    }
+    throw error;
+  }
+}

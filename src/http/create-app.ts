@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pathNotFound } from '../errors/api-errors.js';
+import type { RateLimiter } from '../services/rate-limiter.js';
+import type { Services } from '../services/services.js';
+import type { Store } from '../storage/store.js';
+import { registerAccessControl } from './access-control.js';
+import { registerErrorHandling } from './error-handling.js';
+import { sendApiError } from './error-response.js';
+import type { PublicBaseUrl } from './links.js';
+import { appRoutes } from './routes/apps.js';
+import { betaTesterUsagesRoutes } from './routes/beta-tester-usages.js';
+import { betaTesterRoutes } from './routes/beta-testers.js';
+import { healthRoutes } from './routes/health.js';
+
+export interface AppDeps {
+  readonly store: Store;
+  readonly services: Services;
+  /** Absent when rate limiting is off. */
+  readonly rateLimiter?: RateLimiter;
+  readonly baseUrl: PublicBaseUrl;
+  /** Omit for no logging (tests). */
+  readonly logger?: FastifyBaseLogger;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The HTTP application, never listening: tests call `inject`, `main` calls `listen`. Every response carries
+ * `X-Request-ID` (the caller's, when it sent a sane one, else a fresh UUID), the same id as the log lines.
+ */
+export function createApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    ...(deps.logger !== undefined ? { loggerInstance: deps.logger } : { logger: false }),
+    genReqId: (request: IncomingMessage) => {
+      const sent = request.headers['x-request-id'];
+      return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    return503OnClosing: true,
+    // A path Fastify cannot decode (`/v1/%zz`) is a path that matches no resource.
+    frameworkErrors: (_error, _request, reply) => {
+      sendApiError(reply, pathNotFound());
+    },
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    // Apple sends `application/json` without a charset; Fastify would add one.
+    if (String(reply.getHeader('content-type') ?? '').startsWith('application/json')) {
+      reply.header('content-type', 'application/json');
+    }
+    return payload;
+  });
+
+  registerErrorHandling(app);
+  registerAccessControl(app, {
+    tokens: deps.services.tokens,
+    ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
+  });
+  healthRoutes(app, deps.store);
+  const routeDeps = { services: deps.services, baseUrl: deps.baseUrl };
+  betaTesterUsagesRoutes(app, routeDeps);
+  appRoutes(app, routeDeps);
+  betaTesterRoutes(app, routeDeps);
+  return app;
+}

@@ -1,0 +1,42 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ApiError } from '../errors/api-error.js';
+import { pathNotFound, unexpectedError } from '../errors/api-errors.js';
+import { sendApiError } from './error-response.js';
+
+/**
+ * Every failure leaves as Apple's ErrorResponse: ApiErrors as they are, Fastify's own 4xx as ENTITY_ERROR,
+ * anything else as UNEXPECTED_ERROR (logged with its stack, never shown to the client).
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) return sendApiError(reply, error);
+    const status = error.statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      request.log.info({ code: error.code }, 'request refused by the HTTP layer');
+      return sendApiError(reply, ApiError.of('ENTITY_ERROR', entityErrorDetail(error)));
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return sendApiError(reply, unexpectedError());
+  });
+
+  // Reached only after authentication: the onRequest hooks run for unknown paths too (order of checks,
+  // apple-behavior.md §4: 401 before 404 PATH_ERROR).
+  app.setNotFoundHandler(async () => {
+    throw pathNotFound();
+  });
+}
+
+/** Fastify's errors are about the request body or headers; say which without echoing their contents. */
+function entityErrorDetail(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'The request body has a content type this resource does not accept';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'The request body is larger than this resource accepts';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'The request body is not valid JSON';
+    default:
+      return 'The request could not be read';
+  }
+}

@@ -1,0 +1,27 @@
+import type { FastifyRequest } from 'fastify';
+import type { QueryPairs } from '../domain/query-params.js';
+import { encodeQuery } from './query-string.js';
+
+/**
+ * Where links point. All links are absolute, on the server's public base URL (apple-behavior.md §1): the one
+ * configured, else the address the server listens on, else (listening on every interface) the host the client
+ * called, so a client that follows `next` stays on the server that answered.
+ */
+export type PublicBaseUrl = (request: FastifyRequest) => string;
+
+export function fixedBaseUrl(url: string): PublicBaseUrl {
+  const base = url.replace(/\/+$/, '');
+  return () => base;
+}
+
+export const baseUrlFromHostHeader: PublicBaseUrl = (request) => `${request.protocol}://${request.host}`;
+
+/** `<base><path>?<query>`, or without `?` when there is no query. */
+export function linkTo(base: string, path: string, query: QueryPairs = []): string {
+  return query.length === 0 ? `${base}${path}` : `${base}${path}?${encodeQuery(query)}`;
+}
+
+/** The `next` link: `cursor=<opaque>&` followed by the query of `self` without its own cursor. */
+export function nextLink(base: string, path: string, echo: QueryPairs, cursor: string): string {
+  return linkTo(base, path, [['cursor', cursor], ...echo.filter(([name]) => name !== 'cursor')]);
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TSchema } from 'typebox';
+import { methodNotAllowed } from '../../errors/api-errors.js';
+
+const READ_METHODS = ['GET', 'HEAD'];
+const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * Registers an API resource: GET (and HEAD) with its 200 body schema, counted against the key's rate limit,
+ * and 405 in Apple's error shape for every other method.
+ */
+export function apiRoute<Params>(
+  app: FastifyInstance,
+  url: string,
+  response: TSchema,
+  handler: (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => Promise<unknown>,
+): void {
+  app.route<{ Params: Params }>({
+    method: 'GET',
+    url,
+    schema: { response: { 200: response } },
+    config: { rateLimited: true },
+    handler,
+  });
+  app.route({
+    method: [...OTHER_METHODS],
+    url,
+    handler: async (request) => {
+      throw methodNotAllowed(request.method, READ_METHODS);
+    },
+  });
+}

@@ -1,0 +1,89 @@
+import type { Clock } from '../domain/clock.js';
+import { cursorScope } from '../domain/cursor-codec.js';
+import { isResourceId, newAppId } from '../domain/ids.js';
+import type { AppsQuery } from '../domain/resource-queries.js';
+import { type AppFilter, type AppRecord, type Store, StoreConflictError } from '../storage/store.js';
+import { type Page, readPage } from './cursor-paging.js';
+import { InputError } from './input-error.js';
+
+export interface NewAppInput {
+  readonly name: string;
+  readonly bundleId: string;
+  readonly id?: string;
+  readonly sku?: string;
+  readonly primaryLocale?: string;
+}
+
+export interface AppsService {
+  find(id: string): Promise<AppRecord | undefined>;
+  list(query: AppsQuery): Promise<Page<AppRecord>>;
+  /** Throws InputError when the input is malformed or the id or bundle id is taken. */
+  create(input: NewAppInput): Promise<AppRecord>;
+}
+
+const BUNDLE_ID = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+const LOCALE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+export function appsService(store: Store, cursorKey: Uint8Array, clock: Clock): AppsService {
+  return {
+    find: (id) => store.findApp(id),
+
+    list(query) {
+      const filter: AppFilter = { ids: query.ids, bundleIds: query.bundleIds };
+      const scope = cursorScope('/v1/apps', {
+        ...(query.ids && { 'filter[id]': query.ids.join(',') }),
+        ...(query.bundleIds && { 'filter[bundleId]': query.bundleIds.join(',') }),
+      });
+      return store.snapshot((reader) =>
+        readPage(
+          {
+            scope,
+            count: () => reader.countApps(filter),
+            idsFrom: async (offset, limit) =>
+              (await reader.listApps(filter, { offset, limit })).map((app) => app.id),
+            rowsAfter: (afterId, limit) => reader.listApps(filter, { afterId, limit }),
+            idOf: (app) => app.id,
+          },
+          cursorKey,
+          query.cursor,
+          query.limit,
+        ),
+      );
+    },
+
+    async create(input) {
+      const name = input.name.trim();
+      if (name.length === 0 || name.length > 256)
+        throw new InputError('the app name must be 1 to 256 characters');
+      if (!BUNDLE_ID.test(input.bundleId)) {
+        throw new InputError(
+          `'${input.bundleId}' is not a bundle id; use reverse-DNS form like com.example.app`,
+        );
+      }
+      if (input.id !== undefined && !isResourceId(input.id)) {
+        throw new InputError(
+          `'${input.id}' is not a usable app id; use up to 64 letters, digits, '.', '_' or '-'`,
+        );
+      }
+      const primaryLocale = input.primaryLocale ?? 'en-US';
+      if (!LOCALE.test(primaryLocale)) throw new InputError(`'${primaryLocale}' is not a locale like en-US`);
+      const app: AppRecord = {
+        id: input.id ?? newAppId(),
+        name,
+        bundleId: input.bundleId,
+        sku: input.sku ?? input.bundleId,
+        primaryLocale,
+        createdAt: clock.now().toISOString(),
+      };
+      try {
+        await store.createApp(app);
+      } catch (error) {
+        if (error instanceof StoreConflictError) {
+          throw new InputError(`${error.what} already exists; choose another or list them with 'apps list'`);
+        }
+        throw error;
+      }
+      return app;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { BetaTesterUsagesQuery } from '../domain/beta-tester-usages-query.js';
+import type { Clock } from '../domain/clock.js';
+import { cursorScope } from '../domain/cursor-codec.js';
+import { type UsageWindow, usageWindow } from '../domain/period.js';
+import { type UsageValues, zeroUsage } from '../domain/usage-values.js';
+import type { Store } from '../storage/store.js';
+import { readPage } from './cursor-paging.js';
+
+export interface BetaTesterUsageRow {
+  readonly testerId: string;
+  readonly values: UsageValues;
+}
+
+export interface BetaTesterUsagesReport {
+  readonly window: UsageWindow;
+  readonly rows: readonly BetaTesterUsageRow[];
+  /** The number of groups (testers) in all pages. */
+  readonly total: number;
+  readonly limit: number;
+  readonly nextCursor?: string;
+}
+
+export interface BetaTesterUsagesService {
+  /**
+   * One page of an app's per-tester usage (apple-behavior.md §3): the testers who have installed the app,
+   * ordered by id, with zeros where nothing happened in the window. The caller has checked the app exists.
+   */
+  readBetaTesterUsages(appId: string, query: BetaTesterUsagesQuery): Promise<BetaTesterUsagesReport>;
+}
+
+export function betaTesterUsagesService(
+  store: Store,
+  cursorKey: Uint8Array,
+  reportClock: Clock,
+): BetaTesterUsagesService {
+  return {
+    readBetaTesterUsages(appId, query) {
+      const filter = query.testerId === undefined ? {} : { testerId: query.testerId };
+      const scopeParams: Record<string, string> = { period: query.period };
+      if (query.groupByTesters) scopeParams.groupBy = 'betaTesters';
+      if (query.testerId !== undefined) scopeParams['filter[betaTesters]'] = query.testerId;
+      const window = usageWindow(reportClock.now(), query.period);
+      return store.snapshot(async (reader) => {
+        const page = await readPage(
+          {
+            scope: cursorScope(`/v1/apps/${appId}/metrics/betaTesterUsages`, scopeParams),
+            count: () => reader.countInstalledTesters(appId, filter),
+            idsFrom: (offset, limit) => reader.listInstalledTesterIds(appId, filter, { offset, limit }),
+            rowsAfter: (afterId, limit) => reader.listInstalledTesterIds(appId, filter, { afterId, limit }),
+            idOf: (testerId) => testerId,
+          },
+          cursorKey,
+          query.cursor,
+          query.limit,
+        );
+        const sums = await reader.sumUsageByTester(appId, page.rows, window.firstDay, window.lastDay);
+        return {
+          window,
+          rows: page.rows.map((testerId) => ({ testerId, values: sums.get(testerId) ?? zeroUsage() })),
+          total: page.total,
+          limit: query.limit,
+          ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+        };
+      });
+    },
+  };
+}

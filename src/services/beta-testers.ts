@@ -1,0 +1,111 @@
+import type { Clock } from '../domain/clock.js';
+import { cursorScope } from '../domain/cursor-codec.js';
+import { isResourceId, newTesterId } from '../domain/ids.js';
+import type { BetaTestersQuery } from '../domain/resource-queries.js';
+import {
+  type Store,
+  StoreConflictError,
+  type TesterFilter,
+  type TesterWithStates,
+} from '../storage/store.js';
+import { type Page, readPage } from './cursor-paging.js';
+import { InputError } from './input-error.js';
+
+export interface NewTesterInput {
+  readonly appId: string;
+  readonly email: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly id?: string;
+}
+
+export interface BetaTestersService {
+  find(id: string): Promise<TesterWithStates | undefined>;
+  list(query: BetaTestersQuery): Promise<Page<TesterWithStates>>;
+  /**
+   * Invites a tester to an app; they start INVITED. A tester is one person across apps (as in App Store
+   * Connect), so an email already known is added to this app with its existing id. Throws InputError for
+   * malformed input, an unknown app, or a tester already in the app.
+   */
+  add(input: NewTesterInput): Promise<{ tester: TesterWithStates; created: boolean }>;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function betaTestersService(store: Store, cursorKey: Uint8Array, clock: Clock): BetaTestersService {
+  return {
+    find: (id) => store.findTester(id),
+
+    list(query) {
+      const filter: TesterFilter = { appIds: query.appIds, emails: query.emails, ids: query.ids };
+      const scope = cursorScope('/v1/betaTesters', {
+        ...(query.appIds && { 'filter[apps]': query.appIds.join(',') }),
+        ...(query.emails && { 'filter[email]': query.emails.join(',').toLowerCase() }),
+        ...(query.ids && { 'filter[id]': query.ids.join(',') }),
+      });
+      return store.snapshot((reader) =>
+        readPage(
+          {
+            scope,
+            count: () => reader.countTesters(filter),
+            idsFrom: async (offset, limit) =>
+              (await reader.listTesters(filter, { offset, limit })).map((tester) => tester.id),
+            rowsAfter: (afterId, limit) => reader.listTesters(filter, { afterId, limit }),
+            idOf: (tester) => tester.id,
+          },
+          cursorKey,
+          query.cursor,
+          query.limit,
+        ),
+      );
+    },
+
+    async add(input) {
+      const email = input.email.trim();
+      if (!EMAIL.test(email) || email.length > 254)
+        throw new InputError(`'${input.email}' is not an email address`);
+      if (input.id !== undefined && !isResourceId(input.id)) {
+        throw new InputError(
+          `'${input.id}' is not a usable tester id; use a UUID or up to 64 letters and digits`,
+        );
+      }
+      const app = await store.findApp(input.appId);
+      if (app === undefined) {
+        throw new InputError(`there is no app with id '${input.appId}'; list them with 'apps list'`);
+      }
+      const now = clock.now().toISOString();
+      const [known] = await store.listTesters({ emails: [email] }, { limit: 1 });
+      if (known !== undefined && input.id !== undefined && known.id !== input.id) {
+        throw new InputError(`a tester with the email ${email} already exists, with id ${known.id}`);
+      }
+      const testerId = known?.id ?? input.id ?? newTesterId();
+      try {
+        if (known === undefined) {
+          await store.createTesters([
+            {
+              id: testerId,
+              email,
+              firstName: input.firstName ?? null,
+              lastName: input.lastName ?? null,
+              inviteType: 'EMAIL',
+              createdAt: now,
+            },
+          ]);
+        }
+        await store.addTestersToApps([{ appId: app.id, testerId, state: 'INVITED', invitedAt: now }]);
+      } catch (error) {
+        if (error instanceof StoreConflictError) {
+          throw new InputError(
+            known === undefined
+              ? `${error.what} already exists; choose another`
+              : `the tester ${email} is already in app ${app.id}`,
+          );
+        }
+        throw error;
+      }
+      const tester = await store.findTester(testerId);
+      if (tester === undefined) throw new Error(`tester ${testerId} vanished after being added`);
+      return { tester, created: known === undefined };
+    },
+  };
+}

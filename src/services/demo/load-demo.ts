@@ -1,0 +1,68 @@
+import { type Store, StoreConflictError } from '../../storage/store.js';
+import { CURSOR_KEY_SETTING } from '../services.js';
+import { type DemoData, generateDemoData } from './demo-data.js';
+import { demoCursorKey } from './demo-fixture.js';
+
+/** Set once the whole demo is in the store; its value is the demo's version. */
+export const DEMO_LOADED_SETTING = 'demo_loaded';
+const DEMO_VERSION = '1';
+const EVENTS_PER_BATCH = 1000;
+
+export interface DemoLoadResult {
+  /** False when the store already held the demo. */
+  readonly loaded: boolean;
+  readonly apps: number;
+  readonly testers: number;
+  readonly events: number;
+}
+
+/**
+ * Writes the demo through the same store functions ingestion uses. Every step is idempotent (events by id,
+ * the rest by checking first), so a start interrupted half-way completes on the next one. Call it before
+ * createServices: on a fresh store it sets the demo's cursor key (see demo-fixture.ts), which services read once.
+ */
+export async function loadDemoData(
+  store: Store,
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<DemoLoadResult> {
+  if ((await store.setting(DEMO_LOADED_SETTING)) !== undefined) {
+    return { loaded: false, apps: 0, testers: 0, events: 0 };
+  }
+  const data = generateDemoData();
+  // Only a store of its own gets the demo's (publicly known) cursor key; an operator's store keeps its own.
+  if ((await store.countApps({})) === 0)
+    await store.setSetting(CURSOR_KEY_SETTING, demoCursorKey().toString('base64url'));
+  await writeEntities(store, data);
+  for (let i = 0; i < data.events.length; i += EVENTS_PER_BATCH) {
+    await store.appendUsageEvents(data.events.slice(i, i + EVENTS_PER_BATCH));
+    onProgress(Math.min(i + EVENTS_PER_BATCH, data.events.length), data.events.length);
+  }
+  await store.setSetting(DEMO_LOADED_SETTING, DEMO_VERSION);
+  return { loaded: true, apps: data.apps.length, testers: data.testers.length, events: data.events.length };
+}
+
+async function writeEntities(store: Store, data: DemoData): Promise<void> {
+  for (const app of data.apps) {
+    if ((await store.findApp(app.id)) === undefined) await store.createApp(app);
+  }
+  const firstTester = data.testers[0];
+  if (firstTester !== undefined && (await store.findTester(firstTester.id)) === undefined) {
+    await store.createTesters(data.testers);
+  }
+  const firstMember = data.memberships[0];
+  if (firstMember !== undefined && (await store.findTester(firstMember.testerId))?.apps.length === 0) {
+    await store.addTestersToApps(data.memberships);
+  }
+  for (const build of data.builds) await ignoringConflict(() => store.createBuild(build));
+  for (const { group, testerIds } of data.groups) {
+    await ignoringConflict(() => store.createBetaGroup(group, testerIds));
+  }
+}
+
+async function ignoringConflict(write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!(error instanceof StoreConflictError)) throw error;
+  }
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../domain/clock.js';
+import { newIssuerId } from '../domain/ids.js';
+import type { Store } from '../storage/store.js';
+import { type ApiKeysService, apiKeysService } from './api-keys.js';
+import { type AppsService, appsService } from './apps.js';
+import { type BetaTesterUsagesService, betaTesterUsagesService } from './beta-tester-usages.js';
+import { type BetaTestersService, betaTestersService } from './beta-testers.js';
+import { type TokenVerifier, tokenVerifier } from './token-verifier.js';
+
+/** What the product does, independent of HTTP: the routes and the CLI call these. */
+export interface Services {
+  readonly apps: AppsService;
+  readonly betaTesters: BetaTestersService;
+  readonly betaTesterUsages: BetaTesterUsagesService;
+  readonly apiKeys: ApiKeysService;
+  readonly tokens: TokenVerifier;
+}
+
+export interface ServiceClocks {
+  /** Wall time: tokens, rate limits, records' creation times. */
+  readonly clock: Clock;
+  /** What "today" is for metrics windows; `--now` fixes it (the demo's report date is 2023-10-05). */
+  readonly reportClock: Clock;
+}
+
+/** Settings every store gets on first use, and keeps: they make tokens and cursors valid across restarts. */
+export const ISSUER_ID_SETTING = 'issuer_id';
+export const CURSOR_KEY_SETTING = 'cursor_key';
+
+export async function createServices(store: Store, clocks: ServiceClocks): Promise<Services> {
+  const issuerId = await store.settingOrInsert(ISSUER_ID_SETTING, newIssuerId());
+  const cursorKey = Buffer.from(
+    await store.settingOrInsert(CURSOR_KEY_SETTING, randomBytes(32).toString('base64url')),
+    'base64url',
+  );
+  return {
+    apps: appsService(store, cursorKey, clocks.clock),
+    betaTesters: betaTestersService(store, cursorKey, clocks.clock),
+    betaTesterUsages: betaTesterUsagesService(store, cursorKey, clocks.reportClock),
+    apiKeys: apiKeysService(store, issuerId, clocks.clock),
+    tokens: tokenVerifier(store, issuerId, clocks.clock),
+  };
+}

@@ -1,0 +1,155 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
+import type { Clock } from '../domain/clock.js';
+import { isRole, type Role } from '../domain/roles.js';
+import type { ApiKeyKind, Store } from '../storage/store.js';
+import { scopeAllows } from './token-scope.js';
+import { MAX_TOKEN_LIFETIME_SECONDS, TOKEN_AUDIENCE } from './token-signer.js';
+
+/**
+ * Why a token was refused. The wire always says 401 NOT_AUTHORIZED (as Apple does); the log says which of these
+ * it was, so an operator can help a client without the client learning how to probe.
+ */
+export type AuthFailureReason =
+  | 'MISSING_TOKEN'
+  | 'MALFORMED_TOKEN'
+  | 'ALG_NOT_ALLOWED'
+  | 'TYP_NOT_JWT'
+  | 'KID_MISSING'
+  | 'UNKNOWN_KEY'
+  | 'REVOKED_KEY'
+  | 'BAD_SIGNATURE'
+  | 'BAD_AUDIENCE'
+  | 'BAD_ISSUER'
+  | 'BAD_SUBJECT'
+  | 'EXP_MISSING'
+  | 'EXPIRED'
+  | 'EXP_TOO_FAR'
+  | 'LIFETIME_TOO_LONG'
+  | 'IAT_IN_FUTURE'
+  | 'NOT_YET_VALID'
+  | 'SCOPE_MALFORMED'
+  | 'SCOPE_MISMATCH';
+
+export class AuthenticationError extends Error {
+  constructor(readonly reason: AuthFailureReason) {
+    super(`token refused: ${reason}`);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/** The key a request is made with, once its token is verified. */
+export interface VerifiedKey {
+  readonly keyId: string;
+  readonly role: Role;
+  readonly kind: ApiKeyKind;
+}
+
+/** What the request asks for; a token's `scope`, when present, must allow it. */
+export interface RequestTarget {
+  readonly method: string;
+  readonly path: string;
+  readonly query: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface TokenVerifier {
+  /** Verifies `Authorization: Bearer <JWT>`; throws AuthenticationError with the reason. */
+  verify(authorization: string | undefined, target: RequestTarget): Promise<VerifiedKey>;
+}
+
+/** Clock skew allowed on `exp` and `iat` (apple-behavior.md §5). */
+const CLOCK_SKEW_SECONDS = 60;
+const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
+
+/**
+ * Apple's rules (apple-behavior.md §5): ES256 only, `kid` names a key of this store that is not revoked,
+ * `typ` JWT, `aud` appstoreconnect-v1, `exp` required and at most 20 minutes ahead, `exp - iat` at most 20
+ * minutes, `iat` not in the future; team keys carry `iss` = the issuer id, individual keys `sub` = "user" and
+ * no `iss`; `scope`, when present, must allow the request. Keys are read from the store on every request, so
+ * a revocation by any process sharing the store applies at once.
+ */
+export function tokenVerifier(store: Store, issuerId: string, clock: Clock): TokenVerifier {
+  const publicKeys = new Map<string, { pem: string; key: KeyObject }>();
+  const publicKey = (keyId: string, pem: string) => {
+    const cached = publicKeys.get(keyId);
+    if (cached?.pem === pem) return cached.key;
+    const key = createPublicKey(pem);
+    publicKeys.set(keyId, { pem, key });
+    return key;
+  };
+
+  return {
+    async verify(authorization, target) {
+      const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+      if (token === undefined) throw new AuthenticationError('MISSING_TOKEN');
+      let header: ReturnType<typeof decodeProtectedHeader>;
+      try {
+        header = decodeProtectedHeader(token);
+      } catch {
+        throw new AuthenticationError('MALFORMED_TOKEN');
+      }
+      if (header.alg !== 'ES256') throw new AuthenticationError('ALG_NOT_ALLOWED');
+      if (header.typ !== 'JWT') throw new AuthenticationError('TYP_NOT_JWT');
+      if (typeof header.kid !== 'string' || header.kid.length === 0)
+        throw new AuthenticationError('KID_MISSING');
+
+      const key = await store.findApiKey(header.kid);
+      if (key === undefined) throw new AuthenticationError('UNKNOWN_KEY');
+      if (key.revokedAt !== null) throw new AuthenticationError('REVOKED_KEY');
+
+      const now = clock.now();
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, publicKey(key.keyId, key.publicKey), {
+          algorithms: ['ES256'],
+          audience: TOKEN_AUDIENCE,
+          ...(key.kind === 'TEAM' && { issuer: issuerId }),
+          clockTolerance: CLOCK_SKEW_SECONDS,
+          currentDate: now,
+          requiredClaims: ['exp'],
+        }));
+      } catch (error) {
+        throw new AuthenticationError(joseFailureReason(error));
+      }
+      if (key.kind === 'INDIVIDUAL') {
+        if (payload.iss !== undefined) throw new AuthenticationError('BAD_ISSUER');
+        if (payload.sub !== 'user') throw new AuthenticationError('BAD_SUBJECT');
+      }
+      checkLifetime(payload, now.getTime() / 1000);
+      if (payload.scope !== undefined) {
+        const scope = payload.scope;
+        if (!Array.isArray(scope) || !scope.every((entry) => typeof entry === 'string')) {
+          throw new AuthenticationError('SCOPE_MALFORMED');
+        }
+        if (!scopeAllows(scope, target)) throw new AuthenticationError('SCOPE_MISMATCH');
+      }
+      if (!isRole(key.role)) throw new AuthenticationError('UNKNOWN_KEY');
+      return { keyId: key.keyId, role: key.role, kind: key.kind };
+    },
+  };
+}
+
+function checkLifetime(payload: JWTPayload, nowSeconds: number): void {
+  const { exp, iat } = payload;
+  if (typeof exp !== 'number') throw new AuthenticationError('EXP_MISSING');
+  if (exp > nowSeconds + MAX_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) {
+    throw new AuthenticationError('EXP_TOO_FAR');
+  }
+  if (iat !== undefined) {
+    if (iat > nowSeconds + CLOCK_SKEW_SECONDS) throw new AuthenticationError('IAT_IN_FUTURE');
+    if (exp - iat > MAX_TOKEN_LIFETIME_SECONDS) throw new AuthenticationError('LIFETIME_TOO_LONG');
+  }
+}
+
+function joseFailureReason(error: unknown): AuthFailureReason {
+  if (error instanceof errors.JWTExpired) return 'EXPIRED';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'BAD_SIGNATURE';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'ALG_NOT_ALLOWED';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return 'BAD_AUDIENCE';
+    if (error.claim === 'iss') return 'BAD_ISSUER';
+    if (error.claim === 'exp') return 'EXP_MISSING';
+    if (error.claim === 'nbf') return 'NOT_YET_VALID';
+  }
+  return 'MALFORMED_TOKEN';
+}

@@ -1,0 +1,23 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * Everything that differs between backends, as named functions. The shared Kysely store calls these and
+ * never asks which backend it runs on; each backend folder (`sqlite/`, later `postgres/`) implements them.
+ */
+export interface BackendSpecifics {
+  readonly name: string;
+  /** At most this many bound parameters in one statement. */
+  readonly maxBoundParameters: number;
+  /**
+   * Which unique constraint a failed write hit, as `table.column` of its first column (`apps.bundle_id`), or
+   * undefined when the error is not a unique violation.
+   */
+  uniqueViolation(error: unknown): string | undefined;
+  /** Runs `read` in a transaction that sees a single snapshot of the database. */
+  readSnapshot<T>(db: Kysely<Database>, read: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** Runs `write` in a transaction that holds the write lock from its first statement. */
+  writeTransaction<T>(db: Kysely<Database>, write: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** Whether an error means "another process holds the database; try again shortly". */
+  isBusy(error: unknown): boolean;
+}

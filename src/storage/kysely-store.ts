@@ -1,0 +1,189 @@
+import type { Kysely } from 'kysely';
+import type { BackendSpecifics } from './backend-specifics.js';
+import * as apiKeys from './queries/api-keys.js';
+import * as apps from './queries/apps.js';
+import * as testers from './queries/testers.js';
+import * as usage from './queries/usage.js';
+import type { Database } from './schema.js';
+import {
+  type ApiKeyRecord,
+  type AppFilter,
+  type AppRecord,
+  type BetaGroupRecord,
+  type BuildRecord,
+  type InstalledTesterFilter,
+  type MembershipRecord,
+  type RowWindow,
+  type Store,
+  StoreConflictError,
+  type StoreReader,
+  StoreReferenceError,
+  type TesterFilter,
+  type TesterRecord,
+  type UsageEventRecord,
+} from './store.js';
+
+/** Reads, on the database itself or inside a snapshot transaction. */
+class KyselyStoreReader implements StoreReader {
+  constructor(protected readonly db: Kysely<Database>) {}
+
+  findApp = (id: string) => apps.findApp(this.db, id);
+  listApps = (filter: AppFilter, window: RowWindow) => apps.listApps(this.db, filter, window);
+  countApps = (filter: AppFilter) => apps.countApps(this.db, filter);
+
+  findTester = (id: string) => testers.findTester(this.db, id);
+  listTesters = (filter: TesterFilter, window: RowWindow) => testers.listTesters(this.db, filter, window);
+  countTesters = (filter: TesterFilter) => testers.countTesters(this.db, filter);
+
+  listInstalledTesterIds = (appId: string, filter: InstalledTesterFilter, window: RowWindow) =>
+    usage.listInstalledTesterIds(this.db, appId, filter, window);
+  countInstalledTesters = (appId: string, filter: InstalledTesterFilter) =>
+    usage.countInstalledTesters(this.db, appId, filter);
+  sumUsageByTester = (appId: string, testerIds: readonly string[], firstDay: string, lastDay: string) =>
+    usage.sumUsageByTester(this.db, appId, testerIds, firstDay, lastDay);
+
+  findApiKey = (keyId: string) => apiKeys.findApiKey(this.db, keyId);
+  listApiKeys = () => apiKeys.listApiKeys(this.db);
+
+  async setting(name: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('settings')
+      .select('value')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row?.value;
+  }
+}
+
+/** The Store over any Kysely backend; `specifics` answers what differs between backends. */
+export class KyselyStore extends KyselyStoreReader implements Store {
+  constructor(
+    db: Kysely<Database>,
+    private readonly specifics: BackendSpecifics,
+  ) {
+    super(db);
+  }
+
+  snapshot<T>(read: (reader: StoreReader) => Promise<T>): Promise<T> {
+    return this.specifics.readSnapshot(this.db, (trx) => read(new KyselyStoreReader(trx)));
+  }
+
+  createApp = (app: AppRecord) => this.translateConflicts(() => apps.insertApp(this.db, app));
+
+  createTesters(list: readonly TesterRecord[]): Promise<void> {
+    if (list.length === 0) return Promise.resolve();
+    return this.translateConflicts(() =>
+      this.specifics.writeTransaction(this.db, (trx) =>
+        testers.insertTesters(trx, list, this.specifics.maxBoundParameters),
+      ),
+    );
+  }
+
+  addTestersToApps(memberships: readonly MembershipRecord[]): Promise<void> {
+    if (memberships.length === 0) return Promise.resolve();
+    return this.translateConflicts(() =>
+      this.specifics.writeTransaction(this.db, async (trx) => {
+        const app = await testers.firstMissing(
+          trx,
+          'apps',
+          memberships.map((m) => m.appId),
+        );
+        if (app !== undefined) throw new StoreReferenceError(`app ${app}`);
+        const tester = await testers.firstMissing(
+          trx,
+          'beta_testers',
+          memberships.map((m) => m.testerId),
+        );
+        if (tester !== undefined) throw new StoreReferenceError(`tester ${tester}`);
+        await testers.insertMemberships(trx, memberships, this.specifics.maxBoundParameters);
+      }),
+    );
+  }
+
+  createBuild(build: BuildRecord): Promise<void> {
+    return this.translateConflicts(async () => {
+      await this.db
+        .insertInto('builds')
+        .values({ id: build.id, app_id: build.appId, version: build.version, uploaded_at: build.uploadedAt })
+        .execute();
+    });
+  }
+
+  createBetaGroup(group: BetaGroupRecord, testerIds: readonly string[]): Promise<void> {
+    return this.translateConflicts(() =>
+      this.specifics.writeTransaction(this.db, async (trx) => {
+        await trx
+          .insertInto('beta_groups')
+          .values({
+            id: group.id,
+            app_id: group.appId,
+            name: group.name,
+            is_internal: group.isInternal ? 1 : 0,
+            created_at: group.createdAt,
+          })
+          .execute();
+        if (testerIds.length > 0) {
+          await trx
+            .insertInto('beta_group_testers')
+            .values(testerIds.map((testerId) => ({ group_id: group.id, tester_id: testerId })))
+            .execute();
+        }
+      }),
+    );
+  }
+
+  appendUsageEvents(events: readonly UsageEventRecord[]) {
+    if (events.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    return this.specifics.writeTransaction(this.db, (trx) =>
+      usage.appendUsageEvents(trx, events, this.specifics.maxBoundParameters),
+    );
+  }
+
+  createApiKey = (key: ApiKeyRecord) => this.translateConflicts(() => apiKeys.insertApiKey(this.db, key));
+
+  revokeApiKey = (keyId: string, at: string) => apiKeys.revokeApiKey(this.db, keyId, at);
+
+  async settingOrInsert(name: string, value: string): Promise<string> {
+    await this.db
+      .insertInto('settings')
+      .values({ name, value })
+      .onConflict((conflict) => conflict.column('name').doNothing())
+      .execute();
+    const stored = await this.setting(name);
+    if (stored === undefined) throw new Error(`setting ${name} vanished after insert`);
+    return stored;
+  }
+
+  async setSetting(name: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('settings')
+      .values({ name, value })
+      .onConflict((conflict) => conflict.column('name').doUpdateSet({ value }))
+      .execute();
+  }
+
+  close = () => this.db.destroy();
+
+  private async translateConflicts<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      const constraint = this.specifics.uniqueViolation(error);
+      if (constraint !== undefined) throw new StoreConflictError(CONFLICT_NAMES[constraint] ?? constraint);
+      throw error;
+    }
+  }
+}
+
+/** What a user calls the thing a unique constraint protects. */
+const CONFLICT_NAMES: Record<string, string> = {
+  'apps.id': 'an app with this id',
+  'apps.bundle_id': 'an app with this bundle id',
+  'beta_testers.id': 'a tester with this id',
+  'beta_testers.email_key': 'a tester with this email',
+  'app_testers.app_id': 'this tester in this app',
+  'builds.id': 'a build with this id',
+  'builds.app_id': 'a build with this version in this app',
+  'beta_groups.id': 'a beta group with this id',
+  'api_keys.key_id': 'an API key with this key id',
+};

@@ -1,0 +1,204 @@
+import { type Kysely, sql } from 'kysely';
+import type { CalendarDay } from '../../domain/calendar-day.js';
+import type { UsageValues } from '../../domain/usage-values.js';
+import type { Database } from '../schema.js';
+import type { AppendResult, InstalledTesterFilter, RowWindow, UsageEventRecord } from '../store.js';
+import { applyWindow, chunksFor, toCount } from './row-window.js';
+
+export async function listInstalledTesterIds(
+  db: Kysely<Database>,
+  appId: string,
+  filter: InstalledTesterFilter,
+  window: RowWindow,
+): Promise<string[]> {
+  const rows = await applyWindow(
+    installed(db, appId, filter).select('tester_id'),
+    'tester_id',
+    window,
+  ).execute();
+  return rows.map((row) => row.tester_id);
+}
+
+export async function countInstalledTesters(
+  db: Kysely<Database>,
+  appId: string,
+  filter: InstalledTesterFilter,
+): Promise<number> {
+  const row = await installed(db, appId, filter)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
+  return toCount(row?.n);
+}
+
+function installed(db: Kysely<Database>, appId: string, filter: InstalledTesterFilter) {
+  let query = db.selectFrom('app_testers').where('app_id', '=', appId).where('installed_at', 'is not', null);
+  if (filter.testerId !== undefined) query = query.where('tester_id', '=', filter.testerId);
+  return query;
+}
+
+export async function sumUsageByTester(
+  db: Kysely<Database>,
+  appId: string,
+  testerIds: readonly string[],
+  firstDay: CalendarDay,
+  lastDay: CalendarDay,
+): Promise<Map<string, UsageValues>> {
+  const sums = new Map<string, UsageValues>();
+  if (testerIds.length === 0) return sums;
+  const rows = await db
+    .selectFrom('usage_daily')
+    .select((eb) => [
+      'tester_id',
+      eb.fn.sum<number>('crash_count').as('crashes'),
+      eb.fn.sum<number>('session_count').as('sessions'),
+      eb.fn.sum<number>('feedback_count').as('feedback'),
+    ])
+    .where('app_id', '=', appId)
+    .where('tester_id', 'in', [...testerIds])
+    .where('day', '>=', firstDay)
+    .where('day', '<=', lastDay)
+    .groupBy('tester_id')
+    .execute();
+  for (const row of rows) {
+    sums.set(row.tester_id, {
+      crashCount: toCount(row.crashes),
+      sessionCount: toCount(row.sessions),
+      feedbackCount: toCount(row.feedback),
+    });
+  }
+  return sums;
+}
+
+/**
+ * The write path of ingestion; the caller wraps it in one write transaction. Events whose id is already stored
+ * (or repeats within the batch) are skipped by the primary key itself, so two overlapping batches racing each
+ * other still count every event once.
+ */
+export async function appendUsageEvents(
+  db: Kysely<Database>,
+  events: readonly UsageEventRecord[],
+  maxParameters: number,
+): Promise<AppendResult> {
+  const firstOfEachId = new Map<string, UsageEventRecord>();
+  for (const event of events) if (!firstOfEachId.has(event.id)) firstOfEachId.set(event.id, event);
+  const candidates = [...firstOfEachId.values()];
+
+  const inserted = new Set<string>();
+  for (const chunk of chunksFor(candidates, 11, maxParameters)) {
+    const rows = await db
+      .insertInto('usage_events')
+      .values(
+        chunk.map((event) => ({
+          id: event.id,
+          app_id: event.appId,
+          tester_id: event.testerId,
+          type: event.type,
+          occurred_at: event.occurredAt,
+          day: event.occurredAt.slice(0, 10),
+          build: event.build ?? '',
+          platform: event.platform ?? null,
+          device: event.device ?? null,
+          os_version: event.osVersion ?? null,
+          received_at: event.receivedAt,
+        })),
+      )
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .returning('id')
+      .execute();
+    for (const row of rows) inserted.add(row.id);
+  }
+  const accepted = candidates.filter((event) => inserted.has(event.id));
+  await addToRollups(db, accepted, maxParameters);
+  await markInstalled(db, accepted, maxParameters);
+  return { accepted: accepted.length, duplicates: events.length - accepted.length };
+}
+
+async function addToRollups(
+  db: Kysely<Database>,
+  events: readonly UsageEventRecord[],
+  maxParameters: number,
+) {
+  const rollups = new Map<
+    string,
+    { app_id: string; tester_id: string; day: string; build: string } & Record<CountColumn, number>
+  >();
+  for (const event of events) {
+    const day = event.occurredAt.slice(0, 10);
+    const build = event.build ?? '';
+    const key = `${event.appId}\u0000${event.testerId}\u0000${day}\u0000${build}`;
+    let rollup = rollups.get(key);
+    if (rollup === undefined) {
+      rollup = {
+        app_id: event.appId,
+        tester_id: event.testerId,
+        day,
+        build,
+        install_count: 0,
+        session_count: 0,
+        crash_count: 0,
+        feedback_count: 0,
+      };
+      rollups.set(key, rollup);
+    }
+    rollup[COUNT_COLUMN[event.type]] += 1;
+  }
+  for (const chunk of chunksFor([...rollups.values()], 8, maxParameters)) {
+    await db
+      .insertInto('usage_daily')
+      .values(chunk)
+      .onConflict((conflict) =>
+        conflict.columns(['app_id', 'tester_id', 'day', 'build']).doUpdateSet({
+          install_count: sql`usage_daily.install_count + excluded.install_count`,
+          session_count: sql`usage_daily.session_count + excluded.session_count`,
+          crash_count: sql`usage_daily.crash_count + excluded.crash_count`,
+          feedback_count: sql`usage_daily.feedback_count + excluded.feedback_count`,
+        }),
+      )
+      .execute();
+  }
+}
+
+/** Any event means the tester has the app: a session implies an install (ingestion issue, item 1). */
+async function markInstalled(
+  db: Kysely<Database>,
+  events: readonly UsageEventRecord[],
+  maxParameters: number,
+) {
+  const earliest = new Map<string, { app_id: string; tester_id: string; at: string }>();
+  for (const event of events) {
+    const key = `${event.appId}\u0000${event.testerId}`;
+    const known = earliest.get(key);
+    if (known === undefined || event.occurredAt < known.at) {
+      earliest.set(key, { app_id: event.appId, tester_id: event.testerId, at: event.occurredAt });
+    }
+  }
+  const rows = [...earliest.values()].map(({ app_id, tester_id, at }) => ({
+    app_id,
+    tester_id,
+    state: 'INSTALLED',
+    invited_at: at,
+    installed_at: at,
+  }));
+  for (const chunk of chunksFor(rows, 5, maxParameters)) {
+    await db
+      .insertInto('app_testers')
+      .values(chunk)
+      .onConflict((conflict) =>
+        conflict.columns(['app_id', 'tester_id']).doUpdateSet({
+          // A revoked tester stays revoked; their usage still counts.
+          state: sql`case when app_testers.state = 'REVOKED' then 'REVOKED' else 'INSTALLED' end`,
+          installed_at: sql`case when app_testers.installed_at is null or excluded.installed_at < app_testers.installed_at then excluded.installed_at else app_testers.installed_at end`,
+        }),
+      )
+      .execute();
+  }
+}
+
+type CountColumn = 'install_count' | 'session_count' | 'crash_count' | 'feedback_count';
+
+const COUNT_COLUMN: Record<UsageEventRecord['type'], CountColumn> = {
+  install: 'install_count',
+  session: 'session_count',
+  crash: 'crash_count',
+  feedback: 'feedback_count',
+};

@@ -1,0 +1,31 @@
+import type { BackendSpecifics } from '../backend-specifics.js';
+
+/** SQLite's answers to BackendSpecifics (better-sqlite3 errors carry SQLite's extended result code). */
+export const sqliteSpecifics: BackendSpecifics = {
+  name: 'sqlite',
+  // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32; stay well below it.
+  maxBoundParameters: 30_000,
+
+  uniqueViolation(error) {
+    if (!isSqliteError(error)) return undefined;
+    if (error.code !== 'SQLITE_CONSTRAINT_UNIQUE' && error.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY')
+      return undefined;
+    // "UNIQUE constraint failed: apps.bundle_id" / "...: app_testers.app_id, app_testers.tester_id"
+    return /constraint failed: ([\w.]+)/.exec(error.message)?.[1];
+  },
+
+  // A deferred transaction in WAL mode reads one snapshot from its first read to its end.
+  readSnapshot: (db, read) => db.transaction().execute(read),
+
+  // Every multi-statement write here starts with a write, so a deferred transaction takes the write lock at
+  // once and busy_timeout waits for other processes instead of failing on a stale snapshot.
+  writeTransaction: (db, write) => db.transaction().execute(write),
+
+  isBusy(error) {
+    return isSqliteError(error) && error.code.startsWith('SQLITE_BUSY');
+  },
+};
+
+function isSqliteError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+}

@@ -1,0 +1,206 @@
+import type { CalendarDay } from '../domain/calendar-day.js';
+import type { InviteType, TesterState } from '../domain/tester-state.js';
+import type { UsageValues } from '../domain/usage-values.js';
+
+/**
+ * The one storage interface. One Kysely implementation (kysely-store.ts) serves every backend; what differs
+ * between backends lives in `sqlite/` (and later `postgres/`) only.
+ *
+ * Conventions for every method:
+ * - instants are ISO 8601 strings in UTC with milliseconds; days are `YYYY-MM-DD`, UTC;
+ * - lists are ordered by id, ascending, compared as bytes (the order of the page's first example);
+ * - a `window` reads either the rows after `afterId` (keyset paging) or the rows from `offset` on, at most
+ *   `limit` of them;
+ * - writes are committed before the promise resolves.
+ */
+export interface Store extends StoreReader {
+  /**
+   * Runs `read` against one consistent snapshot of the store, so the several reads of a page (total, rows,
+   * values) agree with each other even while writes go on.
+   */
+  snapshot<T>(read: (reader: StoreReader) => Promise<T>): Promise<T>;
+
+  /** Throws StoreConflictError when the id or the bundle id is taken. */
+  createApp(app: AppRecord): Promise<void>;
+  /**
+   * Creates testers, all or none: throws StoreConflictError when an id or an email (in any case) is taken,
+   * within the list or by a stored tester.
+   */
+  createTesters(testers: readonly TesterRecord[]): Promise<void>;
+  /**
+   * Adds testers to apps, all or none: throws StoreConflictError when a tester is already in the app, and
+   * StoreReferenceError when an app or a tester does not exist.
+   */
+  addTestersToApps(memberships: readonly MembershipRecord[]): Promise<void>;
+  createBuild(build: BuildRecord): Promise<void>;
+  createBetaGroup(group: BetaGroupRecord, testerIds: readonly string[]): Promise<void>;
+
+  /**
+   * Stores usage events exactly once, by event id: ids already stored (or repeated within `events`) are
+   * duplicates and change nothing. In the same transaction, the rollups gain the new events' counts and every
+   * tester with a new event becomes INSTALLED for the app, `installed_at` being their earliest event.
+   * The caller has validated the events (apps and testers exist).
+   */
+  appendUsageEvents(events: readonly UsageEventRecord[]): Promise<AppendResult>;
+
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  /** Marks the key revoked at `at`; false when there is no such key or it was already revoked. */
+  revokeApiKey(keyId: string, at: string): Promise<boolean>;
+
+  /** The stored value of `name`; when absent, stores `value` first. Safe against concurrent callers. */
+  settingOrInsert(name: string, value: string): Promise<string>;
+  setSetting(name: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export interface StoreReader {
+  findApp(id: string): Promise<AppRecord | undefined>;
+  listApps(filter: AppFilter, window: RowWindow): Promise<AppRecord[]>;
+  countApps(filter: AppFilter): Promise<number>;
+
+  findTester(id: string): Promise<TesterWithStates | undefined>;
+  listTesters(filter: TesterFilter, window: RowWindow): Promise<TesterWithStates[]>;
+  countTesters(filter: TesterFilter): Promise<number>;
+
+  /** Ids of the app's testers who have installed it (the testers its metrics list), ordered by id. */
+  listInstalledTesterIds(appId: string, filter: InstalledTesterFilter, window: RowWindow): Promise<string[]>;
+  /** How many testers listInstalledTesterIds would list in all. Reads the memberships, not the usage rows. */
+  countInstalledTesters(appId: string, filter: InstalledTesterFilter): Promise<number>;
+  /**
+   * Usage of each of `testerIds` in `appId` over the UTC days `firstDay`..`lastDay`, both included. Testers
+   * without usage in those days are absent from the map.
+   */
+  sumUsageByTester(
+    appId: string,
+    testerIds: readonly string[],
+    firstDay: CalendarDay,
+    lastDay: CalendarDay,
+  ): Promise<Map<string, UsageValues>>;
+
+  findApiKey(keyId: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+
+  setting(name: string): Promise<string | undefined>;
+}
+
+export interface RowWindow {
+  readonly afterId?: string;
+  readonly offset?: number;
+  readonly limit: number;
+}
+
+export interface AppRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly bundleId: string;
+  readonly sku: string;
+  readonly primaryLocale: string;
+  readonly createdAt: string;
+}
+
+export interface AppFilter {
+  readonly ids?: readonly string[];
+  readonly bundleIds?: readonly string[];
+}
+
+export interface TesterRecord {
+  readonly id: string;
+  readonly email: string;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  readonly inviteType: InviteType;
+  readonly createdAt: string;
+}
+
+export interface TesterWithStates extends TesterRecord {
+  /** The tester's state in each app they belong to, ordered by app id. */
+  readonly apps: ReadonlyArray<{ readonly appId: string; readonly state: TesterState }>;
+}
+
+export interface TesterFilter {
+  /** Testers of any of these apps. */
+  readonly appIds?: readonly string[];
+  /** Testers with any of these emails, compared without regard to case. */
+  readonly emails?: readonly string[];
+  readonly ids?: readonly string[];
+}
+
+export interface InstalledTesterFilter {
+  /** Only this tester (the `filter[betaTesters]` of the metrics endpoint). */
+  readonly testerId?: string;
+}
+
+export interface MembershipRecord {
+  readonly appId: string;
+  readonly testerId: string;
+  readonly state: TesterState;
+  readonly invitedAt: string;
+}
+
+export interface BuildRecord {
+  readonly id: string;
+  readonly appId: string;
+  readonly version: string;
+  readonly uploadedAt: string;
+}
+
+export interface BetaGroupRecord {
+  readonly id: string;
+  readonly appId: string;
+  readonly name: string;
+  readonly isInternal: boolean;
+  readonly createdAt: string;
+}
+
+export const USAGE_EVENT_TYPES = ['install', 'session', 'crash', 'feedback'] as const;
+export type UsageEventType = (typeof USAGE_EVENT_TYPES)[number];
+
+export interface UsageEventRecord {
+  /** The client's own event id: the key of exactly-once. */
+  readonly id: string;
+  readonly appId: string;
+  readonly testerId: string;
+  readonly type: UsageEventType;
+  /** When it happened, UTC (after any clock-skew correction). */
+  readonly occurredAt: string;
+  readonly build?: string;
+  readonly platform?: string;
+  readonly device?: string;
+  readonly osVersion?: string;
+  readonly receivedAt: string;
+}
+
+export interface AppendResult {
+  readonly accepted: number;
+  readonly duplicates: number;
+}
+
+export type ApiKeyKind = 'TEAM' | 'INDIVIDUAL';
+
+export interface ApiKeyRecord {
+  readonly keyId: string;
+  readonly name: string;
+  readonly role: string;
+  readonly kind: ApiKeyKind;
+  /** SPKI PEM. */
+  readonly publicKey: string;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** A unique constraint refused the write; `what` names it (`app id`, `bundle id`, `email`, ...). */
+export class StoreConflictError extends Error {
+  constructor(readonly what: string) {
+    super(`${what} already exists`);
+    this.name = 'StoreConflictError';
+  }
+}
+
+/** A write named a row that does not exist (an unknown app or tester). */
+export class StoreReferenceError extends Error {
+  constructor(readonly what: string) {
+    super(`${what} does not exist`);
+    this.name = 'StoreReferenceError';
+  }
+}
