@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { pathNotFound } from '../errors/api-errors.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { Services } from '../services/services.js';
@@ -37,7 +37,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
       const sent = request.headers['x-request-id'];
       return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
     // A path Fastify cannot decode (`/v1/%zz`) is a path that matches no resource.
     frameworkErrors: (_error, _request, reply) => {
