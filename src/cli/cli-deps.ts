@@ -1,0 +1,59 @@
+import type { Clock } from '../domain/clock.js';
+import type { Services } from '../services/services.js';
+import type { Store } from '../storage/store.js';
+import type { ListenAddress } from './option-parsers.js';
+import type { Output } from './output.js';
+
+export interface RuntimeOptions {
+  readonly dataDir: string;
+  /** Fixes what "today" is for metrics (`--now`); the wall clock otherwise. */
+  readonly reportTime?: Date;
+  /** Runs on the opened store before services read their settings (the demo loads here). */
+  readonly beforeServices?: (store: Store) => Promise<void>;
+}
+
+/** A store with its services: what every command works with. */
+export interface Runtime {
+  readonly store: Store;
+  readonly services: Services;
+  readonly clock: Clock;
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  readonly listen: ListenAddress;
+  readonly dataDir: string;
+  readonly publicUrl?: string;
+  readonly reportTime?: Date;
+  readonly demo: boolean;
+  /** Requests per key per hour; 0: no limit. */
+  readonly rateLimit: number;
+  readonly logLevel: string;
+}
+
+/** Human-facing lines of `serve` (the banner, progress); its logs go to the JSON logger. */
+export interface ServeConsole {
+  info(line: string): void;
+  progress(line: string): void;
+}
+
+/** What the commands need from the composition root; `main` provides it. */
+export interface CliDeps {
+  readonly openRuntime: (options: RuntimeOptions) => Promise<Runtime>;
+  readonly serve: (options: ServeOptions, out: ServeConsole) => Promise<void>;
+  readonly out: Output;
+}
+
+/** Opens the store, runs `work`, closes the store whatever happens. */
+export async function withRuntime<T>(
+  deps: CliDeps,
+  dataDir: string,
+  work: (runtime: Runtime) => Promise<T>,
+): Promise<T> {
+  const runtime = await deps.openRuntime({ dataDir });
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}

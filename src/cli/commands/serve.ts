@@ -1,0 +1,68 @@
+import { type Command, Option } from 'commander';
+import type { CliDeps } from '../cli-deps.js';
+import {
+  DEFAULT_LISTEN,
+  DEFAULT_RATE_LIMIT,
+  parseInstant,
+  parseListen,
+  parseLogLevel,
+  parsePublicUrl,
+  parseRateLimit,
+} from '../option-parsers.js';
+import { withStoreOptions } from '../store-options.js';
+
+interface ServeFlags {
+  listen: string;
+  dataDir: string;
+  publicUrl?: string;
+  now?: string;
+  demo?: boolean;
+  rateLimit: string;
+  logLevel: string;
+}
+
+export function serveCommand(program: Command, deps: CliDeps): void {
+  const command = program
+    .command('serve')
+    .description('serve the App Store Connect API endpoints over the store')
+    .addOption(
+      new Option('--listen <host:port>', 'address to listen on')
+        .env('BETA_METRICS_LISTEN')
+        .default(DEFAULT_LISTEN),
+    )
+    .addOption(
+      new Option('--public-url <url>', 'base URL of links in answers (default: the address listened on)').env(
+        'BETA_METRICS_PUBLIC_URL',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--now <instant>',
+        "fix the report date, e.g. 2023-10-05T12:00:00Z (default: today; the demo's date with --demo)",
+      ).env('BETA_METRICS_NOW'),
+    )
+    .option(
+      '--demo',
+      "load the demo data (the page's apps and testers) on first start and print a curl command",
+    )
+    .addOption(
+      new Option('--rate-limit <n>', 'requests per key per rolling hour; 0 turns limiting off')
+        .env('BETA_METRICS_RATE_LIMIT')
+        .default(String(DEFAULT_RATE_LIMIT)),
+    )
+    .addOption(new Option('--log-level <level>', 'log level').env('BETA_METRICS_LOG_LEVEL').default('info'));
+  withStoreOptions(command).action(async (flags: ServeFlags) => {
+    await deps.serve(
+      {
+        listen: parseListen(flags.listen),
+        dataDir: flags.dataDir,
+        ...(flags.publicUrl !== undefined && { publicUrl: parsePublicUrl(flags.publicUrl) }),
+        ...(flags.now !== undefined && { reportTime: parseInstant(flags.now) }),
+        demo: flags.demo === true,
+        rateLimit: parseRateLimit(flags.rateLimit),
+        logLevel: parseLogLevel(flags.logLevel),
+      },
+      { info: (line) => deps.out.line(line), progress: (line) => deps.out.progress(line) },
+    );
+  });
+}

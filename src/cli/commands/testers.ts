@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { InputError } from '../../services/input-error.js';
+import { type CliDeps, withRuntime } from '../cli-deps.js';
+import { formatTable } from '../output.js';
+import { withJsonOption, withStoreOptions } from '../store-options.js';
+import { everyPage } from './every-page.js';
+
+interface StoreFlags {
+  dataDir: string;
+  json?: boolean;
+}
+
+/** `testers add | list`: invite testers to an app; they start INVITED and become INSTALLED by their events. */
+export function testersCommand(program: Command, deps: CliDeps): void {
+  const testers = program.command('testers').description('add and list beta testers');
+
+  const add = testers
+    .command('add')
+    .description('invite a tester to an app (they start INVITED)')
+    .requiredOption('--app <appId>', 'the app id')
+    .requiredOption('--email <email>', "the tester's email")
+    .option('--first-name <name>', 'first name')
+    .option('--last-name <name>', 'last name')
+    .option('--id <id>', 'the tester id (default: a new UUID)');
+  withJsonOption(withStoreOptions(add)).action(
+    async (
+      flags: StoreFlags & { app: string; email: string; firstName?: string; lastName?: string; id?: string },
+    ) => {
+      await withRuntime(deps, flags.dataDir, async ({ services }) => {
+        const { tester, created } = await services.betaTesters.add({
+          appId: flags.app,
+          email: flags.email,
+          ...(flags.firstName !== undefined && { firstName: flags.firstName }),
+          ...(flags.lastName !== undefined && { lastName: flags.lastName }),
+          ...(flags.id !== undefined && { id: flags.id }),
+        });
+        const state = tester.apps.find((membership) => membership.appId === flags.app)?.state ?? 'INVITED';
+        if (flags.json) {
+          const { id, email, firstName, lastName } = tester;
+          deps.out.json({ id, appId: flags.app, email, firstName, lastName, state, created });
+        } else {
+          deps.out.line(
+            `${created ? 'Added' : 'Added the existing'} tester ${tester.id} <${tester.email}> to app ${flags.app} (${state}).`,
+          );
+        }
+      });
+    },
+  );
+
+  const list = testers
+    .command('list')
+    .description("list an app's testers")
+    .requiredOption('--app <appId>', 'the app id');
+  withJsonOption(withStoreOptions(list)).action(async (flags: StoreFlags & { app: string }) => {
+    await withRuntime(deps, flags.dataDir, async ({ services }) => {
+      if ((await services.apps.find(flags.app)) === undefined) {
+        throw new InputError(`there is no app with id '${flags.app}'; list them with 'apps list'`);
+      }
+      const all = await everyPage((cursor) =>
+        services.betaTesters.list({ appIds: [flags.app], limit: 200, echo: [], ...cursor }),
+      );
+      const rows = all.map((t) => ({
+        id: t.id,
+        email: t.email,
+        firstName: t.firstName,
+        lastName: t.lastName,
+        state: t.apps.find((membership) => membership.appId === flags.app)?.state ?? 'NOT_INVITED',
+      }));
+      if (flags.json) deps.out.json(rows);
+      else if (rows.length === 0)
+        deps.out.line(`App ${flags.app} has no testers yet; add one with 'beta-metrics testers add'.`);
+      else {
+        deps.out.line(
+          formatTable(
+            ['ID', 'EMAIL', 'NAME', 'STATE'],
+            rows.map((r) => [r.id, r.email, [r.firstName, r.lastName].filter(Boolean).join(' '), r.state]),
+          ),
+        );
+      }
+    });
+  });
+}

@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import type { CliDeps } from './cli-deps.js';
+import { appsCommand } from './commands/apps.js';
+import { keysCommand } from './commands/keys.js';
+import { serveCommand } from './commands/serve.js';
+import { testersCommand } from './commands/testers.js';
+import { tokenCommand } from './commands/token.js';
+
+export const VERSION = '0.1.0';
+
+/** `beta-metrics <command>`: thin commands over the services. */
+export function buildProgram(deps: CliDeps): Command {
+  const program = new Command('beta-metrics')
+    .description("A self-hostable App Store Connect API for beta testers' usage metrics")
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(text),
+      writeErr: (text) => process.stderr.write(text),
+    })
+    .exitOverride();
+  serveCommand(program, deps);
+  keysCommand(program, deps);
+  tokenCommand(program, deps);
+  appsCommand(program, deps);
+  testersCommand(program, deps);
+  for (const command of program.commands) enableExitOverride(command);
+  return program;
+}
+
+function enableExitOverride(command: Command): void {
+  command.exitOverride();
+  for (const sub of command.commands) enableExitOverride(sub);
+}

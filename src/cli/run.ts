@@ -1,0 +1,33 @@
+import { CommanderError } from 'commander';
+import { InputError } from '../services/input-error.js';
+import { StoreOpenError } from '../storage/store-open-error.js';
+import type { CliDeps } from './cli-deps.js';
+import { buildProgram } from './program.js';
+
+/** Exit codes: 0 ok, 1 the command failed (the message says why), 2 the command line is wrong. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * Runs one command line. Errors users can act on are one line on stderr, never a stack trace; an unexpected
+ * failure says how to get the stack.
+ */
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const program = buildProgram(deps);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (error instanceof InputError || error instanceof StoreOpenError) {
+      deps.out.error(`beta-metrics: ${error.message}`);
+      return EXIT_FAILED;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    deps.out.error(`beta-metrics: unexpected error: ${message}`);
+    if (process.env.BETA_METRICS_DEBUG) deps.out.error(error instanceof Error ? (error.stack ?? '') : '');
+    else deps.out.error('Run again with BETA_METRICS_DEBUG=1 to see where it happened, and report it.');
+    return EXIT_FAILED;
+  }
+}

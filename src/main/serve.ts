@@ -1,0 +1,157 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { relative } from 'node:path';
+import { pino } from 'pino';
+import { DEMO_REPORT_TIME } from '../services/demo/demo-fixture.js';
+import { loadDemoData } from '../services/demo/load-demo.js';
+import { InputError } from '../services/input-error.js';
+import { inMemoryRateLimiter } from '../services/rate-limiter.js';
+import { signToken } from '../services/token-signer.js';
+import { createApp } from '../http/create-app.js';
+import { baseUrlFromHostHeader, fixedBaseUrl, type PublicBaseUrl } from '../http/links.js';
+import { openRuntime } from './compose.js';
+import type { ServeConsole, ServeOptions } from '../cli/cli-deps.js';
+import { type DemoKey, ensureDemoKey } from './demo-key.js';
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
+
+/**
+ * The composition root's second half: store -> services -> app -> listen. Resolves when the server has shut
+ * down after SIGTERM or SIGINT, having finished the requests in flight.
+ */
+export async function serve(options: ServeOptions, out: ServeConsole): Promise<void> {
+  const startedAt = performance.now();
+  const logger = pino({ level: options.logLevel, redact: ['req.headers.authorization'] });
+  // The demo's data describes a year ending 2023-10-05; without --now, its report date is that day.
+  const reportTime = options.reportTime ?? (options.demo ? DEMO_REPORT_TIME : undefined);
+  const runtime = await openRuntime({
+    dataDir: options.dataDir,
+    ...(reportTime !== undefined && { reportTime }),
+    beforeServices: options.demo
+      ? async (store) => {
+          const result = await loadDemoData(store, (done, total) =>
+            out.progress(`Loading demo data: ${done}/${total} events`),
+          );
+          if (result.loaded) {
+            out.info(
+              `Loaded the demo: ${result.apps} apps, ${result.testers} testers, ${result.events} events.`,
+            );
+          }
+        }
+      : undefined,
+  });
+  const demoKey = options.demo ? await ensureDemoKey(runtime.services, options.dataDir) : undefined;
+
+  let baseUrl: PublicBaseUrl =
+    options.publicUrl === undefined ? baseUrlFromHostHeader : fixedBaseUrl(options.publicUrl);
+  const app = createApp({
+    store: runtime.store,
+    services: runtime.services,
+    ...(options.rateLimit > 0 && { rateLimiter: inMemoryRateLimiter(options.rateLimit, runtime.clock) }),
+    baseUrl: (request) => baseUrl(request),
+    logger,
+  });
+  try {
+    await app.listen({ host: options.listen.host, port: options.listen.port });
+  } catch (error) {
+    await runtime.close();
+    const code = (error as { code?: string }).code;
+    const where = `${options.listen.host}:${options.listen.port}`;
+    if (code === 'EADDRINUSE') {
+      throw new InputError(
+        `${where} is already in use; stop the other server or choose another --listen HOST:PORT`,
+      );
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'EACCES' || code === 'ENOTFOUND') {
+      throw new InputError(`cannot listen on ${where} (${code}); choose another --listen HOST:PORT`);
+    }
+    throw error;
+  }
+  const address = app.server.address() as AddressInfo;
+  const listening = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  if (options.publicUrl === undefined && !WILDCARD_HOSTS.has(options.listen.host))
+    baseUrl = fixedBaseUrl(listening);
+  const shownBase =
+    options.publicUrl ??
+    (WILDCARD_HOSTS.has(options.listen.host) ? `http://localhost:${address.port}` : listening);
+
+  out.info(
+    `beta-metrics is listening on ${listening} (data: ${options.dataDir}; ready in ${Math.round(performance.now() - startedAt)} ms)`,
+  );
+  if (reportTime !== undefined) {
+    const why = options.reportTime === undefined ? "the demo's; pass --now to change it" : '--now';
+    out.info(`Report date fixed at ${reportTime.toISOString()} (${why}).`);
+  }
+  if (demoKey !== undefined) out.info(await demoBanner(demoKey, shownBase));
+
+  await waitForShutdownSignal(logger);
+  await drain(app.server, () => app.close(), logger);
+  await runtime.close();
+  logger.info('stopped');
+}
+
+/** How long requests in flight may take to finish after a shutdown signal before their connections are cut. */
+const DRAIN_DEADLINE_MS = 30_000;
+
+/**
+ * Stops accepting connections and waits for the requests in flight. A keep-alive connection would otherwise
+ * stay open after its last response until the client hangs up, so connections are closed as soon as they
+ * fall idle; a request still unfinished at the deadline has its connection cut.
+ */
+async function drain(server: Server, close: () => Promise<void>, logger: { warn(msg: string): void }) {
+  const closing = close();
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  const deadline = setTimeout(() => {
+    logger.warn(`requests still in flight after ${DRAIN_DEADLINE_MS / 1000} s; closing their connections`);
+    server.closeAllConnections();
+  }, DRAIN_DEADLINE_MS);
+  try {
+    await closing;
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(deadline);
+  }
+}
+
+async function demoBanner(key: DemoKey, base: string): Promise<string> {
+  const token = await signToken({
+    privateKeyPem: key.privateKeyPem,
+    keyId: key.keyId,
+    issuerId: key.issuerId,
+    now: new Date(),
+  });
+  const keyFile = relative(process.cwd(), key.keyFile) || key.keyFile;
+  const url = `${base}/v1/apps/6447306070/metrics/betaTesterUsages?period=P365D&limit=5&groupBy=betaTesters`;
+  return [
+    '',
+    `Demo ADMIN key: ${keyFile} (Key ID ${key.keyId}, Issuer ID ${key.issuerId})`,
+    "The page's first example (this token is valid for 20 minutes):",
+    '',
+    `curl -s -H 'Authorization: Bearer ${token}' '${url}'`,
+    '',
+    `A fresh token: ${thisCommand()} token --key-file ${keyFile} --key-id ${key.keyId} --issuer-id ${key.issuerId}`,
+    '',
+  ].join('\n');
+}
+
+/** How this program was started, so hints can be pasted as they are (`node dist/main.js` in a checkout). */
+function thisCommand(): string {
+  const script = process.argv[1];
+  if (script === undefined || /[\\/]beta-metrics$/.test(script)) return 'beta-metrics';
+  const shown = relative(process.cwd(), script);
+  return `node ${shown.startsWith('..') ? script : shown}`;
+}
+
+/** Resolves on the first SIGTERM or SIGINT; a second one exits at once. */
+function waitForShutdownSignal(logger: { info(obj: object, msg: string): void }): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'shutting down: finishing the requests in flight');
+      process.once('SIGTERM', () => process.exit(1));
+      process.once('SIGINT', () => process.exit(1));
+      resolve();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+}
