@@ -9,11 +9,12 @@ const IGNORED_IN_SCOPE = new Set(['limit', 'cursor', 'sort']);
  * allowed wherever GET is.
  */
 export function scopeAllows(scope: readonly string[], target: RequestTarget): boolean {
-  const method = target.method === 'HEAD' ? 'GET' : target.method;
+  // A HEAD request is allowed by a GET entry (HEAD reads what GET reads) and by a HEAD entry.
+  const methods = target.method === 'HEAD' ? ['GET', 'HEAD'] : [target.method];
   const wanted = querySet(target.query);
   return scope.some((entry) => {
     const space = entry.indexOf(' ');
-    if (space < 0 || entry.slice(0, space) !== method) return false;
+    if (space < 0 || !methods.includes(entry.slice(0, space))) return false;
     const url = entry.slice(space + 1);
     const question = url.indexOf('?');
     const path = question < 0 ? url : url.slice(0, question);
