@@ -16,6 +16,17 @@ export function isPeriodCode(value: string): value is PeriodCode {
 }
 
 /**
+ * A `period` parameter as a period code. Both spellings of the four periods are accepted: the codes the page
+ * lists (`P365D`), and the hours the live service writes back in its own links (`PT8760H`). The page's first
+ * example has `next` = `...?cursor=BQ.TGQPUQ&period=PT8760H&...`, so a client following it sends PT8760H.
+ * Anything else is refused (apple-behavior.md §2).
+ */
+export function parsePeriod(value: string): PeriodCode | undefined {
+  if (isPeriodCode(value)) return value;
+  return (Object.keys(PERIOD_DAYS) as PeriodCode[]).find((code) => renderPeriodAsDuration(code) === value);
+}
+
+/**
  * The period as the live service writes it back in `links.self`: Java's `Duration.toString()`, which spells
  * days as hours (P7D -> PT168H, P365D -> PT8760H). Source: the page's first example, whose request says
  * `period=P365D` and whose `self` says `period=PT8760H`.
