@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
+import formatsModule from 'ajv-formats';
+
+/**
+ * Validates response bodies against the vendored App Store Connect OpenAPI 3.0.1 subset
+ * (test/fixtures/spec/asc-openapi-4.4.1-subset.json), with the three live-service corrections of
+ * apple-behavior.md §1 applied to a copy of AppsBetaTesterUsagesV1MetricResponse: where the spec and the live
+ * service disagree, the live service wins. `discriminator` is ignored (Ajv, strict: false).
+ */
+
+const SPEC_URL = new URL('../fixtures/spec/asc-openapi-4.4.1-subset.json', import.meta.url);
+const SPEC_ID = 'asc-openapi';
+const METRICS_SCHEMA = 'AppsBetaTesterUsagesV1MetricResponse';
+
+type Json = Record<string, unknown>;
+
+interface OpenApiDocument {
+  readonly paths: Record<string, Record<string, { responses?: Record<string, Json> }>>;
+  readonly components: { readonly schemas: Record<string, Json> };
+}
+
+export interface OpenApiValidatorOptions {
+  /** Apply apple-behavior.md §1's corrections (default true). False validates against the spec as published. */
+  readonly liveServiceCorrections?: boolean;
+}
+
+export interface OpenApiValidator {
+  /** Errors of `body` against the schema the spec declares for GET `pathTemplate` answering `status`. */
+  validateResponse(pathTemplate: string, status: number, body: unknown): string[];
+  /** Errors of `body` against `#/components/schemas/<name>` (for responses the spec lists no path for). */
+  validateSchema(name: string, body: unknown): string[];
+}
+
+export function loadOpenApiDocument(): OpenApiDocument {
+  return JSON.parse(readFileSync(SPEC_URL, 'utf8')) as OpenApiDocument;
+}
+
+export function createOpenApiValidator(options: OpenApiValidatorOptions = {}): OpenApiValidator {
+  const spec = loadOpenApiDocument();
+  const schemas = structuredClone(spec.components.schemas);
+  dropNonStringFormats(schemas);
+  if (options.liveServiceCorrections ?? true) {
+    schemas[METRICS_SCHEMA] = correctMetricResponse(requireObject(schemas[METRICS_SCHEMA], METRICS_SCHEMA));
+  }
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  formatsModule.default(ajv);
+  // The components under their own id, so the spec's "#/components/schemas/X" refs resolve inside it.
+  ajv.addSchema({ $id: SPEC_ID, components: { schemas } });
+
+  const compiled = new Map<string, ValidateFunction>();
+  const validatorFor = (name: string): ValidateFunction => {
+    let validate = compiled.get(name);
+    if (validate === undefined) {
+      if (schemas[name] === undefined) throw new Error(`the spec has no schema ${name}`);
+      validate = ajv.compile({ $ref: `${SPEC_ID}#/components/schemas/${name}` });
+      compiled.set(name, validate);
+    }
+    return validate;
+  };
+  const validateSchema = (name: string, body: unknown): string[] => {
+    const validate = validatorFor(name);
+    return validate(body) ? [] : formatErrors(validate.errors);
+  };
+
+  return {
+    validateSchema,
+    validateResponse(pathTemplate, status, body) {
+      return validateSchema(responseSchemaName(spec, pathTemplate, status), body);
+    },
+  };
+}
+
+/** The spec with apple-behavior.md §1's corrections: the validator the wire tests use. */
+const corrected = createOpenApiValidator();
+
+export function validateResponse(pathTemplate: string, status: number, body: unknown): string[] {
+  return corrected.validateResponse(pathTemplate, status, body);
+}
+
+export function validateSchema(name: string, body: unknown): string[] {
+  return corrected.validateSchema(name, body);
+}
+
+function responseSchemaName(spec: OpenApiDocument, pathTemplate: string, status: number): string {
+  const operation = spec.paths[pathTemplate]?.get;
+  if (operation === undefined) throw new Error(`the spec has no GET ${pathTemplate}`);
+  const response = operation.responses?.[String(status)];
+  if (response === undefined) throw new Error(`the spec declares no ${status} for GET ${pathTemplate}`);
+  const content = requireObject(response.content, `GET ${pathTemplate} ${status} content`);
+  const json = requireObject(content['application/json'], `GET ${pathTemplate} ${status} application/json`);
+  const ref = requireObject(json.schema, `GET ${pathTemplate} ${status} schema`).$ref;
+  const prefix = '#/components/schemas/';
+  if (typeof ref !== 'string' || !ref.startsWith(prefix)) {
+    throw new Error(`GET ${pathTemplate} ${status}: expected a $ref to a component schema`);
+  }
+  return ref.slice(prefix.length);
+}
+
+/** A deep copy of the spec's metric response with the live service's three differences (apple-behavior.md §1). */
+function correctMetricResponse(published: Json): Json {
+  const schema = structuredClone(published);
+  const item = at(schema, ['properties', 'data', 'items']);
+  const itemProperties = at(item, ['properties']);
+  // §1: "each item: type = "appsBetaTesterUsages" (the spec omits type; every real body has it)".
+  item.properties = { type: { type: 'string', const: 'appsBetaTesterUsages' }, ...itemProperties };
+  item.required = [...(Array.isArray(item.required) ? item.required : []), 'type'];
+  // §1: "Dates are date-only strings (the spec says date-time; the wire says date)".
+  const point = at(itemProperties, ['dataPoints', 'items', 'properties']);
+  at(point, ['start']).format = 'date';
+  at(point, ['end']).format = 'date';
+  // §1: "dimensions.betaTesters.data is a resource identifier object (the spec says string)".
+  const betaTesters = at(itemProperties, ['dimensions', 'properties', 'betaTesters', 'properties']);
+  betaTesters.data = {
+    type: 'object',
+    properties: { type: { type: 'string', const: 'betaTesters' }, id: { type: 'string' } },
+    required: ['type', 'id'],
+  };
+  return schema;
+}
+
+/**
+ * The spec writes `"format": null` (AppEvent.deepLink); JSON Schema wants a string there and Ajv refuses to
+ * compile any schema that reaches it (AppsResponse does, through `included`). Null means "no format": drop it.
+ */
+function dropNonStringFormats(node: unknown): void {
+  if (typeof node !== 'object' || node === null) return;
+  const record = node as Json;
+  // Only null: a property named `format` (an object under `properties`) is not the keyword.
+  if (record.format === null) delete record.format;
+  for (const value of Object.values(record)) dropNonStringFormats(value);
+}
+
+function at(root: Json, path: readonly string[]): Json {
+  let node = root;
+  for (const key of path) node = requireObject(node[key], path.join('.'));
+  return node;
+}
+
+function requireObject(value: unknown, what: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`the spec's ${what} is not an object`);
+  }
+  return value as SchemaObject;
+}
+
+function formatErrors(errors: ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? error.keyword}`);
+}
