@@ -1,5 +1,5 @@
 import type { CursorParameter } from './cursor-codec.js';
-import { DEFAULT_PERIOD, isPeriodCode, type PeriodCode, renderPeriodAsDuration } from './period.js';
+import { DEFAULT_PERIOD, type PeriodCode, parsePeriod, renderPeriodAsDuration } from './period.js';
 import {
   cursorRule,
   enumListRule,
@@ -10,6 +10,7 @@ import {
   singleValueRule,
   throwIfAny,
 } from './query-params.js';
+import { ApiError } from '../errors/api-error.js';
 import { requiredParameterItem } from '../errors/api-errors.js';
 
 /** The query of GET /v1/apps/{id}/metrics/betaTesterUsages, read under apple-behavior.md §2. */
@@ -30,7 +31,7 @@ export const DEFAULT_METRICS_LIMIT = 50;
 export const MAX_METRICS_LIMIT = 200;
 
 const periodRule: ParamRule<PeriodCode> = {
-  parse: (raw) => (isPeriodCode(raw) ? raw : undefined),
+  parse: parsePeriod,
   echo: renderPeriodAsDuration,
 };
 
@@ -44,16 +45,25 @@ const RULES = {
 
 /** Throws ApiError (400) listing every problem; see apple-behavior.md §2 for each rule. */
 export function parseBetaTesterUsagesQuery(pairs: QueryPairs): BetaTesterUsagesQuery {
-  const { values, echo } = parseQuery(pairs, RULES);
   // The page's Tip: "This endpoint requires either groupBy or filter[betaTesters] parameter." The live
-  // service also rejects `limit` alone this way.
-  if (values.groupBy === undefined && values['filter[betaTesters]'] === undefined) {
-    throwIfAny([
-      requiredParameterItem(
-        "This endpoint requires either the 'groupBy' or the 'filter[betaTesters]' parameter",
-      ),
-    ]);
+  // service also rejects `limit` alone this way. Judged on the names sent, so it is reported together with
+  // any other problem (a `groupBy` with a bad value is INVALID, not missing).
+  const missing = pairs.some(([name]) => name === 'groupBy' || name === 'filter[betaTesters]')
+    ? []
+    : [
+        requiredParameterItem(
+          "This endpoint requires either the 'groupBy' or the 'filter[betaTesters]' parameter",
+        ),
+      ];
+  let parsed: ReturnType<typeof parseQuery<typeof RULES>>;
+  try {
+    parsed = parseQuery(pairs, RULES);
+  } catch (error) {
+    if (error instanceof ApiError) throw new ApiError([...error.items, ...missing]);
+    throw error;
   }
+  throwIfAny(missing);
+  const { values, echo } = parsed;
   return {
     period: values.period ?? DEFAULT_PERIOD,
     groupByTesters: values.groupBy !== undefined,

@@ -101,7 +101,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       const authorization = headers?.authorization ?? `Bearer ${await token()}`;
       return app.inject({ method: 'GET', url, headers: { ...headers, authorization } });
     },
-    createKey: (role, individual = false) => services.apiKeys.create({ name: `${role} key`, role, individual }),
+    createKey: (role, individual = false) =>
+      services.apiKeys.create({ name: `${role} key`, role, individual }),
     async close() {
       await app.close();
       await store.close();
@@ -114,7 +115,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 export async function seedApp(
   store: Store,
   appId: string,
-  testers: ReadonlyArray<{ id: string; sessions?: number; crashes?: number; feedback?: number; day?: string; installed?: boolean }>,
+  testers: ReadonlyArray<{
+    id: string;
+    sessions?: number;
+    crashes?: number;
+    feedback?: number;
+    day?: string;
+    installed?: boolean;
+  }>,
 ): Promise<void> {
   await store.createApp({
     id: appId,
