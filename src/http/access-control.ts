@@ -1,8 +1,16 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canReadTestFlight } from '../domain/roles.js';
-import { forbidden, notAuthorized, rateLimitExceeded } from '../errors/api-errors.js';
+import { ApiError } from '../errors/api-error.js';
+import {
+  forbidden,
+  notAuthorized,
+  pathNotFound,
+  rateLimitExceeded,
+  unexpectedError,
+} from '../errors/api-errors.js';
 import type { RateLimiter, RateLimitState } from '../services/rate-limiter.js';
 import { AuthenticationError, type TokenVerifier, type VerifiedKey } from '../services/token-verifier.js';
+import { errorResponseBody } from './error-response.js';
 import { queryPairs, requestPath } from './query-string.js';
 
 declare module 'fastify' {
@@ -42,6 +50,34 @@ export function registerAccessControl(app: FastifyInstance, deps: AccessControlD
     reply.header('x-rate-limit', rateLimitHeader(budget));
     if (!budget.allowed) throw rateLimitExceeded();
   });
+}
+
+/**
+ * The answer to a request Fastify cannot route at all (a path it cannot decode, like `/v1/%zz`), which it
+ * hands over before any hook runs: the same checks and headers as every other answer, so without a valid
+ * token it is 401, with one 404 PATH_ERROR.
+ */
+export async function answerUnroutable(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: AccessControlDeps,
+) {
+  let error: ApiError;
+  try {
+    const key = await authenticate(request, deps.tokens);
+    if (deps.rateLimiter !== undefined)
+      reply.header('x-rate-limit', rateLimitHeader(await deps.rateLimiter.peek(key.keyId)));
+    error = pathNotFound();
+  } catch (failure) {
+    if (!(failure instanceof ApiError)) request.log.error({ err: failure }, 'unexpected error');
+    error = failure instanceof ApiError ? failure : unexpectedError();
+  }
+  // Fastify's onSend hooks do not run on this path: set what they would.
+  reply
+    .code(error.status)
+    .header('x-request-id', request.id)
+    .header('content-type', 'application/json')
+    .send(Buffer.from(JSON.stringify(errorResponseBody(error))));
 }
 
 /** Apple's header: `user-hour-lim:3600;user-hour-rem:3599;`, trailing `;` included (apple-behavior.md §6). */

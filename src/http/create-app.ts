@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { pathNotFound } from '../errors/api-errors.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { Services } from '../services/services.js';
 import type { Store } from '../storage/store.js';
-import { registerAccessControl } from './access-control.js';
+import { type AccessControlDeps, answerUnroutable, registerAccessControl } from './access-control.js';
 import { registerErrorHandling } from './error-handling.js';
-import { sendApiError } from './error-response.js';
 import type { PublicBaseUrl } from './links.js';
 import { appRoutes } from './routes/apps.js';
 import { betaTesterUsagesRoutes } from './routes/beta-tester-usages.js';
@@ -31,6 +29,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * `X-Request-ID` (the caller's, when it sent a sane one, else a fresh UUID), the same id as the log lines.
  */
 export function createApp(deps: AppDeps): FastifyInstance {
+  const access: AccessControlDeps = {
+    tokens: deps.services.tokens,
+    ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
+  };
   const app = Fastify({
     ...(deps.logger !== undefined ? { loggerInstance: deps.logger } : { logger: false }),
     genReqId: (request: IncomingMessage) => {
@@ -39,9 +41,11 @@ export function createApp(deps: AppDeps): FastifyInstance {
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
+    // Ids far longer than Apple's still reach their handler and get NOT_FOUND, not PATH_ERROR.
+    routerOptions: { maxParamLength: 1024 },
     // A path Fastify cannot decode (`/v1/%zz`) is a path that matches no resource.
-    frameworkErrors: (_error, _request, reply) => {
-      sendApiError(reply, pathNotFound());
+    frameworkErrors: (_error, request, reply) => {
+      void answerUnroutable(request, reply, access);
     },
   });
 
@@ -55,10 +59,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   });
 
   registerErrorHandling(app);
-  registerAccessControl(app, {
-    tokens: deps.services.tokens,
-    ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
-  });
+  registerAccessControl(app, access);
   healthRoutes(app, deps.store);
   const routeDeps = { services: deps.services, baseUrl: deps.baseUrl };
   betaTesterUsagesRoutes(app, routeDeps);
