@@ -1,9 +1,10 @@
 import { type Command, Option } from 'commander';
 import { DEFAULT_DATA_DIR } from './option-parsers.js';
 
-/** The options every command that works on a store takes, like `serve`. */
-export interface StoreOptions {
+/** The flags of every command that works on a store (`--data-dir`), and `--json` where it applies. */
+export interface StoreFlags {
   readonly dataDir: string;
+  readonly json?: boolean;
 }
 
 export function withStoreOptions(command: Command): Command {

@@ -21,7 +21,15 @@ export function linkTo(base: string, path: string, query: QueryPairs = []): stri
   return query.length === 0 ? `${base}${path}` : `${base}${path}?${encodeQuery(query)}`;
 }
 
-/** The `next` link: `cursor=<opaque>&` followed by the query of `self` without its own cursor. */
-export function nextLink(base: string, path: string, echo: QueryPairs, cursor: string): string {
-  return linkTo(base, path, [['cursor', cursor], ...echo.filter(([name]) => name !== 'cursor')]);
+/**
+ * The `links` of a paged document: `self` as the client asked, and `next` only when another page exists:
+ * `cursor=<opaque>&` followed by the query of `self` without its own cursor (apple-behavior.md §1).
+ */
+export function pagedLinks(base: string, path: string, echo: QueryPairs, nextCursor: string | undefined) {
+  const self = linkTo(base, path, echo);
+  if (nextCursor === undefined) return { self };
+  return {
+    self,
+    next: linkTo(base, path, [['cursor', nextCursor], ...echo.filter(([name]) => name !== 'cursor')]),
+  };
 }

@@ -39,9 +39,7 @@ export function appsService(store: Store, cursorKey: Uint8Array, clock: Clock): 
           {
             scope,
             count: () => reader.countApps(filter),
-            idsFrom: async (offset, limit) =>
-              (await reader.listApps(filter, { offset, limit })).map((app) => app.id),
-            rowsAfter: (afterId, limit) => reader.listApps(filter, { afterId, limit }),
+            list: (window) => reader.listApps(filter, window),
             idOf: (app) => app.id,
           },
           cursorKey,

@@ -45,8 +45,7 @@ export function betaTesterUsagesService(
           {
             scope: cursorScope(`/v1/apps/${appId}/metrics/betaTesterUsages`, scopeParams),
             count: () => reader.countInstalledTesters(appId, filter),
-            idsFrom: (offset, limit) => reader.listInstalledTesterIds(appId, filter, { offset, limit }),
-            rowsAfter: (afterId, limit) => reader.listInstalledTesterIds(appId, filter, { afterId, limit }),
+            list: (window) => reader.listInstalledTesterIds(appId, filter, window),
             idOf: (testerId) => testerId,
           },
           cursorKey,

@@ -48,9 +48,7 @@ export function betaTestersService(store: Store, cursorKey: Uint8Array, clock: C
           {
             scope,
             count: () => reader.countTesters(filter),
-            idsFrom: async (offset, limit) =>
-              (await reader.listTesters(filter, { offset, limit })).map((tester) => tester.id),
-            rowsAfter: (afterId, limit) => reader.listTesters(filter, { afterId, limit }),
+            list: (window) => reader.listTesters(filter, window),
             idOf: (tester) => tester.id,
           },
           cursorKey,

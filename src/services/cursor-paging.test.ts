@@ -12,11 +12,10 @@ function listing(ids: string[], scope = '/v1/things'): PagedListing<string> & { 
     ids,
     scope,
     count: async () => ids.length,
-    idsFrom: async (offset, limit) => sorted().slice(offset, offset + limit),
-    rowsAfter: async (afterId, limit) =>
+    list: async ({ afterId, offset = 0, limit }) =>
       sorted()
         .filter((id) => afterId === undefined || id > afterId)
-        .slice(0, limit),
+        .slice(offset, offset + limit),
     idOf: (id) => id,
   };
 }

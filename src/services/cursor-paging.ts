@@ -7,6 +7,7 @@ import {
 } from '../domain/cursor-codec.js';
 import { ApiError } from '../errors/api-error.js';
 import { invalidCursorItem } from '../errors/api-errors.js';
+import type { RowWindow } from '../storage/store.js';
 
 /** A listing ordered by id that can be paged with Apple-shaped cursors (see domain/cursor-codec.ts). */
 export interface PagedListing<Row> {
@@ -14,10 +15,8 @@ export interface PagedListing<Row> {
   readonly scope: string;
   /** How many rows the listing has now. */
   count(): Promise<number>;
-  /** The ids at positions offset.. in listing order, at most `limit`. */
-  idsFrom(offset: number, limit: number): Promise<string[]>;
-  /** The rows after `afterId` (from the start when undefined), at most `limit`. */
-  rowsAfter(afterId: string | undefined, limit: number): Promise<Row[]>;
+  /** The rows in a window of the listing, in id order (the store's list methods). */
+  list(window: RowWindow): Promise<Row[]>;
   idOf(row: Row): string;
 }
 
@@ -28,6 +27,8 @@ export interface Page<Row> {
   readonly nextCursor?: string;
 }
 
+/** The cursor's own position nearly always still holds its row: look there first, then in larger steps. */
+const FIRST_SCAN = 4;
 const SCAN_CHUNK = 256;
 
 /**
@@ -51,7 +52,7 @@ export async function readPage<Row>(
     afterId = last.id;
     served = last.index + 1;
   }
-  const rows = await listing.rowsAfter(afterId, limit + 1);
+  const rows = await listing.list({ afterId, limit: limit + 1 });
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const lastRow = pageRows.at(-1);
@@ -72,16 +73,18 @@ async function findLastServed<Row>(
   total: number,
 ): Promise<{ id: string; index: number } | undefined> {
   const matches = (id: string) => tagsEqual(cursorTag(key, listing.scope, token.position, id), token.tag);
+  const idsFrom = async (offset: number, limit: number) =>
+    (await listing.list({ offset, limit })).map((row) => listing.idOf(row));
   const hint = Math.min(token.position - 1, total);
-  for (let offset = hint; offset < total; offset += SCAN_CHUNK) {
-    const ids = await listing.idsFrom(offset, SCAN_CHUNK);
+  for (let offset = hint, chunk = FIRST_SCAN; offset < total; offset += chunk, chunk = SCAN_CHUNK) {
+    const ids = await idsFrom(offset, chunk);
     const found = ids.findIndex(matches);
     if (found >= 0) return { id: ids[found] as string, index: offset + found };
-    if (ids.length < SCAN_CHUNK) break;
+    if (ids.length < chunk) break;
   }
   for (let end = hint; end > 0; end -= SCAN_CHUNK) {
     const offset = Math.max(0, end - SCAN_CHUNK);
-    const ids = await listing.idsFrom(offset, end - offset);
+    const ids = await idsFrom(offset, end - offset);
     const found = ids.findLastIndex(matches);
     if (found >= 0) return { id: ids[found] as string, index: offset + found };
   }

@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
 import { type CliDeps, withRuntime } from '../cli-deps.js';
 import { formatTable } from '../output.js';
-import { withJsonOption, withStoreOptions } from '../store-options.js';
+import { type StoreFlags, withJsonOption, withStoreOptions } from '../store-options.js';
 import { everyPage } from './every-page.js';
-
-interface StoreFlags {
-  dataDir: string;
-  json?: boolean;
-}
 
 /** `apps create | list`: the operator's own apps, without the demo. */
 export function appsCommand(program: Command, deps: CliDeps): void {

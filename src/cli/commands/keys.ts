@@ -5,12 +5,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../services/input-error.js';
 import { type CliDeps, withRuntime } from '../cli-deps.js';
 import { formatTable } from '../output.js';
-import { withJsonOption, withStoreOptions } from '../store-options.js';
-
-interface StoreFlags {
-  dataDir: string;
-  json?: boolean;
-}
+import { type StoreFlags, withJsonOption, withStoreOptions } from '../store-options.js';
 
 /** `keys create | list | revoke`: API keys as Apple's Users and Access page hands them out. */
 export function keysCommand(program: Command, deps: CliDeps): void {

@@ -2,13 +2,8 @@ import type { Command } from 'commander';
 import { InputError } from '../../services/input-error.js';
 import { type CliDeps, withRuntime } from '../cli-deps.js';
 import { formatTable } from '../output.js';
-import { withJsonOption, withStoreOptions } from '../store-options.js';
+import { type StoreFlags, withJsonOption, withStoreOptions } from '../store-options.js';
 import { everyPage } from './every-page.js';
-
-interface StoreFlags {
-  dataDir: string;
-  json?: boolean;
-}
 
 /** `testers add | list`: invite testers to an app; they start INVITED and become INSTALLED by their events. */
 export function testersCommand(program: Command, deps: CliDeps): void {

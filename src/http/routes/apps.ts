@@ -3,7 +3,7 @@ import { type AppField, parseAppQuery, parseAppsQuery } from '../../domain/resou
 import { resourceNotFound } from '../../errors/api-errors.js';
 import type { Services } from '../../services/services.js';
 import type { AppRecord } from '../../storage/store.js';
-import { linkTo, nextLink, type PublicBaseUrl } from '../links.js';
+import { linkTo, pagedLinks, type PublicBaseUrl } from '../links.js';
 import { queryPairs } from '../query-string.js';
 import { type App, AppResponse, AppsResponse } from '../schemas/resources.js';
 import { apiRoute } from './api-route.js';
@@ -22,12 +22,7 @@ export function appsGetCollection(deps: AppsRouteDeps) {
     const base = deps.baseUrl(request);
     return {
       data: page.rows.map((app) => appResource(base, app, query.fields)),
-      links: {
-        self: linkTo(base, '/v1/apps', query.echo),
-        ...(page.nextCursor !== undefined && {
-          next: nextLink(base, '/v1/apps', query.echo, page.nextCursor),
-        }),
-      },
+      links: pagedLinks(base, '/v1/apps', query.echo, page.nextCursor),
       meta: { paging: { total: page.total, limit: query.limit } },
     };
   };

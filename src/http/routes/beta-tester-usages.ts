@@ -3,7 +3,7 @@ import { parseBetaTesterUsagesQuery } from '../../domain/beta-tester-usages-quer
 import { resourceNotFound } from '../../errors/api-errors.js';
 import type { Services } from '../../services/services.js';
 import { requireTestFlightReader } from '../access-control.js';
-import { linkTo, nextLink, type PublicBaseUrl } from '../links.js';
+import { linkTo, pagedLinks, type PublicBaseUrl } from '../links.js';
 import { queryPairs } from '../query-string.js';
 import { AppsBetaTesterUsagesV1MetricResponse } from '../schemas/beta-tester-usages.js';
 import { apiRoute } from './api-route.js';
@@ -42,10 +42,7 @@ export function appsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) 
           },
         },
       })),
-      links: {
-        self: linkTo(base, path, query.echo),
-        ...(report.nextCursor !== undefined && { next: nextLink(base, path, query.echo, report.nextCursor) }),
-      },
+      links: pagedLinks(base, path, query.echo, report.nextCursor),
       meta: { paging: { total: report.total, limit: report.limit } },
     };
   };

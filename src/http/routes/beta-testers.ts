@@ -9,7 +9,7 @@ import { resourceNotFound } from '../../errors/api-errors.js';
 import type { Services } from '../../services/services.js';
 import type { TesterWithStates } from '../../storage/store.js';
 import { requireTestFlightReader } from '../access-control.js';
-import { linkTo, nextLink, type PublicBaseUrl } from '../links.js';
+import { linkTo, pagedLinks, type PublicBaseUrl } from '../links.js';
 import { queryPairs } from '../query-string.js';
 import { type BetaTester, BetaTesterResponse, BetaTestersResponse } from '../schemas/resources.js';
 import { apiRoute } from './api-route.js';
@@ -29,12 +29,7 @@ export function betaTestersGetCollection(deps: BetaTestersRouteDeps) {
     const base = deps.baseUrl(request);
     return {
       data: page.rows.map((tester) => testerResource(base, tester, query.fields, query.appIds)),
-      links: {
-        self: linkTo(base, '/v1/betaTesters', query.echo),
-        ...(page.nextCursor !== undefined && {
-          next: nextLink(base, '/v1/betaTesters', query.echo, page.nextCursor),
-        }),
-      },
+      links: pagedLinks(base, '/v1/betaTesters', query.echo, page.nextCursor),
       meta: { paging: { total: page.total, limit: query.limit } },
     };
   };
