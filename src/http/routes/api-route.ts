@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { TSchema } from 'typebox';
+import type { Static, TSchema } from 'typebox';
 import { methodNotAllowed } from '../../errors/api-errors.js';
 
 const READ_METHODS = ['GET', 'HEAD'];
@@ -7,13 +7,14 @@ const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /**
  * Registers an API resource: GET (and HEAD) with its 200 body schema, counted against the key's rate limit,
- * and 405 in Apple's error shape for every other method.
+ * and 405 in Apple's error shape for every other method. The schema serializes the body (members in its
+ * order, nothing else) and types the handler's result, so the two cannot drift apart.
  */
-export function apiRoute<Params>(
+export function apiRoute<Response extends TSchema, Params>(
   app: FastifyInstance,
   url: string,
-  response: TSchema,
-  handler: (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => Promise<unknown>,
+  response: Response,
+  handler: (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => Promise<Static<Response>>,
 ): void {
   app.route<{ Params: Params }>({
     method: 'GET',
