@@ -6,7 +6,6 @@
 export type CalendarDay = string;
 
 const DAY_MS = 86_400_000;
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The UTC calendar day that contains the instant `at`. */
 export function utcDay(at: Date): CalendarDay {
@@ -18,9 +17,3 @@ export function addDays(day: CalendarDay, days: number): CalendarDay {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Whether `text` is a real calendar day in `YYYY-MM-DD` form (rejects 2023-02-30). */
-export function isCalendarDay(text: string): boolean {
-  if (!DAY_PATTERN.test(text)) return false;
-  const parsed = Date.parse(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed) && new Date(parsed).toISOString().startsWith(text);
-}

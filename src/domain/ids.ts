@@ -6,22 +6,12 @@ import { randomInt, randomUUID } from 'node:crypto';
  * them safe in URLs, logs and cursors.
  */
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Ids an operator may pick for apps and testers: URL-safe, no separators, at most 64 characters. */
 const RESOURCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const KEY_ID_PATTERN = /^[A-Z0-9]{10}$/;
 const KEY_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-
-export function isUuid(text: string): boolean {
-  return UUID_PATTERN.test(text);
-}
 
 export function isResourceId(text: string): boolean {
   return RESOURCE_ID_PATTERN.test(text);
-}
-
-export function isKeyId(text: string): boolean {
-  return KEY_ID_PATTERN.test(text);
 }
 
 /** A new app id: ten digits not starting with 0, like Apple's Apple IDs for apps. */

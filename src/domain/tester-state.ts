@@ -7,10 +7,6 @@ export const INVITE_TYPES = ['EMAIL', 'PUBLIC_LINK'] as const;
 
 export type InviteType = (typeof INVITE_TYPES)[number];
 
-export function isInviteType(value: string): value is InviteType {
-  return (INVITE_TYPES as readonly string[]).includes(value);
-}
-
 /**
  * How far along a tester is, so a tester of several apps can be shown with one state (the furthest). REVOKED
  * ranks lowest: a tester revoked from one app but installed in another is INSTALLED.
