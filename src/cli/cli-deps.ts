@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import type { IngestionLimits } from '../services/ingestion.js';
 import type { Services } from '../services/services.js';
 import type { Store } from '../storage/store.js';
 import type { ListenAddress } from './option-parsers.js';
@@ -10,6 +11,8 @@ export interface RuntimeOptions {
   readonly reportTime?: Date;
   /** Runs on the opened store before services read their settings (the demo loads here). */
   readonly beforeServices?: (store: Store) => Promise<void>;
+  /** Limits of ingestion (defaults: 1,000 events and 1 MiB per request, 400 days of retention). */
+  readonly ingestion?: IngestionLimits;
 }
 
 /** A store with its services: what every command works with. */
@@ -29,6 +32,7 @@ export interface ServeOptions {
   /** Requests per key per hour; 0: no limit. */
   readonly rateLimit: number;
   readonly logLevel: string;
+  readonly ingestion: IngestionLimits;
 }
 
 /** Human-facing lines of `serve` (the banner, progress); its logs go to the JSON logger. */

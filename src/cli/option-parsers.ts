@@ -65,3 +65,11 @@ export function parseLogLevel(text: string): string {
     throw new InputError(`'${text}' is not a log level; use one of ${LOG_LEVELS.join(', ')}`);
   return text;
 }
+
+/** A positive whole number for a limit (`--ingest-max-events 1000`). */
+export function parsePositiveInteger(option: string, text: string): number {
+  if (!/^\d{1,12}$/.test(text.trim()) || Number(text) < 1) {
+    throw new InputError(`'${text}' is not a valid ${option}; use a whole number of at least 1`);
+  }
+  return Number(text);
+}

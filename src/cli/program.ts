@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
 import { appsCommand } from './commands/apps.js';
+import { ingestKeysCommand } from './commands/ingest-keys.js';
 import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 import { testersCommand } from './commands/testers.js';
@@ -24,6 +25,7 @@ export function buildProgram(deps: CliDeps): Command {
   tokenCommand(program, deps);
   appsCommand(program, deps);
   testersCommand(program, deps);
+  ingestKeysCommand(program, deps);
   for (const command of program.commands) enableExitOverride(command);
   return program;
 }

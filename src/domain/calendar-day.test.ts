@@ -12,5 +12,4 @@ describe('calendar days', () => {
     expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
     expect(addDays('2023-10-05', -365)).toBe('2022-10-05');
   });
-
 });

@@ -16,4 +16,3 @@ export function utcDay(at: Date): CalendarDay {
 export function addDays(day: CalendarDay, days: number): CalendarDay {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
-

@@ -41,6 +41,14 @@ export function notAuthorized(): ApiError {
   );
 }
 
+/** 401 for ingestion: Apple's code and title, and a detail about the key ingestion takes. */
+export function ingestKeyRefused(): ApiError {
+  return ApiError.of(
+    'NOT_AUTHORIZED',
+    "Provide the app's ingest key as 'Authorization: Bearer <key>'; an operator creates one with 'beta-metrics ingest-keys create --app <app id>'",
+  );
+}
+
 export function forbidden(): ApiError {
   return ApiError.of('FORBIDDEN_ERROR', 'The API key in use does not allow this request'); // Apple
 }

@@ -19,8 +19,8 @@ declare module 'fastify' {
     apiKey?: VerifiedKey;
   }
   interface FastifyContextConfig {
-    /** Served without a token (health checks). */
-    public?: boolean;
+    /** How the route authenticates: an API token (JWT) when absent; none (health checks); an ingest key. */
+    authentication?: 'none' | 'ingestKey';
     /** Counts against the key's hourly budget. */
     rateLimited?: boolean;
   }
@@ -39,7 +39,7 @@ export interface AccessControlDeps {
  */
 export function registerAccessControl(app: FastifyInstance, deps: AccessControlDeps): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config.public) return;
+    if (request.routeOptions.config.authentication !== undefined) return;
     request.apiKey = await authenticate(request, deps.tokens);
     const limiter = deps.rateLimiter;
     if (limiter === undefined) return;

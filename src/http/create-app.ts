@@ -11,6 +11,7 @@ import { appRoutes } from './routes/apps.js';
 import { betaTesterUsagesRoutes } from './routes/beta-tester-usages.js';
 import { betaTesterRoutes } from './routes/beta-testers.js';
 import { healthRoutes } from './routes/health.js';
+import { ingestRoutes } from './routes/ingest.js';
 
 export interface AppDeps {
   readonly store: Store;
@@ -65,5 +66,6 @@ export function createApp(deps: AppDeps): FastifyInstance {
   betaTesterUsagesRoutes(app, routeDeps);
   appRoutes(app, routeDeps);
   betaTesterRoutes(app, routeDeps);
+  ingestRoutes(app, routeDeps);
   return app;
 }

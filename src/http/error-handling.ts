@@ -13,7 +13,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = error.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
       request.log.info({ code: error.code }, 'request refused by the HTTP layer');
-      return sendApiError(reply, ApiError.of('ENTITY_ERROR', entityErrorDetail(error)));
+      return sendApiError(reply, bodyError(error));
     }
     request.log.error({ err: error }, 'unexpected error');
     return sendApiError(reply, unexpectedError());
@@ -26,17 +26,26 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 }
 
-/** Fastify's errors are about the request body or headers; say which without echoing their contents. */
-function entityErrorDetail(error: FastifyError): string {
+/** Fastify's own errors are about the request body; say which without echoing its contents. */
+function bodyError(error: FastifyError): ApiError {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'The request body has a content type this resource does not accept';
+      return ApiError.of(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'The request body has a content type this resource does not accept; send application/json or application/x-ndjson',
+      );
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'The request body is larger than this resource accepts';
+      return ApiError.of(
+        'REQUEST_ENTITY_TOO_LARGE',
+        'The request body is larger than this resource accepts; send smaller batches',
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return 'The request body is not valid JSON';
+      return ApiError.of('ENTITY_ERROR', 'The request body is not valid JSON');
+    case 'Z_DATA_ERROR':
+    case 'Z_BUF_ERROR':
+      return ApiError.of('ENTITY_ERROR', 'The request body is not valid gzip data');
     default:
-      return 'The request could not be read';
+      return ApiError.of('ENTITY_ERROR', 'The request could not be read');
   }
 }

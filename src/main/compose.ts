@@ -9,7 +9,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     await options.beforeServices?.(store);
     const reportClock = options.reportTime === undefined ? systemClock : fixedClock(options.reportTime);
-    const services = await createServices(store, { clock: systemClock, reportClock });
+    const services = await createServices(store, { clock: systemClock, reportClock }, options.ingestion);
     return { store, services, clock: systemClock, close: () => store.close() };
   } catch (error) {
     await store.close();

@@ -26,6 +26,7 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
   const reportTime = options.reportTime ?? (options.demo ? DEMO_REPORT_TIME : undefined);
   const runtime = await openRuntime({
     dataDir: options.dataDir,
+    ingestion: options.ingestion,
     ...(reportTime !== undefined && { reportTime }),
     beforeServices: options.demo
       ? async (store) => {
@@ -84,10 +85,31 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
   }
   if (demoKey !== undefined) out.info(await demoBanner(demoKey, shownBase));
 
+  const pruning = schedulePruning(runtime.services.ingestion, logger);
   await waitForShutdownSignal(logger);
+  clearInterval(pruning);
   await drain(app.server, () => app.close(), logger);
   await runtime.close();
   logger.info('stopped');
+}
+
+const PRUNE_EVERY_MS = 3_600_000;
+
+/** Deletes raw events past the retention period now and every hour; rollups (and so every answer) stay. */
+function schedulePruning(
+  ingestion: { prune(): Promise<number> },
+  logger: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
+) {
+  const prune = () =>
+    ingestion.prune().then(
+      (deleted) => {
+        if (deleted > 0) logger.info({ deleted }, 'pruned raw events older than the retention period');
+      },
+      (error: unknown) =>
+        logger.error({ err: error }, 'pruning raw events failed; it is tried again in an hour'),
+    );
+  void prune();
+  return setInterval(prune, PRUNE_EVERY_MS).unref();
 }
 
 /** How long requests in flight may take to finish after a shutdown signal before their connections are cut. */

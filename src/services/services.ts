@@ -6,6 +6,13 @@ import { type ApiKeysService, apiKeysService } from './api-keys.js';
 import { type AppsService, appsService } from './apps.js';
 import { type BetaTesterUsagesService, betaTesterUsagesService } from './beta-tester-usages.js';
 import { type BetaTestersService, betaTestersService } from './beta-testers.js';
+import { type IngestKeysService, ingestKeysService } from './ingest-keys.js';
+import {
+  DEFAULT_INGESTION_LIMITS,
+  type IngestionLimits,
+  type IngestionService,
+  ingestionService,
+} from './ingestion.js';
 import { type TokenVerifier, tokenVerifier } from './token-verifier.js';
 
 /** What the product does, independent of HTTP: the routes and the CLI call these. */
@@ -15,6 +22,8 @@ export interface Services {
   readonly betaTesterUsages: BetaTesterUsagesService;
   readonly apiKeys: ApiKeysService;
   readonly tokens: TokenVerifier;
+  readonly ingestKeys: IngestKeysService;
+  readonly ingestion: IngestionService;
 }
 
 export interface ServiceClocks {
@@ -28,7 +37,11 @@ export interface ServiceClocks {
 export const ISSUER_ID_SETTING = 'issuer_id';
 export const CURSOR_KEY_SETTING = 'cursor_key';
 
-export async function createServices(store: Store, clocks: ServiceClocks): Promise<Services> {
+export async function createServices(
+  store: Store,
+  clocks: ServiceClocks,
+  ingestionLimits: IngestionLimits = DEFAULT_INGESTION_LIMITS,
+): Promise<Services> {
   const issuerId = await store.settingOrInsert(ISSUER_ID_SETTING, newIssuerId());
   const cursorKey = Buffer.from(
     await store.settingOrInsert(CURSOR_KEY_SETTING, randomBytes(32).toString('base64url')),
@@ -40,5 +53,7 @@ export async function createServices(store: Store, clocks: ServiceClocks): Promi
     betaTesterUsages: betaTesterUsagesService(store, cursorKey, clocks.reportClock),
     apiKeys: apiKeysService(store, issuerId, clocks.clock),
     tokens: tokenVerifier(store, issuerId, clocks.clock),
+    ingestKeys: ingestKeysService(store, clocks.clock),
+    ingestion: ingestionService(store, clocks.clock, clocks.reportClock, ingestionLimits),
   };
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { BackendSpecifics } from './backend-specifics.js';
 import * as apiKeys from './queries/api-keys.js';
 import * as apps from './queries/apps.js';
+import * as ingestion from './queries/ingestion.js';
 import * as testers from './queries/testers.js';
 import * as usage from './queries/usage.js';
 import type { Database } from './schema.js';
@@ -11,8 +12,11 @@ import {
   type AppRecord,
   type BetaGroupRecord,
   type BuildRecord,
+  type EventPosition,
+  type IngestKeyRecord,
   type InstalledTesterFilter,
   type MembershipRecord,
+  type RejectionRecord,
   type RowWindow,
   type Store,
   StoreConflictError,
@@ -41,6 +45,14 @@ class KyselyStoreReader implements StoreReader {
     usage.countInstalledTesters(this.db, appId, filter);
   sumUsageByTester = (appId: string, testerIds: readonly string[], firstDay: string, lastDay: string) =>
     usage.sumUsageByTester(this.db, appId, testerIds, firstDay, lastDay);
+
+  listUsageEvents = (appId: string, after: EventPosition | undefined, limit: number) =>
+    usage.listUsageEvents(this.db, appId, after, limit);
+  testersOfApp = (appId: string, testerIds: readonly string[]) =>
+    ingestion.testersOfApp(this.db, appId, testerIds);
+  ingestStats = () => ingestion.readIngestStats(this.db);
+  findIngestKeyByHash = (keyHash: string) => ingestion.findIngestKeyByHash(this.db, keyHash);
+  listIngestKeys = (appId?: string) => ingestion.listIngestKeys(this.db, appId);
 
   findApiKey = (keyId: string) => apiKeys.findApiKey(this.db, keyId);
   listApiKeys = () => apiKeys.listApiKeys(this.db);
@@ -138,6 +150,25 @@ export class KyselyStore extends KyselyStoreReader implements Store {
       usage.appendUsageEvents(trx, events, this.specifics.maxBoundParameters),
     );
   }
+
+  pruneUsageEvents = (before: string, limit: number) =>
+    this.specifics.writeTransaction(this.db, (trx) => usage.pruneUsageEvents(trx, before, limit));
+
+  recordRejections(appId: string, rejections: readonly RejectionRecord[]): Promise<void> {
+    if (rejections.length === 0) return Promise.resolve();
+    return this.specifics.writeTransaction(this.db, async (trx) => {
+      await ingestion.addIngestCounts(trx, appId, {
+        accepted: 0,
+        duplicates: 0,
+        rejected: rejections.length,
+      });
+      await ingestion.addRejections(trx, appId, rejections);
+    });
+  }
+
+  createIngestKey = (key: IngestKeyRecord & { readonly keyHash: string }) =>
+    this.translateConflicts(() => ingestion.insertIngestKey(this.db, key));
+  revokeIngestKey = (id: string, at: string) => ingestion.revokeIngestKey(this.db, id, at);
 
   createApiKey = (key: ApiKeyRecord) => this.translateConflicts(() => apiKeys.insertApiKey(this.db, key));
 

@@ -14,6 +14,9 @@ export interface Database {
   usage_events: UsageEventsTable;
   usage_daily: UsageDailyTable;
   settings: SettingsTable;
+  ingest_keys: IngestKeysTable;
+  ingest_stats: IngestStatsTable;
+  ingest_rejections: IngestRejectionsTable;
 }
 
 export interface AppsTable {
@@ -113,4 +116,30 @@ export interface UsageDailyTable {
 export interface SettingsTable {
   name: string;
   value: string;
+}
+
+/** Per-app ingest keys: the SHA-256 of the key only; the key itself is shown once, at creation. */
+export interface IngestKeysTable {
+  id: string;
+  app_id: string;
+  key_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Per app, since the store began: events stored, events already stored (duplicates), events refused. */
+export interface IngestStatsTable {
+  app_id: string;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/** Per app and reason (`<code> <field>`): how many events were refused for it, when last, and its last detail. */
+export interface IngestRejectionsTable {
+  app_id: string;
+  reason: string;
+  count: number;
+  last_at: string;
+  last_detail: string;
 }

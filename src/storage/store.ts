@@ -1,5 +1,6 @@
 import type { CalendarDay } from '../domain/calendar-day.js';
 import type { InviteType, TesterState } from '../domain/tester-state.js';
+import type { UsageEvent } from '../domain/usage-event.js';
 import type { UsageValues } from '../domain/usage-values.js';
 
 /**
@@ -37,11 +38,21 @@ export interface Store extends StoreReader {
 
   /**
    * Stores usage events exactly once, by event id: ids already stored (or repeated within `events`) are
-   * duplicates and change nothing. In the same transaction, the rollups gain the new events' counts and every
-   * tester with a new event becomes INSTALLED for the app, `installed_at` being their earliest event.
-   * The caller has validated the events (apps and testers exist).
+   * duplicates and change nothing. In the same transaction, the rollups gain the new events' counts, every
+   * tester with a new event becomes INSTALLED for the app (`installed_at` being their earliest event), and
+   * each app's ingestion counters gain its accepted and duplicate events. The caller has validated the events
+   * (apps and testers exist).
    */
   appendUsageEvents(events: readonly UsageEventRecord[]): Promise<AppendResult>;
+
+  /** Deletes raw events that happened before `before`, at most `limit` of them; rollups are kept. */
+  pruneUsageEvents(before: string, limit: number): Promise<number>;
+
+  /** Counts events refused by ingestion for `appId`, each with its reason. */
+  recordRejections(appId: string, rejections: readonly RejectionRecord[]): Promise<void>;
+
+  createIngestKey(key: IngestKeyRecord & { readonly keyHash: string }): Promise<void>;
+  revokeIngestKey(id: string, at: string): Promise<boolean>;
 
   createApiKey(key: ApiKeyRecord): Promise<void>;
   /** Marks the key revoked at `at`; false when there is no such key or it was already revoked. */
@@ -77,6 +88,21 @@ export interface StoreReader {
     firstDay: CalendarDay,
     lastDay: CalendarDay,
   ): Promise<Map<string, UsageValues>>;
+
+  /** An app's raw events in time order, after the event `after` (keyset on occurredAt, then id). */
+  listUsageEvents(
+    appId: string,
+    after: EventPosition | undefined,
+    limit: number,
+  ): Promise<UsageEventRecord[]>;
+  /** Which of `testerIds` are testers of `appId`, in any state. */
+  testersOfApp(appId: string, testerIds: readonly string[]): Promise<Set<string>>;
+  /** Per app: events accepted, duplicates and refused by ingestion since the store began, with reasons. */
+  ingestStats(): Promise<AppIngestStats[]>;
+
+  /** The ingest key whose SHA-256 is `keyHash`. */
+  findIngestKeyByHash(keyHash: string): Promise<IngestKeyRecord | undefined>;
+  listIngestKeys(appId?: string): Promise<IngestKeyRecord[]>;
 
   findApiKey(keyId: string): Promise<ApiKeyRecord | undefined>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
@@ -153,27 +179,41 @@ export interface BetaGroupRecord {
   readonly createdAt: string;
 }
 
-export const USAGE_EVENT_TYPES = ['install', 'session', 'crash', 'feedback'] as const;
-export type UsageEventType = (typeof USAGE_EVENT_TYPES)[number];
-
-export interface UsageEventRecord {
-  /** The client's own event id: the key of exactly-once. */
-  readonly id: string;
-  readonly appId: string;
-  readonly testerId: string;
-  readonly type: UsageEventType;
-  /** When it happened, UTC (after any clock-skew correction). */
-  readonly occurredAt: string;
-  readonly build?: string;
-  readonly platform?: string;
-  readonly device?: string;
-  readonly osVersion?: string;
-  readonly receivedAt: string;
-}
+/** A usage event as the store keeps it (see domain/usage-event.ts). */
+export type UsageEventRecord = UsageEvent;
 
 export interface AppendResult {
   readonly accepted: number;
   readonly duplicates: number;
+}
+
+/** Where an export stands: the last event written. */
+export interface EventPosition {
+  readonly occurredAt: string;
+  readonly id: string;
+}
+
+export interface IngestKeyRecord {
+  readonly id: string;
+  readonly appId: string;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** One event refused by ingestion: `reason` groups like refusals (`<code> <field>`), `detail` says exactly why. */
+export interface RejectionRecord {
+  readonly reason: string;
+  readonly detail: string;
+  readonly at: string;
+}
+
+export interface AppIngestStats {
+  readonly appId: string;
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  /** Most frequent first. */
+  readonly reasons: ReadonlyArray<{ reason: string; count: number; lastAt: string; lastDetail: string }>;
 }
 
 export type ApiKeyKind = 'TEAM' | 'INDIVIDUAL';

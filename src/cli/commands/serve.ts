@@ -1,11 +1,13 @@
 import { type Command, Option } from 'commander';
 import type { CliDeps } from '../cli-deps.js';
+import { DEFAULT_INGESTION_LIMITS } from '../../services/ingestion.js';
 import {
   DEFAULT_LISTEN,
   DEFAULT_RATE_LIMIT,
   parseInstant,
   parseListen,
   parseLogLevel,
+  parsePositiveInteger,
   parsePublicUrl,
   parseRateLimit,
 } from '../option-parsers.js';
@@ -19,6 +21,9 @@ interface ServeFlags {
   demo?: boolean;
   rateLimit: string;
   logLevel: string;
+  ingestMaxEvents: string;
+  ingestMaxBytes: string;
+  retentionDays: string;
 }
 
 export function serveCommand(program: Command, deps: CliDeps): void {
@@ -50,7 +55,18 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         .env('BETA_METRICS_RATE_LIMIT')
         .default(String(DEFAULT_RATE_LIMIT)),
     )
-    .addOption(new Option('--log-level <level>', 'log level').env('BETA_METRICS_LOG_LEVEL').default('info'));
+    .addOption(new Option('--log-level <level>', 'log level').env('BETA_METRICS_LOG_LEVEL').default('info'))
+    .addOption(
+      new Option('--ingest-max-events <n>', 'events per ingestion request')
+        .env('BETA_METRICS_INGEST_MAX_EVENTS')
+        .default(String(DEFAULT_INGESTION_LIMITS.maxEvents)),
+    )
+    .addOption(
+      new Option('--ingest-max-bytes <n>', 'bytes per ingestion request, uncompressed')
+        .env('BETA_METRICS_INGEST_MAX_BYTES')
+        .default(String(DEFAULT_INGESTION_LIMITS.maxBytes)),
+    )
+    .addOption(retentionOption());
   withStoreOptions(command).action(async (flags: ServeFlags) => {
     await deps.serve(
       {
@@ -61,8 +77,20 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         demo: flags.demo === true,
         rateLimit: parseRateLimit(flags.rateLimit),
         logLevel: parseLogLevel(flags.logLevel),
+        ingestion: {
+          maxEvents: parsePositiveInteger('--ingest-max-events', flags.ingestMaxEvents),
+          maxBytes: parsePositiveInteger('--ingest-max-bytes', flags.ingestMaxBytes),
+          retentionDays: parsePositiveInteger('--retention-days', flags.retentionDays),
+        },
       },
       { info: (line) => deps.out.line(line), progress: (line) => deps.out.progress(line) },
     );
   });
+}
+
+/** `--retention-days`: how long raw events are kept, and how old an incoming event may be. */
+export function retentionOption(): Option {
+  return new Option('--retention-days <days>', 'days raw events are kept; older incoming events are refused')
+    .env('BETA_METRICS_RETENTION_DAYS')
+    .default(String(DEFAULT_INGESTION_LIMITS.retentionDays));
 }

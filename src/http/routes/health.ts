@@ -7,7 +7,7 @@ export function healthRoutes(app: FastifyInstance, store: Store): void {
   app.get(
     '/healthz',
     {
-      config: { public: true },
+      config: { authentication: 'none' },
       schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
     },
     async () => {

@@ -1,5 +1,6 @@
 import { addDays, type CalendarDay } from '../../domain/calendar-day.js';
 import { usageWindow } from '../../domain/period.js';
+import type { UsageEventType } from '../../domain/usage-event.js';
 import type { TesterState } from '../../domain/tester-state.js';
 import type {
   AppRecord,
@@ -8,7 +9,6 @@ import type {
   MembershipRecord,
   TesterRecord,
   UsageEventRecord,
-  UsageEventType,
 } from '../../storage/store.js';
 import {
   DEMO_REPORT_TIME,

@@ -2,7 +2,16 @@ import { type Kysely, sql } from 'kysely';
 import type { CalendarDay } from '../../domain/calendar-day.js';
 import type { UsageValues } from '../../domain/usage-values.js';
 import type { Database } from '../schema.js';
-import type { AppendResult, InstalledTesterFilter, RowWindow, UsageEventRecord } from '../store.js';
+import type { Selectable } from 'kysely';
+import type { UsageEventsTable } from '../schema.js';
+import type {
+  AppendResult,
+  EventPosition,
+  InstalledTesterFilter,
+  RowWindow,
+  UsageEventRecord,
+} from '../store.js';
+import { addIngestCounts } from './ingestion.js';
 import { applyWindow, chunksFor, toCount } from './row-window.js';
 
 export async function listInstalledTesterIds(
@@ -110,7 +119,78 @@ export async function appendUsageEvents(
   const accepted = candidates.filter((event) => inserted.has(event.id));
   await addToRollups(db, accepted, maxParameters);
   await markInstalled(db, accepted, maxParameters);
+  await countPerApp(db, events, inserted);
   return { accepted: accepted.length, duplicates: events.length - accepted.length };
+}
+
+/** Each app's ingestion counters gain its accepted and duplicate events (a repeat within the batch included). */
+async function countPerApp(db: Kysely<Database>, events: readonly UsageEventRecord[], inserted: Set<string>) {
+  const perApp = new Map<string, { accepted: number; duplicates: number; rejected: number }>();
+  const counted = new Set<string>();
+  for (const event of events) {
+    const counts = perApp.get(event.appId) ?? { accepted: 0, duplicates: 0, rejected: 0 };
+    if (inserted.has(event.id) && !counted.has(event.id)) counts.accepted++;
+    else counts.duplicates++;
+    counted.add(event.id);
+    perApp.set(event.appId, counts);
+  }
+  for (const [appId, counts] of perApp) await addIngestCounts(db, appId, counts);
+}
+
+export async function listUsageEvents(
+  db: Kysely<Database>,
+  appId: string,
+  after: EventPosition | undefined,
+  limit: number,
+): Promise<UsageEventRecord[]> {
+  let query = db.selectFrom('usage_events').selectAll().where('app_id', '=', appId);
+  if (after !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('occurred_at', '>', after.occurredAt),
+        eb.and([eb('occurred_at', '=', after.occurredAt), eb('id', '>', after.id)]),
+      ]),
+    );
+  }
+  const rows = await query.orderBy('occurred_at').orderBy('id').limit(limit).execute();
+  return rows.map(toEventRecord);
+}
+
+/** Deletes up to `limit` raw events older than `before`, app by app (the app_id, occurred_at index serves). */
+export async function pruneUsageEvents(db: Kysely<Database>, before: string, limit: number): Promise<number> {
+  const apps = await db.selectFrom('apps').select('id').orderBy('id').execute();
+  let deleted = 0;
+  for (const { id: appId } of apps) {
+    if (deleted >= limit) break;
+    const result = await db
+      .deleteFrom('usage_events')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('usage_events')
+          .select('id')
+          .where('app_id', '=', appId)
+          .where('occurred_at', '<', before)
+          .limit(limit - deleted),
+      )
+      .executeTakeFirst();
+    deleted += Number(result.numDeletedRows);
+  }
+  return deleted;
+}
+
+function toEventRecord(row: Selectable<UsageEventsTable>): UsageEventRecord {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    testerId: row.tester_id,
+    type: row.type as UsageEventRecord['type'],
+    occurredAt: row.occurred_at,
+    ...(row.build !== '' && { build: row.build }),
+    ...(row.platform !== null && { platform: row.platform }),
+    ...(row.device !== null && { device: row.device }),
+    ...(row.os_version !== null && { osVersion: row.os_version }),
+    receivedAt: row.received_at,
+  };
 }
 
 async function addToRollups(

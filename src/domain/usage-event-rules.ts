@@ -1,0 +1,177 @@
+import type { ErrorItem } from '../errors/api-error.js';
+import { USAGE_EVENT_TYPES, type UsageEvent, type UsageEventType } from './usage-event.js';
+
+/**
+ * The rules an incoming usage event must meet (the ingestion issue, items 1 and 3). Pure: the caller supplies
+ * the key's app, the clocks and the limits, and checks afterwards that the testers exist.
+ */
+
+/** Event ids: a UUID or up to 64 safe characters, so they are safe in logs, files and URLs. */
+const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const OPTIONAL_TEXT_LIMITS = { build: 64, platform: 32, device: 64, osVersion: 32 } as const;
+const KNOWN_FIELDS = new Set([
+  'id',
+  'type',
+  'appId',
+  'testerId',
+  'timestamp',
+  ...Object.keys(OPTIONAL_TEXT_LIMITS),
+]);
+/** How far ahead of the server's clock an event may be dated (a device clock running fast). */
+export const MAX_FUTURE_MS = 24 * 3_600_000;
+export const DEFAULT_RETENTION_DAYS = 400;
+
+export interface EventContext {
+  /** The app of the ingest key the batch came with. */
+  readonly appId: string;
+  /** The server's "now" for the data: events after now + 24 h or before now - retention are refused. */
+  readonly now: Date;
+  readonly retentionDays: number;
+  /** Added to every timestamp: the server's receive time minus the batch's `sentAt` (clock-skew correction). */
+  readonly skewMs: number;
+  /** When the server received the batch (wall clock). */
+  readonly receivedAt: Date;
+}
+
+/** An event that passed every rule but the existence of its tester, and where it sat in the batch. */
+export interface CheckedEvent {
+  readonly index: number;
+  readonly event: UsageEvent;
+}
+
+/** Reads one event; problems carry `source.pointer` = `/events/<index>/<field>`. */
+export function checkEvent(raw: unknown, index: number, context: EventContext): CheckedEvent | ErrorItem[] {
+  const at = (field?: string) => ({
+    pointer: field === undefined ? `/events/${index}` : `/events/${index}/${field}`,
+  });
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return [
+      { code: 'ENTITY_ERROR.ATTRIBUTE.INVALID', detail: `Event ${index} is not a JSON object`, source: at() },
+    ];
+  }
+  const fields = raw as Record<string, unknown>;
+  const problems: ErrorItem[] = [];
+  const required = (name: string): string | undefined => {
+    const value = fields[name];
+    if (value === undefined || value === null || value === '') {
+      problems.push({
+        code: 'ENTITY_ERROR.ATTRIBUTE.REQUIRED',
+        detail: `You must provide a value for the attribute '${name}' with this request`,
+        source: at(name),
+      });
+      return undefined;
+    }
+    if (typeof value !== 'string') {
+      problems.push(invalid(`'${name}' must be a string`, at(name)));
+      return undefined;
+    }
+    return value;
+  };
+
+  for (const name of Object.keys(fields)) {
+    if (!KNOWN_FIELDS.has(name)) {
+      problems.push({
+        code: 'ENTITY_ERROR.ATTRIBUTE.UNKNOWN',
+        detail: `The attribute '${name}' is not part of a usage event`,
+        source: at(name),
+      });
+    }
+  }
+  const id = required('id');
+  if (id !== undefined && !EVENT_ID.test(id)) {
+    problems.push(
+      invalid('An event id is a UUID or up to 64 letters, digits, ".", "_", ":" or "-"', at('id')),
+    );
+  }
+  const type = required('type');
+  if (type !== undefined && !(USAGE_EVENT_TYPES as readonly string[]).includes(type)) {
+    problems.push(
+      invalid(`'${type}' is not an event type; use one of ${USAGE_EVENT_TYPES.join(', ')}`, at('type')),
+    );
+  }
+  const appId = required('appId');
+  if (appId !== undefined && appId !== context.appId) {
+    problems.push({
+      code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
+      detail: `This ingest key writes events of app '${context.appId}' only, not of '${clip(appId)}'`,
+      source: at('appId'),
+    });
+  }
+  const testerId = required('testerId');
+  const occurredAt = checkTimestamp(required('timestamp'), context, at('timestamp'), problems);
+  const optional: Partial<Record<keyof typeof OPTIONAL_TEXT_LIMITS, string>> = {};
+  for (const [name, limit] of Object.entries(OPTIONAL_TEXT_LIMITS) as Array<
+    [keyof typeof OPTIONAL_TEXT_LIMITS, number]
+  >) {
+    const value = fields[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string' || value.length > limit) {
+      problems.push(invalid(`'${name}' must be a string of at most ${limit} characters`, at(name)));
+    } else {
+      optional[name] = value;
+    }
+  }
+  if (problems.length > 0 || id === undefined || testerId === undefined || occurredAt === undefined)
+    return problems;
+  return {
+    index,
+    event: {
+      id,
+      appId: context.appId,
+      testerId,
+      type: type as UsageEventType,
+      occurredAt,
+      ...optional,
+      receivedAt: context.receivedAt.toISOString(),
+    },
+  };
+}
+
+/** The clock-skew correction of a batch's `sentAt` (as PostHog applies it): receive time minus sentAt. */
+export function skewFromSentAt(sentAt: unknown, receivedAt: Date): number | ErrorItem {
+  if (sentAt === undefined || sentAt === null) return 0;
+  if (typeof sentAt !== 'string' || !INSTANT.test(sentAt) || Number.isNaN(Date.parse(sentAt))) {
+    return invalid("'sentAt' must be an ISO 8601 instant with an offset, like 2023-10-05T12:00:00Z", {
+      pointer: '/sentAt',
+    });
+  }
+  return receivedAt.getTime() - Date.parse(sentAt);
+}
+
+function checkTimestamp(
+  text: string | undefined,
+  context: EventContext,
+  source: { pointer: string },
+  problems: ErrorItem[],
+): string | undefined {
+  if (text === undefined) return undefined;
+  const parsed = Date.parse(text);
+  if (!INSTANT.test(text) || Number.isNaN(parsed)) {
+    problems.push(
+      invalid(`'${clip(text)}' is not an ISO 8601 instant with an offset, like 2023-10-05T12:00:00Z`, source),
+    );
+    return undefined;
+  }
+  const corrected = parsed + context.skewMs;
+  const now = context.now.getTime();
+  if (corrected > now + MAX_FUTURE_MS) {
+    problems.push(invalid('The event is dated more than 24 hours in the future', source));
+    return undefined;
+  }
+  if (corrected < now - context.retentionDays * 86_400_000) {
+    problems.push(
+      invalid(`The event is older than the retention period of ${context.retentionDays} days`, source),
+    );
+    return undefined;
+  }
+  return new Date(corrected).toISOString();
+}
+
+function invalid(detail: string, source: { pointer: string }): ErrorItem {
+  return { code: 'ENTITY_ERROR.ATTRIBUTE.INVALID', detail, source };
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}

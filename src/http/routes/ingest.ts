@@ -1,0 +1,191 @@
+import { Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { ApiError, type ErrorItem } from '../../errors/api-error.js';
+import { forbidden, ingestKeyRefused, methodNotAllowed } from '../../errors/api-errors.js';
+import type { EventBatch } from '../../services/ingestion.js';
+import type { Services } from '../../services/services.js';
+import type { IngestKeyRecord } from '../../storage/store.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The ingest key of an ingestion request, once verified. */
+    ingestKey?: IngestKeyRecord;
+  }
+}
+
+export interface IngestRouteDeps {
+  readonly services: Services;
+}
+
+const IngestResult = Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer() });
+const IngestStats = Type.Object({
+  data: Type.Array(
+    Type.Object({
+      appId: Type.String(),
+      accepted: Type.Integer(),
+      duplicates: Type.Integer(),
+      rejected: Type.Integer(),
+      reasons: Type.Array(
+        Type.Object({
+          reason: Type.String(),
+          count: Type.Integer(),
+          lastAt: Type.String(),
+          lastDetail: Type.String(),
+        }),
+      ),
+    }),
+  ),
+});
+const BEARER = /^Bearer +(\S+) *$/i;
+
+/**
+ * POST /ingest/v1/events — beta apps send usage events here, with their app's ingest key. The batch is all or
+ * nothing, and the answer `{"accepted", "duplicates"}` is sent only once its events are committed.
+ */
+export function ingestEventsCreate(deps: IngestRouteDeps) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const appId = request.ingestKey?.appId ?? '';
+    const batch = batchOf(request);
+    try {
+      const result = await deps.services.ingestion.ingestBatch(batch, appId);
+      request.log.info({ appId, events: batch.events.length, ...result }, 'events ingested');
+      return result;
+    } catch (error) {
+      if (error instanceof ApiError) {
+        const reasons = [...new Set(error.items.map((item) => `${item.code}: ${item.detail}`))].slice(0, 20);
+        request.log.warn(
+          { appId, events: batch.events.length, problems: error.items.length, reasons },
+          'batch refused',
+        );
+      }
+      throw error;
+    }
+  };
+}
+
+/** GET /ingest/v1/stats — per app, what ingestion accepted, found duplicate and refused, with reasons. Operators (ADMIN keys) only. */
+export function ingestStatsGet(deps: IngestRouteDeps) {
+  return async (request: FastifyRequest) => {
+    if (request.apiKey?.role !== 'ADMIN') throw forbidden();
+    return { data: await deps.services.ingestion.stats() };
+  };
+}
+
+export function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps): void {
+  const limits = deps.services.ingestion.limits;
+  app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseNdjson(String(body)));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  app.route({
+    method: 'POST',
+    url: '/ingest/v1/events',
+    bodyLimit: limits.maxBytes,
+    config: { authentication: 'ingestKey' },
+    schema: { response: { 200: IngestResult } },
+    onRequest: async (request) => {
+      const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
+      const record = key === undefined ? undefined : await deps.services.ingestKeys.find(key);
+      if (record === undefined) {
+        // The reason goes to the log; the key itself never does.
+        request.log.info(
+          { authFailure: key === undefined ? 'MISSING_INGEST_KEY' : 'UNKNOWN_INGEST_KEY' },
+          'ingest key refused',
+        );
+        throw ingestKeyRefused();
+      }
+      request.ingestKey = record;
+    },
+    preParsing: async (request, _reply, payload) => decoded(request, payload),
+    handler: ingestEventsCreate(deps),
+  });
+  app.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    url: '/ingest/v1/events',
+    config: { authentication: 'ingestKey' },
+    handler: async (request) => {
+      throw methodNotAllowed(request.method, ['POST']);
+    },
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/ingest/v1/stats',
+    config: { rateLimited: true },
+    schema: { response: { 200: IngestStats } },
+    handler: ingestStatsGet(deps),
+  });
+}
+
+/** The batch of a parsed body: a JSON document `{"sentAt"?, "events": [...]}`, or NDJSON lines of events. */
+function batchOf(request: FastifyRequest): EventBatch {
+  const body = request.body;
+  const sentAtHeader = request.headers['x-sent-at'];
+  if (typeof body !== 'object' || body === null || !Array.isArray((body as { events?: unknown }).events)) {
+    throw ApiError.of(
+      'ENTITY_ERROR',
+      "The body must be a JSON object with an 'events' array, or NDJSON events",
+      {
+        pointer: '/events',
+      },
+    );
+  }
+  const { events, sentAt } = body as { events: unknown[]; sentAt?: unknown };
+  return { events, sentAt: sentAt ?? (typeof sentAtHeader === 'string' ? sentAtHeader : undefined) };
+}
+
+/** NDJSON: one event per line, blank lines ignored; every line that is not JSON is reported. */
+function parseNdjson(text: string): { events: unknown[] } {
+  const events: unknown[] = [];
+  const problems: ErrorItem[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '') continue;
+    try {
+      events.push(JSON.parse(line));
+    } catch {
+      problems.push({
+        code: 'ENTITY_ERROR',
+        detail: `Line ${events.length + problems.length + 1} is not valid JSON`,
+        source: { pointer: `/events/${events.length + problems.length}` },
+      });
+      events.push(undefined);
+    }
+  }
+  if (problems.length > 0) throw new ApiError(problems);
+  return { events };
+}
+
+/**
+ * The body as the parser must see it: gunzipped when `Content-Encoding: gzip`. Fastify applies the route's
+ * body limit to what this stream yields, so the limit is on uncompressed bytes and a small bomb stops early.
+ */
+function decoded(
+  request: FastifyRequest,
+  payload: NodeJS.ReadableStream & { receivedEncodedLength?: number },
+) {
+  const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding === 'identity') return payload;
+  if (encoding !== 'gzip') {
+    throw ApiError.of(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `The content encoding '${encoding.slice(0, 40)}' is not accepted; send gzip or none`,
+    );
+  }
+  const gunzip = createGunzip() as ReturnType<typeof createGunzip> & { receivedEncodedLength?: number };
+  gunzip.receivedEncodedLength = 0;
+  // Fastify compares Content-Length with the bytes received on the wire, not with what gunzip yields.
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      gunzip.receivedEncodedLength = (gunzip.receivedEncodedLength ?? 0) + chunk.length;
+      callback(null, chunk);
+    },
+  });
+  payload.pipe(counter).pipe(gunzip);
+  return gunzip;
+}

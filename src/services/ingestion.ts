@@ -1,0 +1,193 @@
+import type { Clock } from '../domain/clock.js';
+import {
+  type CheckedEvent,
+  checkEvent,
+  DEFAULT_RETENTION_DAYS,
+  skewFromSentAt,
+} from '../domain/usage-event-rules.js';
+import { ApiError, type ErrorItem } from '../errors/api-error.js';
+import type { AppendResult, AppIngestStats, Store, UsageEventRecord } from '../storage/store.js';
+
+export interface IngestionLimits {
+  /** Events per request. */
+  readonly maxEvents: number;
+  /** Bytes per request, uncompressed. */
+  readonly maxBytes: number;
+  /** Days raw events are kept, and how old an incoming event may be. */
+  readonly retentionDays: number;
+}
+
+export const DEFAULT_INGESTION_LIMITS: IngestionLimits = {
+  maxEvents: 1000,
+  maxBytes: 1024 * 1024,
+  retentionDays: DEFAULT_RETENTION_DAYS,
+};
+
+export interface EventBatch {
+  /** As sent: each is checked against the rules of domain/usage-event-rules.ts. */
+  readonly events: readonly unknown[];
+  /** When the device sent the batch, to correct its clock (optional). */
+  readonly sentAt?: unknown;
+}
+
+/** The events of a batch that meet every rule, and the problems of the others by their place in the batch. */
+export interface CheckedBatch {
+  readonly valid: CheckedEvent[];
+  readonly rejected: Array<{ readonly index: number; readonly problems: ErrorItem[] }>;
+}
+
+export interface IngestionService {
+  readonly limits: IngestionLimits;
+  /**
+   * Checks every event; with `keyAppId` (an ingest key's app) each must be of that app, without it (an
+   * operator's import) of an app that exists. The tester of each must be a tester of its app.
+   */
+  check(batch: EventBatch, keyAppId?: string): Promise<CheckedBatch>;
+  /** Stores checked events exactly once (see Store.appendUsageEvents), and counts the refused ones. */
+  write(events: readonly UsageEventRecord[]): Promise<AppendResult>;
+  recordRejected(appId: string, rejected: CheckedBatch['rejected']): Promise<void>;
+  /**
+   * A request's batch, all or nothing: 413 beyond the limits, 400 naming every problem (nothing written),
+   * else the events are stored and committed before this resolves.
+   */
+  ingestBatch(batch: EventBatch, keyAppId: string): Promise<AppendResult>;
+  stats(): Promise<AppIngestStats[]>;
+  /** Deletes raw events older than the retention period (rollups stay: no answer changes). */
+  prune(): Promise<number>;
+}
+
+const PRUNE_CHUNK = 5000;
+
+/**
+ * `clock` is wall time (when a batch arrived, to correct device clocks); `reportClock` is the data's "now"
+ * (the same unless `--now` fixes it), against which events are too new or too old.
+ */
+export function ingestionService(
+  store: Store,
+  clock: Clock,
+  reportClock: Clock,
+  limits: IngestionLimits,
+): IngestionService {
+  const service: IngestionService = {
+    limits,
+
+    async check(batch, keyAppId) {
+      const receivedAt = clock.now();
+      const skew = skewFromSentAt(batch.sentAt, receivedAt);
+      if (typeof skew !== 'number') throw new ApiError([skew]);
+      const valid: CheckedEvent[] = [];
+      const rejected: CheckedBatch['rejected'] = [];
+      batch.events.forEach((raw, index) => {
+        const eventApp = keyAppId ?? ownAppId(raw);
+        const context = {
+          appId: eventApp,
+          now: reportClock.now(),
+          retentionDays: limits.retentionDays,
+          skewMs: skew,
+          receivedAt,
+        };
+        const checked = checkEvent(raw, index, context);
+        if (Array.isArray(checked)) rejected.push({ index, problems: checked });
+        else valid.push(checked);
+      });
+      const known = await relationsOf(store, valid);
+      const stillValid = valid.filter(({ index, event }) => {
+        const problem = known.problem(event);
+        if (problem === undefined) return true;
+        const { field, ...item } = problem;
+        rejected.push({ index, problems: [{ ...item, source: { pointer: `/events/${index}/${field}` } }] });
+        return false;
+      });
+      rejected.sort((a, b) => a.index - b.index);
+      return { valid: stillValid, rejected };
+    },
+
+    write: (events) => store.appendUsageEvents(events),
+
+    recordRejected(appId, rejected) {
+      const at = clock.now().toISOString();
+      return store.recordRejections(
+        appId,
+        rejected.map(({ problems }) => {
+          const first = problems[0];
+          const field =
+            first?.source && 'pointer' in first.source
+              ? first.source.pointer.split('/').slice(3).join('/')
+              : '';
+          return {
+            reason: `${first?.code ?? 'ENTITY_ERROR'} ${field || 'event'}`,
+            detail: first?.detail ?? '',
+            at,
+          };
+        }),
+      );
+    },
+
+    async ingestBatch(batch, keyAppId) {
+      if (batch.events.length > limits.maxEvents) {
+        throw ApiError.of(
+          'REQUEST_ENTITY_TOO_LARGE',
+          `A batch holds at most ${limits.maxEvents} events; this one has ${batch.events.length}. Send them in smaller batches.`,
+        );
+      }
+      const checked = await service.check(batch, keyAppId);
+      if (checked.rejected.length > 0) {
+        await service.recordRejected(keyAppId, checked.rejected);
+        throw new ApiError(checked.rejected.flatMap(({ problems }) => problems));
+      }
+      return service.write(checked.valid.map(({ event }) => event));
+    },
+
+    stats: () => store.ingestStats(),
+
+    async prune() {
+      const before = new Date(reportClock.now().getTime() - limits.retentionDays * 86_400_000).toISOString();
+      let total = 0;
+      for (;;) {
+        const deleted = await store.pruneUsageEvents(before, PRUNE_CHUNK);
+        total += deleted;
+        if (deleted < PRUNE_CHUNK) return total;
+      }
+    },
+  };
+  return service;
+}
+
+function ownAppId(raw: unknown): string {
+  const appId = typeof raw === 'object' && raw !== null ? (raw as { appId?: unknown }).appId : undefined;
+  return typeof appId === 'string' ? appId : '';
+}
+
+/** Which apps exist and which testers belong to them, for the events that passed the other rules. */
+async function relationsOf(store: Store, checked: readonly CheckedEvent[]) {
+  const testersByApp = new Map<string, string[]>();
+  for (const { event } of checked)
+    testersByApp.set(event.appId, [...(testersByApp.get(event.appId) ?? []), event.testerId]);
+  const members = new Map<string, Set<string> | undefined>();
+  for (const [appId, testerIds] of testersByApp) {
+    members.set(
+      appId,
+      (await store.findApp(appId)) === undefined ? undefined : await store.testersOfApp(appId, testerIds),
+    );
+  }
+  return {
+    problem(event: UsageEventRecord): (ErrorItem & { field: string }) | undefined {
+      const testers = members.get(event.appId);
+      if (testers === undefined) {
+        return {
+          code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
+          detail: `There is no app with id '${event.appId}'`,
+          field: 'appId',
+        };
+      }
+      if (!testers.has(event.testerId)) {
+        return {
+          code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
+          detail: `There is no tester '${event.testerId}' in app '${event.appId}'; add them with 'beta-metrics testers add'`,
+          field: 'testerId',
+        };
+      }
+      return undefined;
+    },
+  };
+}
