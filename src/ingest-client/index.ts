@@ -1,0 +1,27 @@
+/**
+ * beta-metrics/ingest: the client a beta app uses to send usage events to a beta-metrics server. No Node
+ * built-ins: it runs in Node >= 20, browsers and React Native.
+ */
+export type { RetryTiming } from './backoff-delay.js';
+export { createIngestClient } from './create-ingest-client.js';
+export {
+  IngestClientError,
+  type IngestClientErrorDetails,
+  type IngestClientErrorKind,
+} from './ingest-client-error.js';
+export {
+  DEFAULT_QUEUE_KEY,
+  type KeyValueStore,
+  keyValueQueueStorage,
+  memoryQueueStorage,
+  type QueueStorage,
+} from './queue-storage.js';
+export type {
+  FlushResult,
+  IngestClient,
+  IngestClientOptions,
+  IngestEventType,
+  QueuedEvent,
+  ServerErrorItem,
+  TrackEvent,
+} from './types.js';
