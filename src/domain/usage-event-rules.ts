@@ -131,12 +131,26 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
 /** The clock-skew correction of a batch's `sentAt` (as PostHog applies it): receive time minus sentAt. */
 export function skewFromSentAt(sentAt: unknown, receivedAt: Date): number | ErrorItem {
   if (sentAt === undefined || sentAt === null) return 0;
-  if (typeof sentAt !== 'string' || !INSTANT.test(sentAt) || Number.isNaN(Date.parse(sentAt))) {
+  const sent = typeof sentAt === 'string' ? parseInstant(sentAt) : undefined;
+  if (sent === undefined) {
     return invalid("'sentAt' must be an ISO 8601 instant with an offset, like 2023-10-05T12:00:00Z", {
       pointer: '/sentAt',
     });
   }
-  return receivedAt.getTime() - Date.parse(sentAt);
+  return receivedAt.getTime() - sent;
+}
+
+/**
+ * Milliseconds since the epoch of an ISO 8601 instant with an offset, or undefined. `Date.parse` alone takes
+ * days a month does not have (2023-02-30 becomes March 2), which would count an event on another day.
+ */
+function parseInstant(text: string): number | undefined {
+  if (!INSTANT.test(text)) return undefined;
+  const parsed = Date.parse(text);
+  if (Number.isNaN(parsed)) return undefined;
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number);
+  const calendar = new Date(Date.UTC(year ?? 0, (month ?? 0) - 1, day ?? 0));
+  return calendar.getUTCMonth() + 1 === month && calendar.getUTCDate() === day ? parsed : undefined;
 }
 
 function checkTimestamp(
@@ -146,8 +160,8 @@ function checkTimestamp(
   problems: ErrorItem[],
 ): string | undefined {
   if (text === undefined) return undefined;
-  const parsed = Date.parse(text);
-  if (!INSTANT.test(text) || Number.isNaN(parsed)) {
+  const parsed = parseInstant(text);
+  if (parsed === undefined) {
     problems.push(
       invalid(`'${clip(text)}' is not an ISO 8601 instant with an offset, like 2023-10-05T12:00:00Z`, source),
     );

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store, TesterRecord, UsageEventRecord } from './store.js';
 import { StoreConflictError, StoreReferenceError } from './store.js';
+import { describeIngestionStore } from './store-ingestion.test-suite.js';
 
 /**
  * The behaviour every backend must have. Each backend's test file calls this with a way to open a fresh, empty
@@ -232,6 +233,11 @@ export function describeStore(backend: string, createHarness: () => Promise<Stor
         expect(seen).toEqual([1, 1]);
         expect(await store.countInstalledTesters('a1', {})).toBe(2);
       });
+    });
+
+    // In a file of its own to keep both small; every backend runs it through describeStore.
+    describe('ingestion', () => {
+      describeIngestionStore({ store: () => store, app, tester, event, seedTesters });
     });
 
     describe('api keys and settings', () => {

@@ -15,7 +15,7 @@ export interface ErrorItemBody {
   code: string;
   title: string;
   detail: string;
-  source?: { parameter: string };
+  source?: { parameter: string } | { pointer: string };
 }
 
 export type ExpectedError = Omit<ErrorItemBody, 'id' | 'status'>;

@@ -144,19 +144,20 @@ function batchOf(request: FastifyRequest): EventBatch {
 function parseNdjson(text: string): { events: unknown[] } {
   const events: unknown[] = [];
   const problems: ErrorItem[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') continue;
+  // The detail counts lines as an editor does (blank ones included); the pointer counts events.
+  text.split(/\r?\n/).forEach((line, lineIndex) => {
+    if (line.trim() === '') return;
     try {
       events.push(JSON.parse(line));
     } catch {
       problems.push({
         code: 'ENTITY_ERROR',
-        detail: `Line ${events.length + problems.length + 1} is not valid JSON`,
-        source: { pointer: `/events/${events.length + problems.length}` },
+        detail: `Line ${lineIndex + 1} is not valid JSON`,
+        source: { pointer: `/events/${events.length}` },
       });
       events.push(undefined);
     }
-  }
+  });
   if (problems.length > 0) throw new ApiError(problems);
   return { events };
 }

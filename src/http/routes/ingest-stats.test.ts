@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectErrors, FORBIDDEN, getAs, NOT_AUTHORIZED } from '../../../test/support/api-responses.js';
+import {
+  appWith,
+  createIngestHarness,
+  expectIngested,
+  type IngestHarness,
+  memoryLogger,
+  postEvents,
+  usageEvent,
+} from '../../../test/support/ingest.js';
+import { DEFAULT_INGESTION_LIMITS } from '../../services/ingestion.js';
+
+let harness: IngestHarness;
+beforeEach(async () => {
+  harness = await createIngestHarness();
+});
+afterEach(async () => {
+  await harness.close();
+});
+
+const UNKNOWN_TYPE = (type: string) =>
+  `'${type}' is not an event type; use one of install, session, crash, feedback`;
+
+describe('GET /ingest/v1/stats', () => {
+  describe('200', () => {
+    it('shows an operator what each app accepted, found duplicate and refused, with the reasons', async () => {
+      const first = [usageEvent('e1'), usageEvent('e2'), usageEvent('e3', { testerId: 't2' })];
+      expectIngested(await postEvents(harness, { events: first }), 3, 0);
+      expectIngested(await postEvents(harness, { events: [...first, usageEvent('e4')] }), 1, 3);
+      const refused = [
+        usageEvent('r1', { type: 'launch' }),
+        usageEvent('r2'),
+        usageEvent('r3', { timestamp: '2023-10-07T00:00:00Z' }),
+      ];
+      expect((await postEvents(harness, { events: refused })).statusCode).toBe(400);
+      expect(
+        (await postEvents(harness, { events: [usageEvent('r4', { testerId: 'nobody' })] })).statusCode,
+      ).toBe(400);
+      harness.clock.advance(60_000);
+      expect(
+        (await postEvents(harness, { events: [usageEvent('r5', { type: 'crashed' })] })).statusCode,
+      ).toBe(400);
+      const other = await harness.services.ingestKeys.create('200');
+      const otherEvent = usageEvent('x1', { appId: '200', testerId: 'u1' });
+      expectIngested(
+        await postEvents(harness, { events: [otherEvent, otherEvent] }, { key: other.key }),
+        1,
+        1,
+      );
+
+      const response = await harness.get('/ingest/v1/stats');
+
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.headers['content-type']).toBe('application/json');
+      expect(response.json()).toEqual({
+        data: [
+          {
+            appId: '100',
+            accepted: 4,
+            duplicates: 3,
+            rejected: 4,
+            reasons: [
+              {
+                reason: 'ENTITY_ERROR.ATTRIBUTE.INVALID type',
+                count: 2,
+                lastAt: '2023-10-05T12:01:00.000Z',
+                lastDetail: UNKNOWN_TYPE('crashed'),
+              },
+              {
+                reason: 'ENTITY_ERROR.ATTRIBUTE.INVALID timestamp',
+                count: 1,
+                lastAt: '2023-10-05T12:00:00.000Z',
+                lastDetail: 'The event is dated more than 24 hours in the future',
+              },
+              {
+                reason: 'ENTITY_ERROR.RELATIONSHIP.INVALID testerId',
+                count: 1,
+                lastAt: '2023-10-05T12:00:00.000Z',
+                lastDetail:
+                  "There is no tester 'nobody' in app '100'; add them with 'beta-metrics testers add'",
+              },
+            ],
+          },
+          { appId: '200', accepted: 1, duplicates: 1, rejected: 0, reasons: [] },
+        ],
+      });
+    });
+  });
+
+  describe('401', () => {
+    it('refuses a request without a token, and an ingest key', async () => {
+      const bare = await harness.app.inject({ method: 'GET', url: '/ingest/v1/stats' });
+      expectErrors(bare, 401, [NOT_AUTHORIZED]);
+      expectErrors(await harness.get('/ingest/v1/stats', { authorization: `Bearer ${harness.key}` }), 401, [
+        NOT_AUTHORIZED,
+      ]);
+    });
+  });
+
+  describe('403', () => {
+    it.each(['DEVELOPER', 'APP_MANAGER'])('refuses a %s key: operators only', async (role) => {
+      expectErrors(await getAs(harness, await harness.createKey(role), '/ingest/v1/stats'), 403, [FORBIDDEN]);
+    });
+  });
+});
+
+describe('the server log', () => {
+  it('says what each batch did, with the app and the reasons, and never the key', async () => {
+    const { logger, lines, raw } = memoryLogger();
+    const app = await appWith(harness, DEFAULT_INGESTION_LIMITS, logger);
+    try {
+      const post = (events: unknown[], key = harness.key) => postEvents(harness, { events }, { app, key });
+      expectIngested(await post([usageEvent('e1'), usageEvent('e1'), usageEvent('e2')]), 2, 1);
+      expect(
+        (await post([usageEvent('e3', { type: 'launch' }), usageEvent('e4', { id: '' })])).statusCode,
+      ).toBe(400);
+      expect((await post([usageEvent('e5')], 'bmi_notARealKeyButSecretAnyway')).statusCode).toBe(401);
+
+      expect(lines.filter((line) => line.msg === 'events ingested')).toEqual([
+        expect.objectContaining({ level: 30, appId: '100', events: 3, accepted: 2, duplicates: 1 }),
+      ]);
+      expect(lines.filter((line) => line.msg === 'batch refused')).toEqual([
+        expect.objectContaining({
+          level: 40,
+          appId: '100',
+          events: 2,
+          problems: 2,
+          reasons: [
+            `ENTITY_ERROR.ATTRIBUTE.INVALID: ${UNKNOWN_TYPE('launch')}`,
+            "ENTITY_ERROR.ATTRIBUTE.REQUIRED: You must provide a value for the attribute 'id' with this request",
+          ],
+        }),
+      ]);
+      expect(lines.filter((line) => line.msg === 'ingest key refused')).toEqual([
+        expect.objectContaining({ authFailure: 'UNKNOWN_INGEST_KEY' }),
+      ]);
+      expect(raw.length).toBeGreaterThan(3);
+      for (const line of raw) {
+        expect(line).not.toContain(harness.key);
+        expect(line).not.toContain(harness.key.slice(4));
+        expect(line).not.toContain('notARealKeyButSecretAnyway');
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
