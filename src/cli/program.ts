@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
 import { appsCommand } from './commands/apps.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { ingestKeysCommand } from './commands/ingest-keys.js';
 import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
@@ -26,6 +28,8 @@ export function buildProgram(deps: CliDeps): Command {
   appsCommand(program, deps);
   testersCommand(program, deps);
   ingestKeysCommand(program, deps);
+  importCommand(program, deps);
+  exportCommand(program, deps);
   for (const command of program.commands) enableExitOverride(command);
   return program;
 }

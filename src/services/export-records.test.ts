@@ -1,0 +1,167 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness, seedApp } from '../../test/support/harness.js';
+import { metricsOf } from '../../test/support/usage-pages.js';
+import { exportRecords } from './export-records.js';
+import { importRecords } from './import-records.js';
+import { InputError } from './input-error.js';
+
+async function* linesOf(lines: Iterable<string>): AsyncGenerator<string> {
+  yield* lines;
+}
+
+describe('exportRecords', () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await createHarness();
+    // App 100: testers t-b (installed, two sessions, a crash), t-a (installed on another day), t-c (invited).
+    await seedApp(harness.store, '100', [
+      { id: 't-b', sessions: 2, crashes: 1, day: '2023-10-03' },
+      { id: 't-a', feedback: 1, day: '2023-09-20' },
+      { id: 't-c', installed: false },
+    ]);
+    await seedApp(harness.store, '200', [{ id: 't-z', sessions: 1 }]);
+    await harness.store.appendUsageEvents([
+      {
+        id: 'with-details',
+        appId: '100',
+        testerId: 't-a',
+        type: 'session',
+        occurredAt: '2023-10-03T10:00:00.000Z',
+        build: '42',
+        platform: 'IOS',
+        device: 'iPhone14,5',
+        osVersion: '17.0',
+        receivedAt: '2023-10-03T10:00:01.000Z',
+      },
+    ]);
+  });
+  afterEach(() => harness.close());
+
+  const exported = async (appId: string, pageSize?: number) => {
+    const lines: string[] = [];
+    const counts = await exportRecords(
+      harness.store,
+      appId,
+      async (line) => {
+        lines.push(line);
+      },
+      pageSize,
+    );
+    return { lines, counts };
+  };
+
+  it('writes the app, its testers by id, then its events in time order, paging through both', async () => {
+    const { lines, counts } = await exported('100', 2);
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.slice(0, 4)).toEqual([
+      {
+        kind: 'app',
+        id: '100',
+        name: 'App 100',
+        bundleId: 'com.example.app100',
+        sku: 'SKU100',
+        primaryLocale: 'en-US',
+      },
+      {
+        kind: 'tester',
+        appId: '100',
+        id: 't-a',
+        email: 't-a@example.com',
+        firstName: 'Test',
+        lastName: 't-a',
+      },
+      {
+        kind: 'tester',
+        appId: '100',
+        id: 't-b',
+        email: 't-b@example.com',
+        firstName: 'Test',
+        lastName: 't-b',
+      },
+      {
+        kind: 'tester',
+        appId: '100',
+        id: 't-c',
+        email: 't-c@example.com',
+        firstName: 'Test',
+        lastName: 't-c',
+      },
+    ]);
+    const events = records.slice(4);
+    // Events of the same instant come in id order, across page boundaries (page size 2).
+    expect(events.map((e) => [e.timestamp, e.id])).toEqual([
+      ['2023-09-20T10:00:00.000Z', '100-t-a-feedback-0-2023-09-20T10:00:00.000Z'],
+      ['2023-09-20T10:00:00.000Z', '100-t-a-install-0-2023-09-20T10:00:00.000Z'],
+      ['2023-10-03T10:00:00.000Z', '100-t-b-crash-0-2023-10-03T10:00:00.000Z'],
+      ['2023-10-03T10:00:00.000Z', '100-t-b-install-0-2023-10-03T10:00:00.000Z'],
+      ['2023-10-03T10:00:00.000Z', '100-t-b-session-0-2023-10-03T10:00:00.000Z'],
+      ['2023-10-03T10:00:00.000Z', '100-t-b-session-1-2023-10-03T10:00:00.000Z'],
+      ['2023-10-03T10:00:00.000Z', 'with-details'],
+    ]);
+    expect(events[0]).toEqual({
+      id: '100-t-a-feedback-0-2023-09-20T10:00:00.000Z',
+      type: 'feedback',
+      appId: '100',
+      testerId: 't-a',
+      timestamp: '2023-09-20T10:00:00.000Z',
+    });
+    expect(events.at(-1)).toEqual({
+      id: 'with-details',
+      type: 'session',
+      appId: '100',
+      testerId: 't-a',
+      timestamp: '2023-10-03T10:00:00.000Z',
+      build: '42',
+      platform: 'IOS',
+      device: 'iPhone14,5',
+      osVersion: '17.0',
+    });
+    expect(counts).toEqual({ testers: 3, events: 7 });
+  });
+
+  it('leaves out names a tester does not have', async () => {
+    await harness.services.betaTesters.add({ appId: '200', email: 'plain@example.com', id: 't-plain' });
+    const { lines } = await exported('200');
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual({
+      kind: 'tester',
+      appId: '200',
+      id: 't-plain',
+      email: 'plain@example.com',
+    });
+  });
+
+  it('refuses an unknown app, writing nothing', async () => {
+    const lines: string[] = [];
+    const exporting = exportRecords(harness.store, '999', async (line) => {
+      lines.push(line);
+    });
+    await expect(exporting).rejects.toThrow(
+      new InputError("there is no app with id '999'; list them with 'apps list'"),
+    );
+    expect(lines).toEqual([]);
+  });
+
+  it('imports into an empty store as the same app, testers and metrics', async () => {
+    const { lines } = await exported('100');
+    const fresh = await createHarness();
+    try {
+      const summary = await importRecords(fresh.store, fresh.services, linesOf(lines));
+      expect(summary).toMatchObject({
+        apps: { created: 1 },
+        testers: { added: 3 },
+        events: { accepted: 7, duplicates: 0 },
+        rejected: 0,
+      });
+      const testersOf = async (h: Harness) =>
+        (await h.store.listTesters({ appIds: ['100'] }, { limit: 10 })).map(
+          ({ id, email, firstName, lastName }) => ({ id, email, firstName, lastName }),
+        );
+      expect(await testersOf(fresh)).toEqual(await testersOf(harness));
+      const original = await metricsOf(harness.services, '100', 1);
+      expect(original.P7D?.map((page) => page.rows.length)).toEqual([1, 1]);
+      expect(await metricsOf(fresh.services, '100', 1)).toEqual(original);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
