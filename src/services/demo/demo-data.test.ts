@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar-day.js';
 import { usageWindow } from '../../domain/period.js';
+import { DEFAULT_RETENTION_DAYS } from '../../domain/usage-event-rules.js';
 import { generateDemoData } from './demo-data.js';
 import { DEMO_REPORT_TIME, FIXED_TESTERS, PAGE_APP, PAGE_APP_INSTALLED_TESTERS } from './demo-fixture.js';
 
@@ -70,6 +71,11 @@ describe('the demo data', () => {
     expect(data.testers.every((t) => t.firstName && t.lastName && t.email.endsWith('@example.com'))).toBe(
       true,
     );
+  });
+
+  it('lies within the default retention, so pruning a demo store deletes none of its events', () => {
+    const oldest = new Date(DEMO_REPORT_TIME.getTime() - DEFAULT_RETENTION_DAYS * 86_400_000).toISOString();
+    expect(data.events.filter((e) => e.occurredAt < oldest)).toEqual([]);
   });
 
   it('has unique ids and emails, and nothing after the report time', () => {

@@ -34,8 +34,11 @@ export interface DemoData {
 
 const REPORT_DAY = DEMO_REPORT_TIME.toISOString().slice(0, 10);
 const YEAR = usageWindow(DEMO_REPORT_TIME, 'P365D');
-/** Betas began before the year the examples report on, so P365D leaves out their first weeks. */
-const BETA_START: CalendarDay = '2022-08-01';
+/**
+ * Betas began before the year the examples report on, so P365D leaves out their first weeks; but within the
+ * default retention of 400 days before the report date, so pruning never deletes any of the demo's events.
+ */
+const BETA_START: CalendarDay = '2022-09-01';
 const THIRD_APP = { id: '6451138394', name: 'Harbor Pilot', bundleId: 'com.example.harborpilot' } as const;
 
 interface AppPlan {
