@@ -84,7 +84,7 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
-/** Every usage event, keyed by the client's own event id, which makes ingestion exactly-once. */
+/** Every usage event, keyed by app and the client's own event id, which makes ingestion exactly-once. */
 export interface UsageEventsTable {
   id: string;
   app_id: string;

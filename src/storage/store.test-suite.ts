@@ -188,6 +188,26 @@ export function describeStore(backend: string, createHarness: () => Promise<Stor
         expect(sums.get('t1')?.sessionCount).toBe(450);
       });
 
+      it('keeps event ids per app: the same id in another app is a new event', async () => {
+        await store.addTestersToApps([
+          { appId: 'a2', testerId: 't1', state: 'INVITED', invitedAt: '2023-01-02T00:00:00.000Z' },
+        ]);
+        expect(
+          await store.appendUsageEvents([event('shared-1'), event('shared-1', { appId: 'a2' })]),
+        ).toEqual({
+          accepted: 2,
+          duplicates: 0,
+        });
+        expect(await store.appendUsageEvents([event('shared-1', { appId: 'a2' })])).toEqual({
+          accepted: 0,
+          duplicates: 1,
+        });
+        for (const appId of ['a1', 'a2']) {
+          const sums = await store.sumUsageByTester(appId, ['t1'], '2023-10-05', '2023-10-05');
+          expect(sums.get('t1')?.sessionCount, appId).toBe(1);
+        }
+      });
+
       it('sums only the days asked for, both ends included, per tester and app', async () => {
         await store.appendUsageEvents([
           event('d0', { occurredAt: '2023-10-04T23:59:59.999Z' }),

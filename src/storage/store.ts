@@ -37,8 +37,8 @@ export interface Store extends StoreReader {
   createBetaGroup(group: BetaGroupRecord, testerIds: readonly string[]): Promise<void>;
 
   /**
-   * Stores usage events exactly once, by event id: ids already stored (or repeated within `events`) are
-   * duplicates and change nothing. In the same transaction, the rollups gain the new events' counts, every
+   * Stores usage events exactly once, by app and event id: ids already stored for the app (or repeated within
+   * `events`) are duplicates and change nothing; another app may use the same id. In the same transaction, the rollups gain the new events' counts, every
    * tester with a new event becomes INSTALLED for the app (`installed_at` being their earliest event), and
    * each app's ingestion counters gain its accepted and duplicate events. The caller has validated the events
    * (apps and testers exist).

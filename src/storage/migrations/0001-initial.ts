@@ -84,7 +84,7 @@ export const initialSchema: Migration = {
     // first so they can be sharded by app id.
     await db.schema
       .createTable('usage_events')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('id', 'text', (c) => c.notNull())
       .addColumn('app_id', 'text', (c) => c.notNull())
       .addColumn('tester_id', 'text', (c) => c.notNull())
       .addColumn('type', 'text', (c) => c.notNull())
@@ -95,6 +95,8 @@ export const initialSchema: Migration = {
       .addColumn('device', 'text')
       .addColumn('os_version', 'text')
       .addColumn('received_at', 'text', (c) => c.notNull())
+      // Event ids are the client's own: unique per app, so one app's ids can never shadow another's.
+      .addPrimaryKeyConstraint('usage_events_pk', ['app_id', 'id'])
       .execute();
     await db.schema
       .createIndex('usage_events_by_app_time')

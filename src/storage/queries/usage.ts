@@ -89,7 +89,10 @@ export async function appendUsageEvents(
   maxParameters: number,
 ): Promise<AppendResult> {
   const firstOfEachId = new Map<string, UsageEventRecord>();
-  for (const event of events) if (!firstOfEachId.has(event.id)) firstOfEachId.set(event.id, event);
+  for (const event of events) {
+    const key = eventKey(event);
+    if (!firstOfEachId.has(key)) firstOfEachId.set(key, event);
+  }
   const candidates = [...firstOfEachId.values()];
 
   const inserted = new Set<string>();
@@ -111,12 +114,12 @@ export async function appendUsageEvents(
           received_at: event.receivedAt,
         })),
       )
-      .onConflict((conflict) => conflict.column('id').doNothing())
-      .returning('id')
+      .onConflict((conflict) => conflict.columns(['app_id', 'id']).doNothing())
+      .returning(['app_id', 'id'])
       .execute();
-    for (const row of rows) inserted.add(row.id);
+    for (const row of rows) inserted.add(eventKey({ appId: row.app_id, id: row.id }));
   }
-  const accepted = candidates.filter((event) => inserted.has(event.id));
+  const accepted = candidates.filter((event) => inserted.has(eventKey(event)));
   await addToRollups(db, accepted, maxParameters);
   await markInstalled(db, accepted, maxParameters);
   await countPerApp(db, events, inserted);
@@ -128,10 +131,11 @@ async function countPerApp(db: Kysely<Database>, events: readonly UsageEventReco
   const perApp = new Map<string, { accepted: number; duplicates: number; rejected: number }>();
   const counted = new Set<string>();
   for (const event of events) {
+    const key = eventKey(event);
     const counts = perApp.get(event.appId) ?? { accepted: 0, duplicates: 0, rejected: 0 };
-    if (inserted.has(event.id) && !counted.has(event.id)) counts.accepted++;
+    if (inserted.has(key) && !counted.has(key)) counts.accepted++;
     else counts.duplicates++;
-    counted.add(event.id);
+    counted.add(key);
     perApp.set(event.appId, counts);
   }
   for (const [appId, counts] of perApp) await addIngestCounts(db, appId, counts);
@@ -164,6 +168,7 @@ export async function pruneUsageEvents(db: Kysely<Database>, before: string, lim
     if (deleted >= limit) break;
     const result = await db
       .deleteFrom('usage_events')
+      .where('app_id', '=', appId)
       .where('id', 'in', (eb) =>
         eb
           .selectFrom('usage_events')
@@ -176,6 +181,11 @@ export async function pruneUsageEvents(db: Kysely<Database>, before: string, lim
     deleted += Number(result.numDeletedRows);
   }
   return deleted;
+}
+
+/** An event's identity: its id within its app. */
+function eventKey(event: { appId: string; id: string }): string {
+  return `${event.appId}\u0000${event.id}`;
 }
 
 function toEventRecord(row: Selectable<UsageEventsTable>): UsageEventRecord {
