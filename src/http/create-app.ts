@@ -50,6 +50,10 @@ export function createApp(deps: AppDeps): FastifyInstance {
     },
   });
 
+  // Bodies are JSON or NDJSON only; without this, Fastify's own text/plain parser would let plain text
+  // through to a 400 instead of the 415 docs/errors.md promises.
+  app.removeContentTypeParser('text/plain');
+
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
     // Apple sends `application/json` without a charset; Fastify would add one.

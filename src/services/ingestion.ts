@@ -160,14 +160,17 @@ function ownAppId(raw: unknown): string {
 
 /** Which apps exist and which testers belong to them, for the events that passed the other rules. */
 async function relationsOf(store: Store, checked: readonly CheckedEvent[]) {
-  const testersByApp = new Map<string, string[]>();
-  for (const { event } of checked)
-    testersByApp.set(event.appId, [...(testersByApp.get(event.appId) ?? []), event.testerId]);
+  const testersByApp = new Map<string, Set<string>>();
+  for (const { event } of checked) {
+    const testers = testersByApp.get(event.appId) ?? new Set<string>();
+    testers.add(event.testerId);
+    testersByApp.set(event.appId, testers);
+  }
   const members = new Map<string, Set<string> | undefined>();
   for (const [appId, testerIds] of testersByApp) {
     members.set(
       appId,
-      (await store.findApp(appId)) === undefined ? undefined : await store.testersOfApp(appId, testerIds),
+      (await store.findApp(appId)) === undefined ? undefined : await store.testersOfApp(appId, [...testerIds]),
     );
   }
   return {
