@@ -9,14 +9,11 @@ import { sendApiError } from './error-response.js';
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof ApiError) return sendApiError(reply, error);
-    const status = error.statusCode;
-    if (status !== undefined && status >= 400 && status < 500) {
+    const answer = toApiError(error);
+    if (answer.status >= 500) request.log.error({ err: error }, 'unexpected error');
+    else if (!(error instanceof ApiError))
       request.log.info({ code: error.code }, 'request refused by the HTTP layer');
-      return sendApiError(reply, bodyError(error));
-    }
-    request.log.error({ err: error }, 'unexpected error');
-    return sendApiError(reply, unexpectedError());
+    return sendApiError(reply, answer);
   });
 
   // Reached only after authentication: the onRequest hooks run for unknown paths too (order of checks,
@@ -24,6 +21,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler(async () => {
     throw pathNotFound();
   });
+}
+
+/** What the client is told about `error`: ApiErrors as they are, Fastify's 4xx as body errors, else 500. */
+export function toApiError(error: FastifyError | ApiError): ApiError {
+  if (error instanceof ApiError) return error;
+  const status = error.statusCode;
+  return status !== undefined && status >= 400 && status < 500 ? bodyError(error) : unexpectedError();
 }
 
 /** Fastify's own errors are about the request body; say which without echoing its contents. */

@@ -6,7 +6,13 @@ import {
   skewFromSentAt,
 } from '../domain/usage-event-rules.js';
 import { ApiError, type ErrorItem } from '../errors/api-error.js';
-import type { AppendResult, AppIngestStats, Store, UsageEventRecord } from '../storage/store.js';
+import type {
+  AppendResult,
+  AppIngestStats,
+  RejectionRecord,
+  Store,
+  UsageEventRecord,
+} from '../storage/store.js';
 
 export interface IngestionLimits {
   /** Events per request. */
@@ -45,10 +51,13 @@ export interface IngestionService {
   check(batch: EventBatch, keyAppId?: string): Promise<CheckedBatch>;
   /** Stores checked events exactly once (see Store.appendUsageEvents), and counts the refused ones. */
   write(events: readonly UsageEventRecord[]): Promise<AppendResult>;
+  /** Counts events an import refused one by one (the others of their batch were stored). */
   recordRejected(appId: string, rejected: CheckedBatch['rejected']): Promise<void>;
+  /** Counts a request's batch refused whole: its `events` (0 when unreadable) and a reason per problem. */
+  recordRefusedBatch(appId: string, events: number, problems: readonly ErrorItem[]): Promise<void>;
   /**
    * A request's batch, all or nothing: 413 beyond the limits, 400 naming every problem (nothing written),
-   * else the events are stored and committed before this resolves.
+   * else the events are stored and committed before this resolves. The caller counts a refusal.
    */
   ingestBatch(batch: EventBatch, keyAppId: string): Promise<AppendResult>;
   stats(): Promise<AppIngestStats[]>;
@@ -105,22 +114,15 @@ export function ingestionService(
     write: (events) => store.appendUsageEvents(events),
 
     recordRejected(appId, rejected) {
-      const at = clock.now().toISOString();
-      return store.recordRejections(
-        appId,
-        rejected.map(({ problems }) => {
-          const first = problems[0];
-          const field =
-            first?.source && 'pointer' in first.source
-              ? first.source.pointer.split('/').slice(3).join('/')
-              : '';
-          return {
-            reason: `${first?.code ?? 'ENTITY_ERROR'} ${field || 'event'}`,
-            detail: first?.detail ?? '',
-            at,
-          };
-        }),
+      const reasons = reasonsOf(
+        rejected.flatMap(({ problems }) => problems),
+        clock.now(),
       );
+      return store.recordRefusal(appId, { events: rejected.length, batches: 0, reasons });
+    },
+
+    recordRefusedBatch(appId, events, problems) {
+      return store.recordRefusal(appId, { events, batches: 1, reasons: reasonsOf(problems, clock.now()) });
     },
 
     async ingestBatch(batch, keyAppId) {
@@ -131,10 +133,8 @@ export function ingestionService(
         );
       }
       const checked = await service.check(batch, keyAppId);
-      if (checked.rejected.length > 0) {
-        await service.recordRejected(keyAppId, checked.rejected);
+      if (checked.rejected.length > 0)
         throw new ApiError(checked.rejected.flatMap(({ problems }) => problems));
-      }
       return service.write(checked.valid.map(({ event }) => event));
     },
 
@@ -151,6 +151,25 @@ export function ingestionService(
     },
   };
   return service;
+}
+
+/**
+ * Groups problems into the reasons ingestion counts: one per bad event (its first problem, as
+ * `<code> <field>`), and one per problem of the batch as a whole (`<code> batch`, or `<code> sentAt`).
+ */
+function reasonsOf(problems: readonly ErrorItem[], at: Date): RejectionRecord[] {
+  const seenEvents = new Set<string>();
+  const reasons: RejectionRecord[] = [];
+  for (const problem of problems) {
+    const pointer = problem.source !== undefined && 'pointer' in problem.source ? problem.source.pointer : '';
+    const [, collection, index, ...field] = pointer.split('/');
+    const eventIndex = collection === 'events' && index !== undefined ? index : undefined;
+    if (eventIndex !== undefined && seenEvents.has(eventIndex)) continue;
+    if (eventIndex !== undefined) seenEvents.add(eventIndex);
+    const where = eventIndex !== undefined ? field.join('/') || 'event' : pointer.slice(1) || 'batch';
+    reasons.push({ reason: `${problem.code} ${where}`, detail: problem.detail, at: at.toISOString() });
+  }
+  return reasons;
 }
 
 function ownAppId(raw: unknown): string {
@@ -170,7 +189,9 @@ async function relationsOf(store: Store, checked: readonly CheckedEvent[]) {
   for (const [appId, testerIds] of testersByApp) {
     members.set(
       appId,
-      (await store.findApp(appId)) === undefined ? undefined : await store.testersOfApp(appId, [...testerIds]),
+      (await store.findApp(appId)) === undefined
+        ? undefined
+        : await store.testersOfApp(appId, [...testerIds]),
     );
   }
   return {

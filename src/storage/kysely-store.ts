@@ -16,7 +16,7 @@ import {
   type IngestKeyRecord,
   type InstalledTesterFilter,
   type MembershipRecord,
-  type RejectionRecord,
+  type Refusal,
   type RowWindow,
   type Store,
   StoreConflictError,
@@ -154,15 +154,17 @@ export class KyselyStore extends KyselyStoreReader implements Store {
   pruneUsageEvents = (before: string, limit: number) =>
     this.specifics.writeTransaction(this.db, (trx) => usage.pruneUsageEvents(trx, before, limit));
 
-  recordRejections(appId: string, rejections: readonly RejectionRecord[]): Promise<void> {
-    if (rejections.length === 0) return Promise.resolve();
+  recordRefusal(appId: string, refusal: Refusal): Promise<void> {
+    if (refusal.events === 0 && refusal.batches === 0 && refusal.reasons.length === 0)
+      return Promise.resolve();
     return this.specifics.writeTransaction(this.db, async (trx) => {
       await ingestion.addIngestCounts(trx, appId, {
         accepted: 0,
         duplicates: 0,
-        rejected: rejections.length,
+        rejected: refusal.events,
+        refused_batches: refusal.batches,
       });
-      await ingestion.addRejections(trx, appId, rejections);
+      await ingestion.addRejections(trx, appId, refusal.reasons);
     });
   }
 

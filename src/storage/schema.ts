@@ -127,12 +127,16 @@ export interface IngestKeysTable {
   revoked_at: string | null;
 }
 
-/** Per app, since the store began: events stored, events already stored (duplicates), events refused. */
+/**
+ * Per app, since the store began: events stored, events already stored (duplicates), events not stored because
+ * they or their batch were refused, and the batches refused.
+ */
 export interface IngestStatsTable {
   app_id: string;
   accepted: number;
   duplicates: number;
   rejected: number;
+  refused_batches: number;
 }
 
 /** Per app and reason (`<code> <field>`): how many events were refused for it, when last, and its last detail. */

@@ -67,31 +67,41 @@ export function describeIngestionStore(context: IngestionSuiteContext): void {
       await store.appendUsageEvents([event('e1'), event('e2'), event('e1'), event('x1', { appId: 'a2' })]);
       await store.appendUsageEvents([event('e2'), event('e3'), event('x1', { appId: 'a2' })]);
       expect(await store.ingestStats()).toEqual([
-        { appId: 'a1', accepted: 3, duplicates: 2, rejected: 0, reasons: [] },
-        { appId: 'a2', accepted: 1, duplicates: 1, rejected: 0, reasons: [] },
+        { appId: 'a1', accepted: 3, duplicates: 2, rejected: 0, refusedBatches: 0, reasons: [] },
+        { appId: 'a2', accepted: 1, duplicates: 1, rejected: 0, refusedBatches: 0, reasons: [] },
       ]);
     });
 
-    it('counts rejections per reason, most frequent first, keeping the last detail and time', async () => {
-      await store.recordRejections('a1', [
-        { reason: 'R1 timestamp', detail: 'first', at: '2023-10-05T10:00:00.000Z' },
-        { reason: 'R2 type', detail: 'only', at: '2023-10-05T10:00:00.000Z' },
-        { reason: 'R1 timestamp', detail: 'second', at: '2023-10-05T10:00:01.000Z' },
-      ]);
-      await store.recordRejections('a1', [
-        { reason: 'R1 timestamp', detail: 'third', at: '2023-10-05T11:00:00.000Z' },
-      ]);
-      await store.recordRejections('a2', [
-        { reason: 'R2 type', detail: 'other app', at: '2023-10-05T12:00:00.000Z' },
-      ]);
-      await store.recordRejections('a2', []);
+    it('counts refused events and batches, and reasons most frequent first with their last detail', async () => {
+      const reason = (name: string, detail: string, at: string) => ({ reason: name, detail, at });
+      await store.recordRefusal('a1', {
+        events: 5,
+        batches: 1,
+        reasons: [
+          reason('R1 timestamp', 'first', '2023-10-05T10:00:00.000Z'),
+          reason('R2 type', 'only', '2023-10-05T10:00:00.000Z'),
+          reason('R1 timestamp', 'second', '2023-10-05T10:00:01.000Z'),
+        ],
+      });
+      await store.recordRefusal('a1', {
+        events: 0,
+        batches: 1,
+        reasons: [reason('R1 timestamp', 'third', '2023-10-05T11:00:00.000Z')],
+      });
+      await store.recordRefusal('a2', {
+        events: 1,
+        batches: 0,
+        reasons: [reason('R2 type', 'other app', '2023-10-05T12:00:00.000Z')],
+      });
+      await store.recordRefusal('a2', { events: 0, batches: 0, reasons: [] });
       await store.appendUsageEvents([event('e1')]);
       expect(await store.ingestStats()).toEqual([
         {
           appId: 'a1',
           accepted: 1,
           duplicates: 0,
-          rejected: 4,
+          rejected: 5,
+          refusedBatches: 2,
           reasons: [
             { reason: 'R1 timestamp', count: 3, lastAt: '2023-10-05T11:00:00.000Z', lastDetail: 'third' },
             { reason: 'R2 type', count: 1, lastAt: '2023-10-05T10:00:00.000Z', lastDetail: 'only' },
@@ -102,6 +112,7 @@ export function describeIngestionStore(context: IngestionSuiteContext): void {
           accepted: 0,
           duplicates: 0,
           rejected: 1,
+          refusedBatches: 0,
           reasons: [
             { reason: 'R2 type', count: 1, lastAt: '2023-10-05T12:00:00.000Z', lastDetail: 'other app' },
           ],

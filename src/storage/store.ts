@@ -48,8 +48,11 @@ export interface Store extends StoreReader {
   /** Deletes raw events that happened before `before`, at most `limit` of them; rollups are kept. */
   pruneUsageEvents(before: string, limit: number): Promise<number>;
 
-  /** Counts events refused by ingestion for `appId`, each with its reason. */
-  recordRejections(appId: string, rejections: readonly RejectionRecord[]): Promise<void>;
+  /**
+   * Counts what ingestion refused for `appId`: `events` not stored, `batches` refused whole, and a reason for
+   * each problem.
+   */
+  recordRefusal(appId: string, refusal: Refusal): Promise<void>;
 
   createIngestKey(key: IngestKeyRecord & { readonly keyHash: string }): Promise<void>;
   revokeIngestKey(id: string, at: string): Promise<boolean>;
@@ -207,11 +210,20 @@ export interface RejectionRecord {
   readonly at: string;
 }
 
+export interface Refusal {
+  readonly events: number;
+  readonly batches: number;
+  readonly reasons: readonly RejectionRecord[];
+}
+
 export interface AppIngestStats {
   readonly appId: string;
   readonly accepted: number;
   readonly duplicates: number;
+  /** Events not stored because they, or another event of their batch, broke a rule. */
   readonly rejected: number;
+  /** Batches refused whole (HTTP ingestion is all or nothing). */
+  readonly refusedBatches: number;
   /** Most frequent first. */
   readonly reasons: ReadonlyArray<{ reason: string; count: number; lastAt: string; lastDetail: string }>;
 }

@@ -148,7 +148,15 @@ describe('400', () => {
       expectErrors(await postEvents(harness, { events }), 400, [error]);
       await expectNothingWritten();
       const [stats] = await harness.services.ingestion.stats();
-      expect(stats).toMatchObject({ appId: '100', accepted: 0, duplicates: 0, rejected: 1 });
+      // The three events of the refused batch: none was stored; the bad one's reason is counted.
+      expect(stats).toMatchObject({
+        appId: '100',
+        accepted: 0,
+        duplicates: 0,
+        rejected: 3,
+        refusedBatches: 1,
+      });
+      expect(stats?.reasons.map((reason) => reason.count)).toEqual([1]);
     },
   );
 

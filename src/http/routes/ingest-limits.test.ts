@@ -95,7 +95,9 @@ describe('415', () => {
   });
 
   it('refuses plain text as it refuses any body that is neither JSON nor NDJSON', async () => {
-    const response = await postEvents(harness, 'session t1 now', { headers: { 'content-type': 'text/plain' } });
+    const response = await postEvents(harness, 'session t1 now', {
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(response.statusCode).toBe(415);
     expect(JSON.parse(response.body).errors[0].code).toBe('UNSUPPORTED_MEDIA_TYPE');
     await expectNothingWritten();

@@ -59,7 +59,9 @@ describe('GET /ingest/v1/stats', () => {
             appId: '100',
             accepted: 4,
             duplicates: 3,
-            rejected: 4,
+            // Every event of the three refused batches: none of them was stored.
+            rejected: 5,
+            refusedBatches: 3,
             reasons: [
               {
                 reason: 'ENTITY_ERROR.ATTRIBUTE.INVALID type',
@@ -82,9 +84,41 @@ describe('GET /ingest/v1/stats', () => {
               },
             ],
           },
-          { appId: '200', accepted: 1, duplicates: 1, rejected: 0, reasons: [] },
+          { appId: '200', accepted: 1, duplicates: 1, rejected: 0, refusedBatches: 0, reasons: [] },
         ],
       });
+    });
+  });
+
+  describe('200, batches refused before their events are read', () => {
+    it('counts and logs every refused batch with its reason: size, media type, unreadable body, sentAt', async () => {
+      const { logger, lines } = memoryLogger();
+      const app = await appWith(
+        harness,
+        { ...DEFAULT_INGESTION_LIMITS, maxEvents: 2, maxBytes: 600 },
+        logger,
+      );
+      const post = (payload: object | string, headers: Record<string, string> = {}) =>
+        postEvents(harness, payload, { app, headers });
+      const one = [usageEvent('a1')];
+      expect((await post({ events: [...one, usageEvent('a2'), usageEvent('a3')] })).statusCode).toBe(413);
+      expect((await post(JSON.stringify({ events: one, padding: 'x'.repeat(700) }))).statusCode).toBe(413);
+      expect((await post('<events/>', { 'content-type': 'application/xml' })).statusCode).toBe(415);
+      expect((await post('{"events": [', {})).statusCode).toBe(400);
+      expect((await post({ sentAt: 'yesterday', events: one })).statusCode).toBe(400);
+
+      const [stats] = await harness.services.ingestion.stats();
+      // Only the batches whose body was read say how many events they held: 3, then 1.
+      expect(stats).toMatchObject({ appId: '100', accepted: 0, rejected: 4, refusedBatches: 5 });
+      expect(stats?.reasons.map(({ reason, count }) => [reason, count]).sort()).toEqual([
+        ['ENTITY_ERROR batch', 1],
+        ['ENTITY_ERROR.ATTRIBUTE.INVALID sentAt', 1],
+        ['REQUEST_ENTITY_TOO_LARGE batch', 2],
+        ['UNSUPPORTED_MEDIA_TYPE batch', 1],
+      ]);
+      const refused = lines.filter((line) => line.msg === 'batch refused');
+      expect(refused).toHaveLength(5);
+      expect(refused.every((line) => line.appId === '100')).toBe(true);
     });
   });
 

@@ -1,11 +1,12 @@
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError, type ErrorItem } from '../../errors/api-error.js';
 import { forbidden, ingestKeyRefused, methodNotAllowed } from '../../errors/api-errors.js';
 import type { EventBatch } from '../../services/ingestion.js';
 import type { Services } from '../../services/services.js';
+import { toApiError } from '../error-handling.js';
 import type { IngestKeyRecord } from '../../storage/store.js';
 
 declare module 'fastify' {
@@ -27,6 +28,7 @@ const IngestStats = Type.Object({
       accepted: Type.Integer(),
       duplicates: Type.Integer(),
       rejected: Type.Integer(),
+      refusedBatches: Type.Integer(),
       reasons: Type.Array(
         Type.Object({
           reason: Type.String(),
@@ -48,20 +50,26 @@ export function ingestEventsCreate(deps: IngestRouteDeps) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const appId = request.ingestKey?.appId ?? '';
     const batch = batchOf(request);
-    try {
-      const result = await deps.services.ingestion.ingestBatch(batch, appId);
-      request.log.info({ appId, events: batch.events.length, ...result }, 'events ingested');
-      return result;
-    } catch (error) {
-      if (error instanceof ApiError) {
-        const reasons = [...new Set(error.items.map((item) => `${item.code}: ${item.detail}`))].slice(0, 20);
-        request.log.warn(
-          { appId, events: batch.events.length, problems: error.items.length, reasons },
-          'batch refused',
-        );
-      }
-      throw error;
-    }
+    const result = await deps.services.ingestion.ingestBatch(batch, appId);
+    request.log.info({ appId, events: batch.events.length, ...result }, 'events ingested');
+    return result;
+  };
+}
+
+/**
+ * Every refusal of a batch sent with a valid key (413, 415, 400 of any kind, from the body's parsing or from
+ * its events) is counted in the app's stats and logged with its reasons: nothing is dropped silently.
+ */
+function countRefusal(deps: IngestRouteDeps) {
+  return async (request: FastifyRequest, _reply: FastifyReply, error: FastifyError | ApiError) => {
+    const appId = request.ingestKey?.appId;
+    const answer = toApiError(error);
+    if (appId === undefined || answer.status >= 500) return;
+    const body = request.body as { events?: unknown } | undefined;
+    const events = Array.isArray(body?.events) ? body.events.length : 0;
+    const reasons = [...new Set(answer.items.map((item) => `${item.code}: ${item.detail}`))].slice(0, 20);
+    request.log.warn({ appId, events, problems: answer.items.length, reasons }, 'batch refused');
+    await deps.services.ingestion.recordRefusedBatch(appId, events, answer.items);
   };
 }
 
@@ -103,6 +111,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps): void 
       request.ingestKey = record;
     },
     preParsing: async (request, _reply, payload) => decoded(request, payload),
+    onError: countRefusal(deps),
     handler: ingestEventsCreate(deps),
   });
   app.route({

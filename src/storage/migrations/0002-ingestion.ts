@@ -21,6 +21,7 @@ export const ingestionSchema: Migration = {
       .addColumn('accepted', 'integer', (c) => c.notNull())
       .addColumn('duplicates', 'integer', (c) => c.notNull())
       .addColumn('rejected', 'integer', (c) => c.notNull())
+      .addColumn('refused_batches', 'integer', (c) => c.notNull())
       .execute();
 
     await db.schema

@@ -57,7 +57,7 @@ export async function revokeIngestKey(db: Kysely<Database>, id: string, at: stri
 export async function addIngestCounts(
   db: Kysely<Database>,
   appId: string,
-  counts: { accepted: number; duplicates: number; rejected: number },
+  counts: { accepted: number; duplicates: number; rejected: number; refused_batches: number },
 ): Promise<void> {
   await db
     .insertInto('ingest_stats')
@@ -67,6 +67,7 @@ export async function addIngestCounts(
         accepted: sql`ingest_stats.accepted + excluded.accepted`,
         duplicates: sql`ingest_stats.duplicates + excluded.duplicates`,
         rejected: sql`ingest_stats.rejected + excluded.rejected`,
+        refused_batches: sql`ingest_stats.refused_batches + excluded.refused_batches`,
       }),
     )
     .execute();
@@ -115,6 +116,7 @@ export async function readIngestStats(db: Kysely<Database>): Promise<AppIngestSt
     accepted: Number(row.accepted),
     duplicates: Number(row.duplicates),
     rejected: Number(row.rejected),
+    refusedBatches: Number(row.refused_batches),
     reasons: reasons
       .filter((reason) => reason.app_id === row.app_id)
       .map((reason) => ({

@@ -128,11 +128,14 @@ export async function appendUsageEvents(
 
 /** Each app's ingestion counters gain its accepted and duplicate events (a repeat within the batch included). */
 async function countPerApp(db: Kysely<Database>, events: readonly UsageEventRecord[], inserted: Set<string>) {
-  const perApp = new Map<string, { accepted: number; duplicates: number; rejected: number }>();
+  const perApp = new Map<
+    string,
+    { accepted: number; duplicates: number; rejected: number; refused_batches: number }
+  >();
   const counted = new Set<string>();
   for (const event of events) {
     const key = eventKey(event);
-    const counts = perApp.get(event.appId) ?? { accepted: 0, duplicates: 0, rejected: 0 };
+    const counts = perApp.get(event.appId) ?? { accepted: 0, duplicates: 0, rejected: 0, refused_batches: 0 };
     if (inserted.has(key) && !counted.has(key)) counts.accepted++;
     else counts.duplicates++;
     counted.add(key);
