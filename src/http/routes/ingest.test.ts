@@ -196,3 +196,37 @@ describe('200', () => {
     });
   });
 });
+
+describe('CORS, for web apps that send events from their own origin', () => {
+  it('answers the preflight without a key, allowing POST with the headers the client sends', async () => {
+    const response = await harness.app.inject({
+      method: 'OPTIONS',
+      url: '/ingest/v1/events',
+      headers: {
+        origin: 'https://beta.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(response.headers).toMatchObject({
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'POST',
+      'access-control-allow-headers': 'Authorization, Content-Type, Content-Encoding, X-Sent-At',
+    });
+  });
+
+  it('lets the page read every answer: accepted, refused and unauthorized', async () => {
+    const origin = { origin: 'https://beta.example.com' };
+    const answers = [
+      await postEvents(harness, { events: [usageEvent('c1')] }, { headers: origin }),
+      await postEvents(harness, { events: [usageEvent('c2', { type: 'nap' })] }, { headers: origin }),
+      await postEvents(harness, { events: [usageEvent('c3')] }, { headers: origin, key: 'bmi_wrong' }),
+    ];
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 400, 401]);
+    for (const answer of answers) {
+      expect(answer.headers['access-control-allow-origin']).toBe('*');
+      expect(answer.headers['access-control-expose-headers']).toBe('X-Request-ID, Retry-After');
+    }
+  });
+});

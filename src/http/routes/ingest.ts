@@ -43,6 +43,20 @@ const IngestStats = Type.Object({
 const BEARER = /^Bearer +(\S+) *$/i;
 
 /**
+ * CORS, so web apps can send events from any origin: the key is a bearer token, never a cookie, so allowing
+ * every origin exposes nothing a page could not send anyway.
+ */
+const CORS_RESPONSE_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'X-Request-ID, Retry-After',
+};
+const CORS_PREFLIGHT_HEADERS = {
+  'access-control-allow-methods': 'POST',
+  'access-control-allow-headers': 'Authorization, Content-Type, Content-Encoding, X-Sent-At',
+  'access-control-max-age': '86400',
+};
+
+/**
  * POST /ingest/v1/events — beta apps send usage events here, with their app's ingest key. The batch is all or
  * nothing, and the answer `{"accepted", "duplicates"}` is sent only once its events are committed.
  */
@@ -112,7 +126,22 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps): void 
     },
     preParsing: async (request, _reply, payload) => decoded(request, payload),
     onError: countRefusal(deps),
+    onSend: async (_request, reply, payload) => {
+      reply.headers(CORS_RESPONSE_HEADERS);
+      return payload;
+    },
     handler: ingestEventsCreate(deps),
+  });
+  // A browser asks before it POSTs from a page of another origin, without the key.
+  app.route({
+    method: 'OPTIONS',
+    url: '/ingest/v1/events',
+    config: { authentication: 'none' },
+    handler: async (_request, reply) =>
+      reply
+        .code(204)
+        .headers({ ...CORS_RESPONSE_HEADERS, ...CORS_PREFLIGHT_HEADERS })
+        .send(),
   });
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
