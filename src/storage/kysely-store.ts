@@ -5,6 +5,7 @@ import * as apps from './queries/apps.js';
 import * as ingestion from './queries/ingestion.js';
 import * as testers from './queries/testers.js';
 import * as usage from './queries/usage.js';
+import * as usageEvents from './queries/usage-events.js';
 import type { Database } from './schema.js';
 import {
   type ApiKeyRecord,
@@ -47,7 +48,7 @@ class KyselyStoreReader implements StoreReader {
     usage.sumUsageByTester(this.db, appId, testerIds, firstDay, lastDay);
 
   listUsageEvents = (appId: string, after: EventPosition | undefined, limit: number) =>
-    usage.listUsageEvents(this.db, appId, after, limit);
+    usageEvents.listUsageEvents(this.db, appId, after, limit);
   testersOfApp = (appId: string, testerIds: readonly string[]) =>
     ingestion.testersOfApp(this.db, appId, testerIds);
   ingestStats = () => ingestion.readIngestStats(this.db);
@@ -152,7 +153,7 @@ export class KyselyStore extends KyselyStoreReader implements Store {
   }
 
   pruneUsageEvents = (before: string, limit: number) =>
-    this.specifics.writeTransaction(this.db, (trx) => usage.pruneUsageEvents(trx, before, limit));
+    this.specifics.writeTransaction(this.db, (trx) => usageEvents.pruneUsageEvents(trx, before, limit));
 
   recordRefusal(appId: string, refusal: Refusal): Promise<void> {
     if (refusal.events === 0 && refusal.batches === 0 && refusal.reasons.length === 0)

@@ -2,15 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { CalendarDay } from '../../domain/calendar-day.js';
 import type { UsageValues } from '../../domain/usage-values.js';
 import type { Database } from '../schema.js';
-import type { Selectable } from 'kysely';
-import type { UsageEventsTable } from '../schema.js';
-import type {
-  AppendResult,
-  EventPosition,
-  InstalledTesterFilter,
-  RowWindow,
-  UsageEventRecord,
-} from '../store.js';
+import type { AppendResult, InstalledTesterFilter, RowWindow, UsageEventRecord } from '../store.js';
 import { addIngestCounts } from './ingestion.js';
 import { applyWindow, chunksFor, toCount } from './row-window.js';
 
@@ -144,66 +136,9 @@ async function countPerApp(db: Kysely<Database>, events: readonly UsageEventReco
   for (const [appId, counts] of perApp) await addIngestCounts(db, appId, counts);
 }
 
-export async function listUsageEvents(
-  db: Kysely<Database>,
-  appId: string,
-  after: EventPosition | undefined,
-  limit: number,
-): Promise<UsageEventRecord[]> {
-  let query = db.selectFrom('usage_events').selectAll().where('app_id', '=', appId);
-  if (after !== undefined) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('occurred_at', '>', after.occurredAt),
-        eb.and([eb('occurred_at', '=', after.occurredAt), eb('id', '>', after.id)]),
-      ]),
-    );
-  }
-  const rows = await query.orderBy('occurred_at').orderBy('id').limit(limit).execute();
-  return rows.map(toEventRecord);
-}
-
-/** Deletes up to `limit` raw events older than `before`, app by app (the app_id, occurred_at index serves). */
-export async function pruneUsageEvents(db: Kysely<Database>, before: string, limit: number): Promise<number> {
-  const apps = await db.selectFrom('apps').select('id').orderBy('id').execute();
-  let deleted = 0;
-  for (const { id: appId } of apps) {
-    if (deleted >= limit) break;
-    const result = await db
-      .deleteFrom('usage_events')
-      .where('app_id', '=', appId)
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('usage_events')
-          .select('id')
-          .where('app_id', '=', appId)
-          .where('occurred_at', '<', before)
-          .limit(limit - deleted),
-      )
-      .executeTakeFirst();
-    deleted += Number(result.numDeletedRows);
-  }
-  return deleted;
-}
-
 /** An event's identity: its id within its app. */
 function eventKey(event: { appId: string; id: string }): string {
   return `${event.appId}\u0000${event.id}`;
-}
-
-function toEventRecord(row: Selectable<UsageEventsTable>): UsageEventRecord {
-  return {
-    id: row.id,
-    appId: row.app_id,
-    testerId: row.tester_id,
-    type: row.type as UsageEventRecord['type'],
-    occurredAt: row.occurred_at,
-    ...(row.build !== '' && { build: row.build }),
-    ...(row.platform !== null && { platform: row.platform }),
-    ...(row.device !== null && { device: row.device }),
-    ...(row.os_version !== null && { osVersion: row.os_version }),
-    receivedAt: row.received_at,
-  };
 }
 
 async function addToRollups(

@@ -1,0 +1,62 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, UsageEventsTable } from '../schema.js';
+import type { EventPosition, UsageEventRecord } from '../store.js';
+
+/** The raw events themselves: read back for export, deleted past retention. Rollups live in usage.ts. */
+
+export async function listUsageEvents(
+  db: Kysely<Database>,
+  appId: string,
+  after: EventPosition | undefined,
+  limit: number,
+): Promise<UsageEventRecord[]> {
+  let query = db.selectFrom('usage_events').selectAll().where('app_id', '=', appId);
+  if (after !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('occurred_at', '>', after.occurredAt),
+        eb.and([eb('occurred_at', '=', after.occurredAt), eb('id', '>', after.id)]),
+      ]),
+    );
+  }
+  const rows = await query.orderBy('occurred_at').orderBy('id').limit(limit).execute();
+  return rows.map(toEventRecord);
+}
+
+/** Deletes up to `limit` raw events older than `before`, app by app (the app_id, occurred_at index serves). */
+export async function pruneUsageEvents(db: Kysely<Database>, before: string, limit: number): Promise<number> {
+  const apps = await db.selectFrom('apps').select('id').orderBy('id').execute();
+  let deleted = 0;
+  for (const { id: appId } of apps) {
+    if (deleted >= limit) break;
+    const result = await db
+      .deleteFrom('usage_events')
+      .where('app_id', '=', appId)
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('usage_events')
+          .select('id')
+          .where('app_id', '=', appId)
+          .where('occurred_at', '<', before)
+          .limit(limit - deleted),
+      )
+      .executeTakeFirst();
+    deleted += Number(result.numDeletedRows);
+  }
+  return deleted;
+}
+
+function toEventRecord(row: Selectable<UsageEventsTable>): UsageEventRecord {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    testerId: row.tester_id,
+    type: row.type as UsageEventRecord['type'],
+    occurredAt: row.occurred_at,
+    ...(row.build !== '' && { build: row.build }),
+    ...(row.platform !== null && { platform: row.platform }),
+    ...(row.device !== null && { device: row.device }),
+    ...(row.os_version !== null && { osVersion: row.os_version }),
+    receivedAt: row.received_at,
+  };
+}
