@@ -1,23 +1,74 @@
 import { defineConfig } from 'vitest/config';
+import { postgresReachable, TEST_DATABASE_URL } from './test/support/test-database.js';
 
-export default defineConfig({
-  test: {
-    projects: [
-      {
-        test: {
-          name: 'unit',
-          include: ['src/**/*.test.ts', 'test/wire/**/*.test.ts'],
-          testTimeout: 20_000,
+/** The tests that take their store from test/support (the harness): these run on PostgreSQL as well. */
+const STORE_BACKED = [
+  'src/http/**/*.test.ts',
+  'test/wire/**/*.test.ts',
+  'src/storage/postgres/**/*.test.ts',
+  'src/services/ingestion.test.ts',
+  'src/services/import-records.test.ts',
+  'src/services/export-records.test.ts',
+  'src/services/token-verifier*.test.ts',
+  'src/services/demo/load-demo.test.ts',
+];
+
+export default defineConfig(async () => {
+  const postgres = await postgresReachable();
+  if (!postgres) {
+    const required = process.env.BETA_METRICS_REQUIRE_POSTGRES === '1';
+    const message = `PostgreSQL is not reachable at ${TEST_DATABASE_URL}`;
+    if (required)
+      throw new Error(
+        `${message}, and BETA_METRICS_REQUIRE_POSTGRES=1 requires it. Start it, or set BETA_METRICS_TEST_DATABASE_URL.`,
+      );
+    console.warn(
+      `\n  !! ${message}: the PostgreSQL tests (the store suite, the HTTP suite and the multi-node tests on PostgreSQL) are SKIPPED.\n     Start PostgreSQL or set BETA_METRICS_TEST_DATABASE_URL to run them; CI requires them.\n`,
+    );
+  }
+  return {
+    test: {
+      projects: [
+        {
+          test: {
+            name: 'unit',
+            include: ['src/**/*.test.ts', 'test/wire/**/*.test.ts'],
+            exclude: ['src/storage/postgres/**'],
+            testTimeout: 20_000,
+          },
         },
-      },
-      {
-        test: {
-          name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+        {
+          test: {
+            name: 'e2e',
+            include: ['test/e2e/**/*.test.ts'],
+            exclude: ['test/e2e/postgres/**'],
+            testTimeout: 60_000,
+            hookTimeout: 60_000,
+          },
         },
-      },
-    ],
-  },
+        ...(postgres
+          ? [
+              {
+                test: {
+                  name: 'postgres',
+                  include: STORE_BACKED,
+                  env: { BETA_METRICS_TEST_BACKEND: 'postgres' },
+                  testTimeout: 30_000,
+                  hookTimeout: 30_000,
+                },
+              },
+              {
+                test: {
+                  name: 'e2e-postgres',
+                  include: ['test/e2e/postgres/**/*.test.ts'],
+                  env: { BETA_METRICS_TEST_BACKEND: 'postgres' },
+                  testTimeout: 90_000,
+                  hookTimeout: 60_000,
+                },
+              },
+            ]
+          : []),
+      ],
+    },
+  };
 });

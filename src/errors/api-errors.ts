@@ -80,6 +80,19 @@ export function rateLimitExceeded(): ApiError {
   );
 }
 
+/** 503 while the database cannot be reached; clients retry after the few seconds Retry-After gives. */
+export function serviceUnavailable(): ApiError {
+  return new ApiError(
+    [
+      {
+        code: 'SERVICE_UNAVAILABLE',
+        detail: 'The service cannot reach its database right now. Please wait and try again.',
+      },
+    ],
+    { 'retry-after': '5' },
+  );
+}
+
 export function unexpectedError(): ApiError {
   // Apple's text, with this server's operator in place of Apple's contact page.
   return ApiError.of(

@@ -34,6 +34,7 @@ export const ERROR_CATALOG = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request entity has an unsupported media type' }, // ours
   RATE_LIMIT_EXCEEDED: { status: 429, title: 'The request rate limit has been reached.' }, // Apple
   UNEXPECTED_ERROR: { status: 500, title: 'An unexpected error occurred' }, // ours
+  SERVICE_UNAVAILABLE: { status: 503, title: 'The service is unavailable' }, // ours
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

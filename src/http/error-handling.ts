@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
-import { pathNotFound, unexpectedError } from '../errors/api-errors.js';
+import { pathNotFound, serviceUnavailable, unexpectedError } from '../errors/api-errors.js';
+import { StoreUnavailableError } from '../storage/store.js';
 import { sendApiError } from './error-response.js';
 
 /**
@@ -10,7 +11,8 @@ import { sendApiError } from './error-response.js';
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const answer = toApiError(error);
-    if (answer.status >= 500) request.log.error({ err: error }, 'unexpected error');
+    if (answer.status === 503) request.log.warn('the database cannot be reached: answered 503');
+    else if (answer.status >= 500) request.log.error({ err: error }, 'unexpected error');
     else if (!(error instanceof ApiError))
       request.log.info({ code: error.code }, 'request refused by the HTTP layer');
     return sendApiError(reply, answer);
@@ -26,6 +28,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
 /** What the client is told about `error`: ApiErrors as they are, Fastify's 4xx as body errors, else 500. */
 export function toApiError(error: FastifyError | ApiError): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof StoreUnavailableError) return serviceUnavailable();
   const status = error.statusCode;
   return status !== undefined && status >= 400 && status < 500 ? bodyError(error) : unexpectedError();
 }

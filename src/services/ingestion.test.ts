@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedApp, type TestClock, testClock } from '../../test/support/harness.js';
 import { PERIOD_DAYS, type PeriodCode } from '../domain/period.js';
 import { ApiError } from '../errors/api-error.js';
+import { type TestStoreLocation, testStoreLocation } from '../../test/support/test-database.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store, UsageEventRecord } from '../storage/store.js';
 import { DEFAULT_INGESTION_LIMITS } from './ingestion.js';
@@ -14,13 +12,13 @@ const DAY = 86_400_000;
 const T0 = Date.parse('2023-10-05T12:00:00.000Z');
 const daysBefore = (days: number, from = T0) => new Date(from - days * DAY).toISOString();
 
-let dataDir: string;
+let location: TestStoreLocation;
 let store: Store;
 let reportClock: TestClock;
 let services: Services;
 beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'beta-metrics-ingestion-'));
-  store = await openStore({ dataDir });
+  location = await testStoreLocation();
+  store = await openStore(location.location);
   reportClock = testClock(new Date(T0));
   services = await createServices(
     store,
@@ -34,7 +32,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await store.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await location.cleanup();
 });
 
 /** Every window's answer for app 100 at the report clock's now. */

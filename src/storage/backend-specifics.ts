@@ -1,12 +1,24 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { CreateTableBuilder, Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
  * Everything that differs between backends, as named functions. The shared Kysely store calls these and
  * never asks which backend it runs on; each backend folder (`sqlite/`, later `postgres/`) implements them.
  */
+/** A column type as Kysely's schema builder takes it: a name, or raw SQL. */
+export type ColumnType = Parameters<CreateTableBuilder<string, never>['addColumn']>[1];
+
+/** The column types the shared migrations ask each backend for. */
+export interface ColumnTypes {
+  /** Text that is compared and ordered byte by byte: ids, days, instants (the examples' tester order). */
+  readonly text: ColumnType;
+  /** A count that may pass 2^31 over a store's life. */
+  readonly counter: ColumnType;
+}
+
 export interface BackendSpecifics {
   readonly name: string;
+  readonly columnTypes: ColumnTypes;
   /** At most this many bound parameters in one statement. */
   readonly maxBoundParameters: number;
   /**
@@ -20,4 +32,6 @@ export interface BackendSpecifics {
   writeTransaction<T>(db: Kysely<Database>, write: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Whether an error means "another process holds the database; try again shortly". */
   isBusy(error: unknown): boolean;
+  /** Whether an error means the database cannot be reached at all (answered 503 until it is back). */
+  isUnavailable(error: unknown): boolean;
 }

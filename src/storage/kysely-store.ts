@@ -17,6 +17,7 @@ import {
   type IngestKeyRecord,
   type InstalledTesterFilter,
   type MembershipRecord,
+  type PoolStats,
   type Refusal,
   type RowWindow,
   type Store,
@@ -73,9 +74,12 @@ export class KyselyStore extends KyselyStoreReader implements Store {
   constructor(
     db: Kysely<Database>,
     private readonly specifics: BackendSpecifics,
+    private readonly readPoolStats?: () => PoolStats,
   ) {
     super(db);
   }
+
+  poolStats = () => this.readPoolStats?.();
 
   snapshot<T>(read: (reader: StoreReader) => Promise<T>): Promise<T> {
     return this.specifics.readSnapshot(this.db, (trx) => read(new KyselyStoreReader(trx)));

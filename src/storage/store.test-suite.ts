@@ -13,7 +13,19 @@ export interface StoreHarness {
   cleanup(): Promise<void>;
 }
 
-export function describeStore(backend: string, createHarness: () => Promise<StoreHarness>): void {
+export interface BackendCapabilities {
+  /**
+   * Whether two handles may write at once from one process, as two server nodes do. Not SQLite's: its
+   * driver waits for a lock synchronously, so two handles in one thread would block each other for good.
+   */
+  readonly concurrentHandles: boolean;
+}
+
+export function describeStore(
+  backend: string,
+  createHarness: () => Promise<StoreHarness>,
+  capabilities: BackendCapabilities,
+): void {
   describe(`Store on ${backend}`, () => {
     let harness: StoreHarness;
     let store: Store;
@@ -207,6 +219,24 @@ export function describeStore(backend: string, createHarness: () => Promise<Stor
           expect(sums.get('t1')?.sessionCount, appId).toBe(1);
         }
       });
+
+      it.runIf(capabilities.concurrentHandles)(
+        'counts overlapping batches written at once through two handles (two nodes) once',
+        async () => {
+          const other = await openHandle();
+          const batch = (from: number) => Array.from({ length: 400 }, (_, i) => event(`n${from + i}`));
+          const results = await Promise.all([
+            store.appendUsageEvents(batch(0)),
+            other.appendUsageEvents(batch(200)),
+            other.appendUsageEvents(batch(100)),
+            store.appendUsageEvents(batch(300)),
+          ]);
+          expect(results.reduce((sum, r) => sum + r.accepted, 0)).toBe(700);
+          const sums = await other.sumUsageByTester('a1', ['t1'], '2023-10-05', '2023-10-05');
+          expect(sums.get('t1')?.sessionCount).toBe(700);
+          expect((await store.ingestStats())[0]).toMatchObject({ accepted: 700, duplicates: 900 });
+        },
+      );
 
       it('sums only the days asked for, both ends included, per tester and app', async () => {
         await store.appendUsageEvents([

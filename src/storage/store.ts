@@ -65,7 +65,17 @@ export interface Store extends StoreReader {
   settingOrInsert(name: string, value: string): Promise<string>;
   setSetting(name: string, value: string): Promise<void>;
 
+  /** Connections of this process's pool (PostgreSQL); undefined for the embedded store. */
+  poolStats(): PoolStats | undefined;
+
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  readonly total: number;
+  readonly idle: number;
+  /** Queries waiting for a connection. */
+  readonly waiting: number;
 }
 
 export interface StoreReader {
@@ -246,6 +256,14 @@ export class StoreConflictError extends Error {
   constructor(readonly what: string) {
     super(`${what} already exists`);
     this.name = 'StoreConflictError';
+  }
+}
+
+/** The database cannot be reached (it is down or the network is); callers answer 503 and try again later. */
+export class StoreUnavailableError extends Error {
+  constructor() {
+    super('the database cannot be reached');
+    this.name = 'StoreUnavailableError';
   }
 }
 

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Clock } from '../../src/domain/clock.js';
 import { createApp } from '../../src/http/create-app.js';
@@ -11,6 +8,7 @@ import { inMemoryRateLimiter } from '../../src/services/rate-limiter.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import { signToken, type TokenRequest } from '../../src/services/token-signer.js';
 import { openStore } from '../../src/storage/open-store.js';
+import { type TestStoreLocation, testStoreLocation } from './test-database.js';
 import type { Store, UsageEventRecord } from '../../src/storage/store.js';
 
 /** A clock a test can move. */
@@ -53,7 +51,8 @@ export interface Harness {
   readonly reportClock: TestClock;
   /** An ADMIN team key created for the test. */
   readonly admin: CreatedApiKey;
-  readonly dataDir: string;
+  /** Where the store is: a temporary SQLite directory, or a PostgreSQL schema (the "postgres" project). */
+  readonly location: TestStoreLocation;
   /** A token for `key` (default the admin key), signed now by the wall clock. */
   token(key?: CreatedApiKey, overrides?: Partial<TokenRequest>): Promise<string>;
   /** GET with a valid admin token unless `headers` say otherwise. */
@@ -65,8 +64,8 @@ export interface Harness {
 export const APPLE_BASE_URL = 'https://api.appstoreconnect.apple.com';
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'beta-metrics-test-'));
-  const store = await openStore({ dataDir });
+  const location = await testStoreLocation();
+  const store = await openStore(location.location);
   if (options.demo) await loadDemoData(store);
   const clock = testClock(options.wallTime ?? new Date());
   const reportClock = testClock(options.reportTime ?? '2023-10-05T12:00:00Z');
@@ -95,7 +94,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     clock,
     reportClock,
     admin,
-    dataDir,
+    location,
     token,
     async get(url, headers) {
       const authorization = headers?.authorization ?? `Bearer ${await token()}`;
@@ -106,7 +105,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     async close() {
       await app.close();
       await store.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await location.cleanup();
     },
   };
 }

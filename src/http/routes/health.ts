@@ -11,7 +11,7 @@ export function healthRoutes(app: FastifyInstance, store: Store): void {
       schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
     },
     async () => {
-      await store.countApps({ ids: [] });
+      await store.setting('issuer_id');
       return { status: 'ok' as const };
     },
   );

@@ -1,7 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type TestStoreLocation, testStoreLocation } from '../../../test/support/test-database.js';
 import { openStore } from '../../storage/open-store.js';
 import type { Store } from '../../storage/store.js';
 import { CURSOR_KEY_SETTING } from '../services.js';
@@ -9,15 +7,15 @@ import { demoCursorKey, FIXED_TESTERS } from './demo-fixture.js';
 import { loadDemoData } from './load-demo.js';
 
 describe('loading the demo', () => {
-  let dataDir: string;
+  let location: TestStoreLocation;
   let store: Store;
   beforeEach(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'beta-metrics-demo-'));
-    store = await openStore({ dataDir });
+    location = await testStoreLocation();
+    store = await openStore(location.location);
   });
   afterEach(async () => {
     await store.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await location.cleanup();
   });
 
   it('writes it once; a second start finds it and writes nothing', async () => {
@@ -49,8 +47,8 @@ describe('loading the demo', () => {
     await loadDemoData(store);
     expect(await store.setting(CURSOR_KEY_SETTING)).toBe(demoCursorKey().toString('base64url'));
 
-    const otherDir = await mkdtemp(join(tmpdir(), 'beta-metrics-demo-'));
-    const other = await openStore({ dataDir: otherDir });
+    const otherLocation = await testStoreLocation();
+    const other = await openStore(otherLocation.location);
     try {
       await other.setSetting(CURSOR_KEY_SETTING, 'operators-own-key');
       await other.createApp({
@@ -65,7 +63,7 @@ describe('loading the demo', () => {
       expect(await other.setting(CURSOR_KEY_SETTING)).toBe('operators-own-key');
     } finally {
       await other.close();
-      await rm(otherDir, { recursive: true, force: true });
+      await otherLocation.cleanup();
     }
   });
 });

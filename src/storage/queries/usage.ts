@@ -85,7 +85,10 @@ export async function appendUsageEvents(
     const key = eventKey(event);
     if (!firstOfEachId.has(key)) firstOfEachId.set(key, event);
   }
-  const candidates = [...firstOfEachId.values()];
+  // Sorted, so concurrent batches lock the rows they share in the same order (no deadlocks between them).
+  const candidates = [...firstOfEachId.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, event]) => event);
 
   const inserted = new Set<string>();
   for (const chunk of chunksFor(candidates, 11, maxParameters)) {
@@ -170,7 +173,8 @@ async function addToRollups(
     }
     rollup[COUNT_COLUMN[event.type]] += 1;
   }
-  for (const chunk of chunksFor([...rollups.values()], 8, maxParameters)) {
+  const sorted = [...rollups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, rollup]) => rollup);
+  for (const chunk of chunksFor(sorted, 8, maxParameters)) {
     await db
       .insertInto('usage_daily')
       .values(chunk)
@@ -200,13 +204,15 @@ async function markInstalled(
       earliest.set(key, { app_id: event.appId, tester_id: event.testerId, at: event.occurredAt });
     }
   }
-  const rows = [...earliest.values()].map(({ app_id, tester_id, at }) => ({
-    app_id,
-    tester_id,
-    state: 'INSTALLED',
-    invited_at: at,
-    installed_at: at,
-  }));
+  const rows = [...earliest.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, { app_id, tester_id, at }]) => ({
+      app_id,
+      tester_id,
+      state: 'INSTALLED',
+      invited_at: at,
+      installed_at: at,
+    }));
   for (const chunk of chunksFor(rows, 5, maxParameters)) {
     await db
       .insertInto('app_testers')

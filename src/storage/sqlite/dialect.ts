@@ -3,6 +3,8 @@ import type { BackendSpecifics } from '../backend-specifics.js';
 /** SQLite's answers to BackendSpecifics (better-sqlite3 errors carry SQLite's extended result code). */
 export const sqliteSpecifics: BackendSpecifics = {
   name: 'sqlite',
+  // SQLite compares text byte by byte (BINARY) unless told otherwise, and its integers are 64-bit.
+  columnTypes: { text: 'text', counter: 'integer' },
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32; stay well below it.
   maxBoundParameters: 30_000,
 
@@ -24,6 +26,9 @@ export const sqliteSpecifics: BackendSpecifics = {
   isBusy(error) {
     return isSqliteError(error) && error.code.startsWith('SQLITE_BUSY');
   },
+
+  // The embedded file is always there; its failures (a full disk) are faults, answered 500.
+  isUnavailable: () => false,
 };
 
 function isSqliteError(error: unknown): error is Error & { code: string } {

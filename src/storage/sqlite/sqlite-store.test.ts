@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { openStore } from '../open-store.js';
 import { describeStore } from '../store.test-suite.js';
 
-describeStore('SQLite', async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'beta-metrics-store-'));
-  return { open: () => openStore({ dataDir }), cleanup: () => rm(dataDir, { recursive: true, force: true }) };
-});
+describeStore(
+  'SQLite',
+  async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'beta-metrics-store-'));
+    return {
+      open: () => openStore({ dataDir }),
+      cleanup: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  },
+  { concurrentHandles: false },
+);

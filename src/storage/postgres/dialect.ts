@@ -1,0 +1,65 @@
+import { sql } from 'kysely';
+import type { BackendSpecifics } from '../backend-specifics.js';
+
+/** SQLSTATEs (and socket errors) meaning "the database cannot be reached right now". */
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+/** Conflicts between concurrent transactions that a retry resolves. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const WRITE_ATTEMPTS = 5;
+
+/** PostgreSQL's answers to BackendSpecifics (node-postgres errors carry the SQLSTATE in `code`). */
+export const postgresSpecifics: BackendSpecifics = {
+  name: 'postgres',
+  // Byte order whatever the database's collation: en_US would sort "8fa0-..." by ignoring the hyphens and put
+  // testers out of the examples' order.
+  columnTypes: { text: sql`text collate "C"`, counter: 'bigint' },
+  maxBoundParameters: 30_000,
+
+  uniqueViolation(error) {
+    const { code, table, detail } = error as { code?: string; table?: string; detail?: string };
+    if (code !== '23505' || table === undefined) return undefined;
+    // detail: 'Key (bundle_id)=(com.example.app) already exists.' / 'Key (app_id, tester_id)=(...) ...'
+    const column = /^Key \(([^,)]+)/.exec(detail ?? '')?.[1];
+    return column === undefined ? table : `${table}.${column}`;
+  },
+
+  readSnapshot: (db, read) => db.transaction().setIsolationLevel('repeatable read').execute(read),
+
+  // Overlapping batches upsert the same rollup rows; PostgreSQL may abort one of two such transactions
+  // (deadlock, serialization); running it again is what it asks.
+  async writeTransaction(db, write) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute(write);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === undefined || !RETRYABLE.has(code) || attempt >= WRITE_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+      }
+    }
+  },
+
+  isBusy: (error) => (error as { code?: string }).code === '55P03',
+
+  isUnavailable(error) {
+    const { code, message } = error as { code?: string; message?: string };
+    if (code !== undefined && UNAVAILABLE.has(code)) return true;
+    return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message ?? '',
+    );
+  },
+};
