@@ -1,12 +1,14 @@
 import type { Clock } from '../domain/clock.js';
 import type { IngestionLimits } from '../services/ingestion.js';
 import type { Services } from '../services/services.js';
+import type { StoreLocation } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
+import { type StoreFlags, storeLocation } from './store-options.js';
 import type { ListenAddress } from './option-parsers.js';
 import type { Output } from './output.js';
 
 export interface RuntimeOptions {
-  readonly dataDir: string;
+  readonly store: StoreLocation;
   /** Fixes what "today" is for metrics (`--now`); the wall clock otherwise. */
   readonly reportTime?: Date;
   /** Runs on the opened store before services read their settings (the demo loads here). */
@@ -25,6 +27,8 @@ export interface Runtime {
 
 export interface ServeOptions {
   readonly listen: ListenAddress;
+  readonly store: StoreLocation;
+  /** Local files of the server (the demo key), whichever the store is. */
   readonly dataDir: string;
   readonly publicUrl?: string;
   readonly reportTime?: Date;
@@ -48,13 +52,13 @@ export interface CliDeps {
   readonly out: Output;
 }
 
-/** Opens the store, runs `work`, closes the store whatever happens. */
+/** Opens the store the flags name, runs `work`, closes the store whatever happens. */
 export async function withRuntime<T>(
   deps: CliDeps,
-  dataDir: string,
+  flags: StoreFlags,
   work: (runtime: Runtime) => Promise<T>,
 ): Promise<T> {
-  const runtime = await deps.openRuntime({ dataDir });
+  const runtime = await deps.openRuntime({ store: storeLocation(flags) });
   try {
     return await work(runtime);
   } finally {

@@ -1,20 +1,49 @@
 import { type Command, Option } from 'commander';
-import { DEFAULT_DATA_DIR } from './option-parsers.js';
+import { DEFAULT_POOL_SIZE } from '../storage/postgres/connection.js';
+import type { StoreLocation } from '../storage/open-store.js';
+import { DEFAULT_DATA_DIR, parsePositiveInteger } from './option-parsers.js';
+import { InputError } from '../services/input-error.js';
 
-/** The flags of every command that works on a store (`--data-dir`), and `--json` where it applies. */
+/** The flags of every command that works on a store, and `--json` where it applies. */
 export interface StoreFlags {
   readonly dataDir: string;
+  readonly databaseUrl?: string;
+  readonly dbPoolSize: string;
   readonly json?: boolean;
 }
 
+/** `--data-dir` (the embedded store), or `--database-url` (PostgreSQL), as `serve` takes them. */
 export function withStoreOptions(command: Command): Command {
-  return command.addOption(
-    new Option('--data-dir <dir>', 'the embedded store directory')
-      .env('BETA_METRICS_DATA_DIR')
-      .default(DEFAULT_DATA_DIR),
-  );
+  return command
+    .addOption(
+      new Option('--data-dir <dir>', 'the embedded store directory (and, with --demo, the demo key)')
+        .env('BETA_METRICS_DATA_DIR')
+        .default(DEFAULT_DATA_DIR),
+    )
+    .addOption(
+      new Option('--database-url <url>', 'use PostgreSQL (15 or newer) instead of the embedded store').env(
+        'DATABASE_URL',
+      ),
+    )
+    .addOption(
+      new Option('--db-pool-size <n>', 'PostgreSQL connections of this process')
+        .env('BETA_METRICS_DB_POOL_SIZE')
+        .default(String(DEFAULT_POOL_SIZE)),
+    );
 }
 
 export function withJsonOption(command: Command): Command {
   return command.option('--json', 'print one JSON value on stdout instead of prose');
+}
+
+/** Where the flags put the store: PostgreSQL when a database URL is given, else the data directory. */
+export function storeLocation(flags: StoreFlags): StoreLocation {
+  const url = flags.databaseUrl;
+  if (url === undefined || url === '') return { dataDir: flags.dataDir };
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new InputError(
+      '--database-url must be a PostgreSQL URL, like postgres://user@host:5432/beta_metrics',
+    );
+  }
+  return { databaseUrl: url, poolSize: parsePositiveInteger('--db-pool-size', flags.dbPoolSize) };
 }

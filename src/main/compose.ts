@@ -5,7 +5,7 @@ import { openStore } from '../storage/open-store.js';
 
 /** The composition root's first half: config -> store -> services. `serve` adds the HTTP app. */
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const store = await openStore({ dataDir: options.dataDir });
+  const store = await openStore(options.store);
   try {
     await options.beforeServices?.(store);
     const reportClock = options.reportTime === undefined ? systemClock : fixedClock(options.reportTime);

@@ -9,6 +9,8 @@ import { inMemoryRateLimiter } from '../services/rate-limiter.js';
 import { signToken } from '../services/token-signer.js';
 import { createApp } from '../http/create-app.js';
 import { baseUrlFromHostHeader, fixedBaseUrl, type PublicBaseUrl } from '../http/links.js';
+import type { StoreLocation } from '../storage/open-store.js';
+import { redactedUrl } from '../storage/postgres/connection.js';
 import { openRuntime } from './compose.js';
 import type { ServeConsole, ServeOptions } from '../cli/cli-deps.js';
 import { type DemoKey, ensureDemoKey } from './demo-key.js';
@@ -25,7 +27,7 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
   // The demo's data describes a year ending 2023-10-05; without --now, its report date is that day.
   const reportTime = options.reportTime ?? (options.demo ? DEMO_REPORT_TIME : undefined);
   const runtime = await openRuntime({
-    dataDir: options.dataDir,
+    store: options.store,
     ingestion: options.ingestion,
     ...(reportTime !== undefined && { reportTime }),
     beforeServices: options.demo
@@ -77,7 +79,7 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     (WILDCARD_HOSTS.has(options.listen.host) ? `http://localhost:${address.port}` : listening);
 
   out.info(
-    `beta-metrics is listening on ${listening} (data: ${options.dataDir}; ready in ${Math.round(performance.now() - startedAt)} ms)`,
+    `beta-metrics is listening on ${listening} (${storeDescription(options.store)}; ready in ${Math.round(performance.now() - startedAt)} ms)`,
   );
   if (reportTime !== undefined) {
     const why = options.reportTime === undefined ? "the demo's; pass --now to change it" : '--now';
@@ -154,6 +156,10 @@ async function demoBanner(key: DemoKey, base: string): Promise<string> {
     `A fresh token: ${thisCommand()} token --key-file ${keyFile} --key-id ${key.keyId} --issuer-id ${key.issuerId}`,
     '',
   ].join('\n');
+}
+
+function storeDescription(store: StoreLocation): string {
+  return 'databaseUrl' in store ? `database: ${redactedUrl(store.databaseUrl)}` : `data: ${store.dataDir}`;
 }
 
 /** How this program was started, so hints can be pasted as they are (`node dist/main.js` in a checkout). */

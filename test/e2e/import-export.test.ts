@@ -178,7 +178,7 @@ describe('import and export with the built CLI', () => {
   it('export | import into a fresh store gives the demo app the same testers and metrics', async () => {
     const demo = join(dir, 'demo');
     const loading = await openRuntime({
-      dataDir: demo,
+      store: { dataDir: demo },
       beforeServices: async (demoStore) => {
         await loadDemoData(demoStore);
       },
@@ -195,7 +195,7 @@ describe('import and export with the built CLI', () => {
     expect(summary).toMatchObject({ apps: { created: 1 }, rejected: 0, events: { duplicates: 0 } });
 
     const read = async (dataDir: string) => {
-      const runtime = await openRuntime({ dataDir, reportTime: new Date(NOW) });
+      const runtime = await openRuntime({ store: { dataDir }, reportTime: new Date(NOW) });
       try {
         const { store: s, services } = runtime;
         const { createdAt: _, ...app } = (await s.findApp('6447306070')) ?? { createdAt: '' };

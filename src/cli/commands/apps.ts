@@ -26,7 +26,7 @@ export function appsCommand(program: Command, deps: CliDeps): void {
         primaryLocale: string;
       },
     ) => {
-      await withRuntime(deps, flags.dataDir, async ({ services }) => {
+      await withRuntime(deps, flags, async ({ services }) => {
         const app = await services.apps.create({
           name: flags.name,
           bundleId: flags.bundleId,
@@ -46,7 +46,7 @@ export function appsCommand(program: Command, deps: CliDeps): void {
 
   const list = apps.command('list').description('list apps');
   withJsonOption(withStoreOptions(list)).action(async (flags: StoreFlags) => {
-    await withRuntime(deps, flags.dataDir, async ({ services }) => {
+    await withRuntime(deps, flags, async ({ services }) => {
       const all = await everyPage((cursor) => services.apps.list({ limit: 200, echo: [], ...cursor }));
       if (flags.json) {
         deps.out.json(

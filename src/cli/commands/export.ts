@@ -16,7 +16,7 @@ export function exportCommand(program: Command, deps: CliDeps): void {
     .requiredOption('--app <appId>', 'the app id')
     .option('--out <file>', 'write to this file (replaced) instead of standard output');
   withStoreOptions(command).action(async (flags: StoreFlags & { app: string; out?: string }) => {
-    await withRuntime(deps, flags.dataDir, async ({ store }) => {
+    await withRuntime(deps, flags, async ({ store }) => {
       const target =
         flags.out === undefined
           ? lineWriter(() => Promise.resolve(process.stdout), 'standard output', false)

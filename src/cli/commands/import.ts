@@ -6,7 +6,7 @@ import { DEFAULT_INGESTION_LIMITS } from '../../services/ingestion.js';
 import { InputError } from '../../services/input-error.js';
 import type { CliDeps } from '../cli-deps.js';
 import { parseInstant, parsePositiveInteger } from '../option-parsers.js';
-import { type StoreFlags, withJsonOption, withStoreOptions } from '../store-options.js';
+import { type StoreFlags, storeLocation, withJsonOption, withStoreOptions } from '../store-options.js';
 import { retentionOption } from './serve.js';
 
 interface ImportFlags extends StoreFlags {
@@ -40,7 +40,7 @@ export function importCommand(program: Command, deps: CliDeps): void {
     let summary: ImportSummary;
     try {
       const runtime = await deps.openRuntime({
-        dataDir: flags.dataDir,
+        store: storeLocation(flags),
         ...(reportTime !== undefined && { reportTime }),
         ingestion: { ...DEFAULT_INGESTION_LIMITS, retentionDays },
       });

@@ -12,7 +12,7 @@ export function ingestKeysCommand(program: Command, deps: CliDeps): void {
     .description('create a key that can send events for one app and read nothing (shown once)')
     .requiredOption('--app <appId>', 'the app whose events it sends');
   withJsonOption(withStoreOptions(create)).action(async (flags: StoreFlags & { app: string }) => {
-    await withRuntime(deps, flags.dataDir, async ({ services }) => {
+    await withRuntime(deps, flags, async ({ services }) => {
       const created = await services.ingestKeys.create(flags.app);
       if (flags.json) {
         deps.out.json({ appId: created.appId, key: created.key, id: created.id });
@@ -31,7 +31,7 @@ export function ingestKeysCommand(program: Command, deps: CliDeps): void {
     .description('list ingest keys (never the keys themselves)')
     .option('--app <appId>', 'one app only');
   withJsonOption(withStoreOptions(list)).action(async (flags: StoreFlags & { app?: string }) => {
-    await withRuntime(deps, flags.dataDir, async ({ services }) => {
+    await withRuntime(deps, flags, async ({ services }) => {
       const all = await services.ingestKeys.list(flags.app);
       if (flags.json) deps.out.json(all);
       else if (all.length === 0)
@@ -51,7 +51,7 @@ export function ingestKeysCommand(program: Command, deps: CliDeps): void {
     .command('revoke <id>')
     .description('revoke an ingest key: its requests are refused from now on');
   withJsonOption(withStoreOptions(revoke)).action(async (id: string, flags: StoreFlags) => {
-    await withRuntime(deps, flags.dataDir, async ({ services }) => {
+    await withRuntime(deps, flags, async ({ services }) => {
       await services.ingestKeys.revoke(id);
       if (flags.json) deps.out.json({ id, revoked: true });
       else deps.out.line(`Revoked ingest key ${id}: its requests are refused from now on.`);

@@ -29,7 +29,7 @@ export function keysCommand(program: Command, deps: CliDeps): void {
       } catch {
         throw new InputError(`cannot write to ${outDir}; choose a writable directory with --out`);
       }
-      await withRuntime(deps, flags.dataDir, async ({ services }) => {
+      await withRuntime(deps, flags, async ({ services }) => {
         const key = await services.apiKeys.create({
           name: flags.name,
           role: flags.role,
@@ -63,7 +63,7 @@ export function keysCommand(program: Command, deps: CliDeps): void {
 
   const list = keys.command('list').description('list API keys (public information only)');
   withJsonOption(withStoreOptions(list)).action(async (flags: StoreFlags) => {
-    await withRuntime(deps, flags.dataDir, async ({ services }) => {
+    await withRuntime(deps, flags, async ({ services }) => {
       const all = await services.apiKeys.list();
       if (flags.json) {
         deps.out.json(
@@ -98,7 +98,7 @@ export function keysCommand(program: Command, deps: CliDeps): void {
     .command('revoke <keyId>')
     .description('revoke a key: its tokens are refused from now on');
   withJsonOption(withStoreOptions(revoke)).action(async (keyId: string, flags: StoreFlags) => {
-    await withRuntime(deps, flags.dataDir, async ({ services }) => {
+    await withRuntime(deps, flags, async ({ services }) => {
       await services.apiKeys.revoke(keyId);
       const key = (await services.apiKeys.list()).find((candidate) => candidate.keyId === keyId);
       if (flags.json) deps.out.json({ keyId, revokedAt: key?.revokedAt ?? null });

@@ -11,11 +11,10 @@ import {
   parsePublicUrl,
   parseRateLimit,
 } from '../option-parsers.js';
-import { withStoreOptions } from '../store-options.js';
+import { type StoreFlags, storeLocation, withStoreOptions } from '../store-options.js';
 
-interface ServeFlags {
+interface ServeFlags extends StoreFlags {
   listen: string;
-  dataDir: string;
   publicUrl?: string;
   now?: string;
   demo?: boolean;
@@ -71,6 +70,7 @@ export function serveCommand(program: Command, deps: CliDeps): void {
     await deps.serve(
       {
         listen: parseListen(flags.listen),
+        store: storeLocation(flags),
         dataDir: flags.dataDir,
         ...(flags.publicUrl !== undefined && { publicUrl: parsePublicUrl(flags.publicUrl) }),
         ...(flags.now !== undefined && { reportTime: parseInstant(flags.now) }),

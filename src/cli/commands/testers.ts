@@ -21,7 +21,7 @@ export function testersCommand(program: Command, deps: CliDeps): void {
     async (
       flags: StoreFlags & { app: string; email: string; firstName?: string; lastName?: string; id?: string },
     ) => {
-      await withRuntime(deps, flags.dataDir, async ({ services }) => {
+      await withRuntime(deps, flags, async ({ services }) => {
         const { tester, created } = await services.betaTesters.add({
           appId: flags.app,
           email: flags.email,
@@ -47,7 +47,7 @@ export function testersCommand(program: Command, deps: CliDeps): void {
     .description("list an app's testers")
     .requiredOption('--app <appId>', 'the app id');
   withJsonOption(withStoreOptions(list)).action(async (flags: StoreFlags & { app: string }) => {
-    await withRuntime(deps, flags.dataDir, async ({ services }) => {
+    await withRuntime(deps, flags, async ({ services }) => {
       if ((await services.apps.find(flags.app)) === undefined) {
         throw new InputError(`there is no app with id '${flags.app}'; list them with 'apps list'`);
       }
