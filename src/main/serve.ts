@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { DEMO_REPORT_TIME } from '../services/demo/demo-fixture.js';
 import { loadDemoData } from '../services/demo/load-demo.js';
 import { InputError } from '../services/input-error.js';
-import { inMemoryRateLimiter } from '../services/rate-limiter.js';
+import { inMemoryRateLimiter, type RateLimiter, sharedRateLimiter } from '../services/rate-limiter.js';
 import { signToken } from '../services/token-signer.js';
 import { createApp } from '../http/create-app.js';
 import { baseUrlFromHostHeader, fixedBaseUrl, type PublicBaseUrl } from '../http/links.js';
@@ -47,10 +47,17 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
 
   let baseUrl: PublicBaseUrl =
     options.publicUrl === undefined ? baseUrlFromHostHeader : fixedBaseUrl(options.publicUrl);
+  // Several nodes share a PostgreSQL database and so must share the budget; one embedded store is one node.
+  const rateLimiter =
+    options.rateLimit === 0
+      ? undefined
+      : 'databaseUrl' in options.store
+        ? sharedRateLimiter(runtime.store, options.rateLimit, runtime.clock)
+        : inMemoryRateLimiter(options.rateLimit, runtime.clock);
   const app = createApp({
     store: runtime.store,
     services: runtime.services,
-    ...(options.rateLimit > 0 && { rateLimiter: inMemoryRateLimiter(options.rateLimit, runtime.clock) }),
+    ...(rateLimiter !== undefined && { rateLimiter }),
     baseUrl: (request) => baseUrl(request),
     logger,
   });
@@ -87,31 +94,36 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
   }
   if (demoKey !== undefined) out.info(await demoBanner(demoKey, shownBase));
 
-  const pruning = schedulePruning(runtime.services.ingestion, logger);
+  const maintenance = scheduleMaintenance(runtime.services.ingestion, rateLimiter, logger);
   await waitForShutdownSignal(logger);
-  clearInterval(pruning);
+  clearInterval(maintenance);
   await drain(app.server, () => app.close(), logger);
   await runtime.close();
   logger.info('stopped');
 }
 
-const PRUNE_EVERY_MS = 3_600_000;
+const MAINTAIN_EVERY_MS = 3_600_000;
 
-/** Deletes raw events past the retention period now and every hour; rollups (and so every answer) stay. */
-function schedulePruning(
+/**
+ * Now and every hour: deletes raw events past the retention period (rollups, and so every answer, stay) and
+ * forgets request counts that no longer count against any budget.
+ */
+function scheduleMaintenance(
   ingestion: { prune(): Promise<number> },
+  rateLimiter: RateLimiter | undefined,
   logger: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
 ) {
-  const prune = () =>
-    ingestion.prune().then(
-      (deleted) => {
-        if (deleted > 0) logger.info({ deleted }, 'pruned raw events older than the retention period');
-      },
-      (error: unknown) =>
-        logger.error({ err: error }, 'pruning raw events failed; it is tried again in an hour'),
-    );
-  void prune();
-  return setInterval(prune, PRUNE_EVERY_MS).unref();
+  const maintain = async () => {
+    try {
+      const deleted = await ingestion.prune();
+      if (deleted > 0) logger.info({ deleted }, 'pruned raw events older than the retention period');
+      await rateLimiter?.maintain();
+    } catch (error) {
+      logger.error({ err: error }, 'hourly maintenance failed; it is tried again in an hour');
+    }
+  };
+  void maintain();
+  return setInterval(maintain, MAINTAIN_EVERY_MS).unref();
 }
 
 /** How long requests in flight may take to finish after a shutdown signal before their connections are cut. */

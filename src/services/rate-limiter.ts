@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import type { Store } from '../storage/store.js';
 
 /** A key's budget after a request: what `X-Rate-Limit` reports. */
 export interface RateLimitState {
@@ -16,6 +17,8 @@ export interface RateLimiter {
   consume(keyId: string): Promise<RateLimitState>;
   /** The budget as it stands, without counting a request. */
   peek(keyId: string): Promise<RateLimitState>;
+  /** Forgets what no longer counts (called hourly). */
+  maintain(): Promise<void>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -50,5 +53,37 @@ export function inMemoryRateLimiter(limitPerHour: number, clock: Clock): RateLim
     async peek(keyId) {
       return state(true, recent(keyId, clock.now().getTime()).length);
     },
+    async maintain() {
+      const now = clock.now().getTime();
+      for (const keyId of [...requests.keys()]) if (recent(keyId, now).length === 0) requests.delete(keyId);
+    },
+  };
+}
+
+const WINDOW_MINUTES = 60;
+
+/**
+ * The limiter of several nodes over one database: each request is counted in the store, per key and minute,
+ * so every node sees the same budget at once. The rolling hour is counted in whole minutes (a request frees
+ * its slot 59 to 60 minutes later). Concurrent requests of a key within one minute are serialized by the
+ * database, so the budget is never overshot within a minute; across a minute's turn, at most the requests in
+ * flight at that instant can pass together.
+ */
+export function sharedRateLimiter(store: Store, limitPerHour: number, clock: Clock): RateLimiter {
+  const minuteNow = () => Math.floor(clock.now().getTime() / 60_000);
+  const state = (allowed: boolean, used: number): RateLimitState => ({
+    allowed,
+    limit: limitPerHour,
+    remaining: Math.max(0, limitPerHour - used),
+  });
+  return {
+    async consume(keyId) {
+      const { allowed, used } = await store.countRequest(keyId, minuteNow(), WINDOW_MINUTES, limitPerHour);
+      return state(allowed, used);
+    },
+    async peek(keyId) {
+      return state(true, await store.requestsIn(keyId, minuteNow(), WINDOW_MINUTES));
+    },
+    maintain: () => store.forgetRequestsBefore(minuteNow() - 2 * WINDOW_MINUTES),
   };
 }

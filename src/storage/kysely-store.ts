@@ -3,6 +3,7 @@ import type { BackendSpecifics } from './backend-specifics.js';
 import * as apiKeys from './queries/api-keys.js';
 import * as apps from './queries/apps.js';
 import * as ingestion from './queries/ingestion.js';
+import * as rateLimits from './queries/rate-limits.js';
 import * as testers from './queries/testers.js';
 import * as usage from './queries/usage.js';
 import * as usageEvents from './queries/usage-events.js';
@@ -53,6 +54,8 @@ class KyselyStoreReader implements StoreReader {
   testersOfApp = (appId: string, testerIds: readonly string[]) =>
     ingestion.testersOfApp(this.db, appId, testerIds);
   ingestStats = () => ingestion.readIngestStats(this.db);
+  requestsIn = (keyId: string, minute: number, windowMinutes: number) =>
+    rateLimits.requestsIn(this.db, keyId, minute, windowMinutes);
   findIngestKeyByHash = (keyHash: string) => ingestion.findIngestKeyByHash(this.db, keyHash);
   listIngestKeys = (appId?: string) => ingestion.listIngestKeys(this.db, appId);
 
@@ -176,6 +179,12 @@ export class KyselyStore extends KyselyStoreReader implements Store {
   createIngestKey = (key: IngestKeyRecord & { readonly keyHash: string }) =>
     this.translateConflicts(() => ingestion.insertIngestKey(this.db, key));
   revokeIngestKey = (id: string, at: string) => ingestion.revokeIngestKey(this.db, id, at);
+
+  countRequest = (keyId: string, minute: number, windowMinutes: number, limit: number) =>
+    this.specifics.writeTransaction(this.db, (trx) =>
+      rateLimits.countRequest(trx, keyId, minute, windowMinutes, limit),
+    );
+  forgetRequestsBefore = (minute: number) => rateLimits.forgetRequestsBefore(this.db, minute);
 
   createApiKey = (key: ApiKeyRecord) => this.translateConflicts(() => apiKeys.insertApiKey(this.db, key));
 

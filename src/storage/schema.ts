@@ -17,6 +17,7 @@ export interface Database {
   ingest_keys: IngestKeysTable;
   ingest_stats: IngestStatsTable;
   ingest_rejections: IngestRejectionsTable;
+  rate_limit_counts: RateLimitCountsTable;
 }
 
 export interface AppsTable {
@@ -146,4 +147,11 @@ export interface IngestRejectionsTable {
   count: number;
   last_at: string;
   last_detail: string;
+}
+
+/** Requests per API key per minute (minutes since the epoch), for a rate limit shared by every node. */
+export interface RateLimitCountsTable {
+  key_id: string;
+  minute: number;
+  count: number;
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store, TesterRecord, UsageEventRecord } from './store.js';
 import { StoreConflictError, StoreReferenceError } from './store.js';
 import { describeIngestionStore } from './store-ingestion.test-suite.js';
+import { describeRateLimitStore } from './store-rate-limits.test-suite.js';
 
 /**
  * The behaviour every backend must have. Each backend's test file calls this with a way to open a fresh, empty
@@ -289,6 +290,8 @@ export function describeStore(
     describe('ingestion', () => {
       describeIngestionStore({ store: () => store, app, tester, event, seedTesters });
     });
+
+    describeRateLimitStore({ store: () => store, openHandle });
 
     describe('api keys and settings', () => {
       it('stores public keys and revokes them once', async () => {

@@ -55,6 +55,20 @@ export interface Store extends StoreReader {
   recordRefusal(appId: string, refusal: Refusal): Promise<void>;
 
   createIngestKey(key: IngestKeyRecord & { readonly keyHash: string }): Promise<void>;
+
+  /**
+   * Counts one request of `keyId` in `minute` (minutes since the epoch) unless the key's requests over the
+   * `windowMinutes` minutes ending with it already reach `limit`. Concurrent callers in one minute are
+   * serialized by the database; `used` counts this request when allowed.
+   */
+  countRequest(
+    keyId: string,
+    minute: number,
+    windowMinutes: number,
+    limit: number,
+  ): Promise<{ allowed: boolean; used: number }>;
+  /** Deletes request counts of minutes before `minute`. */
+  forgetRequestsBefore(minute: number): Promise<void>;
   revokeIngestKey(id: string, at: string): Promise<boolean>;
 
   createApiKey(key: ApiKeyRecord): Promise<void>;
@@ -112,6 +126,9 @@ export interface StoreReader {
   testersOfApp(appId: string, testerIds: readonly string[]): Promise<Set<string>>;
   /** Per app: events accepted, duplicates and refused by ingestion since the store began, with reasons. */
   ingestStats(): Promise<AppIngestStats[]>;
+
+  /** The key's requests over the `windowMinutes` minutes ending with `minute`. */
+  requestsIn(keyId: string, minute: number, windowMinutes: number): Promise<number>;
 
   /** The ingest key whose SHA-256 is `keyHash`. */
   findIngestKeyByHash(keyHash: string): Promise<IngestKeyRecord | undefined>;

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { Store } from './store.js';
+
+/** Request counts for the shared rate limit; every backend runs this through describeStore. */
+export function describeRateLimitStore(context: { store(): Store; openHandle(): Promise<Store> }): void {
+  const MINUTE = 29_000_000;
+
+  describe('request counts', () => {
+    it('counts requests per key over a window of minutes, refusing beyond the limit without counting', async () => {
+      const store = context.store();
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await store.countRequest('K1', MINUTE, 60, 3));
+      expect(results).toEqual([
+        { allowed: true, used: 1 },
+        { allowed: true, used: 2 },
+        { allowed: true, used: 3 },
+        { allowed: false, used: 3 },
+      ]);
+      expect(await store.requestsIn('K1', MINUTE, 60)).toBe(3);
+      expect(await store.countRequest('K2', MINUTE, 60, 3)).toEqual({ allowed: true, used: 1 });
+      // 59 minutes later the first minute still counts; 60 minutes later it no longer does.
+      expect(await store.countRequest('K1', MINUTE + 59, 60, 3)).toEqual({ allowed: false, used: 3 });
+      expect(await store.countRequest('K1', MINUTE + 60, 60, 3)).toEqual({ allowed: true, used: 1 });
+    });
+
+    it('forgets the minutes before the one given', async () => {
+      const store = context.store();
+      await store.countRequest('K1', MINUTE, 600, 100);
+      await store.countRequest('K1', MINUTE + 5, 600, 100);
+      await store.forgetRequestsBefore(MINUTE + 5);
+      expect(await store.requestsIn('K1', MINUTE + 5, 600)).toBe(1);
+    });
+
+    it('never lets concurrent requests past the limit within a minute', async () => {
+      const store = context.store();
+      const results = await Promise.all(
+        Array.from({ length: 25 }, () => store.countRequest('K3', MINUTE, 60, 10)),
+      );
+      expect(results.filter((result) => result.allowed)).toHaveLength(10);
+      expect(await store.requestsIn('K3', MINUTE, 60)).toBe(10);
+    });
+  });
+}
