@@ -1,0 +1,35 @@
+import pg from 'pg';
+import { afterEach, expect, it } from 'vitest';
+import { createTestSchema } from '../../../test/support/test-database.js';
+import { openStore } from '../open-store.js';
+import type { Store } from '../store.js';
+
+let drop: (() => Promise<void>) | undefined;
+const opened: Store[] = [];
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+  await drop?.();
+});
+
+it('migrates once when several nodes open a fresh database at the same time', async () => {
+  const schema = await createTestSchema();
+  drop = schema.drop;
+  const stores = await Promise.all(
+    Array.from({ length: 4 }, () => openStore({ databaseUrl: schema.url, poolSize: 2 })),
+  );
+  opened.push(...stores);
+
+  const client = new pg.Client({ connectionString: schema.url });
+  await client.connect();
+  try {
+    const ran = await client.query<{ name: string }>(
+      `select name from ${schema.schema}.kysely_migration order by name`,
+    );
+    expect(ran.rows.map((row) => row.name)).toEqual(['0001-initial', '0002-ingestion', '0003-rate-limits']);
+  } finally {
+    await client.end();
+  }
+  // Every node works on the one schema: what one writes, another reads.
+  await stores[0]?.setSetting('probe', 'written by node 0');
+  expect(await stores[3]?.setting('probe')).toBe('written by node 0');
+});
