@@ -7,6 +7,7 @@ import type { Store } from '../storage/store.js';
 import { type AccessControlDeps, answerUnroutable, registerAccessControl } from './access-control.js';
 import { registerErrorHandling } from './error-handling.js';
 import type { PublicBaseUrl } from './links.js';
+import { countUnroutable, createAppMetrics, metricsRoutes, registerRequestMetrics } from './metrics.js';
 import { appRoutes } from './routes/apps.js';
 import { betaTesterUsagesRoutes } from './routes/beta-tester-usages.js';
 import { betaTesterRoutes } from './routes/beta-testers.js';
@@ -30,6 +31,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * `X-Request-ID` (the caller's, when it sent a sane one, else a fresh UUID), the same id as the log lines.
  */
 export function createApp(deps: AppDeps): FastifyInstance {
+  // Its own registry per app: tests and several apps in one process never share counters.
+  const metrics = createAppMetrics(deps.store);
   const access: AccessControlDeps = {
     tokens: deps.services.tokens,
     ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
@@ -46,6 +49,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     routerOptions: { maxParamLength: 1024 },
     // A path Fastify cannot decode (`/v1/%zz`) is a path that matches no resource.
     frameworkErrors: (_error, request, reply) => {
+      countUnroutable(metrics, request, reply);
       void answerUnroutable(request, reply, access);
     },
   });
@@ -64,9 +68,11 @@ export function createApp(deps: AppDeps): FastifyInstance {
   });
 
   registerErrorHandling(app);
+  registerRequestMetrics(app, metrics);
   registerAccessControl(app, access);
   healthRoutes(app, deps.store);
-  const routeDeps = { services: deps.services, baseUrl: deps.baseUrl };
+  metricsRoutes(app, metrics);
+  const routeDeps = { services: deps.services, baseUrl: deps.baseUrl, ingestionMetrics: metrics.ingestion };
   betaTesterUsagesRoutes(app, routeDeps);
   appRoutes(app, routeDeps);
   betaTesterRoutes(app, routeDeps);

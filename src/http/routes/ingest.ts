@@ -7,6 +7,7 @@ import { forbidden, ingestKeyRefused, methodNotAllowed } from '../../errors/api-
 import type { EventBatch } from '../../services/ingestion.js';
 import type { Services } from '../../services/services.js';
 import { toApiError } from '../error-handling.js';
+import type { IngestionMetrics } from '../metrics.js';
 import type { IngestKeyRecord } from '../../storage/store.js';
 
 declare module 'fastify' {
@@ -18,6 +19,8 @@ declare module 'fastify' {
 
 export interface IngestRouteDeps {
   readonly services: Services;
+  /** Where accepted, duplicate and refused events are counted for GET /metrics. */
+  readonly ingestionMetrics: IngestionMetrics;
 }
 
 const IngestResult = Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer() });
@@ -65,6 +68,7 @@ export function ingestEventsCreate(deps: IngestRouteDeps) {
     const appId = request.ingestKey?.appId ?? '';
     const batch = batchOf(request);
     const result = await deps.services.ingestion.ingestBatch(batch, appId);
+    deps.ingestionMetrics.ingested(appId, result.accepted, result.duplicates);
     request.log.info({ appId, events: batch.events.length, ...result }, 'events ingested');
     return result;
   };
@@ -83,6 +87,7 @@ function countRefusal(deps: IngestRouteDeps) {
     const events = Array.isArray(body?.events) ? body.events.length : 0;
     const reasons = [...new Set(answer.items.map((item) => `${item.code}: ${item.detail}`))].slice(0, 20);
     request.log.warn({ appId, events, problems: answer.items.length, reasons }, 'batch refused');
+    deps.ingestionMetrics.refused(appId, events);
     await deps.services.ingestion.recordRefusedBatch(appId, events, answer.items);
   };
 }

@@ -1,0 +1,153 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
+import type { Store } from '../storage/store.js';
+
+/** What ingestion reports as it answers, per app (an ingest key's app: as many label values as apps). */
+export interface IngestionMetrics {
+  /** A batch of `appId` was stored: `accepted` new events, `duplicates` already stored (or repeated in it). */
+  ingested(appId: string, accepted: number, duplicates: number): void;
+  /** A batch of `appId` was refused whole: its `events` (0 when unreadable), none of them stored. */
+  refused(appId: string, events: number): void;
+}
+
+/** The Prometheus metrics of one application: its own registry, so several apps in a process never collide. */
+export interface AppMetrics {
+  readonly registry: Registry;
+  readonly ingestion: IngestionMetrics;
+  /** Counts one answered request under its route pattern; `seconds` defaults to Fastify's own timing. */
+  observeRequest(request: FastifyRequest, reply: FastifyReply, seconds?: number): void;
+}
+
+/** The path Prometheus scrapes. It is not counted in the request metrics: scrapes would drown the traffic. */
+export const METRICS_PATH = '/metrics';
+
+/** The route label of a request that matched no route (unknown path or method): never the raw URL. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** Seconds: this API answers in milliseconds; the top buckets catch a database in trouble. */
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** Any other method (possible through inject, or a client's own verb) is `OTHER`: labels stay bounded. */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+export function createAppMetrics(store: Pick<Store, 'poolStats'>): AppMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const labelNames = ['method', 'route', 'status'] as const;
+  const requests = new Counter({
+    name: 'beta_metrics_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status.',
+    labelNames,
+    registers,
+  });
+  const durations = new Histogram({
+    name: 'beta_metrics_http_request_duration_seconds',
+    help: 'Time from receiving a request to sending its answer, in seconds, by method, route pattern and status.',
+    labelNames,
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const events = new Counter({
+    name: 'beta_metrics_ingested_events_total',
+    help: 'Events sent to POST /ingest/v1/events, by app and outcome: accepted, duplicate, or rejected (the events of refused batches).',
+    labelNames: ['app', 'outcome'] as const,
+    registers,
+  });
+  const refusedBatches = new Counter({
+    name: 'beta_metrics_refused_batches_total',
+    help: 'Batches refused whole by POST /ingest/v1/events (400, 413, 415 with a valid ingest key), by app.',
+    labelNames: ['app'] as const,
+    registers,
+  });
+  // Only a backend with a pool has pool gauges: SQLite shows none rather than zeros that mean nothing.
+  if (store.poolStats() !== undefined) {
+    new Gauge({
+      name: 'beta_metrics_db_pool_connections',
+      help: "This process's PostgreSQL pool, read at scrape time: total and idle connections, and queries waiting for one.",
+      labelNames: ['state'] as const,
+      registers,
+      collect() {
+        const stats = store.poolStats();
+        if (stats === undefined) return;
+        this.set({ state: 'total' }, stats.total);
+        this.set({ state: 'idle' }, stats.idle);
+        this.set({ state: 'waiting' }, stats.waiting);
+      },
+    });
+  }
+  for (const metric of processMetrics()) registry.registerMetric(metric);
+
+  return {
+    registry,
+    ingestion: {
+      ingested(appId, accepted, duplicates) {
+        events.inc({ app: appId, outcome: 'accepted' }, accepted);
+        events.inc({ app: appId, outcome: 'duplicate' }, duplicates);
+      },
+      refused(appId, count) {
+        events.inc({ app: appId, outcome: 'rejected' }, count);
+        refusedBatches.inc({ app: appId });
+      },
+    },
+    observeRequest(request, reply, seconds = reply.elapsedTime / 1000) {
+      const route = request.routeOptions.url;
+      if (route === METRICS_PATH) return;
+      const labels = {
+        method: METHODS.has(request.method) ? request.method : 'OTHER',
+        route: route ?? UNMATCHED_ROUTE,
+        status: String(reply.statusCode),
+      };
+      requests.inc(labels);
+      durations.observe(labels, seconds);
+    },
+  };
+}
+
+/**
+ * Counts every answer, errors, 401s and 404s included: onResponse runs after whatever answered. A path
+ * Fastify cannot decode (`/v1/%zz`) is answered before any hook (see access-control.ts), so `countUnroutable`
+ * counts those.
+ */
+export function registerRequestMetrics(app: FastifyInstance, metrics: AppMetrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request, reply);
+  });
+}
+
+/**
+ * Counts the answer to a request Fastify could not route once it is sent: no hook runs for those, and
+ * Fastify does not time them, so this does from the moment it is called.
+ */
+export function countUnroutable(metrics: AppMetrics, request: FastifyRequest, reply: FastifyReply): void {
+  const started = performance.now();
+  reply.raw.once('finish', () =>
+    metrics.observeRequest(request, reply, (performance.now() - started) / 1000),
+  );
+}
+
+/** GET /metrics — Prometheus's text format; no token (scrapers carry none): expose it on an internal network only. */
+export function metricsRoutes(app: FastifyInstance, metrics: AppMetrics): void {
+  app.get(METRICS_PATH, { config: { authentication: 'none' } }, async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}
+
+let shared: readonly Metric[] | undefined;
+
+/**
+ * prom-client's default process metrics (CPU, memory, event loop, GC), made once per process and shown by
+ * every app's registry: each collectDefaultMetrics call starts its own event-loop monitor and GC observer,
+ * which are never stopped, so one per createApp would pile up in a process that makes many apps (tests).
+ */
+function processMetrics(): readonly Metric[] {
+  if (shared === undefined) {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    shared = registry
+      .getMetricsAsArray()
+      .map(({ name }) => registry.getSingleMetric(name))
+      .filter((metric): metric is Metric => metric !== undefined);
+  }
+  return shared;
+}
