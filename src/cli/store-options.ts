@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { DEFAULT_POOL_SIZE } from '../storage/postgres/connection.js';
+import { DEFAULT_POOL_SIZE, DEFAULT_QUERY_TIMEOUT_MS } from '../storage/postgres/connection.js';
 import type { StoreLocation } from '../storage/open-store.js';
 import { DEFAULT_DATA_DIR, parsePositiveInteger } from './option-parsers.js';
 import { InputError } from '../services/input-error.js';
@@ -9,6 +9,7 @@ export interface StoreFlags {
   readonly dataDir: string;
   readonly databaseUrl?: string;
   readonly dbPoolSize: string;
+  readonly dbQueryTimeout: string;
   readonly json?: boolean;
 }
 
@@ -29,6 +30,14 @@ export function withStoreOptions(command: Command): Command {
       new Option('--db-pool-size <n>', 'PostgreSQL connections of this process')
         .env('BETA_METRICS_DB_POOL_SIZE')
         .default(String(DEFAULT_POOL_SIZE)),
+    )
+    .addOption(
+      new Option(
+        '--db-query-timeout <ms>',
+        'ms a PostgreSQL query may take before the request fails; 0: none',
+      )
+        .env('BETA_METRICS_DB_QUERY_TIMEOUT')
+        .default(String(DEFAULT_QUERY_TIMEOUT_MS)),
     );
 }
 
@@ -45,5 +54,12 @@ export function storeLocation(flags: StoreFlags): StoreLocation {
       '--database-url must be a PostgreSQL URL, like postgres://user@host:5432/beta_metrics',
     );
   }
-  return { databaseUrl: url, poolSize: parsePositiveInteger('--db-pool-size', flags.dbPoolSize) };
+  const timeout = flags.dbQueryTimeout.trim();
+  if (!/^\d{1,9}$/.test(timeout))
+    throw new InputError(`'${timeout}' is not a valid --db-query-timeout; use milliseconds, or 0`);
+  return {
+    databaseUrl: url,
+    poolSize: parsePositiveInteger('--db-pool-size', flags.dbPoolSize),
+    queryTimeoutMs: Number(timeout),
+  };
 }

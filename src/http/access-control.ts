@@ -1,15 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canReadTestFlight } from '../domain/roles.js';
 import { ApiError } from '../errors/api-error.js';
-import {
-  forbidden,
-  notAuthorized,
-  pathNotFound,
-  rateLimitExceeded,
-  unexpectedError,
-} from '../errors/api-errors.js';
+import { forbidden, notAuthorized, pathNotFound, rateLimitExceeded } from '../errors/api-errors.js';
 import type { RateLimiter, RateLimitState } from '../services/rate-limiter.js';
 import { AuthenticationError, type TokenVerifier, type VerifiedKey } from '../services/token-verifier.js';
+import { toApiError } from './error-handling.js';
 import { errorResponseBody } from './error-response.js';
 import { queryPairs, requestPath } from './query-string.js';
 
@@ -69,12 +64,13 @@ export async function answerUnroutable(
       reply.header('x-rate-limit', rateLimitHeader(await deps.rateLimiter.peek(key.keyId)));
     error = pathNotFound();
   } catch (failure) {
-    if (!(failure instanceof ApiError)) request.log.error({ err: failure }, 'unexpected error');
-    error = failure instanceof ApiError ? failure : unexpectedError();
+    error = toApiError(failure);
+    if (error.status === 500) request.log.error({ err: failure }, 'unexpected error');
   }
   // Fastify's onSend hooks do not run on this path: set what they would.
   reply
     .code(error.status)
+    .headers(error.headers)
     .header('x-request-id', request.id)
     .header('content-type', 'application/json')
     .send(Buffer.from(JSON.stringify(errorResponseBody(error))));

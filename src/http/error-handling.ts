@@ -26,11 +26,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
 }
 
 /** What the client is told about `error`: ApiErrors as they are, Fastify's 4xx as body errors, else 500. */
-export function toApiError(error: FastifyError | ApiError): ApiError {
+export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof StoreUnavailableError) return serviceUnavailable();
-  const status = error.statusCode;
-  return status !== undefined && status >= 400 && status < 500 ? bodyError(error) : unexpectedError();
+  const status = (error as Partial<FastifyError> | undefined)?.statusCode;
+  return status !== undefined && status >= 400 && status < 500
+    ? bodyError(error as FastifyError)
+    : unexpectedError();
 }
 
 /** Fastify's own errors are about the request body; say which without echoing its contents. */

@@ -8,9 +8,15 @@ export interface PostgresLocation {
   readonly databaseUrl: string;
   /** Connections in this process's pool. */
   readonly poolSize?: number;
+  /**
+   * How long one query may take, in ms, before its request fails (503) instead of hanging on a database
+   * that stopped answering without closing its connections; 0: no limit. Default 30 s.
+   */
+  readonly queryTimeoutMs?: number;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 const MIN_SERVER_VERSION = 150_000;
 
 /**
@@ -21,14 +27,24 @@ const MIN_SERVER_VERSION = 150_000;
 export async function openPostgresDatabase(
   location: PostgresLocation,
 ): Promise<{ db: Kysely<Tables>; pool: pg.Pool; schema: string }> {
+  const queryTimeout = location.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: location.databaseUrl,
     max: location.poolSize ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: 5_000,
+    // A database that stops answering without closing its connections (a network partition, a hung server)
+    // would otherwise hold every request forever: give up on a query after this long, and let TCP keepalive
+    // find dead connections.
+    ...(queryTimeout > 0 && { query_timeout: queryTimeout }),
+    keepAlive: true,
   });
   // An idle connection the server closes (a restart, a failover) must not crash the process: the next query
   // opens a new one.
   pool.on('error', () => {});
+  // The same for a connection that dies while a request holds it: node-postgres fails its query (answered
+  // 503) and also emits 'error' on the client, where the pool listens only while the client is idle; with no
+  // listener that event would crash the process. The pool drops the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   let version: number;
   let schema: string;
   try {

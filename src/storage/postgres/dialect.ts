@@ -19,6 +19,15 @@ const UNAVAILABLE = new Set([
 ]);
 /** Conflicts between concurrent transactions that a retry resolves. */
 const RETRYABLE = new Set(['40001', '40P01']);
+/**
+ * What a migration may run into while another session holds or changes the catalog, and a retry gets past:
+ * a lock not available, and the race of Kysely's migrator, whose introspection reads the tables of EVERY schema
+ * of the database (`has_schema_privilege`, `pg_get_serial_sequence` by name) and fails with "schema / relation /
+ * column ... does not exist" when another session drops an unrelated schema or table at that moment (several
+ * stores in one database; every test run drops its schema). A real error of that kind still fails the
+ * migration, after the retries.
+ */
+const BUSY = new Set(['55P03', '3F000', '42P01', '42703']);
 const WRITE_ATTEMPTS = 5;
 
 /** PostgreSQL's answers to BackendSpecifics (node-postgres errors carry the SQLSTATE in `code`). */
@@ -53,12 +62,12 @@ export const postgresSpecifics: BackendSpecifics = {
     }
   },
 
-  isBusy: (error) => (error as { code?: string }).code === '55P03',
+  isBusy: (error) => BUSY.has((error as { code?: string }).code ?? ''),
 
   isUnavailable(error) {
     const { code, message } = error as { code?: string; message?: string };
     if (code !== undefined && UNAVAILABLE.has(code)) return true;
-    return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
       message ?? '',
     );
   },
