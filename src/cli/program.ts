@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
 import { appsCommand } from './commands/apps.js';
+import { copyCommand } from './commands/copy.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { ingestKeysCommand } from './commands/ingest-keys.js';
 import { keysCommand } from './commands/keys.js';
+import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { testersCommand } from './commands/testers.js';
 import { tokenCommand } from './commands/token.js';
@@ -30,6 +32,8 @@ export function buildProgram(deps: CliDeps): Command {
   ingestKeysCommand(program, deps);
   importCommand(program, deps);
   exportCommand(program, deps);
+  migrateCommand(program, deps);
+  copyCommand(program, deps);
   for (const command of program.commands) enableExitOverride(command);
   return program;
 }

@@ -1,14 +1,26 @@
+import { resolve } from 'node:path';
 import { type Kysely, Migrator } from 'kysely';
 import type { BackendSpecifics } from './backend-specifics.js';
+import { type CopyOptions, copyDatabase, type TableCounts } from './copy-store.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrations } from './migrations/index.js';
-import { openPostgresDatabase, type PostgresLocation } from './postgres/connection.js';
+import { openPostgresDatabase, type PostgresLocation, redactedUrl } from './postgres/connection.js';
 import { postgresSpecifics } from './postgres/dialect.js';
 import type { Database } from './schema.js';
-import { openSqliteDatabase } from './sqlite/connection.js';
+import { openSqliteDatabase, sqliteStoreExists } from './sqlite/connection.js';
 import { sqliteSpecifics } from './sqlite/dialect.js';
 import { type PoolStats, type Store, StoreUnavailableError } from './store.js';
 import { StoreOpenError } from './store-open-error.js';
+
+export { DEFAULT_POOL_SIZE, DEFAULT_QUERY_TIMEOUT_MS, redactedUrl } from './postgres/connection.js';
+export {
+  COPIED_TABLES,
+  type CopyOptions,
+  type CopyProgress,
+  StoreCopyError,
+  type TableCounts,
+  type TableName,
+} from './copy-store.js';
 
 /** Where the store is: the embedded SQLite directory, or a PostgreSQL database. */
 export type StoreLocation = { readonly dataDir: string } | PostgresLocation;
@@ -40,6 +52,63 @@ export async function migrateStore(location: StoreLocation): Promise<string[]> {
   }
 }
 
+/** Where a store is, for messages: `sqlite:<directory>`, or the database URL without its password. */
+export function describeStoreLocation(location: StoreLocation): string {
+  return 'databaseUrl' in location
+    ? redactedUrl(location.databaseUrl)
+    : `sqlite:${resolve(location.dataDir)}`;
+}
+
+/**
+ * Copies the whole store at `from` into the empty store at `to` and counts both (copy-store.ts): the source
+ * must exist with its schema up to date, and is only read; the target is migrated first. Throws
+ * StoreCopyError when the target is not empty or the counts differ, having committed nothing.
+ */
+export async function copyStore(
+  from: StoreLocation,
+  to: StoreLocation,
+  options: CopyOptions = {},
+): Promise<TableCounts> {
+  const source = await connectExisting(from);
+  try {
+    const target = await connect(to);
+    try {
+      await migrate(target.db, target.specifics, target.schema);
+      return await copyDatabase(
+        { ...source, name: describeStoreLocation(from) },
+        { ...target, name: describeStoreLocation(to) },
+        options,
+      );
+    } finally {
+      await target.db.destroy();
+    }
+  } finally {
+    await source.db.destroy();
+  }
+}
+
+/** Connects to a store that exists and is up to date, creating and changing nothing. */
+async function connectExisting(location: StoreLocation): Promise<Connection> {
+  const where = describeStoreLocation(location);
+  if (!('databaseUrl' in location) && !sqliteStoreExists(location.dataDir))
+    throw new StoreOpenError(`there is no store at ${where}; give the data directory of an existing store`);
+  const connection = await connect(location);
+  try {
+    const known = await migrator(connection.db, connection.specifics, connection.schema).getMigrations();
+    const pending = known.filter((migration) => migration.executedAt === undefined).map(({ name }) => name);
+    if (pending.length === known.length) throw new StoreOpenError(`there is no store at ${where}`);
+    if (pending.length > 0) {
+      throw new StoreOpenError(
+        `the store at ${where} lacks the migrations ${pending.join(', ')}; run 'beta-metrics migrate' on it first`,
+      );
+    }
+    return connection;
+  } catch (error) {
+    await connection.db.destroy();
+    throw error;
+  }
+}
+
 interface Connection {
   readonly db: Kysely<Database>;
   readonly specifics: BackendSpecifics;
@@ -65,15 +134,8 @@ async function migrate(
   specifics: BackendSpecifics,
   schema: string | undefined,
 ): Promise<string[]> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations(specifics.columnTypes) },
-    // Kysely looks for its own tables in every schema unless told which: a second store in the same database
-    // (another schema) would make it skip creating them in this one.
-    ...(schema !== undefined && { migrationTableSchema: schema }),
-  });
   for (let attempt = 1; ; attempt++) {
-    const { error, results } = await migrator.migrateToLatest();
+    const { error, results } = await migrator(db, specifics, schema).migrateToLatest();
     if (error === undefined) return (results ?? []).map((result) => result.migrationName);
     if (specifics.isBusy(error) && attempt < 20) {
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
@@ -82,6 +144,16 @@ async function migrate(
     const reason = error instanceof Error ? error.message : String(error);
     throw new StoreOpenError(`the store's schema could not be brought up to date: ${reason}`);
   }
+}
+
+function migrator(db: Kysely<Database>, specifics: BackendSpecifics, schema: string | undefined): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations(specifics.columnTypes) },
+    // Kysely looks for its own tables in every schema unless told which: a second store in the same database
+    // (another schema) would make it skip creating them in this one.
+    ...(schema !== undefined && { migrationTableSchema: schema }),
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -35,6 +35,11 @@ export function openSqliteDatabase(dataDir: string): Kysely<Tables> {
     );
   }
   return new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+}
+
+/** Whether `dataDir` holds an embedded store (its database file). */
+export function sqliteStoreExists(dataDir: string): boolean {
+  return existsSync(join(resolve(dataDir), SQLITE_FILE_NAME));
 }
 
 function errorCode(error: unknown): string {
