@@ -1,6 +1,5 @@
 import { type Command, Option } from 'commander';
-import { DEFAULT_POOL_SIZE, DEFAULT_QUERY_TIMEOUT_MS } from '../storage/postgres/connection.js';
-import type { StoreLocation } from '../storage/open-store.js';
+import { DEFAULT_POOL_SIZE, DEFAULT_QUERY_TIMEOUT_MS, type StoreLocation } from '../storage/open-store.js';
 import { DEFAULT_DATA_DIR, parsePositiveInteger } from './option-parsers.js';
 import { InputError } from '../services/input-error.js';
 

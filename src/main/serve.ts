@@ -9,8 +9,7 @@ import { inMemoryRateLimiter, type RateLimiter, sharedRateLimiter } from '../ser
 import { signToken } from '../services/token-signer.js';
 import { createApp } from '../http/create-app.js';
 import { baseUrlFromHostHeader, fixedBaseUrl, type PublicBaseUrl } from '../http/links.js';
-import type { StoreLocation } from '../storage/open-store.js';
-import { redactedUrl } from '../storage/postgres/connection.js';
+import { redactedUrl, type StoreLocation } from '../storage/open-store.js';
 import { openRuntime } from './compose.js';
 import type { ServeConsole, ServeOptions } from '../cli/cli-deps.js';
 import { type DemoKey, ensureDemoKey } from './demo-key.js';
@@ -61,6 +60,9 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     baseUrl: (request) => baseUrl(request),
     logger,
   });
+  // Listen for signals before listening on the port: a signal that arrives as soon as the server is up
+  // (a supervisor's quick restart) must drain it, not kill it.
+  const shutdownSignal = waitForShutdownSignal(logger);
   try {
     await app.listen({ host: options.listen.host, port: options.listen.port });
   } catch (error) {
@@ -95,7 +97,7 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
   if (demoKey !== undefined) out.info(await demoBanner(demoKey, shownBase));
 
   const maintenance = scheduleMaintenance(runtime.services.ingestion, rateLimiter, logger);
-  await waitForShutdownSignal(logger);
+  await shutdownSignal;
   clearInterval(maintenance);
   await drain(app.server, () => app.close(), logger);
   await runtime.close();

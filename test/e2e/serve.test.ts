@@ -182,6 +182,12 @@ describe('the built CLI, starting and stopping', () => {
     expect(await server.exited).toBe(0);
   });
 
+  it('drains and exits 0 even when stopped the moment it is up', async () => {
+    const server = await startServer(['--data-dir', join(dir, 'quick')]);
+    expect(await server.stop()).toBe(0);
+    expect(server.output()).toContain('shutting down');
+  });
+
   it('says in one line when the data directory cannot be written', async () => {
     const result = await runCli(['serve', '--listen', '127.0.0.1:0', '--data-dir', '/etc/passwd/store']);
     expect(result.code).toBe(1);
