@@ -9,6 +9,7 @@ export interface StoreFlags {
   readonly databaseUrl?: string;
   readonly dbPoolSize: string;
   readonly dbQueryTimeout: string;
+  readonly databaseReplicaUrl?: string;
   readonly json?: boolean;
 }
 
@@ -23,6 +24,11 @@ export function withStoreOptions(command: Command): Command {
     .addOption(
       new Option('--database-url <url>', 'use PostgreSQL (15 or newer) instead of the embedded store').env(
         'DATABASE_URL',
+      ),
+    )
+    .addOption(
+      new Option('--database-replica-url <url>', 'a PostgreSQL read replica for the metrics reads').env(
+        'DATABASE_REPLICA_URL',
       ),
     )
     .addOption(
@@ -60,5 +66,7 @@ export function storeLocation(flags: StoreFlags): StoreLocation {
     databaseUrl: url,
     poolSize: parsePositiveInteger('--db-pool-size', flags.dbPoolSize),
     queryTimeoutMs: Number(timeout),
+    ...(flags.databaseReplicaUrl !== undefined &&
+      flags.databaseReplicaUrl !== '' && { readReplicaUrl: flags.databaseReplicaUrl }),
   };
 }

@@ -74,10 +74,12 @@ class KyselyStoreReader implements StoreReader {
 
 /** The Store over any Kysely backend; `specifics` answers what differs between backends. */
 export class KyselyStore extends KyselyStoreReader implements Store {
+  /** `snapshotDb`: where snapshot reads go, when not to `db` (a PostgreSQL read replica). */
   constructor(
     db: Kysely<Database>,
     private readonly specifics: BackendSpecifics,
     private readonly readPoolStats?: () => PoolStats,
+    private readonly snapshotDb?: Kysely<Database>,
   ) {
     super(db);
   }
@@ -85,7 +87,7 @@ export class KyselyStore extends KyselyStoreReader implements Store {
   poolStats = () => this.readPoolStats?.();
 
   snapshot<T>(read: (reader: StoreReader) => Promise<T>): Promise<T> {
-    return this.specifics.readSnapshot(this.db, (trx) => read(new KyselyStoreReader(trx)));
+    return this.specifics.readSnapshot(this.snapshotDb ?? this.db, (trx) => read(new KyselyStoreReader(trx)));
   }
 
   createApp = (app: AppRecord) => this.translateConflicts(() => apps.insertApp(this.db, app));
@@ -209,7 +211,10 @@ export class KyselyStore extends KyselyStoreReader implements Store {
       .execute();
   }
 
-  close = () => this.db.destroy();
+  async close() {
+    await this.snapshotDb?.destroy();
+    await this.db.destroy();
+  }
 
   private async translateConflicts<T>(write: () => Promise<T>): Promise<T> {
     try {

@@ -33,13 +33,17 @@ export interface OpenOptions {
 /** Opens the store and brings its schema up to date. The only place that picks a backend. */
 export async function openStore(location: StoreLocation, options: OpenOptions = {}): Promise<Store> {
   const { db, specifics, schema, poolStats } = await connect(location);
+  let replica: Kysely<Database> | undefined;
   try {
     if (options.migrate !== false) await migrate(db, specifics, schema);
+    if ('databaseUrl' in location && location.readReplicaUrl !== undefined) {
+      replica = (await openPostgresDatabase({ ...location, databaseUrl: location.readReplicaUrl })).db;
+    }
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return guardAvailability(new KyselyStore(db, specifics, poolStats), specifics);
+  return guardAvailability(new KyselyStore(db, specifics, poolStats, replica), specifics);
 }
 
 /** Runs the pending migrations; the names of those it ran. */

@@ -17,7 +17,8 @@ import type { UsageValues } from '../domain/usage-values.js';
 export interface Store extends StoreReader {
   /**
    * Runs `read` against one consistent snapshot of the store, so the several reads of a page (total, rows,
-   * values) agree with each other even while writes go on.
+   * values) agree with each other even while writes go on. With a PostgreSQL read replica configured, it reads
+   * the replica (which may lag the primary by its replication delay); every other method uses the primary.
    */
   snapshot<T>(read: (reader: StoreReader) => Promise<T>): Promise<T>;
 

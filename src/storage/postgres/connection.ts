@@ -13,6 +13,12 @@ export interface PostgresLocation {
    * that stopped answering without closing its connections; 0: no limit. Default 30 s.
    */
   readonly queryTimeoutMs?: number;
+  /**
+   * A read replica of the same database: the snapshot reads of the metrics path (pages of testers and their
+   * values, app and tester listings) go there; everything else (keys, revocations, rate limits, settings,
+   * writes) stays on the primary.
+   */
+  readonly readReplicaUrl?: string;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
