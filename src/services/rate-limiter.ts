@@ -23,6 +23,11 @@ export interface RateLimiter {
 
 const HOUR_MS = 3_600_000;
 
+/** What `X-Rate-Limit` reports, from the hourly limit and the requests counted in the last hour. */
+function budget(limit: number, allowed: boolean, used: number): RateLimitState {
+  return { allowed, limit, remaining: Math.max(0, limit - used) };
+}
+
 /**
  * The per-node limiter: for each key, the times of its requests in the last hour, oldest first. Memory is at
  * most `limitPerHour` numbers per key, and only keys that verified reach it.
@@ -37,11 +42,7 @@ export function inMemoryRateLimiter(limitPerHour: number, clock: Clock): RateLim
     requests.set(keyId, times);
     return times;
   };
-  const state = (allowed: boolean, used: number): RateLimitState => ({
-    allowed,
-    limit: limitPerHour,
-    remaining: Math.max(0, limitPerHour - used),
-  });
+  const state = (allowed: boolean, used: number) => budget(limitPerHour, allowed, used);
   return {
     async consume(keyId) {
       const now = clock.now().getTime();
@@ -71,11 +72,7 @@ const WINDOW_MINUTES = 60;
  */
 export function sharedRateLimiter(store: Store, limitPerHour: number, clock: Clock): RateLimiter {
   const minuteNow = () => Math.floor(clock.now().getTime() / 60_000);
-  const state = (allowed: boolean, used: number): RateLimitState => ({
-    allowed,
-    limit: limitPerHour,
-    remaining: Math.max(0, limitPerHour - used),
-  });
+  const state = (allowed: boolean, used: number) => budget(limitPerHour, allowed, used);
   return {
     async consume(keyId) {
       const { allowed, used } = await store.countRequest(keyId, minuteNow(), WINDOW_MINUTES, limitPerHour);

@@ -3,25 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startServer } from '../../support/cli-process.js';
-import { dropInsertsInto } from '../../support/filled-store.js';
+import { ALL_TABLES, dropInsertsInto } from '../../support/filled-store.js';
 import { createTestSchema } from '../../support/test-database.js';
 
-const TABLES = [
-  'apps',
-  'beta_testers',
-  'app_testers',
-  'beta_groups',
-  'beta_group_testers',
-  'builds',
-  'api_keys',
-  'usage_events',
-  'usage_daily',
-  'settings',
-  'ingest_keys',
-  'ingest_stats',
-  'ingest_rejections',
-  'rate_limit_counts',
-];
+const TABLES = ALL_TABLES;
 const MIGRATIONS = ['0001-initial', '0002-ingestion', '0003-rate-limits'];
 /** Trust authentication ignores it; it is there to prove no output ever shows it. */
 const PASSWORD = 'e2e-secret-pw';
