@@ -10,6 +10,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { testersCommand } from './commands/testers.js';
 import { tokenCommand } from './commands/token.js';
+import { usageCommand } from './commands/usage.js';
 
 export const VERSION = '0.1.0';
 
@@ -34,6 +35,7 @@ export function buildProgram(deps: CliDeps): Command {
   exportCommand(program, deps);
   migrateCommand(program, deps);
   copyCommand(program, deps);
+  usageCommand(program, deps);
   for (const command of program.commands) enableExitOverride(command);
   return program;
 }

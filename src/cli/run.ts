@@ -2,9 +2,13 @@ import { CommanderError } from 'commander';
 import { InputError } from '../services/input-error.js';
 import { StoreOpenError } from '../storage/store-open-error.js';
 import type { CliDeps } from './cli-deps.js';
+import { ExitCodeError } from './exit-code-error.js';
 import { buildProgram } from './program.js';
 
-/** Exit codes: 0 ok, 1 the command failed (the message says why), 2 the command line is wrong. */
+/**
+ * Exit codes: 0 ok, 1 the command failed (the message says why), 2 the command line is wrong; a command may
+ * choose others with ExitCodeError.
+ */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
@@ -20,6 +24,10 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     return EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (error instanceof ExitCodeError) {
+      deps.out.error(`beta-metrics: ${error.message}`);
+      return error.exitCode;
+    }
     if (error instanceof InputError || error instanceof StoreOpenError) {
       deps.out.error(`beta-metrics: ${error.message}`);
       return EXIT_FAILED;

@@ -107,7 +107,7 @@ async function forward(target: string, request: IncomingMessage, body: string) {
     ...(request.method === 'POST' && { body }),
   });
   const passed: Record<string, string> = {};
-  for (const name of ['content-type', 'retry-after']) {
+  for (const name of ['content-type', 'retry-after', 'x-request-id', 'x-rate-limit']) {
     const value = upstream.headers.get(name);
     if (value !== null) passed[name] = value;
   }
