@@ -11,6 +11,7 @@ const STORE_BACKED = [
   'src/services/export-records.test.ts',
   'src/services/token-verifier*.test.ts',
   'src/services/demo/load-demo.test.ts',
+  'src/client/real-server.test.ts',
 ];
 
 export default defineConfig(async () => {

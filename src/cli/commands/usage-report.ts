@@ -79,10 +79,15 @@ function pick(row: UsageReportRow): UsageReportRow {
   return { testerId, firstName, lastName, email, sessionCount, crashCount, feedbackCount };
 }
 
-/** RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled; null is empty. */
+/**
+ * RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled; null is empty. Text
+ * a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a return first: OWASP's CSV injection)
+ * gets a leading `'`, since tester names come from the testers themselves; numbers are left as they are.
+ */
 export function csvField(value: string | number | null): string {
   if (value === null) return '';
-  const text = String(value);
+  if (typeof value === 'number') return String(value);
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
