@@ -6,6 +6,7 @@ const STORE_BACKED = [
   'src/http/**/*.test.ts',
   'test/wire/**/*.test.ts',
   'src/storage/postgres/**/*.test.ts',
+  'src/storage/queries/**/*.test.ts',
   'src/services/ingestion.test.ts',
   'src/services/import-records.test.ts',
   'src/services/export-records.test.ts',

@@ -1,4 +1,4 @@
-import type { CreateTableBuilder, Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, CreateTableBuilder, Kysely, RawBuilder, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -14,11 +14,26 @@ export interface ColumnTypes {
   readonly text: ColumnType;
   /** A count that may pass 2^31 over a store's life. */
   readonly counter: ColumnType;
+  /**
+   * Ends a CREATE TABLE so the table keeps its rows in primary-key order (SQLite's WITHOUT ROWID), for small
+   * rows always read by a prefix of their key; absent where the backend has no such thing.
+   */
+  readonly keyOrderedTable?: RawBuilder<unknown>;
+}
+
+export interface PlanReads {
+  readonly tables: readonly string[];
+  readonly indexes: readonly string[];
 }
 
 export interface BackendSpecifics {
   readonly name: string;
   readonly columnTypes: ColumnTypes;
+  /**
+   * Whether the backend writes one transaction at a time (SQLite): concurrent batches of events are then
+   * committed together (a group commit), each answered once that commit is durable.
+   */
+  readonly groupCommit: boolean;
   /** At most this many bound parameters in one statement. */
   readonly maxBoundParameters: number;
   /**
@@ -30,6 +45,8 @@ export interface BackendSpecifics {
   readSnapshot<T>(db: Kysely<Database>, read: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Runs `write` in a transaction that holds the write lock from its first statement. */
   writeTransaction<T>(db: Kysely<Database>, write: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** The tables and indexes the database's plan for `query` reads (its EXPLAIN), for tests of what a query touches. */
+  planReads(db: Kysely<Database>, query: CompiledQuery): Promise<PlanReads>;
   /** Whether an error means "another process holds the database; try again shortly". */
   isBusy(error: unknown): boolean;
   /** Whether an error means the database cannot be reached at all (answered 503 until it is back). */

@@ -17,6 +17,8 @@ const TABLE_KEYS = {
   api_keys: ['key_id'],
   usage_events: ['app_id', 'id'],
   usage_daily: ['app_id', 'tester_id', 'day', 'build'],
+  usage_monthly: ['app_id', 'tester_id', 'month'],
+  app_data_versions: ['app_id'],
   settings: ['name'],
   ingest_keys: ['id'],
   ingest_stats: ['app_id'],

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type Kysely, Migrator } from 'kysely';
-import type { BackendSpecifics } from './backend-specifics.js';
+import type { BackendSpecifics, PlanReads } from './backend-specifics.js';
+import { installedTestersCountQuery } from './queries/usage.js';
 import { type CopyOptions, copyDatabase, type TableCounts } from './copy-store.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrations } from './migrations/index.js';
@@ -88,6 +89,20 @@ export async function copyStore(
     }
   } finally {
     await source.db.destroy();
+  }
+}
+
+/**
+ * The tables and indexes the database reads to count `meta.paging.total` of an app's metrics (the plan of
+ * its query): the proof that the count reads memberships and no usage rows, for a test and the benchmark.
+ */
+export async function planOfInstalledTesterCount(location: StoreLocation, appId: string): Promise<PlanReads> {
+  const connection = await connectExisting(location);
+  try {
+    const query = installedTestersCountQuery(connection.db, appId, {}).compile();
+    return await connection.specifics.planReads(connection.db, query);
+  } finally {
+    await connection.db.destroy();
   }
 }
 

@@ -13,6 +13,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   usage_events: UsageEventsTable;
   usage_daily: UsageDailyTable;
+  usage_monthly: UsageMonthlyTable;
+  app_data_versions: AppDataVersionsTable;
   settings: SettingsTable;
   ingest_keys: IngestKeysTable;
   ingest_stats: IngestStatsTable;
@@ -112,6 +114,26 @@ export interface UsageDailyTable {
   session_count: number;
   crash_count: number;
   feedback_count: number;
+}
+
+/** Per app, tester and UTC month (`YYYY-MM`): the sums of its daily rollups (builds together). */
+export interface UsageMonthlyTable {
+  app_id: string;
+  tester_id: string;
+  month: string;
+  install_count: number;
+  session_count: number;
+  crash_count: number;
+  feedback_count: number;
+}
+
+/**
+ * Per app: raised by every transaction that changes what the app's metrics answer (events, installs), so an
+ * answer kept with the version it was read at is known to be current while the version is the same.
+ */
+export interface AppDataVersionsTable {
+  app_id: string;
+  version: number;
 }
 
 export interface SettingsTable {

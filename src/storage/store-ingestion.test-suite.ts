@@ -25,6 +25,37 @@ export function describeIngestionStore(context: IngestionSuiteContext): void {
     ]);
   });
 
+  describe('batches written at once', () => {
+    it('answers each as if written alone, each id accepted in exactly one of them', async () => {
+      const results = await Promise.all([
+        store.appendUsageEvents([event('g1'), event('g2')]),
+        store.appendUsageEvents([event('g2'), event('g3'), event('g3')]),
+        store.appendUsageEvents([event('g3'), event('g4')]),
+        store.appendUsageEvents([event('g1')]),
+      ]);
+      // Which batch gets an id shared with another depends on which commits first (PostgreSQL runs them side
+      // by side); every batch is answered for all of its events, and the four ids are accepted once in all.
+      expect(results.map((result) => result.accepted + result.duplicates)).toEqual([2, 3, 2, 1]);
+      expect(results.reduce((sum, result) => sum + result.accepted, 0)).toBe(4);
+      expect(results[1]?.duplicates).toBeGreaterThanOrEqual(1);
+      expect(
+        (await store.sumUsageByTester('a1', ['t1'], '2023-10-05', '2023-10-05')).get('t1')?.sessionCount,
+      ).toBe(4);
+    });
+
+    it('fails only the batch that cannot be written, not the others written with it', async () => {
+      const broken = { ...event('b2'), testerId: null } as unknown as ReturnType<typeof event>;
+      const results = await Promise.allSettled([
+        store.appendUsageEvents([event('b1')]),
+        store.appendUsageEvents([broken]),
+        store.appendUsageEvents([event('b3'), event('b1')]),
+      ]);
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(results[2]).toEqual({ status: 'fulfilled', value: { accepted: 1, duplicates: 1 } });
+      expect((await store.listUsageEvents('a1', undefined, 10)).map((e) => e.id)).toEqual(['b1', 'b3']);
+    });
+  });
+
   describe('ingest keys', () => {
     const key = (id: string, appId: string, createdAt: string) => ({
       id,

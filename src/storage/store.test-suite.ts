@@ -3,6 +3,7 @@ import type { Store, TesterRecord, UsageEventRecord } from './store.js';
 import { StoreConflictError, StoreReferenceError } from './store.js';
 import { describeIngestionStore } from './store-ingestion.test-suite.js';
 import { describeRateLimitStore } from './store-rate-limits.test-suite.js';
+import { describeRollupStore } from './store-rollups.test-suite.js';
 
 /**
  * The behaviour every backend must have. Each backend's test file calls this with a way to open a fresh, empty
@@ -292,6 +293,16 @@ export function describeStore(
     });
 
     describeRateLimitStore({ store: () => store, openHandle });
+
+    describeRollupStore({
+      store: () => store,
+      event,
+      seed: async () => {
+        await store.createApp(app('a1'));
+        await store.createApp(app('a2'));
+        await seedTesters(['t1', 't2', 't3']);
+      },
+    });
 
     describe('api keys and settings', () => {
       it('stores public keys and revokes them once', async () => {

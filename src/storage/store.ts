@@ -41,7 +41,8 @@ export interface Store extends StoreReader {
    * Stores usage events exactly once, by app and event id: ids already stored for the app (or repeated within
    * `events`) are duplicates and change nothing; another app may use the same id. In the same transaction, the rollups gain the new events' counts, every
    * tester with a new event becomes INSTALLED for the app (`installed_at` being their earliest event), and
-   * each app's ingestion counters gain its accepted and duplicate events. The caller has validated the events
+   * each app's ingestion counters gain its accepted and duplicate events, and each app with a new event gets a
+   * new data version (appDataVersion). The caller has validated the events
    * (apps and testers exist).
    */
   appendUsageEvents(events: readonly UsageEventRecord[]): Promise<AppendResult>;
@@ -116,6 +117,13 @@ export interface StoreReader {
     firstDay: CalendarDay,
     lastDay: CalendarDay,
   ): Promise<Map<string, UsageValues>>;
+
+  /**
+   * The app's data version: a number raised by every committed write that changes what the app's metrics
+   * answer (new events, testers added as installed), on every node sharing the store. Undefined when there is
+   * no such app. Two reads that see the same version see the same metrics.
+   */
+  appDataVersion(appId: string): Promise<string | undefined>;
 
   /** An app's raw events in time order, after the event `after` (keyset on occurredAt, then id). */
   listUsageEvents(

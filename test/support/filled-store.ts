@@ -21,6 +21,8 @@ export const ALL_TABLES = [
   'api_keys',
   'usage_events',
   'usage_daily',
+  'usage_monthly',
+  'app_data_versions',
   'settings',
   'ingest_keys',
   'ingest_stats',

@@ -3,15 +3,20 @@ import type { ColumnTypes } from '../backend-specifics.js';
 import { initialSchema } from './0001-initial.js';
 import { ingestionSchema } from './0002-ingestion.js';
 import { rateLimitSchema } from './0003-rate-limits.js';
+import { monthlyRollupSchema } from './0004-monthly-rollups.js';
 
-/**
- * Every migration, by name, written once for all backends; each backend supplies its column types. Kysely runs
- * them in name order and records which ran.
- */
+/** Every migration in the order Kysely runs them (name order), written once for all backends. */
+const MIGRATIONS: ReadonlyArray<readonly [name: string, schema: (types: ColumnTypes) => Migration]> = [
+  ['0001-initial', initialSchema],
+  ['0002-ingestion', ingestionSchema],
+  ['0003-rate-limits', rateLimitSchema],
+  ['0004-monthly-rollups', monthlyRollupSchema],
+];
+
+/** The names of every migration, in the order they run: what a store migrated to the latest has applied. */
+export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);
+
+/** Every migration, by name; each backend supplies its column types. Kysely records which ran. */
 export function migrations(types: ColumnTypes): Record<string, Migration> {
-  return {
-    '0001-initial': initialSchema(types),
-    '0002-ingestion': ingestionSchema(types),
-    '0003-rate-limits': rateLimitSchema(types),
-  };
+  return Object.fromEntries(MIGRATIONS.map(([name, schema]) => [name, schema(types)]));
 }

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { BackendSpecifics } from '../backend-specifics.js';
 
 /** SQLSTATEs (and socket errors) meaning "the database cannot be reached right now". */
@@ -36,6 +36,8 @@ export const postgresSpecifics: BackendSpecifics = {
   // Byte order whatever the database's collation: en_US would sort "8fa0-..." by ignoring the hyphens and put
   // testers out of the examples' order.
   columnTypes: { text: sql`text collate "C"`, counter: 'bigint' },
+  // Transactions run side by side; merging them would only hold row locks longer.
+  groupCommit: false,
   maxBoundParameters: 30_000,
 
   uniqueViolation(error) {
@@ -60,6 +62,24 @@ export const postgresSpecifics: BackendSpecifics = {
         await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
       }
     }
+  },
+
+  async planReads(db, query) {
+    const explained = await db.executeQuery<{ 'QUERY PLAN': unknown }>(
+      CompiledQuery.raw(`explain (format json) ${query.sql}`, [...query.parameters]),
+    );
+    const tables = new Set<string>();
+    const indexes = new Set<string>();
+    const visit = (node: unknown) => {
+      if (Array.isArray(node)) for (const item of node) visit(item);
+      if (typeof node !== 'object' || node === null) return;
+      const fields = node as Record<string, unknown>;
+      if (typeof fields['Relation Name'] === 'string') tables.add(fields['Relation Name']);
+      if (typeof fields['Index Name'] === 'string') indexes.add(fields['Index Name']);
+      for (const value of Object.values(fields)) visit(value);
+    };
+    visit(explained.rows[0]?.['QUERY PLAN']);
+    return { tables: [...tables], indexes: [...indexes] };
   },
 
   isBusy: (error) => BUSY.has((error as { code?: string }).code ?? ''),

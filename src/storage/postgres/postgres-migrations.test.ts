@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import { createTestSchema } from '../../../test/support/test-database.js';
+import { MIGRATION_NAMES } from '../migrations/index.js';
 import { openStore } from '../open-store.js';
 import type { Store } from '../store.js';
 
@@ -25,7 +26,7 @@ it('migrates once when several nodes open a fresh database at the same time', as
     const ran = await client.query<{ name: string }>(
       `select name from ${schema.schema}.kysely_migration order by name`,
     );
-    expect(ran.rows.map((row) => row.name)).toEqual(['0001-initial', '0002-ingestion', '0003-rate-limits']);
+    expect(ran.rows.map((row) => row.name)).toEqual(MIGRATION_NAMES);
   } finally {
     await client.end();
   }

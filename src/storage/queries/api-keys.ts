@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiKeysTable, Database } from '../schema.js';
 import type { ApiKeyRecord } from '../store.js';
+import { precompiled } from './precompiled.js';
 
 export async function insertApiKey(db: Kysely<Database>, key: ApiKeyRecord): Promise<void> {
   await db
@@ -17,8 +18,13 @@ export async function insertApiKey(db: Kysely<Database>, key: ApiKeyRecord): Pro
     .execute();
 }
 
+const selectApiKey = precompiled((db: Kysely<Database>, keyId: string) =>
+  db.selectFrom('api_keys').selectAll().where('key_id', '=', keyId),
+);
+
+/** Read on every request (revocations apply at once), so precompiled. */
 export async function findApiKey(db: Kysely<Database>, keyId: string): Promise<ApiKeyRecord | undefined> {
-  const row = await db.selectFrom('api_keys').selectAll().where('key_id', '=', keyId).executeTakeFirst();
+  const [row] = await selectApiKey(db, keyId);
   return row && toApiKeyRecord(row);
 }
 

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { AppIngestStats, IngestKeyRecord, RejectionRecord } from '../store.js';
+import { precompiled } from './precompiled.js';
 import { chunksFor } from './row-window.js';
 
 export async function insertIngestKey(db: Kysely<Database>, key: IngestKeyRecord & { keyHash: string }) {
@@ -16,15 +17,16 @@ export async function insertIngestKey(db: Kysely<Database>, key: IngestKeyRecord
     .execute();
 }
 
+const selectIngestKey = precompiled((db: Kysely<Database>, keyHash: string) =>
+  db.selectFrom('ingest_keys').selectAll().where('key_hash', '=', keyHash),
+);
+
+/** Read on every ingestion request, so precompiled. */
 export async function findIngestKeyByHash(
   db: Kysely<Database>,
   keyHash: string,
 ): Promise<IngestKeyRecord | undefined> {
-  const row = await db
-    .selectFrom('ingest_keys')
-    .selectAll()
-    .where('key_hash', '=', keyHash)
-    .executeTakeFirst();
+  const [row] = await selectIngestKey(db, keyHash);
   return row && { id: row.id, appId: row.app_id, createdAt: row.created_at, revokedAt: row.revoked_at };
 }
 

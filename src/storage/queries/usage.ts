@@ -1,10 +1,12 @@
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { CalendarDay } from '../../domain/calendar-day.js';
-import type { UsageValues } from '../../domain/usage-values.js';
+import { type UsageValues, zeroUsage } from '../../domain/usage-values.js';
 import type { Database } from '../schema.js';
 import type { AppendResult, InstalledTesterFilter, RowWindow, UsageEventRecord } from '../store.js';
 import { addIngestCounts } from './ingestion.js';
+import { precompiled } from './precompiled.js';
 import { applyWindow, chunksFor, toCount } from './row-window.js';
+import { type DayRange, splitByMonths } from '../../domain/month-split.js';
 
 export async function listInstalledTesterIds(
   db: Kysely<Database>,
@@ -25,9 +27,7 @@ export async function countInstalledTesters(
   appId: string,
   filter: InstalledTesterFilter,
 ): Promise<number> {
-  const row = await installed(db, appId, filter)
-    .select((eb) => eb.fn.countAll().as('n'))
-    .executeTakeFirst();
+  const row = await installedTestersCountQuery(db, appId, filter).executeTakeFirst();
   return toCount(row?.n);
 }
 
@@ -37,6 +37,21 @@ function installed(db: Kysely<Database>, appId: string, filter: InstalledTesterF
   return query;
 }
 
+/** The query of `meta.paging.total`: the app's installed testers, from their memberships alone. */
+export function installedTestersCountQuery(
+  db: Kysely<Database>,
+  appId: string,
+  filter: InstalledTesterFilter,
+) {
+  return installed(db, appId, filter).select((eb) => eb.fn.countAll().as('n'));
+}
+
+/**
+ * Usage per tester over `firstDay`..`lastDay`, as domain/month-split.ts reads it: months from the monthly
+ * rollup, plus or minus runs of days from the daily one, each run one range query (an OR of ranges would make
+ * the database read every day of each tester). A year is about a dozen monthly rows and at most about a month
+ * of daily rows per tester, whatever the builds.
+ */
 export async function sumUsageByTester(
   db: Kysely<Database>,
   appId: string,
@@ -46,28 +61,90 @@ export async function sumUsageByTester(
 ): Promise<Map<string, UsageValues>> {
   const sums = new Map<string, UsageValues>();
   if (testerIds.length === 0) return sums;
-  const rows = await db
-    .selectFrom('usage_daily')
-    .select((eb) => [
-      'tester_id',
-      eb.fn.sum<number>('crash_count').as('crashes'),
-      eb.fn.sum<number>('session_count').as('sessions'),
-      eb.fn.sum<number>('feedback_count').as('feedback'),
-    ])
-    .where('app_id', '=', appId)
-    .where('tester_id', 'in', [...testerIds])
-    .where('day', '>=', firstDay)
-    .where('day', '<=', lastDay)
-    .groupBy('tester_id')
-    .execute();
-  for (const row of rows) {
-    sums.set(row.tester_id, {
-      crashCount: toCount(row.crashes),
-      sessionCount: toCount(row.sessions),
-      feedbackCount: toCount(row.feedback),
-    });
+  const split = splitByMonths(firstDay, lastDay);
+  const ids = [...testerIds];
+  const add = (rows: readonly SummedRow[], sign: 1 | -1) => {
+    for (const row of rows) {
+      const known = sums.get(row.tester_id) ?? zeroUsage();
+      known.crashCount += sign * toCount(row.crashes);
+      known.sessionCount += sign * toCount(row.sessions);
+      known.feedbackCount += sign * toCount(row.feedback);
+      sums.set(row.tester_id, known);
+    }
+  };
+  if (split.months !== undefined) {
+    add(
+      await db
+        .selectFrom('usage_monthly')
+        .select(SUMS)
+        .where('app_id', '=', appId)
+        .where('tester_id', 'in', ids)
+        .where('month', '>=', split.months.first)
+        .where('month', '<=', split.months.last)
+        .groupBy('tester_id')
+        .execute(),
+      1,
+    );
+  }
+  const days = ([first, last]: DayRange) =>
+    db
+      .selectFrom('usage_daily')
+      .select(SUMS)
+      .where('app_id', '=', appId)
+      .where('tester_id', 'in', ids)
+      .where('day', '>=', first)
+      .where('day', '<=', last)
+      .groupBy('tester_id')
+      .execute();
+  for (const range of split.plus) add(await days(range), 1);
+  for (const range of split.minus) add(await days(range), -1);
+  // A tester whose only usage in the months lies outside the window sums to zero: as absent as one without any.
+  for (const [testerId, values] of sums) {
+    if (values.crashCount === 0 && values.sessionCount === 0 && values.feedbackCount === 0)
+      sums.delete(testerId);
   }
   return sums;
+}
+
+interface SummedRow {
+  tester_id: string;
+  crashes: unknown;
+  sessions: unknown;
+  feedback: unknown;
+}
+
+const SUMS = (eb: ExpressionBuilder<Database, 'usage_daily' | 'usage_monthly'>) => [
+  eb.ref('tester_id').as('tester_id'),
+  eb.fn.sum<number>('crash_count').as('crashes'),
+  eb.fn.sum<number>('session_count').as('sessions'),
+  eb.fn.sum<number>('feedback_count').as('feedback'),
+];
+
+const selectDataVersion = precompiled((db: Kysely<Database>, appId: string) =>
+  db
+    .selectFrom('apps')
+    .leftJoin('app_data_versions', 'app_data_versions.app_id', 'apps.id')
+    .select(['apps.id', 'app_data_versions.version'])
+    .where('apps.id', '=', appId),
+);
+
+/** The app's data version (app_data_versions), or undefined when there is no such app. Read on every request. */
+export async function appDataVersion(db: Kysely<Database>, appId: string): Promise<string | undefined> {
+  const [row] = await selectDataVersion(db, appId);
+  return row === undefined ? undefined : String(row.version ?? 0);
+}
+
+/** Raises the data version of each app (sorted, so concurrent writers lock them in the same order). */
+export async function raiseDataVersions(db: Kysely<Database>, appIds: Iterable<string>): Promise<void> {
+  for (const appId of [...new Set(appIds)].sort()) {
+    await db
+      .insertInto('app_data_versions')
+      .values({ app_id: appId, version: 1 })
+      .onConflict((conflict) =>
+        conflict.column('app_id').doUpdateSet({ version: sql`app_data_versions.version + 1` }),
+      )
+      .execute();
+  }
 }
 
 /**
@@ -80,6 +157,20 @@ export async function appendUsageEvents(
   events: readonly UsageEventRecord[],
   maxParameters: number,
 ): Promise<AppendResult> {
+  const [result] = await appendUsageEventBatches(db, [events], maxParameters);
+  return result ?? { accepted: 0, duplicates: 0 };
+}
+
+/**
+ * Several batches in one transaction (a group commit), each answered as if written alone after the ones
+ * before it: an id is accepted in the first batch that has it and a duplicate in every later one.
+ */
+export async function appendUsageEventBatches(
+  db: Kysely<Database>,
+  batches: ReadonlyArray<readonly UsageEventRecord[]>,
+  maxParameters: number,
+): Promise<AppendResult[]> {
+  const events = batches.flat();
   const firstOfEachId = new Map<string, UsageEventRecord>();
   for (const event of events) {
     const key = eventKey(event);
@@ -118,7 +209,20 @@ export async function appendUsageEvents(
   await addToRollups(db, accepted, maxParameters);
   await markInstalled(db, accepted, maxParameters);
   await countPerApp(db, events, inserted);
-  return { accepted: accepted.length, duplicates: events.length - accepted.length };
+  await raiseDataVersions(
+    db,
+    accepted.map((event) => event.appId),
+  );
+  const answered = new Set<string>();
+  return batches.map((batch) => {
+    let acceptedHere = 0;
+    for (const event of batch) {
+      const key = eventKey(event);
+      if (inserted.has(key) && !answered.has(key)) acceptedHere++;
+      answered.add(key);
+    }
+    return { accepted: acceptedHere, duplicates: batch.length - acceptedHere };
+  });
 }
 
 /** Each app's ingestion counters gain its accepted and duplicate events (a repeat within the batch included). */
@@ -174,6 +278,7 @@ async function addToRollups(
     rollup[COUNT_COLUMN[event.type]] += 1;
   }
   const sorted = [...rollups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, rollup]) => rollup);
+  await addToMonthlyRollups(db, sorted, maxParameters);
   for (const chunk of chunksFor(sorted, 8, maxParameters)) {
     await db
       .insertInto('usage_daily')
@@ -184,6 +289,51 @@ async function addToRollups(
           session_count: sql`usage_daily.session_count + excluded.session_count`,
           crash_count: sql`usage_daily.crash_count + excluded.crash_count`,
           feedback_count: sql`usage_daily.feedback_count + excluded.feedback_count`,
+        }),
+      )
+      .execute();
+  }
+}
+
+/** The same counts per tester and month, builds together: what long windows read (sumUsageByTester). */
+async function addToMonthlyRollups(
+  db: Kysely<Database>,
+  daily: ReadonlyArray<{ app_id: string; tester_id: string; day: string } & Record<CountColumn, number>>,
+  maxParameters: number,
+) {
+  const months = new Map<
+    string,
+    { app_id: string; tester_id: string; month: string } & Record<CountColumn, number>
+  >();
+  for (const rollup of daily) {
+    const month = rollup.day.slice(0, 7);
+    const key = `${rollup.app_id}\u0000${rollup.tester_id}\u0000${month}`;
+    const known = months.get(key);
+    if (known === undefined) {
+      months.set(key, {
+        app_id: rollup.app_id,
+        tester_id: rollup.tester_id,
+        month,
+        install_count: rollup.install_count,
+        session_count: rollup.session_count,
+        crash_count: rollup.crash_count,
+        feedback_count: rollup.feedback_count,
+      });
+      continue;
+    }
+    for (const column of COUNT_COLUMNS) known[column] += rollup[column];
+  }
+  const sorted = [...months.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, rollup]) => rollup);
+  for (const chunk of chunksFor(sorted, 7, maxParameters)) {
+    await db
+      .insertInto('usage_monthly')
+      .values(chunk)
+      .onConflict((conflict) =>
+        conflict.columns(['app_id', 'tester_id', 'month']).doUpdateSet({
+          install_count: sql`usage_monthly.install_count + excluded.install_count`,
+          session_count: sql`usage_monthly.session_count + excluded.session_count`,
+          crash_count: sql`usage_monthly.crash_count + excluded.crash_count`,
+          feedback_count: sql`usage_monthly.feedback_count + excluded.feedback_count`,
         }),
       )
       .execute();
@@ -218,17 +368,33 @@ async function markInstalled(
       .insertInto('app_testers')
       .values(chunk)
       .onConflict((conflict) =>
-        conflict.columns(['app_id', 'tester_id']).doUpdateSet({
-          // A revoked tester stays revoked; their usage still counts.
-          state: sql`case when app_testers.state = 'REVOKED' then 'REVOKED' else 'INSTALLED' end`,
-          installed_at: sql`case when app_testers.installed_at is null or excluded.installed_at < app_testers.installed_at then excluded.installed_at else app_testers.installed_at end`,
-        }),
+        conflict
+          .columns(['app_id', 'tester_id'])
+          .doUpdateSet({
+            // A revoked tester stays revoked; their usage still counts.
+            state: sql`case when app_testers.state = 'REVOKED' then 'REVOKED' else 'INSTALLED' end`,
+            installed_at: sql`case when app_testers.installed_at is null or excluded.installed_at < app_testers.installed_at then excluded.installed_at else app_testers.installed_at end`,
+          })
+          // Most events come from testers installed long ago: leave their rows (and pages) untouched.
+          .where((eb) =>
+            eb.or([
+              eb('app_testers.state', 'not in', ['INSTALLED', 'REVOKED']),
+              eb('app_testers.installed_at', 'is', null),
+              eb('app_testers.installed_at', '>', eb.ref('excluded.installed_at')),
+            ]),
+          ),
       )
       .execute();
   }
 }
 
 type CountColumn = 'install_count' | 'session_count' | 'crash_count' | 'feedback_count';
+const COUNT_COLUMNS: readonly CountColumn[] = [
+  'install_count',
+  'session_count',
+  'crash_count',
+  'feedback_count',
+];
 
 const COUNT_COLUMN: Record<UsageEventRecord['type'], CountColumn> = {
   install: 'install_count',

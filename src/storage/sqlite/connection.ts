@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
 import { StoreOpenError } from '../store-open-error.js';
 import type { Database as Tables } from '../schema.js';
 
@@ -34,7 +34,34 @@ export function openSqliteDatabase(dataDir: string): Kysely<Tables> {
       `cannot open the store in ${directory} (${errorCode(error)}); check that it is a beta-metrics data directory`,
     );
   }
-  return new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+}
+
+/** Statements kept prepared; the metrics and ingestion paths use a few dozen distinct ones. */
+const PREPARED_STATEMENTS = 256;
+
+/**
+ * The database as Kysely's SQLite driver uses it, with each statement prepared once and kept (the driver
+ * prepares every query anew otherwise, which costs about as much as running a small one). better-sqlite3 runs
+ * a statement to completion before anything else runs, so one statement object serves every caller; the
+ * least recently prepared is dropped once `PREPARED_STATEMENTS` are kept.
+ */
+function withStatementCache(database: Database.Database): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      const kept = statements.get(sql);
+      if (kept !== undefined) return kept;
+      const statement = database.prepare(sql);
+      statements.set(sql, statement);
+      for (const oldest of statements.keys()) {
+        if (statements.size <= PREPARED_STATEMENTS) break;
+        statements.delete(oldest);
+      }
+      return statement;
+    },
+  };
 }
 
 /** Whether `dataDir` holds an embedded store (its database file). */

@@ -1,10 +1,13 @@
+import { CompiledQuery, sql } from 'kysely';
 import type { BackendSpecifics } from '../backend-specifics.js';
 
 /** SQLite's answers to BackendSpecifics (better-sqlite3 errors carry SQLite's extended result code). */
 export const sqliteSpecifics: BackendSpecifics = {
   name: 'sqlite',
   // SQLite compares text byte by byte (BINARY) unless told otherwise, and its integers are 64-bit.
-  columnTypes: { text: 'text', counter: 'integer' },
+  columnTypes: { text: 'text', counter: 'integer', keyOrderedTable: sql`without rowid` },
+  // One writer at a time: batches that wait for it go in together, one commit (one WAL sync) for all.
+  groupCommit: true,
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32; stay well below it.
   maxBoundParameters: 30_000,
 
@@ -22,6 +25,22 @@ export const sqliteSpecifics: BackendSpecifics = {
   // Every multi-statement write here starts with a write, so a deferred transaction takes the write lock at
   // once and busy_timeout waits for other processes instead of failing on a stale snapshot.
   writeTransaction: (db, write) => db.transaction().execute(write),
+
+  // "SEARCH app_testers USING COVERING INDEX app_testers_installed (app_id=?)"
+  async planReads(db, query) {
+    const explained = await db.executeQuery<{ detail: string }>(
+      CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]),
+    );
+    const tables = new Set<string>();
+    const indexes = new Set<string>();
+    for (const { detail } of explained.rows) {
+      const table = /^(?:SCAN|SEARCH) (\w+)/.exec(detail)?.[1];
+      if (table !== undefined) tables.add(table);
+      const index = / INDEX (\w+)/.exec(detail)?.[1];
+      if (index !== undefined) indexes.add(index);
+    }
+    return { tables: [...tables], indexes: [...indexes] };
+  },
 
   isBusy(error) {
     return isSqliteError(error) && error.code.startsWith('SQLITE_BUSY');

@@ -2,12 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATION_NAMES } from '../../../src/storage/migrations/index.js';
 import { runCli, startServer } from '../../support/cli-process.js';
 import { ALL_TABLES, dropInsertsInto } from '../../support/filled-store.js';
 import { createTestSchema } from '../../support/test-database.js';
 
 const TABLES = ALL_TABLES;
-const MIGRATIONS = ['0001-initial', '0002-ingestion', '0003-rate-limits'];
+const MIGRATIONS = MIGRATION_NAMES;
 /** Trust authentication ignores it; it is there to prove no output ever shows it. */
 const PASSWORD = 'e2e-secret-pw';
 
