@@ -18,6 +18,8 @@ export interface BetaTesterUsagesReport {
   readonly total: number;
   readonly limit: number;
   readonly nextCursor?: string;
+  /** What the report was read at: see BetaTesterUsagesService.freshness. */
+  readonly freshness: string;
 }
 
 export interface BetaTesterUsagesService {
@@ -26,6 +28,12 @@ export interface BetaTesterUsagesService {
    * ordered by id, with zeros where nothing happened in the window. The caller has checked the app exists.
    */
   readBetaTesterUsages(appId: string, query: BetaTesterUsagesQuery): Promise<BetaTesterUsagesReport>;
+  /**
+   * What every report of the app depends on besides its query: the app's data version and the report date.
+   * Two reads of one query at the same freshness give the same report, so an answer kept with its freshness
+   * is current while this says the same. Undefined when there is no such app.
+   */
+  freshness(appId: string): Promise<string | undefined>;
 }
 
 export function betaTesterUsagesService(
@@ -33,7 +41,13 @@ export function betaTesterUsagesService(
   cursorKey: Uint8Array,
   reportClock: Clock,
 ): BetaTesterUsagesService {
+  const freshnessOf = (version: string, window: UsageWindow) => `${version}@${window.end}`;
   return {
+    async freshness(appId) {
+      const version = await store.appDataVersion(appId);
+      return version === undefined ? undefined : freshnessOf(version, usageWindow(reportClock.now(), 'P7D'));
+    },
+
     readBetaTesterUsages(appId, query) {
       const filter = query.testerId === undefined ? {} : { testerId: query.testerId };
       const scopeParams: Record<string, string> = { period: query.period };
@@ -41,6 +55,7 @@ export function betaTesterUsagesService(
       if (query.testerId !== undefined) scopeParams['filter[betaTesters]'] = query.testerId;
       const window = usageWindow(reportClock.now(), query.period);
       return store.snapshot(async (reader) => {
+        const version = (await reader.appDataVersion(appId)) ?? '0';
         const page = await readPage(
           {
             scope: cursorScope(`/v1/apps/${appId}/metrics/betaTesterUsages`, scopeParams),
@@ -59,6 +74,7 @@ export function betaTesterUsagesService(
           total: page.total,
           limit: query.limit,
           ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+          freshness: freshnessOf(version, window),
         };
       });
     },

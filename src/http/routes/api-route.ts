@@ -14,7 +14,11 @@ export function apiRoute<Response extends TSchema, Params>(
   app: FastifyInstance,
   url: string,
   response: Response,
-  handler: (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => Promise<Static<Response>>,
+  /** Answers the body (serialized by the schema), or sends it already serialized and answers the reply. */
+  handler: (
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+  ) => Promise<Static<Response> | FastifyReply>,
 ): void {
   app.route<{ Params: Params }>({
     method: 'GET',

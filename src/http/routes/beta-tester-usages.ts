@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseBetaTesterUsagesQuery } from '../../domain/beta-tester-usages-query.js';
 import { resourceNotFound } from '../../errors/api-errors.js';
+import type { BetaTesterUsagesReport } from '../../services/beta-tester-usages.js';
 import type { Services } from '../../services/services.js';
 import { requireTestFlightReader } from '../access-control.js';
 import { linkTo, pagedLinks, type PublicBaseUrl } from '../links.js';
+import { type PageCache, pageCache } from '../page-cache.js';
 import { queryPairs } from '../query-string.js';
 import { AppsBetaTesterUsagesV1MetricResponse } from '../schemas/beta-tester-usages.js';
 import { apiRoute } from './api-route.js';
@@ -11,6 +13,8 @@ import { apiRoute } from './api-route.js';
 export interface BetaTesterUsagesRouteDeps {
   readonly services: Services;
   readonly baseUrl: PublicBaseUrl;
+  /** Where serialized answers are kept (a fresh cache per app when absent). */
+  readonly pageCache?: PageCache;
 }
 
 type AppRequest = FastifyRequest<{ Params: { id: string } }>;
@@ -18,33 +22,60 @@ type AppRequest = FastifyRequest<{ Params: { id: string } }>;
 /**
  * GET /v1/apps/{id}/metrics/betaTesterUsages — Apple's operationId `apps_betaTesterUsages_getMetrics`.
  * Checks in the live service's order: the app exists (404), the key may read TestFlight (403), then the
- * parameters (400).
+ * parameters (400). An answer is kept serialized with the app's freshness (data version and report date) and
+ * served again while the freshness is the same, for the same query as the client wrote it and the same base
+ * URL: byte for byte what computing it again would give, cursors and links included.
  */
 export function appsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) {
-  return async (request: AppRequest, _reply: FastifyReply): Promise<AppsBetaTesterUsagesV1MetricResponse> => {
+  const cache = deps.pageCache ?? pageCache();
+  return async (request: AppRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const appId = request.params.id;
-    if ((await deps.services.apps.find(appId)) === undefined) throw resourceNotFound('apps', appId);
+    const freshness = await deps.services.betaTesterUsages.freshness(appId);
+    if (freshness === undefined) throw resourceNotFound('apps', appId);
     requireTestFlightReader(request);
-    const query = parseBetaTesterUsagesQuery(queryPairs(request));
-    const report = await deps.services.betaTesterUsages.readBetaTesterUsages(appId, query);
-
     const base = deps.baseUrl(request);
-    const path = `/v1/apps/${encodeURIComponent(appId)}/metrics/betaTesterUsages`;
-    const groupBy = linkTo(base, path, [['groupBy', 'betaTesters']]);
-    return {
-      data: report.rows.map((row) => ({
-        type: 'appsBetaTesterUsages' as const,
-        dataPoints: [{ start: report.window.start, end: report.window.end, values: row.values }],
-        dimensions: {
-          betaTesters: {
-            data: { type: 'betaTesters' as const, id: row.testerId },
-            links: { related: `${base}/v1/betaTesters/${encodeURIComponent(row.testerId)}`, groupBy },
-          },
+    const question = request.url.indexOf('?');
+    const key = `${appId}\u0000${base}\u0000${question < 0 ? '' : request.url.slice(question + 1)}`;
+    const kept = cache.get(key, freshness);
+    if (kept !== undefined) return reply.type('application/json').send(kept);
+
+    const query = parseBetaTesterUsagesQuery(queryPairs(request));
+    const body = await cache.compute(key, freshness, async () => {
+      const report = await deps.services.betaTesterUsages.readBetaTesterUsages(appId, query);
+      const document = metricsDocument(appId, base, query.echo, report);
+      // The route's response schema serializes it (fast-json-stringify), as for any other answer.
+      const serialized = reply.serialize(document);
+      return {
+        freshness: report.freshness,
+        body:
+          typeof serialized === 'string' ? Buffer.from(serialized) : Buffer.from(serialized as ArrayBuffer),
+      };
+    });
+    return reply.type('application/json').send(body);
+  };
+}
+
+function metricsDocument(
+  appId: string,
+  base: string,
+  echo: ReadonlyArray<readonly [string, string]>,
+  report: BetaTesterUsagesReport,
+): AppsBetaTesterUsagesV1MetricResponse {
+  const path = `/v1/apps/${encodeURIComponent(appId)}/metrics/betaTesterUsages`;
+  const groupBy = linkTo(base, path, [['groupBy', 'betaTesters']]);
+  return {
+    data: report.rows.map((row) => ({
+      type: 'appsBetaTesterUsages' as const,
+      dataPoints: [{ start: report.window.start, end: report.window.end, values: row.values }],
+      dimensions: {
+        betaTesters: {
+          data: { type: 'betaTesters' as const, id: row.testerId },
+          links: { related: `${base}/v1/betaTesters/${encodeURIComponent(row.testerId)}`, groupBy },
         },
-      })),
-      links: pagedLinks(base, path, query.echo, report.nextCursor),
-      meta: { paging: { total: report.total, limit: report.limit } },
-    };
+      },
+    })),
+    links: pagedLinks(base, path, echo, report.nextCursor),
+    meta: { paging: { total: report.total, limit: report.limit } },
   };
 }
 

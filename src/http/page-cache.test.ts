@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { pageCache } from './page-cache.js';
+
+const body = (text: string) => Buffer.from(text);
+
+describe('pageCache', () => {
+  it('answers a kept page only at the freshness it was computed at', async () => {
+    const cache = pageCache();
+    await cache.compute('k', 'v1', async () => ({ freshness: 'v1', body: body('one') }));
+    expect(cache.get('k', 'v1')?.toString()).toBe('one');
+    expect(cache.get('k', 'v2')).toBeUndefined();
+    expect(cache.get('k', 'v1')).toBeUndefined();
+  });
+
+  it('keeps a page under the freshness its computation read, not the one asked with', async () => {
+    const cache = pageCache();
+    await cache.compute('k', 'v1', async () => ({ freshness: 'v2', body: body('two') }));
+    expect(cache.get('k', 'v1')).toBeUndefined();
+    await cache.compute('k', 'v1', async () => ({ freshness: 'v2', body: body('two') }));
+    expect(cache.get('k', 'v2')?.toString()).toBe('two');
+  });
+
+  it('computes concurrent misses of one key and freshness once, and keeps nothing of a failure', async () => {
+    const cache = pageCache();
+    let computed = 0;
+    const compute = async () => {
+      computed++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return { freshness: 'v1', body: body('once') };
+    };
+    const answers = await Promise.all([1, 2, 3].map(() => cache.compute('k', 'v1', compute)));
+    expect(answers.map(String)).toEqual(['once', 'once', 'once']);
+    expect(computed).toBe(1);
+    await expect(
+      cache.compute('bad', 'v1', async () => {
+        throw new Error('database down');
+      }),
+    ).rejects.toThrow('database down');
+    expect(cache.get('bad', 'v1')).toBeUndefined();
+    expect((await cache.compute('bad', 'v1', compute)).toString()).toBe('once');
+  });
+
+  it('forgets the least recently used pages beyond its size in bytes', async () => {
+    const cache = pageCache(10);
+    for (const key of ['a', 'b', 'c'])
+      await cache.compute(key, 'v', async () => ({ freshness: 'v', body: body('xxxx') }));
+    expect(cache.get('a', 'v')).toBeUndefined();
+    expect(cache.get('b', 'v')?.length).toBe(4);
+    await cache.compute('d', 'v', async () => ({ freshness: 'v', body: body('xxxx') }));
+    expect(cache.get('c', 'v')).toBeUndefined();
+    expect(cache.get('b', 'v')?.length).toBe(4);
+    await cache.compute('huge', 'v', async () => ({ freshness: 'v', body: body('x'.repeat(11)) }));
+    expect(cache.get('huge', 'v')).toBeUndefined();
+  });
+});

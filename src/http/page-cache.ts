@@ -1,0 +1,78 @@
+/**
+ * Serialized answers kept in memory, each with the freshness it was computed at (an app's data version and
+ * report day, services/beta-tester-usages.ts): an entry answers only while the store's freshness is still the
+ * same, so a write on any node that shares the store retires it at once. The oldest used entries go first
+ * once the kept bytes pass `maxBytes`. Concurrent misses of one key and freshness are computed once.
+ */
+export interface PageCache {
+  /** The kept answer of `key` if it was computed at `freshness`. */
+  get(key: string, freshness: string): Buffer | undefined;
+  /**
+   * The answer of `key`: computed by `compute`, which says the freshness it read at, and kept under it.
+   * A request that arrives while the same key is being computed at the same freshness waits for that answer.
+   */
+  compute(
+    key: string,
+    freshness: string,
+    compute: () => Promise<{ freshness: string; body: Buffer }>,
+  ): Promise<Buffer>;
+}
+
+export const DEFAULT_PAGE_CACHE_BYTES = 32 * 1024 * 1024;
+
+export function pageCache(maxBytes = DEFAULT_PAGE_CACHE_BYTES): PageCache {
+  const entries = new Map<string, { freshness: string; body: Buffer }>();
+  const pending = new Map<string, Promise<Buffer>>();
+  let bytes = 0;
+
+  const forget = (key: string) => {
+    const entry = entries.get(key);
+    if (entry === undefined) return;
+    entries.delete(key);
+    bytes -= entry.body.length;
+  };
+  const keep = (key: string, freshness: string, body: Buffer) => {
+    forget(key);
+    if (body.length > maxBytes) return;
+    entries.set(key, { freshness, body });
+    bytes += body.length;
+    for (const oldest of entries.keys()) {
+      if (bytes <= maxBytes) break;
+      forget(oldest);
+    }
+  };
+
+  return {
+    get(key, freshness) {
+      const entry = entries.get(key);
+      if (entry === undefined) return undefined;
+      if (entry.freshness !== freshness) {
+        forget(key);
+        return undefined;
+      }
+      // Most recently used last: Map keeps insertion order.
+      entries.delete(key);
+      entries.set(key, entry);
+      return entry.body;
+    },
+
+    compute(key, freshness, compute) {
+      const flight = `${freshness}\u0000${key}`;
+      const inFlight = pending.get(flight);
+      if (inFlight !== undefined) return inFlight;
+      const answer = compute().then(
+        (computed) => {
+          pending.delete(flight);
+          keep(key, computed.freshness, computed.body);
+          return computed.body;
+        },
+        (error: unknown) => {
+          pending.delete(flight);
+          throw error;
+        },
+      );
+      pending.set(flight, answer);
+      return answer;
+    },
+  };
+}
