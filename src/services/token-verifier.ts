@@ -67,8 +67,14 @@ const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
  * minutes, `iat` not in the future; team keys carry `iss` = the issuer id, individual keys `sub` = "user" and
  * no `iss`; `scope`, when present, must allow the request. Keys are read from the store on every request, so
  * a revocation by any process sharing the store applies at once.
+ *
+ * A token that verified is remembered (at most `MAX_REMEMBERED` of them) with what its verification read, so
+ * its next requests skip the signature: they still read the key (revoked? the same public key?), check the
+ * scope against the request, and fall back to the whole verification near any edge of the token's validity
+ * in time, where the full rules decide (and name the reason).
  */
 export function tokenVerifier(store: Store, issuerId: string, clock: Clock): TokenVerifier {
+  const remembered = new Map<string, RememberedToken>();
   const publicKeys = new Map<string, { pem: string; key: KeyObject }>();
   const publicKey = (keyId: string, pem: string) => {
     const cached = publicKeys.get(keyId);
@@ -82,6 +88,25 @@ export function tokenVerifier(store: Store, issuerId: string, clock: Clock): Tok
     async verify(authorization, target) {
       const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
       if (token === undefined) throw new AuthenticationError('MISSING_TOKEN');
+      const known = remembered.get(token);
+      if (known !== undefined) {
+        const key = await store.findApiKey(known.keyId);
+        const nowSeconds = clock.now().getTime() / 1000;
+        if (
+          key !== undefined &&
+          key.revokedAt === null &&
+          key.publicKey === known.publicKey &&
+          key.kind === known.kind &&
+          isRole(key.role) &&
+          nowSeconds > known.validFrom &&
+          nowSeconds < known.validUntil
+        ) {
+          if (known.scope !== undefined && !scopeAllows(known.scope, target))
+            throw new AuthenticationError('SCOPE_MISMATCH');
+          return { keyId: key.keyId, role: key.role, kind: key.kind };
+        }
+        remembered.delete(token);
+      }
       let header: ReturnType<typeof decodeProtectedHeader>;
       try {
         header = decodeProtectedHeader(token);
@@ -116,16 +141,66 @@ export function tokenVerifier(store: Store, issuerId: string, clock: Clock): Tok
         if (payload.sub !== 'user') throw new AuthenticationError('BAD_SUBJECT');
       }
       checkLifetime(payload, now.getTime() / 1000);
+      let scope: string[] | undefined;
       if (payload.scope !== undefined) {
-        const scope = payload.scope;
-        if (!Array.isArray(scope) || !scope.every((entry) => typeof entry === 'string')) {
+        const claimed = payload.scope;
+        if (!Array.isArray(claimed) || !claimed.every((entry) => typeof entry === 'string')) {
           throw new AuthenticationError('SCOPE_MALFORMED');
         }
+        scope = claimed;
         if (!scopeAllows(scope, target)) throw new AuthenticationError('SCOPE_MISMATCH');
       }
       if (!isRole(key.role)) throw new AuthenticationError('UNKNOWN_KEY');
+      remember(remembered, token, {
+        keyId: key.keyId,
+        publicKey: key.publicKey,
+        kind: key.kind,
+        scope,
+        ...timeBounds(payload),
+      });
       return { keyId: key.keyId, role: key.role, kind: key.kind };
     },
+  };
+}
+
+/** At most this many verified tokens are remembered; the oldest are forgotten first. */
+const MAX_REMEMBERED = 10_000;
+/** How close to an edge of a token's validity in time the whole verification decides again. */
+const EDGE_MARGIN_SECONDS = 2;
+
+/** What a verified token's later requests need to know without verifying its signature again. */
+interface RememberedToken {
+  readonly keyId: string;
+  /** The key it verified with: a key of the same id but another public key does not count. */
+  readonly publicKey: string;
+  readonly kind: ApiKeyKind;
+  readonly scope: readonly string[] | undefined;
+  /** Epoch seconds strictly between which every rule that depends on the time holds. */
+  readonly validFrom: number;
+  readonly validUntil: number;
+}
+
+function remember(remembered: Map<string, RememberedToken>, token: string, entry: RememberedToken): void {
+  remembered.set(token, entry);
+  for (const oldest of remembered.keys()) {
+    if (remembered.size <= MAX_REMEMBERED) break;
+    remembered.delete(oldest);
+  }
+}
+
+/**
+ * When the time-dependent rules (jose's `exp` and `nbf` with the skew; EXP_TOO_FAR, IAT_IN_FUTURE here) all
+ * hold for a token that passed them once, narrowed by a margin on each side so the whole verification, not
+ * this shortcut, decides near an edge.
+ */
+function timeBounds(payload: JWTPayload): { validFrom: number; validUntil: number } {
+  const exp = typeof payload.exp === 'number' ? payload.exp : 0;
+  const starts = [exp - MAX_TOKEN_LIFETIME_SECONDS - CLOCK_SKEW_SECONDS];
+  if (typeof payload.iat === 'number') starts.push(payload.iat - CLOCK_SKEW_SECONDS);
+  if (typeof payload.nbf === 'number') starts.push(payload.nbf - CLOCK_SKEW_SECONDS);
+  return {
+    validFrom: Math.max(...starts) + EDGE_MARGIN_SECONDS,
+    validUntil: exp + CLOCK_SKEW_SECONDS - EDGE_MARGIN_SECONDS,
   };
 }
 

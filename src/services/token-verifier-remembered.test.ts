@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../../test/support/harness.js';
+import { openStore } from '../storage/open-store.js';
+import type { Store } from '../storage/store.js';
+import { AuthenticationError, type AuthFailureReason, type RequestTarget } from './token-verifier.js';
+
+// A token that verified once is remembered so its next requests skip the signature (token-verifier.ts). Each
+// test verifies a token, then changes what the remembered verification must not hide: the same rules decide.
+
+const WALL = '2025-01-15T12:00:00Z';
+const TARGET: RequestTarget = { method: 'GET', path: '/v1/apps', query: [] };
+
+let harness: Harness;
+/** A second handle on the same store: another process or node. */
+let otherNode: Store;
+beforeAll(async () => {
+  harness = await createHarness({ wallTime: WALL });
+  otherNode = await openStore(harness.location.location);
+});
+afterAll(async () => {
+  await otherNode.close();
+  await harness.close();
+});
+
+async function outcome(token: string, target = TARGET): Promise<AuthFailureReason | 'ACCEPTED'> {
+  try {
+    await harness.services.tokens.verify(`Bearer ${token}`, target);
+    return 'ACCEPTED';
+  } catch (error) {
+    if (error instanceof AuthenticationError) return error.reason;
+    throw error;
+  }
+}
+
+describe('a remembered token', () => {
+  it('is refused as soon as another node revokes its key', async () => {
+    const key = await harness.createKey('DEVELOPER');
+    const token = await harness.token(key);
+    expect(await outcome(token)).toBe('ACCEPTED');
+    expect(await outcome(token)).toBe('ACCEPTED');
+    expect(await otherNode.revokeApiKey(key.keyId, new Date(WALL).toISOString())).toBe(true);
+    expect(await outcome(token)).toBe('REVOKED_KEY');
+  });
+
+  it('is refused once it expires, with the reason the whole verification gives', async () => {
+    harness.clock.set(WALL);
+    const token = await harness.token(harness.admin, { ttlSeconds: 600 });
+    expect(await outcome(token)).toBe('ACCEPTED');
+    harness.clock.advance(590_000);
+    expect(await outcome(token)).toBe('ACCEPTED');
+    harness.clock.advance(70_000);
+    expect(await outcome(token)).toBe('EXPIRED');
+    harness.clock.set(WALL);
+  });
+
+  it('is refused when the clock goes back before it was issued', async () => {
+    harness.clock.set(WALL);
+    const token = await harness.token(harness.admin, { ttlSeconds: 600 });
+    expect(await outcome(token)).toBe('ACCEPTED');
+    harness.clock.advance(-120_000);
+    expect(await outcome(token)).toBe('IAT_IN_FUTURE');
+    harness.clock.set(WALL);
+  });
+
+  it('has its scope checked against every request', async () => {
+    harness.clock.set(WALL);
+    const token = await harness.token(harness.admin, { scope: ['GET /v1/apps'] });
+    expect(await outcome(token)).toBe('ACCEPTED');
+    expect(await outcome(token, { method: 'GET', path: '/v1/betaTesters', query: [] })).toBe(
+      'SCOPE_MISMATCH',
+    );
+    expect(await outcome(token)).toBe('ACCEPTED');
+  });
+
+  it('answers the role of its key as the store has it', async () => {
+    harness.clock.set(WALL);
+    const key = await harness.createKey('SALES');
+    const token = await harness.token(key);
+    await harness.services.tokens.verify(`Bearer ${token}`, TARGET);
+    await expect(harness.services.tokens.verify(`Bearer ${token}`, TARGET)).resolves.toEqual({
+      keyId: key.keyId,
+      role: 'SALES',
+      kind: 'TEAM',
+    });
+  });
+});
