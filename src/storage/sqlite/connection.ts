@@ -39,6 +39,8 @@ export function openSqliteDatabase(dataDir: string): Kysely<Tables> {
 
 /** Statements kept prepared; the metrics and ingestion paths use a few dozen distinct ones. */
 const PREPARED_STATEMENTS = 256;
+/** Longer statements are prepared each time (see prepare). */
+const MAX_KEPT_STATEMENT_LENGTH = 4_096;
 
 /**
  * The database as Kysely's SQLite driver uses it, with each statement prepared once and kept (the driver
@@ -54,6 +56,10 @@ function withStatementCache(database: Database.Database): SqliteDatabase {
       const kept = statements.get(sql);
       if (kept !== undefined) return kept;
       const statement = database.prepare(sql);
+      // A multi-row insert's text differs with its row count and its program is as large as its rows: kept,
+      // a few hundred of them held over 100 MB (peak RSS under ingestion, bench/run.ts), and preparing one
+      // again costs little next to writing its rows.
+      if (sql.length > MAX_KEPT_STATEMENT_LENGTH) return statement;
       statements.set(sql, statement);
       for (const oldest of statements.keys()) {
         if (statements.size <= PREPARED_STATEMENTS) break;

@@ -1,0 +1,135 @@
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { fixedClock, systemClock } from '../src/domain/clock.js';
+import type { CreatedApiKey } from '../src/services/api-keys.js';
+import { createServices } from '../src/services/services.js';
+import { signToken } from '../src/services/token-signer.js';
+import { openStore } from '../src/storage/open-store.js';
+import type { BenchStore } from './options.js';
+import { BENCH_APP, REPORT_TIME, referenceWorkload, WORKLOAD_SETTING } from './workload.js';
+
+/** The app the ingestion figures write to, so the reference app's data stays as generated. */
+export const INGEST_APP = {
+  ...BENCH_APP,
+  id: '1650000001',
+  name: 'Benchmark ingestion',
+  bundleId: 'com.example.benchmark.ingest',
+  sku: 'BENCH-INGEST',
+};
+
+/** What a run needs from the store: keys with their secrets, and the testers events may name. */
+export interface Fixture {
+  readonly apiKey: CreatedApiKey;
+  /** Ingest keys of the reference app (cache-invalidating writes) and of the ingestion app. */
+  readonly referenceIngestKey: string;
+  readonly ingestAppKey: string;
+  readonly testerIds: readonly string[];
+  readonly events: number;
+  token(): Promise<string>;
+}
+
+/**
+ * Checks the store holds the reference workload, brings its schema up to date, removes what an interrupted
+ * run left, and creates the app, testers and keys of this run.
+ */
+export async function prepareFixture(target: BenchStore, options: { migrate: boolean }): Promise<Fixture> {
+  await removeIngestApp(target);
+  const store = await openStore(target.location, { migrate: options.migrate });
+  try {
+    const workload = await store.setting(WORKLOAD_SETTING);
+    if (workload === undefined) {
+      throw new Error(
+        `${target.name} holds no reference workload: run 'npm run bench:data' (with the same options) first`,
+      );
+    }
+    const services = await createServices(store, {
+      clock: systemClock,
+      reportClock: fixedClock(new Date(REPORT_TIME)),
+    });
+    const apiKey = await services.apiKeys.create({ name: 'bench', role: 'ADMIN' });
+    const testerIds = referenceWorkload({
+      testers: JSON.parse(workload).testers,
+      days: 1,
+      intensity: 1,
+    }).testers.map((tester) => tester.id);
+    await store.createApp(INGEST_APP);
+    await store.addTestersToApps(
+      testerIds.map((testerId) => ({
+        appId: INGEST_APP.id,
+        testerId,
+        state: 'INVITED' as const,
+        invitedAt: REPORT_TIME,
+      })),
+    );
+    const referenceIngestKey = (await services.ingestKeys.create(BENCH_APP.id)).key;
+    const ingestAppKey = (await services.ingestKeys.create(INGEST_APP.id)).key;
+    return {
+      apiKey,
+      referenceIngestKey,
+      ingestAppKey,
+      testerIds,
+      events: JSON.parse(workload).events,
+      token: () =>
+        signToken({
+          privateKeyPem: apiKey.privateKeyPem,
+          keyId: apiKey.keyId,
+          ...(apiKey.issuerId !== undefined && { issuerId: apiKey.issuerId }),
+          now: new Date(),
+        }),
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The rows of the ingestion app, every table; the reference app's are untouched. */
+const INGEST_APP_TABLES = [
+  'usage_events',
+  'usage_daily',
+  'usage_monthly',
+  'app_testers',
+  'ingest_stats',
+  'ingest_rejections',
+  'ingest_keys',
+];
+
+export async function removeIngestApp(target: BenchStore): Promise<void> {
+  const statements = [
+    ...INGEST_APP_TABLES.map((table) => `delete from ${table} where app_id = '${INGEST_APP.id}'`),
+    `delete from apps where id = '${INGEST_APP.id}'`,
+  ];
+  if (!('databaseUrl' in target.location)) {
+    const db = new Database(join(resolve(target.location.dataDir), 'beta-metrics.db'));
+    try {
+      const tables = new Set(
+        (db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map(
+          (t) => t.name,
+        ),
+      );
+      db.transaction(() => {
+        for (const statement of statements) if (tables.has(statement.split(' ')[2] ?? '')) db.exec(statement);
+      })();
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: target.location.databaseUrl });
+  await client.connect();
+  try {
+    const tables = new Set(
+      (
+        await client.query<{ name: string }>(
+          'select tablename as name from pg_tables where schemaname = current_schema()',
+        )
+      ).rows.map((t) => t.name),
+    );
+    await client.query('begin');
+    for (const statement of statements)
+      if (tables.has(statement.split(' ')[2] ?? '')) await client.query(statement);
+    await client.query('commit');
+  } finally {
+    await client.end();
+  }
+}

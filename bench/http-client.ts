@@ -1,0 +1,49 @@
+import { Agent, request } from 'node:http';
+
+/** One keep-alive connection per target, as a client paging through answers would use. */
+const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+
+export interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+  /** From sending the request to the last byte of the answer. */
+  readonly ms: number;
+}
+
+export function send(
+  method: string,
+  url: string,
+  headers: Record<string, string> = {},
+  body?: string | Buffer,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = request(url, { method, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          ms: performance.now() - started,
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** GET that must answer 200; its body as JSON. */
+export async function getJson<T>(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ body: T; ms: number; raw: Buffer }> {
+  const answer = await send('GET', url, headers);
+  if (answer.status !== 200)
+    throw new Error(`GET ${url}: ${answer.status} ${answer.body.toString().slice(0, 300)}`);
+  return { body: JSON.parse(answer.body.toString()) as T, ms: answer.ms, raw: answer.body };
+}

@@ -1,0 +1,402 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { explainInstalledTesterCount } from './explain-total.js';
+import { EventSource, ingestOverHttp, rawInserts } from './ingest-load.js';
+import { INGEST_APP, type Fixture, prepareFixture, removeIngestApp } from './fixture.js';
+import { getJson, send } from './http-client.js';
+import { load, loadTogether } from './load.js';
+import { type BenchStore, benchStore, DEFAULT_DATA_DIR, STORE_OPTIONS } from './options.js';
+import {
+  type BackendTable,
+  type BenchReport,
+  commit,
+  type Figure,
+  formatNumber,
+  machine,
+  renderTable,
+  writeReport,
+} from './report.js';
+import { type ServerProcess, startProcess } from './server-process.js';
+import { median, percentile } from './stats.js';
+import { BENCH_APP, REPORT_DAY, REPORT_TIME } from './workload.js';
+
+/**
+ * `npm run bench [-- --quick] [--database-url URL] [--postgres-only]`: every figure of issue 5's table on the
+ * embedded store (and on PostgreSQL with --database-url), each with its baseline measured in this run, printed
+ * as a table and written to bench/results/*.json. Needs `npm run bench:data` first (with the same options).
+ */
+const { values } = parseArgs({
+  options: {
+    ...STORE_OPTIONS,
+    quick: { type: 'boolean', default: false },
+    'postgres-only': { type: 'boolean', default: false },
+    // For before/after figures: serve another build (`--server ../old/dist/main.js`) on a store left at its
+    // schema (`--no-migrate`), and run some figures only (`--only metrics,paging,cold,total,ingest`).
+    server: { type: 'string', default: 'dist/main.js' },
+    'no-migrate': { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const quick = values.quick;
+const only = values.only === undefined ? undefined : new Set(values.only.split(','));
+const measures = (figure: string) => only === undefined || only.has(figure);
+
+/** How long and how often: the full run takes a few minutes per backend, --quick well under one. */
+const PLAN = quick
+  ? {
+      loadRuns: 1,
+      loadSeconds: 2,
+      connections: 16,
+      pagingRuns: 2,
+      coldSamples: 15,
+      ingestRuns: 1,
+      ingestSeconds: 3,
+      starts: 1,
+    }
+  : {
+      loadRuns: 3,
+      loadSeconds: 6,
+      connections: 16,
+      pagingRuns: 5,
+      coldSamples: 60,
+      ingestRuns: 3,
+      ingestSeconds: 8,
+      starts: 3,
+    };
+const PERIODS = ['P7D', 'P30D', 'P90D', 'P365D'] as const;
+const GOALS = {
+  sqlite: { ingestion: 50_000, coldP50: 5 },
+  postgres: { ingestion: 25_000, coldP50: 10 },
+};
+
+const startedAt = performance.now();
+const targets: BenchStore[] = [];
+if (!values['postgres-only'])
+  targets.push(benchStore({ 'data-dir': values['data-dir'] ?? DEFAULT_DATA_DIR }));
+if (values['database-url'] !== undefined) targets.push(benchStore(values));
+
+const tables: BackendTable[] = [];
+for (const target of targets) {
+  log(`\n== ${target.name}`);
+  const table = await runBackend(target);
+  tables.push(table);
+  console.log(
+    `\n${target.backend === 'sqlite' ? 'Embedded store (SQLite)' : 'PostgreSQL'}: ${formatNumber(table.events)} events, ${table.seconds.toFixed(0)} s\n`,
+  );
+  console.log(renderTable(table));
+}
+const report: BenchReport = {
+  when: new Date().toISOString(),
+  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
+  commit: commit(),
+  machine: machine(),
+  quick,
+  loadTool: 'autocannon',
+  tables,
+  seconds: (performance.now() - startedAt) / 1000,
+};
+const file = writeReport(report);
+console.log(`\nWritten to ${file} (and bench/results/latest.json) in ${report.seconds.toFixed(0)} s.`);
+
+async function runBackend(target: BenchStore): Promise<BackendTable> {
+  const backendStarted = performance.now();
+  const goals = GOALS[target.backend];
+  const fixture = await prepareFixture(target, { migrate: !values['no-migrate'] });
+  const figures: Figure[] = [];
+  const serve = (port: number) => [
+    values.server,
+    'serve',
+    ...target.cliArgs,
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--now',
+    REPORT_TIME,
+    // Auth and the rate limiter stay on; the budget is large enough that no answer is a 429.
+    '--rate-limit',
+    '999999999',
+    '--log-level',
+    'warn',
+  ];
+  const startServer = () => startProcess(serve(0)[0] as string, (port) => serve(port).slice(1));
+
+  log('serve ready on the existing store');
+  const readies: number[] = [];
+  let server: ServerProcess | undefined;
+  for (let i = 0; i < PLAN.starts; i++) {
+    await server?.stop();
+    server = await startServer();
+    readies.push(server.readyMs);
+  }
+  if (server === undefined) throw new Error('no server');
+  const ready = median(readies);
+
+  try {
+    const headers = { authorization: `Bearer ${await fixture.token()}` };
+    const pageUrl = `${server.url}/v1/apps/${BENCH_APP.id}/metrics/betaTesterUsages?groupBy=betaTesters&limit=200&period=P365D`;
+    const firstPage = await getJson<{ meta: { paging: { total: number } } }>(pageUrl, headers);
+
+    if (measures('metrics')) {
+      log('repeated metrics page: bare node:http baseline vs the server');
+      mkdirSync('.bench/tmp', { recursive: true });
+      writeFileSync('.bench/tmp/page.json', firstPage.raw);
+      const bare = await startProcess('.bench/build/bench/bare-server.js', (port) => [
+        String(port),
+        '.bench/tmp/page.json',
+      ]);
+      const bareRps: number[] = [];
+      const realRps: number[] = [];
+      try {
+        const options = { connections: PLAN.connections, seconds: PLAN.loadSeconds };
+        await load(bare.url, {}, { ...options, seconds: 1 });
+        await load(pageUrl, headers, { ...options, seconds: 1 });
+        for (let run = 0; run < PLAN.loadRuns; run++) {
+          bareRps.push((await load(bare.url, {}, options)).rps);
+          realRps.push((await load(pageUrl, headers, options)).rps);
+        }
+      } finally {
+        await bare.stop();
+      }
+      const rps = median(realRps);
+      const bareMedian = median(bareRps);
+      figures.push({
+        figure: `repeated metrics page (limit 200, P365D, auth on; ${formatNumber(firstPage.raw.length)} bytes), ${PLAN.connections} connections`,
+        result: `${formatNumber(rps)} req/s`,
+        value: realRps,
+        unit: 'req/s',
+        baseline: {
+          name: 'bare node:http, same bytes',
+          value: bareMedian,
+          result: `${formatNumber(bareMedian)} req/s`,
+        },
+        ratio: rps / bareMedian,
+        goal: '>= 50% of the baseline',
+        met: rps / bareMedian >= 0.5,
+      });
+    }
+    const rssMetrics = server.peakRssMb();
+
+    if (measures('paging')) {
+      log('paging through every tester, cold');
+      const pagingMs: number[] = [];
+      let pages = 0;
+      for (let run = 0; run < PLAN.pagingRuns; run++) {
+        await invalidate(server.url, fixture);
+        const started = performance.now();
+        pages = 0;
+        let next: string | undefined = pageUrl;
+        while (next !== undefined) {
+          const page: { body: { links: { next?: string } } } = await getJson(next, headers);
+          pages++;
+          next = page.body.links.next;
+        }
+        pagingMs.push(performance.now() - started);
+      }
+      const paging = median(pagingMs);
+      figures.push({
+        figure: `paging through all ${formatNumber(firstPage.body.meta.paging.total)} testers (limit 200: ${pages} pages), cold`,
+        result: `${formatNumber(paging / 1000, 3)} s`,
+        value: pagingMs,
+        unit: 'ms',
+        goal: '<= 0.5 s',
+        met: paging <= 500,
+      });
+    }
+
+    if (measures('cold')) {
+      log('one cold page, per period, first and middle page');
+      for (const period of PERIODS) {
+        const first = pageUrl.replace('period=P365D', `period=${period}`);
+        const middle = await middlePage(first, headers);
+        for (const [which, url] of [
+          ['first', first],
+          ['middle', middle],
+        ] as const) {
+          const samples: number[] = [];
+          for (let i = 0; i < PLAN.coldSamples; i++) {
+            await invalidate(server.url, fixture);
+            samples.push((await getJson(url, headers)).ms);
+          }
+          const p50 = percentile(samples, 50);
+          const p99 = percentile(samples, 99);
+          figures.push({
+            figure: `one cold page, ${period}, ${which} page (${samples.length} samples)`,
+            result: `${formatNumber(p50, 1)} / ${formatNumber(p99, 1)} ms`,
+            value: [p50, p99],
+            unit: 'ms (p50 / p99)',
+            goal: `<= ${goals.coldP50} / <= 20 ms`,
+            met: p50 <= goals.coldP50 && p99 <= 20,
+          });
+        }
+      }
+    }
+
+    if (measures('total')) {
+      log('meta.paging.total: the plan of its query');
+      const plan = await explainInstalledTesterCount(target.location, BENCH_APP.id);
+      figures.push({
+        figure: '`meta.paging.total` without reading usage rows',
+        result:
+          plan.usageTables.length === 0
+            ? `reads ${plan.tables.join(', ')} only`
+            : `reads ${plan.usageTables.join(', ')}`,
+        value: plan.usageTables.length,
+        unit: 'usage tables read',
+        goal: 'no usage rows read (test: total-query-plan.test.ts)',
+        met: plan.usageTables.length === 0,
+      });
+    }
+
+    const source = new EventSource(INGEST_APP.id, fixture.testerIds);
+    if (measures('ingest')) {
+      log('ingestion over HTTP vs raw inserts');
+      const httpRates: number[] = [];
+      const rawRates: number[] = [];
+      await ingestOverHttp([server.url], fixture.ingestAppKey, source, 1);
+      for (let run = 0; run < PLAN.ingestRuns; run++) {
+        httpRates.push(await ingestOverHttp([server.url], fixture.ingestAppKey, source, PLAN.ingestSeconds));
+        rawRates.push(await rawInserts(target, source, PLAN.ingestSeconds));
+      }
+      const ingest = median(httpRates);
+      const raw = median(rawRates);
+      figures.push({
+        figure: 'ingestion over HTTP, batches of 1,000, 4 senders, dedup and durability on',
+        result: `${formatNumber(ingest)} events/s`,
+        value: httpRates,
+        unit: 'events/s',
+        baseline: {
+          name:
+            target.backend === 'sqlite'
+              ? 'raw better-sqlite3 inserts, 1 transaction per 1,000'
+              : 'raw pg inserts, 1 transaction per 1,000, 4 connections',
+          value: raw,
+          result: `${formatNumber(raw)} events/s`,
+        },
+        ratio: ingest / raw,
+        goal: `>= ${formatNumber(goals.ingestion)} events/s`,
+        met: ingest >= goals.ingestion,
+      });
+    }
+    const rssIngest = server.peakRssMb();
+    figures.push({
+      figure: 'peak RSS of the server: after the metrics load / after ingestion too',
+      result: `${formatNumber(rssMetrics)} / ${formatNumber(rssIngest)} MB`,
+      value: [rssMetrics, rssIngest],
+      unit: 'MB',
+      goal: '<= 200 MB',
+      met: rssIngest <= 200,
+    });
+    figures.push({
+      figure: `\`serve\` ready on the existing store (${readies.length} starts)`,
+      result: `${formatNumber(ready)} ms`,
+      value: readies,
+      unit: 'ms',
+      goal: '<= 1,000 ms',
+      met: ready <= 1000,
+    });
+
+    if (target.backend === 'postgres' && measures('nodes')) {
+      log('two nodes over one PostgreSQL');
+      const second = await startServer();
+      try {
+        const urls = [pageUrl, pageUrl.replace(server.url, second.url)];
+        const options = { connections: PLAN.connections / 2, seconds: PLAN.loadSeconds };
+        const oneNode: number[] = [];
+        const twoNodes: number[] = [];
+        for (let run = 0; run < PLAN.loadRuns; run++) {
+          oneNode.push(await loadTogether([pageUrl, pageUrl], headers, options));
+          twoNodes.push(await loadTogether(urls, headers, options));
+        }
+        const one = median(oneNode);
+        const two = median(twoNodes);
+        figures.push({
+          figure: `repeated metrics page, one node -> two nodes (${PLAN.connections} connections in all)`,
+          result: `${formatNumber(two)} req/s with two`,
+          value: twoNodes,
+          unit: 'req/s',
+          baseline: { name: 'one node', value: one, result: `${formatNumber(one)} req/s` },
+          ratio: two / one,
+          goal: 'grows (2 cores shared by both nodes, PostgreSQL and the load)',
+          met: two > one,
+        });
+        const oneIngest: number[] = [];
+        const twoIngest: number[] = [];
+        for (let run = 0; run < PLAN.ingestRuns; run++) {
+          oneIngest.push(
+            await ingestOverHttp([server.url], fixture.ingestAppKey, source, PLAN.ingestSeconds),
+          );
+          twoIngest.push(
+            await ingestOverHttp([server.url, second.url], fixture.ingestAppKey, source, PLAN.ingestSeconds),
+          );
+        }
+        figures.push({
+          figure: 'ingestion, one node -> two nodes (4 senders in all)',
+          result: `${formatNumber(median(twoIngest))} events/s with two`,
+          value: twoIngest,
+          unit: 'events/s',
+          baseline: {
+            name: 'one node',
+            value: median(oneIngest),
+            result: `${formatNumber(median(oneIngest))} events/s`,
+          },
+          ratio: median(twoIngest) / median(oneIngest),
+          goal: `>= ${formatNumber(goals.ingestion)} events/s per node`,
+          met: median(oneIngest) >= goals.ingestion,
+        });
+      } finally {
+        await second.stop();
+      }
+    }
+  } finally {
+    await server.stop();
+    log('removing the ingestion app');
+    await removeIngestApp(target);
+  }
+  return {
+    backend: target.backend,
+    store: target.name,
+    events: fixture.events,
+    figures,
+    seconds: (performance.now() - backendStarted) / 1000,
+  };
+}
+
+/** A write that changes the reference app's data: one accepted session, so every cached answer is stale. */
+async function invalidate(url: string, fixture: Fixture): Promise<void> {
+  const body = JSON.stringify({
+    events: [
+      {
+        id: randomUUID(),
+        type: 'session',
+        appId: BENCH_APP.id,
+        testerId: fixture.testerIds[0],
+        timestamp: `${REPORT_DAY}T11:00:00Z`,
+      },
+    ],
+  });
+  const answer = await send(
+    'POST',
+    `${url}/ingest/v1/events`,
+    { authorization: `Bearer ${fixture.referenceIngestKey}`, 'content-type': 'application/json' },
+    body,
+  );
+  if (answer.status !== 200 || !answer.body.toString().includes('"accepted":1')) {
+    throw new Error(`invalidating write: ${answer.status} ${answer.body.toString()}`);
+  }
+}
+
+/** The URL of the page in the middle of the listing (page 26 of 50), by following `next` links. */
+async function middlePage(first: string, headers: Record<string, string>): Promise<string> {
+  const pages: string[] = [];
+  let next: string | undefined = first;
+  while (next !== undefined) {
+    pages.push(next);
+    const page: { body: { links: { next?: string } } } = await getJson(next, headers);
+    next = page.body.links.next;
+  }
+  return pages[Math.floor(pages.length / 2)] ?? first;
+}
+
+function log(line: string): void {
+  process.stderr.write(`[${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+}
