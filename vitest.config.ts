@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import { CHROMIUM } from './test/support/chromium.js';
 import { postgresReachable, TEST_DATABASE_URL } from './test/support/test-database.js';
 
 /** The tests that take their store from test/support (the harness): these run on PostgreSQL as well. */
@@ -13,6 +15,7 @@ const STORE_BACKED = [
   'src/services/token-verifier*.test.ts',
   'src/services/demo/load-demo.test.ts',
   'src/client/real-server.test.ts',
+  'src/dashboard/**/*.test.ts',
 ];
 
 export default defineConfig(async () => {
@@ -26,6 +29,12 @@ export default defineConfig(async () => {
       );
     console.warn(
       `\n  !! ${message}: the PostgreSQL tests (the store suite, the HTTP suite and the multi-node tests on PostgreSQL) are SKIPPED.\n     Start PostgreSQL or set BETA_METRICS_TEST_DATABASE_URL to run them; CI requires them.\n`,
+    );
+  }
+  const chromium = existsSync(CHROMIUM);
+  if (!chromium) {
+    console.warn(
+      `\n  !! ${CHROMIUM} does not exist: the dashboard's browser test (test/browser) is SKIPPED.\n     Install Debian's Chromium (apt-get install -y chromium) or set BETA_METRICS_CHROMIUM to run it.\n`,
     );
   }
   return {
@@ -66,6 +75,18 @@ export default defineConfig(async () => {
                   env: { BETA_METRICS_TEST_BACKEND: 'postgres' },
                   testTimeout: 90_000,
                   hookTimeout: 60_000,
+                },
+              },
+            ]
+          : []),
+        ...(chromium
+          ? [
+              {
+                test: {
+                  name: 'browser',
+                  include: ['test/browser/**/*.test.ts'],
+                  testTimeout: 120_000,
+                  hookTimeout: 300_000,
                 },
               },
             ]

@@ -33,6 +33,8 @@ export interface ServeOptions {
   readonly publicUrl?: string;
   readonly reportTime?: Date;
   readonly demo: boolean;
+  /** With `demo`: testers of the demo's second app when the demo is first loaded. */
+  readonly demoTesters?: number;
   /** Requests per key per hour; 0: no limit. */
   readonly rateLimit: number;
   readonly logLevel: string;

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
 import { appsCommand } from './commands/apps.js';
 import { copyCommand } from './commands/copy.js';
+import { dashboardLinkCommand } from './commands/dashboard-link.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { ingestKeysCommand } from './commands/ingest-keys.js';
@@ -36,6 +37,7 @@ export function buildProgram(deps: CliDeps): Command {
   migrateCommand(program, deps);
   copyCommand(program, deps);
   usageCommand(program, deps);
+  dashboardLinkCommand(program, deps);
   for (const command of program.commands) enableExitOverride(command);
   return program;
 }

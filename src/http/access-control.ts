@@ -14,8 +14,11 @@ declare module 'fastify' {
     apiKey?: VerifiedKey;
   }
   interface FastifyContextConfig {
-    /** How the route authenticates: an API token (JWT) when absent; none (health checks); an ingest key. */
-    authentication?: 'none' | 'ingestKey';
+    /**
+     * How the route authenticates: an API token (JWT) when absent; none (health checks); an ingest key; the
+     * dashboard's session cookie (src/dashboard checks it).
+     */
+    authentication?: 'none' | 'ingestKey' | 'dashboardSession';
     /** Counts against the key's hourly budget. */
     rateLimited?: boolean;
   }

@@ -4,7 +4,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { Services } from '../services/services.js';
 import type { Store } from '../storage/store.js';
+import {
+  answerUnroutableDashboardRequest,
+  dashboardRoutes,
+  isDashboardUrl,
+} from '../dashboard/dashboard-routes.js';
 import { type AccessControlDeps, answerUnroutable, registerAccessControl } from './access-control.js';
+import { requestForLog } from './request-log.js';
 import { registerErrorHandling } from './error-handling.js';
 import type { PublicBaseUrl } from './links.js';
 import { countUnroutable, createAppMetrics, metricsRoutes, registerRequestMetrics } from './metrics.js';
@@ -38,7 +44,9 @@ export function createApp(deps: AppDeps): FastifyInstance {
     ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
   };
   const app = Fastify({
-    ...(deps.logger !== undefined ? { loggerInstance: deps.logger } : { logger: false }),
+    ...(deps.logger !== undefined
+      ? { loggerInstance: deps.logger.child({}, { serializers: { req: requestForLog } }) }
+      : { logger: false }),
     genReqId: (request: IncomingMessage) => {
       const sent = request.headers['x-request-id'];
       return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
@@ -50,7 +58,8 @@ export function createApp(deps: AppDeps): FastifyInstance {
     // A path Fastify cannot decode (`/v1/%zz`) is a path that matches no resource.
     frameworkErrors: (_error, request, reply) => {
       countUnroutable(metrics, request, reply);
-      void answerUnroutable(request, reply, access);
+      if (isDashboardUrl(request.url)) answerUnroutableDashboardRequest(request, reply);
+      else void answerUnroutable(request, reply, access);
     },
   });
 
@@ -77,5 +86,6 @@ export function createApp(deps: AppDeps): FastifyInstance {
   appRoutes(app, routeDeps);
   betaTesterRoutes(app, routeDeps);
   ingestRoutes(app, routeDeps);
+  dashboardRoutes(app, { services: deps.services, baseUrl: deps.baseUrl });
   return app;
 }

@@ -8,6 +8,7 @@ import { InputError } from '../services/input-error.js';
 import { inMemoryRateLimiter, type RateLimiter, sharedRateLimiter } from '../services/rate-limiter.js';
 import { signToken } from '../services/token-signer.js';
 import { createApp } from '../http/create-app.js';
+import { dashboardLoginUrl } from '../services/dashboard-sessions.js';
 import { baseUrlFromHostHeader, fixedBaseUrl, type PublicBaseUrl } from '../http/links.js';
 import { redactedUrl, type StoreLocation } from '../storage/open-store.js';
 import { openRuntime } from './compose.js';
@@ -22,7 +23,10 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
  */
 export async function serve(options: ServeOptions, out: ServeConsole): Promise<void> {
   const startedAt = performance.now();
-  const logger = pino({ level: options.logLevel, redact: ['req.headers.authorization'] });
+  const logger = pino({
+    level: options.logLevel,
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+  });
   // The demo's data describes a year ending 2023-10-05; without --now, its report date is that day.
   const reportTime = options.reportTime ?? (options.demo ? DEMO_REPORT_TIME : undefined);
   const runtime = await openRuntime({
@@ -31,8 +35,10 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     ...(reportTime !== undefined && { reportTime }),
     beforeServices: options.demo
       ? async (store) => {
-          const result = await loadDemoData(store, (done, total) =>
-            out.progress(`Loading demo data: ${done}/${total} events`),
+          const result = await loadDemoData(
+            store,
+            (done, total) => out.progress(`Loading demo data: ${done}/${total} events`),
+            options.demoTesters === undefined ? {} : { secondAppTesters: options.demoTesters },
           );
           if (result.loaded) {
             out.info(
@@ -94,7 +100,14 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     const why = options.reportTime === undefined ? "the demo's; pass --now to change it" : '--now';
     out.info(`Report date fixed at ${reportTime.toISOString()} (${why}).`);
   }
+  out.info(`Dashboard: ${shownBase}/dashboard (sign in with a link from: ${thisCommand()} dashboard-link)`);
   if (demoKey !== undefined) out.info(await demoBanner(demoKey, shownBase));
+  if (options.demo) {
+    const link = await runtime.services.dashboardSessions.createLoginLink();
+    out.info(
+      `Sign in to the dashboard (this link works once, for 15 minutes): ${dashboardLoginUrl(shownBase, link.token)}`,
+    );
+  }
 
   const maintenance = scheduleMaintenance(runtime.services.ingestion, rateLimiter, logger);
   await shutdownSignal;

@@ -6,6 +6,8 @@ import { type ApiKeysService, apiKeysService } from './api-keys.js';
 import { type AppsService, appsService } from './apps.js';
 import { type BetaTesterUsagesService, betaTesterUsagesService } from './beta-tester-usages.js';
 import { type BetaTestersService, betaTestersService } from './beta-testers.js';
+import { type DashboardService, dashboardService } from './dashboard.js';
+import { type DashboardSessionsService, dashboardSessionsService } from './dashboard-sessions.js';
 import { type IngestKeysService, ingestKeysService } from './ingest-keys.js';
 import {
   DEFAULT_INGESTION_LIMITS,
@@ -24,6 +26,10 @@ export interface Services {
   readonly tokens: TokenVerifier;
   readonly ingestKeys: IngestKeysService;
   readonly ingestion: IngestionService;
+  /** The dashboard's pages, over the report clock. */
+  readonly dashboard: DashboardService;
+  /** The dashboard's login links and sessions, over the wall clock. */
+  readonly dashboardSessions: DashboardSessionsService;
 }
 
 export interface ServiceClocks {
@@ -55,5 +61,7 @@ export async function createServices(
     tokens: tokenVerifier(store, issuerId, clocks.clock),
     ingestKeys: ingestKeysService(store, clocks.clock),
     ingestion: ingestionService(store, clocks.clock, clocks.reportClock, ingestionLimits),
+    dashboard: dashboardService(store, clocks.reportClock),
+    dashboardSessions: dashboardSessionsService(store, clocks.clock),
   };
 }

@@ -24,6 +24,8 @@ const TABLE_KEYS = {
   ingest_stats: ['app_id'],
   ingest_rejections: ['app_id', 'reason'],
   rate_limit_counts: ['key_id', 'minute'],
+  dashboard_login_links: ['token_hash'],
+  dashboard_sessions: ['token_hash'],
 } as const satisfies { readonly [T in keyof Database]: readonly (keyof Database[T] & string)[] };
 
 export type TableName = keyof Database;

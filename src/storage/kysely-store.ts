@@ -2,11 +2,15 @@ import type { Kysely } from 'kysely';
 import type { BackendSpecifics } from './backend-specifics.js';
 import * as apiKeys from './queries/api-keys.js';
 import * as apps from './queries/apps.js';
+import * as dashboard from './queries/dashboard.js';
+import * as dashboardSessions from './queries/dashboard-sessions.js';
 import * as ingestion from './queries/ingestion.js';
 import * as rateLimits from './queries/rate-limits.js';
 import * as testers from './queries/testers.js';
+import * as testerUsage from './queries/tester-usage.js';
 import * as usage from './queries/usage.js';
 import * as usageEvents from './queries/usage-events.js';
+import type { DashboardTokenRecord, TesterSearch, TesterUsageQuery } from './dashboard-store.js';
 import type { Database } from './schema.js';
 import {
   type AppendResult,
@@ -63,6 +67,18 @@ class KyselyStoreReader implements StoreReader {
 
   findApiKey = (keyId: string) => apiKeys.findApiKey(this.db, keyId);
   listApiKeys = () => apiKeys.listApiKeys(this.db);
+
+  findDashboardSession = (tokenHash: string, at: string) =>
+    dashboardSessions.findSession(this.db, tokenHash, at);
+  listAppsWithTesterCounts = () => dashboard.listAppsWithTesterCounts(this.db);
+  sumAppUsage = (appId: string, firstDay: string, lastDay: string) =>
+    dashboard.sumAppUsage(this.db, appId, firstDay, lastDay);
+  dailyUsage = (appId: string, firstDay: string, lastDay: string, testerId?: string) =>
+    dashboard.dailyUsage(this.db, appId, firstDay, lastDay, testerId);
+  listTesterUsage = (appId: string, query: TesterUsageQuery) =>
+    testerUsage.listTesterUsage(this.db, appId, query);
+  countAppTesters = (appId: string, filter: TesterSearch) =>
+    testerUsage.countAppTesters(this.db, appId, filter);
 
   async setting(name: string): Promise<string | undefined> {
     const row = await this.db
@@ -256,6 +272,14 @@ export class KyselyStore extends KyselyStoreReader implements Store {
   createApiKey = (key: ApiKeyRecord) => this.translateConflicts(() => apiKeys.insertApiKey(this.db, key));
 
   revokeApiKey = (keyId: string, at: string) => apiKeys.revokeApiKey(this.db, keyId, at);
+
+  createDashboardLoginLink = (link: DashboardTokenRecord) =>
+    this.specifics.writeTransaction(this.db, (trx) => dashboardSessions.insertLoginLink(trx, link));
+  exchangeDashboardLoginLink = (linkHash: string, session: DashboardTokenRecord) =>
+    this.specifics.writeTransaction(this.db, (trx) =>
+      dashboardSessions.exchangeLoginLink(trx, linkHash, session),
+    );
+  endDashboardSession = (tokenHash: string) => dashboardSessions.endSession(this.db, tokenHash);
 
   async settingOrInsert(name: string, value: string): Promise<string> {
     await this.db

@@ -20,6 +20,8 @@ export interface Database {
   ingest_stats: IngestStatsTable;
   ingest_rejections: IngestRejectionsTable;
   rate_limit_counts: RateLimitCountsTable;
+  dashboard_login_links: DashboardTokensTable;
+  dashboard_sessions: DashboardTokensTable;
 }
 
 export interface AppsTable {
@@ -176,4 +178,14 @@ export interface RateLimitCountsTable {
   key_id: string;
   minute: number;
   count: number;
+}
+
+/**
+ * The dashboard's one-time login links and its sessions: the SHA-256 (hex) of each random token, never the
+ * token, and when it stops being accepted.
+ */
+export interface DashboardTokensTable {
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
 }

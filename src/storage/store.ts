@@ -2,6 +2,7 @@ import type { CalendarDay } from '../domain/calendar-day.js';
 import type { InviteType, TesterState } from '../domain/tester-state.js';
 import type { UsageEvent } from '../domain/usage-event.js';
 import type { UsageValues } from '../domain/usage-values.js';
+import type { DashboardLogins, DashboardReads } from './dashboard-store.js';
 
 /**
  * The one storage interface. One Kysely implementation (kysely-store.ts) serves every backend; what differs
@@ -14,7 +15,7 @@ import type { UsageValues } from '../domain/usage-values.js';
  *   `limit` of them;
  * - writes are committed before the promise resolves.
  */
-export interface Store extends StoreReader {
+export interface Store extends StoreReader, DashboardLogins {
   /**
    * Runs `read` against one consistent snapshot of the store, so the several reads of a page (total, rows,
    * values) agree with each other even while writes go on. With a PostgreSQL read replica configured, it reads
@@ -94,7 +95,7 @@ export interface PoolStats {
   readonly waiting: number;
 }
 
-export interface StoreReader {
+export interface StoreReader extends DashboardReads {
   findApp(id: string): Promise<AppRecord | undefined>;
   listApps(filter: AppFilter, window: RowWindow): Promise<AppRecord[]>;
   countApps(filter: AppFilter): Promise<number>;

@@ -28,6 +28,8 @@ export const ALL_TABLES = [
   'ingest_stats',
   'ingest_rejections',
   'rate_limit_counts',
+  'dashboard_login_links',
+  'dashboard_sessions',
 ] as const;
 
 /** What fillStore made that a test needs again: the secrets are not in the store. */
@@ -48,7 +50,8 @@ export function demoServices(store: Store): Promise<Services> {
 
 /**
  * A store with rows in every table: the demo (entities, events, rollups, ingestion counters, settings), API
- * keys and ingest keys (one of each revoked), refusals with their reasons, and request counts.
+ * keys and ingest keys (one of each revoked), refusals with their reasons, request counts, and a dashboard
+ * session with a sign-in link.
  */
 export async function fillStore(location: StoreLocation): Promise<FilledStore> {
   const store = await openStore(location);
@@ -77,6 +80,10 @@ export async function fillStore(location: StoreLocation): Promise<FilledStore> {
         source: { pointer: '/events/1/id' },
       },
     ]);
+    // A dashboard session, and a sign-in link not used yet.
+    const link = await services.dashboardSessions.createLoginLink();
+    await services.dashboardSessions.signIn(link.token);
+    await services.dashboardSessions.createLoginLink();
     const requestMinute = Math.floor(Date.now() / 60_000);
     for (const minute of [requestMinute - 1, requestMinute, requestMinute])
       await store.countRequest(apiKey.keyId, minute, 60, 3600);

@@ -53,6 +53,8 @@ export interface Harness {
   readonly admin: CreatedApiKey;
   /** Where the store is: a temporary SQLite directory, or a PostgreSQL schema (the "postgres" project). */
   readonly location: TestStoreLocation;
+  /** The public base URL links are built on. */
+  readonly baseUrl: string;
   /** A token for `key` (default the admin key), signed now by the wall clock. */
   token(key?: CreatedApiKey, overrides?: Partial<TokenRequest>): Promise<string>;
   /** GET with a valid admin token unless `headers` say otherwise. */
@@ -71,11 +73,12 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const reportClock = testClock(options.reportTime ?? '2023-10-05T12:00:00Z');
   const services = await createServices(store, { clock, reportClock });
   const rateLimit = options.rateLimit ?? 3600;
+  const baseUrl = options.baseUrl ?? APPLE_BASE_URL;
   const app = createApp({
     store,
     services,
     ...(rateLimit > 0 && { rateLimiter: inMemoryRateLimiter(rateLimit, clock) }),
-    baseUrl: fixedBaseUrl(options.baseUrl ?? APPLE_BASE_URL),
+    baseUrl: fixedBaseUrl(baseUrl),
   });
   await app.ready();
   const admin = await services.apiKeys.create({ name: 'test admin', role: 'ADMIN' });
@@ -95,6 +98,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     reportClock,
     admin,
     location,
+    baseUrl,
     token,
     async get(url, headers) {
       const authorization = headers?.authorization ?? `Bearer ${await token()}`;

@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { CliDeps } from '../cli-deps.js';
 import { DEFAULT_INGESTION_LIMITS } from '../../services/ingestion.js';
+import { InputError } from '../../services/input-error.js';
 import {
   DEFAULT_LISTEN,
   DEFAULT_RATE_LIMIT,
@@ -18,6 +19,7 @@ interface ServeFlags extends StoreFlags {
   publicUrl?: string;
   now?: string;
   demo?: boolean;
+  demoTesters?: string;
   rateLimit: string;
   logLevel: string;
   ingestMaxEvents: string;
@@ -49,6 +51,10 @@ export function serveCommand(program: Command, deps: CliDeps): void {
       '--demo',
       "load the demo data (the page's apps and testers) on first start and print a curl command",
     )
+    .option(
+      '--demo-testers <n>',
+      "with --demo: testers of the demo's second app when the demo is first loaded (default 301), e.g. 10000",
+    )
     .addOption(
       new Option('--rate-limit <n>', 'requests per key per rolling hour; 0 turns limiting off')
         .env('BETA_METRICS_RATE_LIMIT')
@@ -67,6 +73,8 @@ export function serveCommand(program: Command, deps: CliDeps): void {
     )
     .addOption(retentionOption());
   withStoreOptions(command).action(async (flags: ServeFlags) => {
+    if (flags.demoTesters !== undefined && flags.demo !== true)
+      throw new InputError('--demo-testers works with --demo only; add --demo, or leave it out');
     await deps.serve(
       {
         listen: parseListen(flags.listen),
@@ -75,6 +83,9 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         ...(flags.publicUrl !== undefined && { publicUrl: parsePublicUrl(flags.publicUrl) }),
         ...(flags.now !== undefined && { reportTime: parseInstant(flags.now) }),
         demo: flags.demo === true,
+        ...(flags.demoTesters !== undefined && {
+          demoTesters: parsePositiveInteger('--demo-testers', flags.demoTesters),
+        }),
         rateLimit: parseRateLimit(flags.rateLimit),
         logLevel: parseLogLevel(flags.logLevel),
         ingestion: {

@@ -60,7 +60,25 @@ const PLANS: readonly AppPlan[] = [
 /** The largest tester id on the page's first page: every other installed tester of that app sorts after it. */
 const LAST_FIXED_ID_OF_PAGE_APP = '99e5ee74-39c3-4f52-86be-041c0fee2c6f';
 
-export function generateDemoData(): DemoData {
+export interface DemoOptions {
+  /**
+   * Testers of the second app, Tide Tables, in all (default 301): a larger crowd to try the dashboard on
+   * (`serve --demo --demo-testers 10000`). The page's app keeps its 931 installed testers, so the page's
+   * examples hold whatever this is.
+   */
+  readonly secondAppTesters?: number;
+}
+
+/** The second app's testers by default: its one fixed tester, 260 generated ones who install, 40 who never do. */
+export const DEFAULT_SECOND_APP_TESTERS = 301;
+
+export function generateDemoData(options: DemoOptions = {}): DemoData {
+  const secondAppTesters = options.secondAppTesters ?? DEFAULT_SECOND_APP_TESTERS;
+  const plans = PLANS.map((plan) =>
+    plan.app.id === SECOND_APP.id
+      ? { ...plan, installed: Math.max(0, secondAppTesters - 1 - plan.neverInstalled) }
+      : plan,
+  );
   const random = new SeededRandom(0x5eed2023);
   const person = demoPeople(random);
   const data: DemoData = { apps: [], testers: [], memberships: [], builds: [], groups: [], events: [] };
@@ -76,7 +94,7 @@ export function generateDemoData(): DemoData {
   };
   const at = (day: CalendarDay) => timeOn(random, day);
 
-  for (const plan of PLANS) {
+  for (const plan of plans) {
     const { app } = plan;
     data.apps.push({
       ...app,

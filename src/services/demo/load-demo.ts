@@ -1,6 +1,6 @@
 import { type Store, StoreConflictError } from '../../storage/store.js';
 import { CURSOR_KEY_SETTING } from '../services.js';
-import { type DemoData, generateDemoData } from './demo-data.js';
+import { type DemoData, type DemoOptions, generateDemoData } from './demo-data.js';
 import { demoCursorKey } from './demo-fixture.js';
 
 /** Set once the whole demo is in the store; its value is the demo's version. */
@@ -20,15 +20,17 @@ export interface DemoLoadResult {
  * Writes the demo through the same store functions ingestion uses. Every step is idempotent (events by id,
  * the rest by checking first), so a start interrupted half-way completes on the next one. Call it before
  * createServices: on a fresh store it sets the demo's cursor key (see demo-fixture.ts), which services read once.
+ * `options` matter on the first load only: a store that has the demo keeps it as it is.
  */
 export async function loadDemoData(
   store: Store,
   onProgress: (done: number, total: number) => void = () => {},
+  options: DemoOptions = {},
 ): Promise<DemoLoadResult> {
   if ((await store.setting(DEMO_LOADED_SETTING)) !== undefined) {
     return { loaded: false, apps: 0, testers: 0, events: 0 };
   }
-  const data = generateDemoData();
+  const data = generateDemoData(options);
   // Only a store of its own gets the demo's (publicly known) cursor key; an operator's store keeps its own.
   if ((await store.countApps({})) === 0)
     await store.setSetting(CURSOR_KEY_SETTING, demoCursorKey().toString('base64url'));

@@ -4,6 +4,7 @@ import { initialSchema } from './0001-initial.js';
 import { ingestionSchema } from './0002-ingestion.js';
 import { rateLimitSchema } from './0003-rate-limits.js';
 import { monthlyRollupSchema } from './0004-monthly-rollups.js';
+import { dashboardSessionSchema } from './0005-dashboard-sessions.js';
 
 /** Every migration in the order Kysely runs them (name order), written once for all backends. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, schema: (types: ColumnTypes) => Migration]> = [
@@ -11,6 +12,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, schema: (types: ColumnTy
   ['0002-ingestion', ingestionSchema],
   ['0003-rate-limits', rateLimitSchema],
   ['0004-monthly-rollups', monthlyRollupSchema],
+  ['0005-dashboard-sessions', dashboardSessionSchema],
 ];
 
 /** The names of every migration, in the order they run: what a store migrated to the latest has applied. */

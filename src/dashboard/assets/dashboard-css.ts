@@ -1,0 +1,69 @@
+/** The dashboard's one stylesheet, served as a versioned file (the pages' CSP allows no inline style). */
+export const DASHBOARD_CSS = `
+:root{--fg:#1f2328;--muted:#59636e;--bg:#fff;--panel:#f6f8fa;--line:#d1d9e0;--link:#0550ae;--focus:#0969da;--sessions:#2563eb;--crashes:#cf222e;--warn:#fff8c5;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.5;color:var(--fg);background:var(--bg)}
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--bg:#0d1117;--panel:#151b23;--line:#3d444d;--link:#4493f8;--focus:#4493f8;--sessions:#4493f8;--crashes:#f85149;--warn:#3b2e00}}
+*{box-sizing:border-box}
+body{margin:0}
+a{color:var(--link)}
+:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.skip-link{position:absolute;left:.5rem;top:-3rem;background:var(--bg);padding:.5rem 1rem;z-index:2}
+.skip-link:focus{top:.5rem}
+.site{display:flex;align-items:center;justify-content:space-between;gap:1rem;padding:.6rem 1rem;border-bottom:1px solid var(--line);background:var(--panel)}
+.brand{font-weight:700;text-decoration:none;color:var(--fg)}
+main{max-width:75rem;margin:0 auto;padding:1rem}
+main:focus{outline:none}
+h1{font-size:1.6rem;margin:.4rem 0}
+h2{font-size:1.2rem;margin:1.6rem 0 .6rem}
+.crumbs{font-size:.9rem;color:var(--muted)}
+.crumbs a{color:var(--muted)}
+.sub{color:var(--muted);margin:0 0 1rem}
+button{font:inherit;padding:.35rem .8rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg);cursor:pointer}
+button.primary{background:var(--focus);border-color:var(--focus);color:#fff;font-weight:600}
+.periods{display:flex;flex-wrap:wrap;gap:.25rem;margin:.5rem 0 1rem;padding:0;list-style:none}
+.periods a{display:block;padding:.3rem .8rem;border:1px solid var(--line);border-radius:999px;text-decoration:none;color:var(--fg)}
+.periods a[aria-current=page]{background:var(--fg);color:var(--bg);border-color:var(--fg)}
+.headline{display:grid;grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr));gap:.75rem;margin:0}
+.headline div{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:.6rem .8rem}
+.headline dt{font-size:.85rem;color:var(--muted)}
+.headline dd{margin:0;font-size:1.6rem;font-weight:650;font-variant-numeric:tabular-nums}
+.headline small{display:block;font-size:.8rem;font-weight:400;color:var(--muted)}
+.chart{margin:0}
+.panel{margin:.4rem 0}
+.panel-head{display:flex;justify-content:space-between;font-size:.85rem;color:var(--muted)}
+.key{display:inline-block;width:.7rem;height:.7rem;border-radius:2px;margin-right:.4rem}
+.key-sessions,.bar-sessions{background:var(--sessions);fill:var(--sessions)}
+.key-crashes,.bar-crashes{background:var(--crashes);fill:var(--crashes)}
+.bars{display:block;width:100%;height:7rem;background:var(--panel)}
+.grid{stroke:var(--line);fill:none}
+.axis{display:flex;justify-content:space-between;font-size:.8rem;color:var(--muted)}
+.chart-data{margin:.5rem 0}
+.table-tools{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;justify-content:space-between;margin-bottom:.5rem}
+.filter{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}
+.filter input{font:inherit;padding:.35rem .6rem;border:1px solid var(--line);border-radius:6px;min-width:14rem;background:var(--bg);color:var(--fg)}
+.table-scroll{position:relative;overflow-x:auto;border:1px solid var(--line);border-radius:8px}
+table{border-collapse:collapse;width:100%;font-size:.92rem}
+.testers table{min-width:56rem}
+th,td{padding:.4rem .6rem;text-align:left;border-bottom:1px solid var(--line);white-space:nowrap}
+thead th{background:var(--panel);font-weight:600}
+th a{color:var(--fg);text-decoration:none}
+th a:hover{text-decoration:underline}
+.num{text-align:right;font-variant-numeric:tabular-nums}
+.sort-mark{font-size:.7rem;margin-left:.25rem;color:var(--muted)}
+tbody tr:hover{background:var(--panel)}
+.state{font-size:.8rem;text-transform:lowercase}
+[aria-busy=true]{opacity:.55}
+.table-status{color:var(--muted);margin:.3rem 0}
+.pager{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:.75rem 0}
+.apps{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.75rem}
+.apps li{border:1px solid var(--line);border-radius:8px;padding:.8rem}
+.apps a{font-weight:650;font-size:1.1rem}
+.apps p{margin:.2rem 0;color:var(--muted)}
+.notice,.empty{background:var(--warn);border:1px solid var(--line);border-radius:8px;padding:.8rem 1rem}
+.card{max-width:36rem;margin:2rem auto;border:1px solid var(--line);border-radius:10px;padding:1.2rem 1.4rem}
+code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.88em}
+pre{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:.6rem;overflow-x:auto}
+.note{font-size:.85rem;color:var(--muted)}
+footer{max-width:75rem;margin:2rem auto;padding:0 1rem;font-size:.8rem;color:var(--muted)}
+@media (max-width:40rem){h1{font-size:1.3rem}.headline dd{font-size:1.3rem}.filter input{min-width:0;flex:1}}
+`;

@@ -1,0 +1,12 @@
+import { createTestSchema } from '../../../test/support/test-database.js';
+import { openStore } from '../open-store.js';
+import { describeDashboardStore } from '../store-dashboard.test-suite.js';
+
+describeDashboardStore(
+  'PostgreSQL',
+  async () => {
+    const { url, drop } = await createTestSchema();
+    return { open: () => openStore({ databaseUrl: url, poolSize: 4 }), cleanup: drop };
+  },
+  { concurrentHandles: true },
+);
