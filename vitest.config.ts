@@ -13,6 +13,7 @@ const STORE_BACKED = [
   'src/services/import-records.test.ts',
   'src/services/export-records.test.ts',
   'src/services/token-verifier*.test.ts',
+  'src/services/rate-limiter-shared.test.ts',
   'src/services/demo/load-demo.test.ts',
   'src/client/real-server.test.ts',
   'src/dashboard/**/*.test.ts',

@@ -69,18 +69,63 @@ const WINDOW_MINUTES = 60;
  * its slot 59 to 60 minutes later). Concurrent requests of a key within one minute are serialized by the
  * database, so the budget is never overshot within a minute; across a minute's turn, at most the requests in
  * flight at that instant can pass together.
+ *
+ * A key's requests that arrive on this node while its count is being written wait, and are counted together
+ * by the next write, each answered as if counted alone in arrival order: one row lock and one round of
+ * statements for many requests instead of one each, which serialized every request of a busy key (issue 5:
+ * about 900 req/s on PostgreSQL, against 4,200 without the limiter).
  */
 export function sharedRateLimiter(store: Store, limitPerHour: number, clock: Clock): RateLimiter {
   const minuteNow = () => Math.floor(clock.now().getTime() / 60_000);
   const state = (allowed: boolean, used: number) => budget(limitPerHour, allowed, used);
+  const waiting = new Map<string, Waiter[]>();
+
+  const countWaiting = async (keyId: string) => {
+    for (
+      let group = waiting.get(keyId);
+      group !== undefined && group.length > 0;
+      group = waiting.get(keyId)
+    ) {
+      waiting.set(keyId, []);
+      try {
+        const { granted, used } = await store.countRequests(
+          keyId,
+          minuteNow(),
+          WINDOW_MINUTES,
+          limitPerHour,
+          group.length,
+        );
+        // The granted requests come first: the i-th of them saw the count before it plus i + 1.
+        group.forEach((waiter, i) => {
+          waiter.resolve(i < granted ? state(true, used - granted + i + 1) : state(false, used));
+        });
+      } catch (error) {
+        for (const waiter of group) waiter.reject(error);
+      }
+    }
+    waiting.delete(keyId);
+  };
+
   return {
-    async consume(keyId) {
-      const { allowed, used } = await store.countRequest(keyId, minuteNow(), WINDOW_MINUTES, limitPerHour);
-      return state(allowed, used);
+    consume(keyId) {
+      return new Promise<RateLimitState>((resolve, reject) => {
+        const group = waiting.get(keyId);
+        if (group !== undefined) {
+          group.push({ resolve, reject });
+          return;
+        }
+        waiting.set(keyId, [{ resolve, reject }]);
+        void countWaiting(keyId);
+      });
     },
     async peek(keyId) {
       return state(true, await store.requestsIn(keyId, minuteNow(), WINDOW_MINUTES));
     },
     maintain: () => store.forgetRequestsBefore(minuteNow() - 2 * WINDOW_MINUTES),
   };
+}
+
+interface Waiter {
+  resolve(state: RateLimitState): void;
+  reject(error: unknown): void;
 }

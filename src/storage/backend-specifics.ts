@@ -45,6 +45,12 @@ export interface BackendSpecifics {
   readSnapshot<T>(db: Kysely<Database>, read: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Runs `write` in a transaction that holds the write lock from its first statement. */
   writeTransaction<T>(db: Kysely<Database>, write: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * A write transaction whose commit need not survive a crash: request counters (the shared rate limit), where
+   * losing the last few counts lets a key make a few more requests, and nothing acknowledged is lost. Spares
+   * the wait for a disk flush while the counter's row is locked, which serialized every request of a key.
+   */
+  counterTransaction<T>(db: Kysely<Database>, write: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** The tables and indexes the database's plan for `query` reads (its EXPLAIN), for tests of what a query touches. */
   planReads(db: Kysely<Database>, query: CompiledQuery): Promise<PlanReads>;
   /** Whether an error means "another process holds the database; try again shortly". */

@@ -263,9 +263,9 @@ export class KyselyStore extends KyselyStoreReader implements Store {
     this.translateConflicts(() => ingestion.insertIngestKey(this.db, key));
   revokeIngestKey = (id: string, at: string) => ingestion.revokeIngestKey(this.db, id, at);
 
-  countRequest = (keyId: string, minute: number, windowMinutes: number, limit: number) =>
-    this.specifics.writeTransaction(this.db, (trx) =>
-      rateLimits.countRequest(trx, keyId, minute, windowMinutes, limit),
+  countRequests = (keyId: string, minute: number, windowMinutes: number, limit: number, requests: number) =>
+    this.specifics.counterTransaction(this.db, (trx) =>
+      rateLimits.countRequests(trx, keyId, minute, windowMinutes, limit, requests),
     );
   forgetRequestsBefore = (minute: number) => rateLimits.forgetRequestsBefore(this.db, minute);
 

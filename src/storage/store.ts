@@ -60,16 +60,18 @@ export interface Store extends StoreReader, DashboardLogins {
   createIngestKey(key: IngestKeyRecord & { readonly keyHash: string }): Promise<void>;
 
   /**
-   * Counts one request of `keyId` in `minute` (minutes since the epoch) unless the key's requests over the
-   * `windowMinutes` minutes ending with it already reach `limit`. Concurrent callers in one minute are
-   * serialized by the database; `used` counts this request when allowed.
+   * Counts `requests` requests of `keyId` in `minute` (minutes since the epoch), as many as the key's budget
+   * allows: `granted` of them, so that its requests over the `windowMinutes` minutes ending with `minute` do
+   * not pass `limit`; `used` is that total, the granted ones included. Concurrent callers in one minute are
+   * serialized by the database.
    */
-  countRequest(
+  countRequests(
     keyId: string,
     minute: number,
     windowMinutes: number,
     limit: number,
-  ): Promise<{ allowed: boolean; used: number }>;
+    requests: number,
+  ): Promise<{ granted: number; used: number }>;
   /** Deletes request counts of minutes before `minute`. */
   forgetRequestsBefore(minute: number): Promise<void>;
   revokeIngestKey(id: string, at: string): Promise<boolean>;

@@ -86,7 +86,7 @@ export async function fillStore(location: StoreLocation): Promise<FilledStore> {
     await services.dashboardSessions.createLoginLink();
     const requestMinute = Math.floor(Date.now() / 60_000);
     for (const minute of [requestMinute - 1, requestMinute, requestMinute])
-      await store.countRequest(apiKey.keyId, minute, 60, 3600);
+      await store.countRequests(apiKey.keyId, minute, 60, 3600, 1);
     return { apiKey, ingestKey, revokedIngestKey, requestMinute };
   } finally {
     await store.close();

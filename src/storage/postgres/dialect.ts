@@ -64,6 +64,13 @@ export const postgresSpecifics: BackendSpecifics = {
     }
   },
 
+  counterTransaction(db, write) {
+    return postgresSpecifics.writeTransaction(db, async (trx) => {
+      await sql`set local synchronous_commit = off`.execute(trx);
+      return write(trx);
+    });
+  },
+
   async planReads(db, query) {
     const explained = await db.executeQuery<{ 'QUERY PLAN': unknown }>(
       CompiledQuery.raw(`explain (format json) ${query.sql}`, [...query.parameters]),

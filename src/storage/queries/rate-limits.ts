@@ -15,31 +15,35 @@ export async function requestsIn(db: Kysely<Database>, keyId: string, minute: nu
 
 /**
  * Increments first, then reads the total: the increment locks this minute's row, so requests of one key in
- * one minute are counted one after the other, on every node. Over the budget, the increment is taken back.
+ * one minute are counted one group after the other, on every node. What passes the budget is taken back.
  */
-export async function countRequest(
+export async function countRequests(
   db: Kysely<Database>,
   keyId: string,
   minute: number,
   windowMinutes: number,
   limit: number,
-): Promise<{ allowed: boolean; used: number }> {
+  requests: number,
+): Promise<{ granted: number; used: number }> {
   await db
     .insertInto('rate_limit_counts')
-    .values({ key_id: keyId, minute, count: 1 })
+    .values({ key_id: keyId, minute, count: requests })
     .onConflict((conflict) =>
-      conflict.columns(['key_id', 'minute']).doUpdateSet({ count: sql`rate_limit_counts.count + 1` }),
+      conflict
+        .columns(['key_id', 'minute'])
+        .doUpdateSet({ count: sql`rate_limit_counts.count + ${requests}` }),
     )
     .execute();
   const used = await requestsIn(db, keyId, minute, windowMinutes);
-  if (used <= limit) return { allowed: true, used };
+  const refused = Math.min(requests, Math.max(0, used - limit));
+  if (refused === 0) return { granted: requests, used };
   await db
     .updateTable('rate_limit_counts')
-    .set({ count: sql`count - 1` })
+    .set({ count: sql`count - ${refused}` })
     .where('key_id', '=', keyId)
     .where('minute', '=', minute)
     .execute();
-  return { allowed: false, used: used - 1 };
+  return { granted: requests - refused, used: used - refused };
 }
 
 export async function forgetRequestsBefore(db: Kysely<Database>, minute: number): Promise<void> {

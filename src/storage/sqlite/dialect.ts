@@ -25,6 +25,8 @@ export const sqliteSpecifics: BackendSpecifics = {
   // Every multi-statement write here starts with a write, so a deferred transaction takes the write lock at
   // once and busy_timeout waits for other processes instead of failing on a stale snapshot.
   writeTransaction: (db, write) => db.transaction().execute(write),
+  // SQLite's counters are only ever written by one process, which counts in memory (services/rate-limiter.ts).
+  counterTransaction: (db, write) => db.transaction().execute(write),
 
   // "SEARCH app_testers USING COVERING INDEX app_testers_installed (app_id=?)"
   async planReads(db, query) {
