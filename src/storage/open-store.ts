@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type Kysely, Migrator } from 'kysely';
+import { type Compilable, type Kysely, Migrator } from 'kysely';
 import type { BackendSpecifics, PlanReads } from './backend-specifics.js';
 import { installedTestersCountQuery } from './queries/usage.js';
 import { type CopyOptions, copyDatabase, type TableCounts } from './copy-store.js';
@@ -96,11 +96,18 @@ export async function copyStore(
  * The tables and indexes the database reads to count `meta.paging.total` of an app's metrics (the plan of
  * its query): the proof that the count reads memberships and no usage rows, for a test and the benchmark.
  */
-export async function planOfInstalledTesterCount(location: StoreLocation, appId: string): Promise<PlanReads> {
+export function planOfInstalledTesterCount(location: StoreLocation, appId: string): Promise<PlanReads> {
+  return planOf(location, (db) => installedTestersCountQuery(db, appId, {}));
+}
+
+/** The tables and indexes the database's plan of `query` reads on the store at `location` (for tests). */
+export async function planOf(
+  location: StoreLocation,
+  query: (db: Kysely<Database>) => Compilable<unknown>,
+): Promise<PlanReads> {
   const connection = await connectExisting(location);
   try {
-    const query = installedTestersCountQuery(connection.db, appId, {}).compile();
-    return await connection.specifics.planReads(connection.db, query);
+    return await connection.specifics.planReads(connection.db, query(connection.db).compile());
   } finally {
     await connection.db.destroy();
   }
