@@ -22,7 +22,7 @@ import { median, percentile } from './stats.js';
 import { BENCH_APP, REPORT_DAY, REPORT_TIME } from './workload.js';
 
 /**
- * `npm run bench [-- --quick] [--database-url URL] [--postgres-only]`: every figure of issue 5's table on the
+ * `npm run bench [-- --quick] [--database-url URL] [--postgres-only] [--only FIGURES] [--rate-limit N]`: every figure of issue 5's table on the
  * embedded store (and on PostgreSQL with --database-url), each with its baseline measured in this run, printed
  * as a table and written to bench/results/*.json. Needs `npm run bench:data` first (with the same options).
  */
@@ -36,6 +36,8 @@ const { values } = parseArgs({
     server: { type: 'string', default: 'dist/main.js' },
     'no-migrate': { type: 'boolean', default: false },
     only: { type: 'string' },
+    // The server's --rate-limit: a budget no run spends by default; 0 measures without the limiter.
+    'rate-limit': { type: 'string', default: '999999999' },
   },
 });
 const quick = values.quick;
@@ -114,7 +116,7 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
     REPORT_TIME,
     // Auth and the rate limiter stay on; the budget is large enough that no answer is a 429.
     '--rate-limit',
-    '999999999',
+    values['rate-limit'],
     '--log-level',
     'warn',
   ];
