@@ -51,6 +51,11 @@ export interface BackendSpecifics {
    * the wait for a disk flush while the counter's row is locked, which serialized every request of a key.
    */
   counterTransaction<T>(db: Kysely<Database>, write: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Gathers the planner's statistics after a bulk load (`copy`): PostgreSQL plans from them and, until
+   * autovacuum gets to the new rows (if it runs at all), takes a table of millions of rows for an empty one.
+   */
+  analyze(db: Kysely<Database>, tables: readonly string[]): Promise<void>;
   /** The tables and indexes the database's plan for `query` reads (its EXPLAIN), for tests of what a query touches. */
   planReads(db: Kysely<Database>, query: CompiledQuery): Promise<PlanReads>;
   /** Whether an error means "another process holds the database; try again shortly". */

@@ -64,6 +64,11 @@ export const postgresSpecifics: BackendSpecifics = {
     }
   },
 
+  async analyze(db, tables) {
+    if (tables.length === 0) return;
+    await sql`analyze ${sql.join(tables.map((table) => sql.table(table)))}`.execute(db);
+  },
+
   counterTransaction(db, write) {
     return postgresSpecifics.writeTransaction(db, async (trx) => {
       await sql`set local synchronous_commit = off`.execute(trx);

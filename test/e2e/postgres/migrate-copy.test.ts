@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATION_NAMES } from '../../../src/storage/migrations/index.js';
 import { runCli, startServer } from '../../support/cli-process.js';
@@ -22,6 +23,7 @@ describe('migrate and copy with the built CLI, into PostgreSQL and back', () => 
   let dir: string;
   let sourceDir: string;
   let url: string;
+  let schemaName: string;
   let dropSchema: () => Promise<void> = async () => {};
   let demoKey: DemoKeyRecord;
 
@@ -34,6 +36,7 @@ describe('migrate and copy with the built CLI, into PostgreSQL and back', () => 
     demoKey = JSON.parse(await readFile(join(sourceDir, 'demo', 'demo-key.json'), 'utf8')) as DemoKeyRecord;
     const schema = await createTestSchema();
     dropSchema = schema.drop;
+    schemaName = schema.schema;
     const withPassword = new URL(schema.url);
     withPassword.password = PASSWORD;
     url = withPassword.toString();
@@ -81,6 +84,21 @@ describe('migrate and copy with the built CLI, into PostgreSQL and back', () => 
     expect(report.tables.apps).toEqual({ from: 3, to: 3 });
     expect(report.tables.usage_events?.from).toBeGreaterThan(20_000);
     expect(report.tables.api_keys).toEqual({ from: 1, to: 1 });
+
+    // The copy ends with ANALYZE: PostgreSQL has statistics of the usage tables before any query plans them.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const analyzed = await client.query<{ tablename: string }>(
+        'select distinct tablename from pg_stats where schemaname = $1 order by tablename',
+        [schemaName],
+      );
+      expect(analyzed.rows.map((row) => row.tablename)).toEqual(
+        expect.arrayContaining(['app_testers', 'usage_daily', 'usage_events', 'usage_monthly']),
+      );
+    } finally {
+      await client.end();
+    }
   });
 
   it('refuses a second copy into the same target with one line and exit code 1', async () => {
