@@ -1,6 +1,6 @@
 import type { CalendarDay } from '../domain/calendar-day.js';
-import type { TesterState } from '../domain/tester-state.js';
 import type { TesterSortKey } from '../domain/tester-sort.js';
+import type { TesterState } from '../domain/tester-state.js';
 import type { UsageValues } from '../domain/usage-values.js';
 import type { AppRecord } from './store.js';
 

@@ -1,20 +1,23 @@
 import type { Kysely } from 'kysely';
 import type { BackendSpecifics } from './backend-specifics.js';
+import type { DashboardTokenRecord, TesterSearch, TesterUsageQuery } from './dashboard-store.js';
+import { groupCommit, type WriteTogether, writeAlone } from './group-commit.js';
 import * as apiKeys from './queries/api-keys.js';
+import * as appendUsage from './queries/append-usage.js';
 import * as apps from './queries/apps.js';
 import * as dashboard from './queries/dashboard.js';
 import * as dashboardSessions from './queries/dashboard-sessions.js';
+import * as dataVersions from './queries/data-versions.js';
 import * as ingestion from './queries/ingestion.js';
 import * as rateLimits from './queries/rate-limits.js';
-import * as testers from './queries/testers.js';
 import * as testerUsage from './queries/tester-usage.js';
+import * as testers from './queries/testers.js';
 import * as usage from './queries/usage.js';
 import * as usageEvents from './queries/usage-events.js';
-import type { DashboardTokenRecord, TesterSearch, TesterUsageQuery } from './dashboard-store.js';
 import type { Database } from './schema.js';
 import {
-  type AppendResult,
   type ApiKeyRecord,
+  type AppendResult,
   type AppFilter,
   type AppRecord,
   type BetaGroupRecord,
@@ -53,7 +56,7 @@ class KyselyStoreReader implements StoreReader {
     usage.countInstalledTesters(this.db, appId, filter);
   sumUsageByTester = (appId: string, testerIds: readonly string[], firstDay: string, lastDay: string) =>
     usage.sumUsageByTester(this.db, appId, testerIds, firstDay, lastDay);
-  appDataVersion = (appId: string) => usage.appDataVersion(this.db, appId);
+  appDataVersion = (appId: string) => dataVersions.appDataVersion(this.db, appId);
 
   listUsageEvents = (appId: string, after: EventPosition | undefined, limit: number) =>
     usageEvents.listUsageEvents(this.db, appId, after, limit);
@@ -137,7 +140,7 @@ export class KyselyStore extends KyselyStoreReader implements Store {
         if (tester !== undefined) throw new StoreReferenceError(`tester ${tester}`);
         await testers.insertMemberships(trx, memberships, this.specifics.maxBoundParameters);
         // A tester added as INSTALLED appears in the app's metrics at once.
-        await usage.raiseDataVersions(
+        await dataVersions.raiseDataVersions(
           trx,
           memberships.filter((m) => m.state === 'INSTALLED').map((m) => m.appId),
         );
@@ -179,68 +182,14 @@ export class KyselyStore extends KyselyStoreReader implements Store {
 
   appendUsageEvents(events: readonly UsageEventRecord[]): Promise<AppendResult> {
     if (events.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
-    if (!this.specifics.groupCommit)
-      return this.appendTogether([events]).then(([result]) => result ?? NOTHING);
-    return new Promise((resolve, reject) => {
-      this.waitingAppends.push({ events, resolve, reject });
-      if (!this.appending) void this.commitWaitingAppends();
-    });
+    return this.specifics.groupCommit ? this.appendInGroup(events) : writeAlone(this.writeTogether, events);
   }
 
-  private readonly waitingAppends: Array<{
-    events: readonly UsageEventRecord[];
-    resolve: (result: AppendResult) => void;
-    reject: (error: unknown) => void;
-  }> = [];
-  private appending = false;
-
-  /**
-   * The group commit: while one transaction of events is written, the batches that arrive wait, and go in
-   * together in the next one (up to GROUP_COMMIT_EVENTS events). Each batch is answered once the transaction
-   * holding it is committed. Should a group fail, its batches are written one by one, so one batch's
-   * failure is not another's.
-   */
-  private async commitWaitingAppends(): Promise<void> {
-    this.appending = true;
-    try {
-      while (this.waitingAppends.length > 0) {
-        // Let requests whose bodies have arrived meanwhile reach this queue before the next group is taken.
-        await new Promise((resolve) => setImmediate(resolve));
-        let events = 0;
-        let take = 0;
-        for (const waiting of this.waitingAppends) {
-          if (take > 0 && events + waiting.events.length > GROUP_COMMIT_EVENTS) break;
-          events += waiting.events.length;
-          take++;
-        }
-        const group = this.waitingAppends.splice(0, take);
-        try {
-          const results = await this.appendTogether(group.map((waiting) => waiting.events));
-          group.forEach((waiting, i) => {
-            waiting.resolve(results[i] ?? NOTHING);
-          });
-        } catch (error) {
-          if (group.length === 1) group[0]?.reject(error);
-          else {
-            for (const waiting of group) {
-              await this.appendTogether([waiting.events]).then(
-                ([result]) => waiting.resolve(result ?? NOTHING),
-                waiting.reject,
-              );
-            }
-          }
-        }
-      }
-    } finally {
-      this.appending = false;
-    }
-  }
-
-  private appendTogether(batches: ReadonlyArray<readonly UsageEventRecord[]>): Promise<AppendResult[]> {
-    return this.specifics.writeTransaction(this.db, (trx) =>
-      usage.appendUsageEventBatches(trx, batches, this.specifics.maxBoundParameters),
+  private readonly writeTogether: WriteTogether = (batches) =>
+    this.specifics.writeTransaction(this.db, (trx) =>
+      appendUsage.appendUsageEventBatches(trx, batches, this.specifics.maxBoundParameters),
     );
-  }
+  private readonly appendInGroup = groupCommit(this.writeTogether);
 
   pruneUsageEvents = (before: string, limit: number) =>
     this.specifics.writeTransaction(this.db, (trx) => usageEvents.pruneUsageEvents(trx, before, limit));
@@ -315,10 +264,6 @@ export class KyselyStore extends KyselyStoreReader implements Store {
     }
   }
 }
-
-const NOTHING: AppendResult = { accepted: 0, duplicates: 0 };
-/** At most this many events in one group commit: a few requests' worth, so none waits long behind others. */
-const GROUP_COMMIT_EVENTS = 8_000;
 
 /** What a user calls the thing a unique constraint protects. */
 const CONFLICT_NAMES: Record<string, string> = {

@@ -1,19 +1,18 @@
 import { resolve } from 'node:path';
 import { type Compilable, type Kysely, Migrator } from 'kysely';
 import type { BackendSpecifics, PlanReads } from './backend-specifics.js';
-import { installedTestersCountQuery } from './queries/usage.js';
 import { type CopyOptions, copyDatabase, type TableCounts } from './copy-store.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrations } from './migrations/index.js';
 import { openPostgresDatabase, type PostgresLocation, redactedUrl } from './postgres/connection.js';
 import { postgresSpecifics } from './postgres/dialect.js';
+import { installedTestersCountQuery } from './queries/usage.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase, sqliteStoreExists } from './sqlite/connection.js';
 import { sqliteSpecifics } from './sqlite/dialect.js';
 import { type PoolStats, type Store, StoreUnavailableError } from './store.js';
 import { StoreOpenError } from './store-open-error.js';
 
-export { DEFAULT_POOL_SIZE, DEFAULT_QUERY_TIMEOUT_MS, redactedUrl } from './postgres/connection.js';
 export {
   COPIED_TABLES,
   type CopyOptions,
@@ -22,6 +21,7 @@ export {
   type TableCounts,
   type TableName,
 } from './copy-store.js';
+export { DEFAULT_POOL_SIZE, DEFAULT_QUERY_TIMEOUT_MS, redactedUrl } from './postgres/connection.js';
 
 /** Where the store is: the embedded SQLite directory, or a PostgreSQL database. */
 export type StoreLocation = { readonly dataDir: string } | PostgresLocation;

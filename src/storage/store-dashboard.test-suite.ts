@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from './store.js';
-import { describeDashboardReads } from './store-dashboard-reads.test-suite.js';
 import type { BackendCapabilities, StoreHarness } from './store.test-suite.js';
+import { describeDashboardReads } from './store-dashboard-reads.test-suite.js';
 
 /**
  * The dashboard's part of the Store (dashboard-store.ts) on every backend: logins that work once here, and the

@@ -1,7 +1,7 @@
 import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { CalendarDay } from '../../domain/calendar-day.js';
-import type { TesterState } from '../../domain/tester-state.js';
 import type { TesterSortKey } from '../../domain/tester-sort.js';
+import type { TesterState } from '../../domain/tester-state.js';
 import type { TesterSearch, TesterUsageQuery, TesterUsageRow } from '../dashboard-store.js';
 import type { Database } from '../schema.js';
 import { toCount } from './row-window.js';

@@ -2,8 +2,8 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
-import { StoreOpenError } from '../store-open-error.js';
 import type { Database as Tables } from '../schema.js';
+import { StoreOpenError } from '../store-open-error.js';
 
 export const SQLITE_FILE_NAME = 'beta-metrics.db';
 

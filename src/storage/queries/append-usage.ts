@@ -1,0 +1,246 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Database } from '../schema.js';
+import type { AppendResult, UsageEventRecord } from '../store.js';
+import { raiseDataVersions } from './data-versions.js';
+import { addIngestCounts } from './ingestion.js';
+import { chunksFor } from './row-window.js';
+
+/**
+ * The write path of ingestion; the caller wraps it in one write transaction. Events whose id is already stored
+ * (or repeats within the batch) are skipped by the primary key itself, so two overlapping batches racing each
+ * other still count every event once. Several batches may go in one transaction (a group commit), each
+ * answered as if written alone after the ones before it: an id is accepted in the first batch that has it and
+ * a duplicate in every later one.
+ */
+export async function appendUsageEventBatches(
+  db: Kysely<Database>,
+  batches: ReadonlyArray<readonly UsageEventRecord[]>,
+  maxParameters: number,
+): Promise<AppendResult[]> {
+  const events = batches.flat();
+  const firstOfEachId = new Map<string, UsageEventRecord>();
+  for (const event of events) {
+    const key = eventKey(event);
+    if (!firstOfEachId.has(key)) firstOfEachId.set(key, event);
+  }
+  // Sorted, so concurrent batches lock the rows they share in the same order (no deadlocks between them).
+  const candidates = [...firstOfEachId.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, event]) => event);
+
+  const inserted = new Set<string>();
+  for (const chunk of chunksFor(candidates, 11, maxParameters)) {
+    const rows = await db
+      .insertInto('usage_events')
+      .values(
+        chunk.map((event) => ({
+          id: event.id,
+          app_id: event.appId,
+          tester_id: event.testerId,
+          type: event.type,
+          occurred_at: event.occurredAt,
+          day: event.occurredAt.slice(0, 10),
+          build: event.build ?? '',
+          platform: event.platform ?? null,
+          device: event.device ?? null,
+          os_version: event.osVersion ?? null,
+          received_at: event.receivedAt,
+        })),
+      )
+      .onConflict((conflict) => conflict.columns(['app_id', 'id']).doNothing())
+      .returning(['app_id', 'id'])
+      .execute();
+    for (const row of rows) inserted.add(eventKey({ appId: row.app_id, id: row.id }));
+  }
+  const accepted = candidates.filter((event) => inserted.has(eventKey(event)));
+  await addToRollups(db, accepted, maxParameters);
+  await markInstalled(db, accepted, maxParameters);
+  await countPerApp(db, events, inserted);
+  await raiseDataVersions(
+    db,
+    accepted.map((event) => event.appId),
+  );
+  const answered = new Set<string>();
+  return batches.map((batch) => {
+    let acceptedHere = 0;
+    for (const event of batch) {
+      const key = eventKey(event);
+      if (inserted.has(key) && !answered.has(key)) acceptedHere++;
+      answered.add(key);
+    }
+    return { accepted: acceptedHere, duplicates: batch.length - acceptedHere };
+  });
+}
+
+/** Each app's ingestion counters gain its accepted and duplicate events (a repeat within the batch included). */
+async function countPerApp(db: Kysely<Database>, events: readonly UsageEventRecord[], inserted: Set<string>) {
+  const perApp = new Map<
+    string,
+    { accepted: number; duplicates: number; rejected: number; refused_batches: number }
+  >();
+  const counted = new Set<string>();
+  for (const event of events) {
+    const key = eventKey(event);
+    const counts = perApp.get(event.appId) ?? { accepted: 0, duplicates: 0, rejected: 0, refused_batches: 0 };
+    if (inserted.has(key) && !counted.has(key)) counts.accepted++;
+    else counts.duplicates++;
+    counted.add(key);
+    perApp.set(event.appId, counts);
+  }
+  for (const [appId, counts] of perApp) await addIngestCounts(db, appId, counts);
+}
+
+/** An event's identity: its id within its app. */
+function eventKey(event: { appId: string; id: string }): string {
+  return `${event.appId}\u0000${event.id}`;
+}
+
+/**
+ * The events' counts added to the daily rollups (per tester, day and build) and to the monthly ones (per
+ * tester and month, builds together: what long windows read, usage.ts sumUsageByTester).
+ */
+async function addToRollups(
+  db: Kysely<Database>,
+  events: readonly UsageEventRecord[],
+  maxParameters: number,
+) {
+  const daily = summedByKey(
+    events.map((event) => ({
+      app_id: event.appId,
+      tester_id: event.testerId,
+      day: event.occurredAt.slice(0, 10),
+      build: event.build ?? '',
+      ...countsOf(event.type),
+    })),
+    (row) => `${row.app_id}\u0000${row.tester_id}\u0000${row.day}\u0000${row.build}`,
+  );
+  const monthly = summedByKey(
+    daily.map((row) => ({
+      app_id: row.app_id,
+      tester_id: row.tester_id,
+      month: row.day.slice(0, 7),
+      install_count: row.install_count,
+      session_count: row.session_count,
+      crash_count: row.crash_count,
+      feedback_count: row.feedback_count,
+    })),
+    (row) => `${row.app_id}\u0000${row.tester_id}\u0000${row.month}`,
+  );
+  for (const chunk of chunksFor(monthly, 7, maxParameters)) {
+    await db
+      .insertInto('usage_monthly')
+      .values(chunk)
+      .onConflict((conflict) =>
+        conflict.columns(['app_id', 'tester_id', 'month']).doUpdateSet(addedCounts('usage_monthly')),
+      )
+      .execute();
+  }
+  for (const chunk of chunksFor(daily, 8, maxParameters)) {
+    await db
+      .insertInto('usage_daily')
+      .values(chunk)
+      .onConflict((conflict) =>
+        conflict.columns(['app_id', 'tester_id', 'day', 'build']).doUpdateSet(addedCounts('usage_daily')),
+      )
+      .execute();
+  }
+}
+
+type Counts = Record<CountColumn, number>;
+
+/**
+ * Rows of the same key as one, their counts summed (into the first row of each key, which the caller made);
+ * in key order, so concurrent writers lock the rows they share in the same order (no deadlocks between them).
+ */
+function summedByKey<Row extends Counts>(rows: readonly Row[], keyOf: (row: Row) => string): Row[] {
+  const sums = new Map<string, Row>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const known = sums.get(key);
+    if (known === undefined) sums.set(key, row);
+    else for (const column of COUNT_COLUMNS) known[column] += row[column];
+  }
+  return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row);
+}
+
+/** One event's counts: 1 in the column of its type. */
+function countsOf(type: UsageEventRecord['type']): Counts {
+  const counts = { install_count: 0, session_count: 0, crash_count: 0, feedback_count: 0 };
+  counts[COUNT_COLUMN[type]] = 1;
+  return counts;
+}
+
+/** An upsert's update of a rollup: the stored counts plus the new row's. */
+function addedCounts(table: 'usage_daily' | 'usage_monthly'): Record<CountColumn, RawBuilder<number>> {
+  const added = (column: CountColumn) =>
+    sql<number>`${sql.ref(`${table}.${column}`)} + ${sql.ref(`excluded.${column}`)}`;
+  return {
+    install_count: added('install_count'),
+    session_count: added('session_count'),
+    crash_count: added('crash_count'),
+    feedback_count: added('feedback_count'),
+  };
+}
+
+/** Any event means the tester has the app: a session implies an install (ingestion issue, item 1). */
+async function markInstalled(
+  db: Kysely<Database>,
+  events: readonly UsageEventRecord[],
+  maxParameters: number,
+) {
+  const earliest = new Map<string, { app_id: string; tester_id: string; at: string }>();
+  for (const event of events) {
+    const key = `${event.appId}\u0000${event.testerId}`;
+    const known = earliest.get(key);
+    if (known === undefined || event.occurredAt < known.at) {
+      earliest.set(key, { app_id: event.appId, tester_id: event.testerId, at: event.occurredAt });
+    }
+  }
+  const rows = [...earliest.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, { app_id, tester_id, at }]) => ({
+      app_id,
+      tester_id,
+      state: 'INSTALLED',
+      invited_at: at,
+      installed_at: at,
+    }));
+  for (const chunk of chunksFor(rows, 5, maxParameters)) {
+    await db
+      .insertInto('app_testers')
+      .values(chunk)
+      .onConflict((conflict) =>
+        conflict
+          .columns(['app_id', 'tester_id'])
+          .doUpdateSet({
+            // A revoked tester stays revoked; their usage still counts.
+            state: sql`case when app_testers.state = 'REVOKED' then 'REVOKED' else 'INSTALLED' end`,
+            installed_at: sql`case when app_testers.installed_at is null or excluded.installed_at < app_testers.installed_at then excluded.installed_at else app_testers.installed_at end`,
+          })
+          // Most events come from testers installed long ago: leave their rows (and pages) untouched.
+          .where((eb) =>
+            eb.or([
+              eb('app_testers.state', 'not in', ['INSTALLED', 'REVOKED']),
+              eb('app_testers.installed_at', 'is', null),
+              eb('app_testers.installed_at', '>', eb.ref('excluded.installed_at')),
+            ]),
+          ),
+      )
+      .execute();
+  }
+}
+
+type CountColumn = 'install_count' | 'session_count' | 'crash_count' | 'feedback_count';
+const COUNT_COLUMNS: readonly CountColumn[] = [
+  'install_count',
+  'session_count',
+  'crash_count',
+  'feedback_count',
+];
+
+const COUNT_COLUMN: Record<UsageEventRecord['type'], CountColumn> = {
+  install: 'install_count',
+  session: 'session_count',
+  crash: 'crash_count',
+  feedback: 'feedback_count',
+};
