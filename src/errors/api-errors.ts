@@ -73,6 +73,27 @@ export function methodNotAllowed(method: string, allowed: readonly string[]): Ap
   );
 }
 
+/** 413 for a batch of more events than the server takes in one request. */
+export function tooManyEvents(maxEvents: number, events: number): ApiError {
+  return ApiError.of(
+    'REQUEST_ENTITY_TOO_LARGE',
+    `A batch holds at most ${maxEvents} events; this one has ${events}. Send them in smaller batches.`,
+  );
+}
+
+/** 429 for an ingestion request while its app already has as many batches in flight on this node as it may. */
+export function ingestionBusy(maxConcurrentBatches: number): ApiError {
+  return new ApiError(
+    [
+      {
+        code: 'RATE_LIMIT_EXCEEDED',
+        detail: `This app already has ${maxConcurrentBatches} batches being written on this server; send this one again after Retry-After, or send fewer batches at once`,
+      },
+    ],
+    { 'retry-after': '1' },
+  );
+}
+
 export function rateLimitExceeded(): ApiError {
   return ApiError.of(
     'RATE_LIMIT_EXCEEDED',

@@ -7,6 +7,7 @@ import {
   UUID,
 } from '../../test/support/api-responses.js';
 import { createHarness, type Harness, seedApp } from '../../test/support/harness.js';
+import { MAX_BODY_BYTES } from './create-app.js';
 
 /** What the application does around every route: paths, methods, request ids, content type, failures. */
 
@@ -188,5 +189,23 @@ describe('500', () => {
     expect(internal).not.toBe('no error');
     expect(response.body).not.toContain(internal);
     expect(response.body).not.toMatch(/\bat .+\.[jt]s:\d+|stack|Error:|sqlite|kysely/i);
+  });
+});
+
+describe('413', () => {
+  it('refuses a body beyond MAX_BODY_BYTES on an API path before reading it as JSON', async () => {
+    const response = await harness.app.inject({
+      method: 'POST',
+      url: '/v1/apps',
+      headers: { ...(await authorized()), 'content-type': 'application/json' },
+      payload: JSON.stringify({ data: 'x'.repeat(MAX_BODY_BYTES) }),
+    });
+    expectErrors(response, 413, [
+      {
+        code: 'REQUEST_ENTITY_TOO_LARGE',
+        title: 'The request entity is too large',
+        detail: 'The request body is larger than this resource accepts; send smaller batches',
+      },
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import { type AccessControlDeps, answerUnroutable, registerAccessControl } from 
 import { requestForLog } from './request-log.js';
 import { registerErrorHandling } from './error-handling.js';
 import type { PublicBaseUrl } from './links.js';
+import type { PageCache } from './page-cache.js';
 import { countUnroutable, createAppMetrics, metricsRoutes, registerRequestMetrics } from './metrics.js';
 import { appRoutes } from './routes/apps.js';
 import { betaTesterUsagesRoutes } from './routes/beta-tester-usages.js';
@@ -28,9 +29,17 @@ export interface AppDeps {
   readonly baseUrl: PublicBaseUrl;
   /** Omit for no logging (tests). */
   readonly logger?: FastifyBaseLogger;
+  /** Where the metrics path keeps serialized answers; a fresh one (32 MiB) when absent. */
+  readonly pageCache?: PageCache;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * Bytes of a request body any route reads unless it sets its own limit (ingestion takes
+ * `--ingest-max-bytes`, the dashboard's forms 4 KiB): the API's reads take no body, so a client that sends one
+ * anyway is refused before a megabyte of it is parsed.
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The HTTP application, never listening: tests call `inject`, `main` calls `listen`. Every response carries
@@ -53,6 +62,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
+    bodyLimit: MAX_BODY_BYTES,
     // Ids far longer than Apple's still reach their handler and get NOT_FOUND, not PATH_ERROR.
     routerOptions: { maxParamLength: 1024 },
     // A path Fastify cannot decode (`/v1/%zz`) is a path that matches no resource.
@@ -81,7 +91,12 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerAccessControl(app, access);
   healthRoutes(app, deps.store);
   metricsRoutes(app, metrics);
-  const routeDeps = { services: deps.services, baseUrl: deps.baseUrl, ingestionMetrics: metrics.ingestion };
+  const routeDeps = {
+    services: deps.services,
+    baseUrl: deps.baseUrl,
+    ingestionMetrics: metrics.ingestion,
+    ...(deps.pageCache !== undefined && { pageCache: deps.pageCache }),
+  };
   betaTesterUsagesRoutes(app, routeDeps);
   appRoutes(app, routeDeps);
   betaTesterRoutes(app, routeDeps);

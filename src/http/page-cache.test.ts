@@ -40,8 +40,9 @@ describe('pageCache', () => {
     expect((await cache.compute('bad', 'v1', compute)).toString()).toBe('once');
   });
 
-  it('forgets the least recently used pages beyond its size in bytes', async () => {
-    const cache = pageCache(10);
+  it('forgets the least recently used pages beyond its size in bytes, keys and freshness counted', async () => {
+    // Each entry below costs 6: a 4-byte answer, a 1-character key and a 1-character freshness.
+    const cache = pageCache(12);
     for (const key of ['a', 'b', 'c'])
       await cache.compute(key, 'v', async () => ({ freshness: 'v', body: body('xxxx') }));
     expect(cache.get('a', 'v')).toBeUndefined();
@@ -51,5 +52,16 @@ describe('pageCache', () => {
     expect(cache.get('b', 'v')?.length).toBe(4);
     await cache.compute('huge', 'v', async () => ({ freshness: 'v', body: body('x'.repeat(11)) }));
     expect(cache.get('huge', 'v')).toBeUndefined();
+    expect(cache.size()).toEqual({ entries: 2, bytes: 12 });
+  });
+
+  it('counts long keys with small answers against its size', async () => {
+    const cache = pageCache(1000);
+    for (let n = 0; n < 100; n++) {
+      const key = `${n}${'&'.repeat(300)}`;
+      await cache.compute(key, 'v', async () => ({ freshness: 'v', body: body('x') }));
+    }
+    expect(cache.size().bytes).toBeLessThanOrEqual(1000);
+    expect(cache.size().entries).toBe(3);
   });
 });

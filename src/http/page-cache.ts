@@ -2,7 +2,9 @@
  * Serialized answers kept in memory, each with the freshness it was computed at (an app's data version and
  * report day, services/beta-tester-usages.ts): an entry answers only while the store's freshness is still the
  * same, so a write on any node that shares the store retires it at once. The oldest used entries go first
- * once the kept bytes pass `maxBytes`. Concurrent misses of one key and freshness are computed once.
+ * once the kept bytes pass `maxBytes`; an entry's bytes are its key's and freshness's as well as its answer's,
+ * so many long keys with small answers are bounded too. Concurrent misses of one key and freshness are
+ * computed once.
  */
 export interface PageCache {
   /** The kept answer of `key` if it was computed at `freshness`. */
@@ -16,12 +18,14 @@ export interface PageCache {
     freshness: string,
     compute: () => Promise<{ freshness: string; body: Buffer }>,
   ): Promise<Buffer>;
+  /** What is kept now: entries, and their bytes as counted against `maxBytes`. */
+  size(): { entries: number; bytes: number };
 }
 
 export const DEFAULT_PAGE_CACHE_BYTES = 32 * 1024 * 1024;
 
 export function pageCache(maxBytes = DEFAULT_PAGE_CACHE_BYTES): PageCache {
-  const entries = new Map<string, { freshness: string; body: Buffer }>();
+  const entries = new Map<string, { freshness: string; body: Buffer; bytes: number }>();
   const pending = new Map<string, Promise<Buffer>>();
   let bytes = 0;
 
@@ -29,13 +33,14 @@ export function pageCache(maxBytes = DEFAULT_PAGE_CACHE_BYTES): PageCache {
     const entry = entries.get(key);
     if (entry === undefined) return;
     entries.delete(key);
-    bytes -= entry.body.length;
+    bytes -= entry.bytes;
   };
   const keep = (key: string, freshness: string, body: Buffer) => {
     forget(key);
-    if (body.length > maxBytes) return;
-    entries.set(key, { freshness, body });
-    bytes += body.length;
+    const cost = body.length + key.length + freshness.length;
+    if (cost > maxBytes) return;
+    entries.set(key, { freshness, body, bytes: cost });
+    bytes += cost;
     for (const oldest of entries.keys()) {
       if (bytes <= maxBytes) break;
       forget(oldest);
@@ -74,5 +79,7 @@ export function pageCache(maxBytes = DEFAULT_PAGE_CACHE_BYTES): PageCache {
       pending.set(flight, answer);
       return answer;
     },
+
+    size: () => ({ entries: entries.size, bytes }),
   };
 }

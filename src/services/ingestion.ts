@@ -6,6 +6,7 @@ import {
   skewFromSentAt,
 } from '../domain/usage-event-rules.js';
 import { ApiError, type ErrorItem } from '../errors/api-error.js';
+import { tooManyEvents } from '../errors/api-errors.js';
 import type {
   AppendResult,
   AppIngestStats,
@@ -21,12 +22,19 @@ export interface IngestionLimits {
   readonly maxBytes: number;
   /** Days raw events are kept, and how old an incoming event may be. */
   readonly retentionDays: number;
+  /**
+   * Requests of one app this node reads and writes at once; more are answered 429 with Retry-After before
+   * their bodies are read, so one app's senders cannot hold a node's memory (each batch is up to `maxBytes`,
+   * several times that once parsed).
+   */
+  readonly maxConcurrentBatches: number;
 }
 
 export const DEFAULT_INGESTION_LIMITS: IngestionLimits = {
   maxEvents: 1000,
   maxBytes: 1024 * 1024,
   retentionDays: DEFAULT_RETENTION_DAYS,
+  maxConcurrentBatches: 8,
 };
 
 export interface EventBatch {
@@ -127,10 +135,7 @@ export function ingestionService(
 
     async ingestBatch(batch, keyAppId) {
       if (batch.events.length > limits.maxEvents) {
-        throw ApiError.of(
-          'REQUEST_ENTITY_TOO_LARGE',
-          `A batch holds at most ${limits.maxEvents} events; this one has ${batch.events.length}. Send them in smaller batches.`,
-        );
+        throw tooManyEvents(limits.maxEvents, batch.events.length);
       }
       const checked = await service.check(batch, keyAppId);
       if (checked.rejected.length > 0)

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../../test/support/harness.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
-import { AuthenticationError, type AuthFailureReason, type RequestTarget } from './token-verifier.js';
+import {
+  AuthenticationError,
+  type AuthFailureReason,
+  MAX_REMEMBERED_TOKEN_LENGTH,
+  type RequestTarget,
+} from './token-verifier.js';
 
 // A token that verified once is remembered so its next requests skip the signature (token-verifier.ts). Each
 // test verifies a token, then changes what the remembered verification must not hide: the same rules decide.
@@ -82,5 +87,22 @@ describe('a remembered token', () => {
       role: 'SALES',
       kind: 'TEAM',
     });
+  });
+});
+
+describe('what is remembered', () => {
+  it('is bounded by bytes: a token longer than MAX_REMEMBERED_TOKEN_LENGTH is verified every time instead', async () => {
+    harness.clock.set(WALL);
+    const before = harness.services.tokens.remembered().tokens;
+    // A scope of many entries makes a valid token of about 12 KiB, under the 16 KiB header limit.
+    const scope = Array.from({ length: 400 }, (_, i) => `GET /v1/apps/${1_000_000_000 + i}`);
+    const long = await harness.token(harness.admin, { scope: ['GET /v1/apps', ...scope] });
+    expect(long.length).toBeGreaterThan(MAX_REMEMBERED_TOKEN_LENGTH);
+    expect(await outcome(long)).toBe('ACCEPTED');
+    expect(await outcome(long)).toBe('ACCEPTED');
+    expect(harness.services.tokens.remembered().tokens).toBe(before);
+    const short = await harness.token(harness.admin, { ttlSeconds: 300 });
+    expect(await outcome(short)).toBe('ACCEPTED');
+    expect(harness.services.tokens.remembered()).toMatchObject({ tokens: before + 1 });
   });
 });

@@ -55,6 +55,8 @@ export interface RequestTarget {
 export interface TokenVerifier {
   /** Verifies `Authorization: Bearer <JWT>`; throws AuthenticationError with the reason. */
   verify(authorization: string | undefined, target: RequestTarget): Promise<VerifiedKey>;
+  /** How many verified tokens are remembered now, and their characters (bounded: see MAX_REMEMBERED). */
+  remembered(): { tokens: number; characters: number };
 }
 
 /** Clock skew allowed on `exp` and `iat` (apple-behavior.md §5). */
@@ -160,11 +162,23 @@ export function tokenVerifier(store: Store, issuerId: string, clock: Clock): Tok
       });
       return { keyId: key.keyId, role: key.role, kind: key.kind };
     },
+
+    remembered() {
+      let characters = 0;
+      for (const token of remembered.keys()) characters += token.length;
+      return { tokens: remembered.size, characters };
+    },
   };
 }
 
 /** At most this many verified tokens are remembered; the oldest are forgotten first. */
 const MAX_REMEMBERED = 10_000;
+/**
+ * Longer tokens are verified every time instead of remembered, so the memory is bounded by bytes too (at most
+ * 10,000 x 4 KiB): Apple's tokens are a few hundred bytes, a scope adds a few hundred more, while a client
+ * may sign claims up to the 16 KiB header limit.
+ */
+export const MAX_REMEMBERED_TOKEN_LENGTH = 4096;
 /** How close to an edge of a token's validity in time the whole verification decides again. */
 const EDGE_MARGIN_SECONDS = 2;
 
@@ -181,6 +195,7 @@ interface RememberedToken {
 }
 
 function remember(remembered: Map<string, RememberedToken>, token: string, entry: RememberedToken): void {
+  if (token.length > MAX_REMEMBERED_TOKEN_LENGTH) return;
   remembered.set(token, entry);
   for (const oldest of remembered.keys()) {
     if (remembered.size <= MAX_REMEMBERED) break;

@@ -25,6 +25,7 @@ interface ServeFlags extends StoreFlags {
   ingestMaxEvents: string;
   ingestMaxBytes: string;
   retentionDays: string;
+  ingestMaxConcurrent: string;
 }
 
 export function serveCommand(program: Command, deps: CliDeps): void {
@@ -71,6 +72,11 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         .env('BETA_METRICS_INGEST_MAX_BYTES')
         .default(String(DEFAULT_INGESTION_LIMITS.maxBytes)),
     )
+    .addOption(
+      new Option('--ingest-max-concurrent <n>', 'ingestion requests of one app read and written at once')
+        .env('BETA_METRICS_INGEST_MAX_CONCURRENT')
+        .default(String(DEFAULT_INGESTION_LIMITS.maxConcurrentBatches)),
+    )
     .addOption(retentionOption());
   withStoreOptions(command).action(async (flags: ServeFlags) => {
     if (flags.demoTesters !== undefined && flags.demo !== true)
@@ -92,6 +98,7 @@ export function serveCommand(program: Command, deps: CliDeps): void {
           maxEvents: parsePositiveInteger('--ingest-max-events', flags.ingestMaxEvents),
           maxBytes: parsePositiveInteger('--ingest-max-bytes', flags.ingestMaxBytes),
           retentionDays: parsePositiveInteger('--retention-days', flags.retentionDays),
+          maxConcurrentBatches: parsePositiveInteger('--ingest-max-concurrent', flags.ingestMaxConcurrent),
         },
       },
       { info: (line) => deps.out.line(line), progress: (line) => deps.out.progress(line) },

@@ -6,7 +6,7 @@ import type { Services } from '../../services/services.js';
 import { requireTestFlightReader } from '../access-control.js';
 import { linkTo, pagedLinks, type PublicBaseUrl } from '../links.js';
 import { type PageCache, pageCache } from '../page-cache.js';
-import { queryPairs } from '../query-string.js';
+import { encodeQuery, queryPairs } from '../query-string.js';
 import { AppsBetaTesterUsagesV1MetricResponse } from '../schemas/beta-tester-usages.js';
 import { apiRoute } from './api-route.js';
 
@@ -23,8 +23,9 @@ type AppRequest = FastifyRequest<{ Params: { id: string } }>;
  * GET /v1/apps/{id}/metrics/betaTesterUsages — Apple's operationId `apps_betaTesterUsages_getMetrics`.
  * Checks in the live service's order: the app exists (404), the key may read TestFlight (403), then the
  * parameters (400). An answer is kept serialized with the app's freshness (data version and report date) and
- * served again while the freshness is the same, for the same query as the client wrote it and the same base
- * URL: byte for byte what computing it again would give, cursors and links included.
+ * served again while the freshness is the same, for the same query as read (its parameters in the client's
+ * order, as `links.self` writes them) and the same base URL: byte for byte what computing it again would
+ * give, cursors and links included.
  */
 export function appsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) {
   const cache = deps.pageCache ?? pageCache();
@@ -34,12 +35,13 @@ export function appsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) 
     if (freshness === undefined) throw resourceNotFound('apps', appId);
     requireTestFlightReader(request);
     const base = deps.baseUrl(request);
-    const question = request.url.indexOf('?');
-    const key = `${appId}\u0000${base}\u0000${question < 0 ? '' : request.url.slice(question + 1)}`;
+    // Keyed by the query as read, not as written: padding (`&&&`, `&=x`) or spelling (`limit=05`) that
+    // changes nothing in the answer must not make another entry.
+    const query = parseBetaTesterUsagesQuery(queryPairs(request));
+    const key = `${appId}\u0000${base}\u0000${encodeQuery(query.echo)}`;
     const kept = cache.get(key, freshness);
     if (kept !== undefined) return reply.type('application/json').send(kept);
 
-    const query = parseBetaTesterUsagesQuery(queryPairs(request));
     const body = await cache.compute(key, freshness, async () => {
       const report = await deps.services.betaTesterUsages.readBetaTesterUsages(appId, query);
       const document = metricsDocument(appId, base, query.echo, report);

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectErrors } from '../../../test/support/api-responses.js';
+import { DEFAULT_INGESTION_LIMITS } from '../../services/ingestion.js';
 import {
   appWith,
   createIngestHarness,
@@ -32,7 +33,7 @@ describe('413', () => {
   };
   let small: IngestHarness['app'];
   beforeEach(async () => {
-    small = await appWith(harness, { maxEvents: 5, maxBytes: 2048, retentionDays: 400 });
+    small = await appWith(harness, { ...DEFAULT_INGESTION_LIMITS, maxEvents: 5, maxBytes: 2048 });
   });
   afterEach(async () => {
     await small.close();

@@ -3,10 +3,18 @@ import { createGunzip } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError, type ErrorItem } from '../../errors/api-error.js';
-import { forbidden, ingestKeyRefused, methodNotAllowed } from '../../errors/api-errors.js';
+import {
+  forbidden,
+  ingestionBusy,
+  ingestKeyRefused,
+  methodNotAllowed,
+  tooManyEvents,
+} from '../../errors/api-errors.js';
 import type { EventBatch } from '../../services/ingestion.js';
 import type { Services } from '../../services/services.js';
 import { toApiError } from '../error-handling.js';
+import { MAX_LISTED_ERRORS } from '../error-response.js';
+import { inFlightLimit } from '../in-flight-limit.js';
 import type { IngestionMetrics } from '../metrics.js';
 import type { IngestKeyRecord } from '../../storage/store.js';
 
@@ -82,13 +90,15 @@ function countRefusal(deps: IngestRouteDeps) {
   return async (request: FastifyRequest, _reply: FastifyReply, error: FastifyError | ApiError) => {
     const appId = request.ingestKey?.appId;
     const answer = toApiError(error);
-    if (appId === undefined || answer.status >= 500) return;
+    // A 429 refuses no data: the sender sends the same batch again after Retry-After.
+    if (appId === undefined || answer.status >= 500 || answer.status === 429) return;
     const body = request.body as { events?: unknown } | undefined;
     const events = Array.isArray(body?.events) ? body.events.length : 0;
-    const reasons = [...new Set(answer.items.map((item) => `${item.code}: ${item.detail}`))].slice(0, 20);
+    const listed = answer.items.slice(0, MAX_LISTED_ERRORS);
+    const reasons = [...new Set(listed.map((item) => `${item.code}: ${item.detail}`))].slice(0, 20);
     request.log.warn({ appId, events, problems: answer.items.length, reasons }, 'batch refused');
     deps.ingestionMetrics.refused(appId, events);
-    await deps.services.ingestion.recordRefusedBatch(appId, events, answer.items);
+    await deps.services.ingestion.recordRefusedBatch(appId, events, listed);
   };
 }
 
@@ -102,9 +112,10 @@ export function ingestStatsGet(deps: IngestRouteDeps) {
 
 export function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps): void {
   const limits = deps.services.ingestion.limits;
+  const batchesInFlight = inFlightLimit(limits.maxConcurrentBatches);
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_request, body, done) => {
     try {
-      done(null, parseNdjson(String(body)));
+      done(null, parseNdjson(String(body), limits.maxEvents));
     } catch (error) {
       done(error as Error, undefined);
     }
@@ -116,7 +127,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps): void 
     bodyLimit: limits.maxBytes,
     config: { authentication: 'ingestKey' },
     schema: { response: { 200: IngestResult } },
-    onRequest: async (request) => {
+    onRequest: async (request, reply) => {
       const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
       const record = key === undefined ? undefined : await deps.services.ingestKeys.find(key);
       if (record === undefined) {
@@ -128,6 +139,13 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps): void 
         throw ingestKeyRefused();
       }
       request.ingestKey = record;
+      // Counted before the body is read, and released when the response ends or the connection goes.
+      const release = batchesInFlight.enter(record.appId);
+      if (release === undefined) {
+        request.log.info({ appId: record.appId }, 'ingestion busy: too many batches of the app in flight');
+        throw ingestionBusy(limits.maxConcurrentBatches);
+      }
+      reply.raw.once('close', release);
     },
     preParsing: async (request, _reply, payload) => decoded(request, payload),
     onError: countRefusal(deps),
@@ -183,12 +201,20 @@ function batchOf(request: FastifyRequest): EventBatch {
   return { events, sentAt: sentAt ?? (typeof sentAtHeader === 'string' ? sentAtHeader : undefined) };
 }
 
-/** NDJSON: one event per line, blank lines ignored; every line that is not JSON is reported. */
-function parseNdjson(text: string): { events: unknown[] } {
+/**
+ * NDJSON: one event per line, blank lines ignored; every line that is not JSON is reported. A body of more
+ * lines than a batch may hold events is refused (413) before any line is parsed: a megabyte of one-character
+ * lines would otherwise cost half a million parse failures, each an error to list.
+ */
+function parseNdjson(text: string, maxEvents: number): { events: unknown[] } {
+  const lines = text.split(/\r?\n/);
+  let eventLines = 0;
+  for (const line of lines) if (line.trim() !== '') eventLines++;
+  if (eventLines > maxEvents) throw tooManyEvents(maxEvents, eventLines);
   const events: unknown[] = [];
   const problems: ErrorItem[] = [];
   // The detail counts lines as an editor does (blank ones included); the pointer counts events.
-  text.split(/\r?\n/).forEach((line, lineIndex) => {
+  lines.forEach((line, lineIndex) => {
     if (line.trim() === '') return;
     try {
       events.push(JSON.parse(line));
