@@ -204,3 +204,22 @@ it('a JSON batch of too many events is refused with the same text as NDJSON', as
     'A batch holds at most 1000 events; this one has 1001. Send them in smaller batches.',
   );
 });
+
+it('survives a gzip body it refuses unread (415): the failed inflate throws nothing', async () => {
+  const uncaught: unknown[] = [];
+  const record = (error: unknown) => uncaught.push(error);
+  process.on('uncaughtException', record);
+  try {
+    for (const payload of [Buffer.alloc(0), Buffer.from([0x1f, 0x8b, 1, 2, 3])]) {
+      const response = await postEvents(harness, payload, {
+        headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip' },
+      });
+      expect(response.statusCode).toBe(415);
+    }
+    // zlib reports its failure on a later turn of the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(uncaught).toEqual([]);
+  } finally {
+    process.off('uncaughtException', record);
+  }
+});

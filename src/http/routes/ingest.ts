@@ -1,4 +1,4 @@
-import { Transform } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -256,6 +256,11 @@ function decoded(
       callback(null, chunk);
     },
   });
-  payload.pipe(counter).pipe(gunzip);
+  // pipeline, not pipe: an error anywhere (a corrupt stream, a client gone) ends all three. When nothing
+  // reads the body (a 415 refuses it unread), gunzip still fails on what it got ("unexpected end of file"),
+  // possibly after pipeline has let go of it: without a listener of its own that error would be thrown and
+  // end the process. Whoever reads the body adds a listener and gets the error as usual.
+  gunzip.on('error', () => {});
+  pipeline(payload, counter, gunzip, () => {});
   return gunzip;
 }
