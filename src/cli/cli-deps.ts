@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import type { ConnectionLimits } from '../http/connection-limits.js';
 import type { IngestionLimits } from '../services/ingestion.js';
 import type { Services } from '../services/services.js';
 import type { StoreLocation } from '../storage/open-store.js';
@@ -39,6 +40,8 @@ export interface ServeOptions {
   readonly rateLimit: number;
   readonly logLevel: string;
   readonly ingestion: IngestionLimits;
+  /** Timeouts and the socket cap of the HTTP server. */
+  readonly connectionLimits: ConnectionLimits;
 }
 
 /** Human-facing lines of `serve` (the banner, progress); its logs go to the JSON logger. */

@@ -73,3 +73,14 @@ export function parsePositiveInteger(option: string, text: string): number {
   }
   return Number(text);
 }
+
+/** The longest timer Node keeps; a longer one fires at once (with a TimeoutOverflowWarning). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** A timeout in milliseconds (`--headers-timeout 10000`): at least 1, at most Node's longest timer (~24 days). */
+export function parseTimeoutMs(option: string, text: string): number {
+  if (!/^\d{1,10}$/.test(text.trim()) || Number(text) < 1 || Number(text) > MAX_TIMEOUT_MS) {
+    throw new InputError(`'${text}' is not a valid ${option}; use milliseconds, from 1 to ${MAX_TIMEOUT_MS}`);
+  }
+  return Number(text);
+}

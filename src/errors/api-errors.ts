@@ -121,3 +121,41 @@ export function unexpectedError(): ApiError {
     'An unexpected error occurred on the server side. If this issue continues, contact the operator of this server and quote the X-Request-ID of this response.',
   );
 }
+
+/** 400 for bytes Node's HTTP parser refuses; `reason` is the parser's own fixed text, never the request's bytes. */
+export function malformedRequest(reason: string): ApiError {
+  return ApiError.of('BAD_REQUEST', `The request could not be parsed as HTTP/1.1: ${reason}`);
+}
+
+/** 400 for an HTTP/1.1 request without Host, which HTTP/1.1 requires (RFC 9112 §3.2). */
+export function missingHost(): ApiError {
+  return new ApiError([{ code: 'BAD_REQUEST', detail: 'An HTTP/1.1 request must carry a Host header' }], {
+    connection: 'close',
+  });
+}
+
+/** 408: the head or the whole request took longer than the server waits. */
+export function requestTimedOut(headersTimeoutMs: number, requestTimeoutMs: number): ApiError {
+  return ApiError.of(
+    'REQUEST_TIMEOUT',
+    `The request did not arrive in time; send the request head within ${seconds(headersTimeoutMs)} and the whole request within ${seconds(requestTimeoutMs)}`,
+  );
+}
+
+/** 431: Node's parser counts the URL and the header fields against one limit. */
+export function requestHeadTooLarge(maxHeaderBytes: number): ApiError {
+  return ApiError.of(
+    'REQUEST_HEADER_FIELDS_TOO_LARGE',
+    `The request's URL and header fields together exceed ${Math.round(maxHeaderBytes / 1024)} KB; send a shorter URL or fewer headers`,
+  );
+}
+
+/** 413 for a chunked body whose chunk extensions exceed Node's limit. */
+export function chunkExtensionsTooLarge(): ApiError {
+  return ApiError.of(
+    'REQUEST_ENTITY_TOO_LARGE',
+    'The chunk extensions of the request body are larger than the server reads',
+  );
+}
+
+const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);

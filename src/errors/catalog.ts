@@ -25,14 +25,17 @@ export const ERROR_CATALOG = {
     status: 400,
     title: 'The provided entity includes a relationship with an invalid value',
   },
+  BAD_REQUEST: { status: 400, title: 'The request is not a valid HTTP request' }, // ours
   NOT_AUTHORIZED: { status: 401, title: 'Authentication credentials are missing or invalid.' }, // Apple
   FORBIDDEN_ERROR: { status: 403, title: 'This request is forbidden for security reasons' }, // Apple
   NOT_FOUND: { status: 404, title: 'The specified resource does not exist' }, // Apple
   PATH_ERROR: { status: 404, title: 'The URL path is not valid' }, // ours
   METHOD_NOT_ALLOWED: { status: 405, title: 'The request method is not allowed for this resource' }, // ours
+  REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time' }, // ours
   REQUEST_ENTITY_TOO_LARGE: { status: 413, title: 'The request entity is too large' }, // ours
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request entity has an unsupported media type' }, // ours
   RATE_LIMIT_EXCEEDED: { status: 429, title: 'The request rate limit has been reached.' }, // Apple
+  REQUEST_HEADER_FIELDS_TOO_LARGE: { status: 431, title: 'The request header fields are too large' }, // ours
   UNEXPECTED_ERROR: { status: 500, title: 'An unexpected error occurred' }, // ours
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is unavailable' }, // ours
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -70,7 +70,11 @@ export async function answerUnroutable(
     error = toApiError(failure);
     if (error.status === 500) request.log.error({ err: failure }, 'unexpected error');
   }
-  // Fastify's onSend hooks do not run on this path: set what they would.
+  sendWithoutHooks(request, reply, error);
+}
+
+/** An error answered where Fastify's onSend hooks do not run (frameworkErrors): sets what they would. */
+export function sendWithoutHooks(request: FastifyRequest, reply: FastifyReply, error: ApiError): void {
   reply
     .code(error.status)
     .headers(error.headers)

@@ -9,9 +9,22 @@ import {
   dashboardRoutes,
   isDashboardUrl,
 } from '../dashboard/dashboard-routes.js';
-import { type AccessControlDeps, answerUnroutable, registerAccessControl } from './access-control.js';
+import {
+  type AccessControlDeps,
+  answerUnroutable,
+  registerAccessControl,
+  sendWithoutHooks,
+} from './access-control.js';
+import { answerClientError, lacksHost, registerHostRequirement } from './client-errors.js';
+import {
+  type ConnectionLimits,
+  connectionServerOptions,
+  DEFAULT_CONNECTION_LIMITS,
+  limitConnections,
+} from './connection-limits.js';
 import { requestForLog } from './request-log.js';
 import { registerErrorHandling } from './error-handling.js';
+import { missingHost } from '../errors/api-errors.js';
 import type { PublicBaseUrl } from './links.js';
 import type { PageCache } from './page-cache.js';
 import { countUnroutable, createAppMetrics, metricsRoutes, registerRequestMetrics } from './metrics.js';
@@ -31,6 +44,8 @@ export interface AppDeps {
   readonly logger?: FastifyBaseLogger;
   /** Where the metrics path keeps serialized answers; a fresh one (32 MiB) when absent. */
   readonly pageCache?: PageCache;
+  /** Timeouts and the socket cap of the server (`serve`'s options); the defaults otherwise. */
+  readonly connectionLimits?: ConnectionLimits;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -44,6 +59,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /**
  * The HTTP application, never listening: tests call `inject`, `main` calls `listen`. Every response carries
  * `X-Request-ID` (the caller's, when it sent a sane one, else a fresh UUID), the same id as the log lines.
+ * The connection limits are set here, on the server Fastify creates, so whatever listens has them.
  */
 export function createApp(deps: AppDeps): FastifyInstance {
   // Its own registry per app: tests and several apps in one process never share counters.
@@ -52,7 +68,15 @@ export function createApp(deps: AppDeps): FastifyInstance {
     tokens: deps.services.tokens,
     ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
   };
-  const app = Fastify({
+  const limits = deps.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;
+  const app: FastifyInstance = Fastify({
+    ...connectionServerOptions(limits),
+    clientErrorHandler: (error, socket) =>
+      answerClientError(error, socket, {
+        limits,
+        log: () => app.log,
+        counted: (code) => metrics.clientError(code),
+      }),
     ...(deps.logger !== undefined
       ? { loggerInstance: deps.logger.child({}, { serializers: { req: requestForLog } }) }
       : { logger: false }),
@@ -68,7 +92,8 @@ export function createApp(deps: AppDeps): FastifyInstance {
     // A path Fastify cannot decode (`/v1/%zz`) is a path that matches no resource.
     frameworkErrors: (_error, request, reply) => {
       countUnroutable(metrics, request, reply);
-      if (isDashboardUrl(request.url)) answerUnroutableDashboardRequest(request, reply);
+      if (lacksHost(request)) sendWithoutHooks(request, reply, missingHost());
+      else if (isDashboardUrl(request.url)) answerUnroutableDashboardRequest(request, reply);
       else void answerUnroutable(request, reply, access);
     },
   });
@@ -86,8 +111,11 @@ export function createApp(deps: AppDeps): FastifyInstance {
     return payload;
   });
 
+  limitConnections(app.server, limits, app.log, () => metrics.connectionRefused());
   registerErrorHandling(app);
   registerRequestMetrics(app, metrics);
+  // Before access control: a request without Host is malformed, whoever sends it.
+  registerHostRequirement(app);
   registerAccessControl(app, access);
   healthRoutes(app, deps.store);
   metricsRoutes(app, metrics);

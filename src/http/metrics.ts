@@ -16,6 +16,10 @@ export interface AppMetrics {
   readonly ingestion: IngestionMetrics;
   /** Counts one answered request under its route pattern; `seconds` defaults to Fastify's own timing. */
   observeRequest(request: FastifyRequest, reply: FastifyReply, seconds?: number): void;
+  /** Counts an error of a connection before any request (client-errors.ts), by its bounded code. */
+  clientError(code: string): void;
+  /** Counts a connection closed on accept: the process held `--max-connections` sockets. */
+  connectionRefused(): void;
 }
 
 /** The path Prometheus scrapes. It is not counted in the request metrics: scrapes would drown the traffic. */
@@ -59,6 +63,17 @@ export function createAppMetrics(store: Pick<Store, 'poolStats'>): AppMetrics {
     labelNames: ['app'] as const,
     registers,
   });
+  const clientErrors = new Counter({
+    name: 'beta_metrics_http_client_errors_total',
+    help: "Connections that failed before a request: Node's HTTP parser code (HPE_*), ERR_HTTP_REQUEST_TIMEOUT, or the socket's error (ECONNRESET).",
+    labelNames: ['code'] as const,
+    registers,
+  });
+  const refusedConnections = new Counter({
+    name: 'beta_metrics_http_refused_connections_total',
+    help: 'Connections closed as soon as they were accepted: the process held --max-connections sockets.',
+    registers,
+  });
   // Only a backend with a pool has pool gauges: SQLite shows none rather than zeros that mean nothing.
   if (store.poolStats() !== undefined) {
     new Gauge({
@@ -88,6 +103,12 @@ export function createAppMetrics(store: Pick<Store, 'poolStats'>): AppMetrics {
         events.inc({ app: appId, outcome: 'rejected' }, count);
         refusedBatches.inc({ app: appId });
       },
+    },
+    clientError(code) {
+      clientErrors.inc({ code });
+    },
+    connectionRefused() {
+      refusedConnections.inc();
     },
     observeRequest(request, reply, seconds = reply.elapsedTime / 1000) {
       const route = request.routeOptions.url;

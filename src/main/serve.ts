@@ -65,6 +65,7 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     ...(rateLimiter !== undefined && { rateLimiter }),
     baseUrl: (request) => baseUrl(request),
     logger,
+    connectionLimits: options.connectionLimits,
   });
   // Listen for signals before listening on the port: a signal that arrives as soon as the server is up
   // (a supervisor's quick restart) must drain it, not kill it.

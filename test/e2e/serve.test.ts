@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type ServerProcess, startServer } from '../support/cli-process.js';
+import { exchangeRaw, expectRawAppleError, openRaw } from '../support/raw-http.js';
 
 interface KeyJson {
   keyId: string;
@@ -186,6 +187,44 @@ describe('the built CLI, starting and stopping', () => {
     const server = await startServer(['--data-dir', join(dir, 'quick')]);
     expect(await server.stop()).toBe(0);
     expect(server.output()).toContain('shutting down');
+  });
+
+  it('bounds its connections as its options say, and answers parser errors in Apple shape, logging only the code', async () => {
+    const server = await startServer([
+      '--data-dir',
+      join(dir, 'bounded'),
+      '--headers-timeout',
+      '1000',
+      '--request-timeout',
+      '1000',
+      '--max-connections',
+      '1',
+    ]);
+    try {
+      const port = Number(new URL(server.baseUrl).port);
+      const silent = await openRaw(port);
+      // The one socket allowed is held (connections are accepted in order): the next is closed on accept,
+      // unanswered.
+      const extra = await openRaw(port);
+      expect(await extra.closed).toBe('');
+      expectRawAppleError(await silent.closed, 408, 'REQUEST_TIMEOUT');
+
+      const bad = await exchangeRaw(
+        port,
+        'GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cr3t\0\r\n\r\n',
+      );
+      expectRawAppleError(bad, 400, 'BAD_REQUEST');
+      await until(
+        () => server.output().includes('HPE_INVALID_HEADER_TOKEN'),
+        'the log line of the parser error',
+      );
+      expect(server.output()).not.toContain('s3cr3t');
+
+      const health = await fetch(`${server.baseUrl}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
   });
 
   it('says in one line when the data directory cannot be written', async () => {

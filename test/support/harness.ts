@@ -1,5 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Clock } from '../../src/domain/clock.js';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from '../../src/http/connection-limits.js';
 import { createApp } from '../../src/http/create-app.js';
 import { fixedBaseUrl } from '../../src/http/links.js';
 import type { CreatedApiKey } from '../../src/services/api-keys.js';
@@ -41,6 +42,8 @@ export interface HarnessOptions {
   readonly wallTime?: string;
   /** The public base URL links are built on. Default Apple's, so bodies compare with the page as they are. */
   readonly baseUrl?: string;
+  /** Timeouts and the socket cap, over the defaults; they matter once a test calls `app.listen`. */
+  readonly connectionLimits?: Partial<ConnectionLimits>;
 }
 
 export interface Harness {
@@ -79,6 +82,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     services,
     ...(rateLimit > 0 && { rateLimiter: inMemoryRateLimiter(rateLimit, clock) }),
     baseUrl: fixedBaseUrl(baseUrl),
+    ...(options.connectionLimits !== undefined && {
+      connectionLimits: { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits },
+    }),
   });
   await app.ready();
   const admin = await services.apiKeys.create({ name: 'test admin', role: 'ADMIN' });

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { CliDeps } from '../cli-deps.js';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from '../../http/connection-limits.js';
 import { DEFAULT_INGESTION_LIMITS } from '../../services/ingestion.js';
 import { InputError } from '../../services/input-error.js';
 import {
@@ -11,6 +12,7 @@ import {
   parsePositiveInteger,
   parsePublicUrl,
   parseRateLimit,
+  parseTimeoutMs,
 } from '../option-parsers.js';
 import { type StoreFlags, storeLocation, withStoreOptions } from '../store-options.js';
 
@@ -26,6 +28,11 @@ interface ServeFlags extends StoreFlags {
   ingestMaxBytes: string;
   retentionDays: string;
   ingestMaxConcurrent: string;
+  headersTimeout: string;
+  requestTimeout: string;
+  keepAliveTimeout: string;
+  idleTimeout: string;
+  maxConnections: string;
 }
 
 export function serveCommand(program: Command, deps: CliDeps): void {
@@ -77,7 +84,32 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         .env('BETA_METRICS_INGEST_MAX_CONCURRENT')
         .default(String(DEFAULT_INGESTION_LIMITS.maxConcurrentBatches)),
     )
-    .addOption(retentionOption());
+    .addOption(retentionOption())
+    .addOption(
+      new Option('--headers-timeout <ms>', 'ms for the request line and headers to arrive')
+        .env('BETA_METRICS_HEADERS_TIMEOUT')
+        .default(String(DEFAULT_CONNECTION_LIMITS.headersTimeoutMs)),
+    )
+    .addOption(
+      new Option('--request-timeout <ms>', 'ms for the whole request, body included, to arrive')
+        .env('BETA_METRICS_REQUEST_TIMEOUT')
+        .default(String(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs)),
+    )
+    .addOption(
+      new Option('--keep-alive-timeout <ms>', 'ms a kept-alive connection may wait for its next request')
+        .env('BETA_METRICS_KEEP_ALIVE_TIMEOUT')
+        .default(String(DEFAULT_CONNECTION_LIMITS.keepAliveTimeoutMs)),
+    )
+    .addOption(
+      new Option('--idle-timeout <ms>', 'ms a connection may see no traffic either way before it is closed')
+        .env('BETA_METRICS_IDLE_TIMEOUT')
+        .default(String(DEFAULT_CONNECTION_LIMITS.idleTimeoutMs)),
+    )
+    .addOption(
+      new Option('--max-connections <n>', 'open connections of this process; more are closed at once')
+        .env('BETA_METRICS_MAX_CONNECTIONS')
+        .default(String(DEFAULT_CONNECTION_LIMITS.maxConnections)),
+    );
   withStoreOptions(command).action(async (flags: ServeFlags) => {
     if (flags.demoTesters !== undefined && flags.demo !== true)
       throw new InputError('--demo-testers works with --demo only; add --demo, or leave it out');
@@ -100,10 +132,28 @@ export function serveCommand(program: Command, deps: CliDeps): void {
           retentionDays: parsePositiveInteger('--retention-days', flags.retentionDays),
           maxConcurrentBatches: parsePositiveInteger('--ingest-max-concurrent', flags.ingestMaxConcurrent),
         },
+        connectionLimits: connectionLimits(flags),
       },
       { info: (line) => deps.out.line(line), progress: (line) => deps.out.progress(line) },
     );
   });
+}
+
+function connectionLimits(flags: ServeFlags): ConnectionLimits {
+  const limits = {
+    headersTimeoutMs: parseTimeoutMs('--headers-timeout', flags.headersTimeout),
+    requestTimeoutMs: parseTimeoutMs('--request-timeout', flags.requestTimeout),
+    keepAliveTimeoutMs: parseTimeoutMs('--keep-alive-timeout', flags.keepAliveTimeout),
+    idleTimeoutMs: parseTimeoutMs('--idle-timeout', flags.idleTimeout),
+    maxConnections: parsePositiveInteger('--max-connections', flags.maxConnections),
+  };
+  // Node refuses to start with a head timeout longer than the whole request's.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new InputError(
+      `--headers-timeout (${limits.headersTimeoutMs} ms) must not be longer than --request-timeout (${limits.requestTimeoutMs} ms)`,
+    );
+  }
+  return limits;
 }
 
 /** `--retention-days`: how long raw events are kept, and how old an incoming event may be. */

@@ -39,8 +39,7 @@ describe('error lists are bounded', () => {
     expect(errorsOf(response.body)).toMatchObject([
       {
         code: 'REQUEST_ENTITY_TOO_LARGE',
-        detail:
-          'A batch holds at most 1000 events; this one has 500000. Send them in smaller batches.',
+        detail: 'A batch holds at most 1000 events; this one has 500000. Send them in smaller batches.',
       },
     ]);
     expect(response.body.length).toBeLessThan(1024);
