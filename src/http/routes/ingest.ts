@@ -8,7 +8,7 @@ import type { EventBatch } from '../../services/ingestion.js';
 import type { Services } from '../../services/services.js';
 import { toApiError } from '../error-handling.js';
 import type { IngestionMetrics } from '../metrics.js';
-import type { IngestKeyRecord } from '../../storage/store.js';
+import { type IngestKeyRecord, StoreUnavailableError } from '../../storage/store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -88,7 +88,13 @@ function countRefusal(deps: IngestRouteDeps) {
     const reasons = [...new Set(answer.items.map((item) => `${item.code}: ${item.detail}`))].slice(0, 20);
     request.log.warn({ appId, events, problems: answer.items.length, reasons }, 'batch refused');
     deps.ingestionMetrics.refused(appId, events);
-    await deps.services.ingestion.recordRefusedBatch(appId, events, answer.items);
+    try {
+      await deps.services.ingestion.recordRefusedBatch(appId, events, answer.items);
+    } catch (failure) {
+      // Fastify drops what an onError hook throws without a word: say it, in one line, for this case.
+      if (!(failure instanceof StoreUnavailableError)) throw failure;
+      request.log.warn({ appId, cause: failure.cause }, 'the database cannot serve now: refusal not counted');
+    }
   };
 }
 
