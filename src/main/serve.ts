@@ -140,7 +140,10 @@ function scheduleMaintenance(
       await rateLimiter?.maintain();
     } catch (error) {
       if (error instanceof StoreUnavailableError)
-        logger.warn({ cause: error.cause }, 'the database cannot serve now: hourly maintenance is tried again in an hour');
+        logger.warn(
+          { cause: error.cause },
+          'the database cannot serve now: hourly maintenance is tried again in an hour',
+        );
       else logger.error({ err: error }, 'hourly maintenance failed; it is tried again in an hour');
     }
   };

@@ -10,7 +10,13 @@ import { installedTestersCountQuery } from './queries/usage.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase, type SqliteConnection, sqliteStoreExists } from './sqlite/connection.js';
 import { sqliteSpecifics } from './sqlite/dialect.js';
-import { type PoolStats, type Store, StoreUnavailableError, unavailableCause } from './store.js';
+import {
+  type PoolStats,
+  STORE_WRITES,
+  type Store,
+  StoreUnavailableError,
+  unavailableCause,
+} from './store.js';
 import { StoreOpenError } from './store-open-error.js';
 
 export {
@@ -194,8 +200,8 @@ function migrator(db: Kysely<Database>, specifics: BackendSpecifics, schema: str
 }
 
 /**
- * How long a call's "cannot serve now" failure keeps Store.unavailableRecently (and so GET /healthz) saying so
- * unless the same call succeeds meanwhile: twice the Retry-After of the 503 (api-errors.ts), so clients that
+ * How long a write's "cannot serve now" failure keeps Store.unavailableRecently (and so GET /healthz) saying so
+ * unless the same write succeeds meanwhile: twice the Retry-After of the 503 (api-errors.ts), so clients that
  * retry as told keep it fresh while the failure lasts, and a failure nobody retries is forgotten soon.
  */
 const REMEMBER_UNAVAILABLE_MS = 10_000;
@@ -203,16 +209,17 @@ const REMEMBER_UNAVAILABLE_MS = 10_000;
 /**
  * Turns "the database cannot serve now" (BackendSpecifics.isUnavailable) into StoreUnavailableError carrying
  * its cause, from every store method, so the HTTP layer answers 503 and the CLI says so in one line. Other
- * errors pass as they are. Remembers each method's last such failure until that method succeeds again (or
- * REMEMBER_UNAVAILABLE_MS pass), for Store.unavailableRecently.
+ * errors pass as they are. Remembers each write method's last such failure until that method succeeds again
+ * (or REMEMBER_UNAVAILABLE_MS pass), for Store.unavailableRecently; a read that fails so says it itself, and
+ * remembering it would keep /healthz at 503 after the database is back until that very read ran again.
  */
 function guardAvailability(store: Store, specifics: BackendSpecifics): Store {
-  const failures = new Map<PropertyKey, { readonly cause: string; readonly at: number }>();
+  const failedWrites = new Map<string, { readonly cause: string; readonly at: number }>();
   const unavailableRecently = () => {
     const now = performance.now();
     let newest: { readonly cause: string; readonly at: number } | undefined;
-    for (const [method, failure] of failures) {
-      if (now - failure.at > REMEMBER_UNAVAILABLE_MS) failures.delete(method);
+    for (const [method, failure] of failedWrites) {
+      if (now - failure.at > REMEMBER_UNAVAILABLE_MS) failedWrites.delete(method);
       else if (newest === undefined || failure.at > newest.at) newest = failure;
     }
     return newest?.cause;
@@ -222,19 +229,20 @@ function guardAvailability(store: Store, specifics: BackendSpecifics): Store {
       if (property === 'unavailableRecently') return unavailableRecently;
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
+      const write = typeof property === 'string' && STORE_WRITES.has(property) ? property : undefined;
       return (...args: unknown[]) => {
         const result: unknown = value.apply(target, args);
         if (!(result instanceof Promise)) return result;
         return result.then(
           (answer: unknown) => {
-            failures.delete(property);
+            if (write !== undefined) failedWrites.delete(write);
             return answer;
           },
           (error: unknown) => {
             const unavailable = error instanceof StoreUnavailableError || specifics.isUnavailable(error);
             if (!unavailable) throw error;
             const cause = unavailableCause(error);
-            failures.set(property, { cause, at: performance.now() });
+            if (write !== undefined) failedWrites.set(write, { cause, at: performance.now() });
             throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(cause);
           },
         );

@@ -88,14 +88,49 @@ export interface Store extends StoreReader, DashboardLogins {
   poolStats(): PoolStats | undefined;
 
   /**
-   * Why the database could not serve a call of this store in the last few seconds (the cause of its
-   * StoreUnavailableError), unless that same call has succeeded since; undefined when nothing failed so. A full
-   * disk or a read-only database still answers reads: this is how a read (GET /healthz) learns that writes fail.
+   * Why the database could not serve a write of this store in the last few seconds (the cause of its
+   * StoreUnavailableError), unless that same write method has succeeded since; undefined when none failed so.
+   * A full disk or a read-only database still answers reads: this is how a read (GET /healthz) learns that
+   * writes fail.
    */
   unavailableRecently(): string | undefined;
 
   close(): Promise<void>;
 }
+
+/** The methods of Store that write. */
+type StoreWrite = Exclude<
+  keyof Store,
+  keyof StoreReader | 'snapshot' | 'poolStats' | 'unavailableRecently' | 'close'
+>;
+
+/**
+ * The names of the methods of Store that write, whose failures Store.unavailableRecently remembers (reads
+ * show their own). The compiler keeps the list complete: a new write method must be named here.
+ */
+export const STORE_WRITES: ReadonlySet<string> = new Set(
+  Object.keys({
+    createApp: true,
+    createTesters: true,
+    addTestersToApps: true,
+    createBuild: true,
+    createBetaGroup: true,
+    appendUsageEvents: true,
+    pruneUsageEvents: true,
+    recordRefusal: true,
+    createIngestKey: true,
+    countRequests: true,
+    forgetRequestsBefore: true,
+    revokeIngestKey: true,
+    createApiKey: true,
+    revokeApiKey: true,
+    settingOrInsert: true,
+    setSetting: true,
+    createDashboardLoginLink: true,
+    exchangeDashboardLoginLink: true,
+    endDashboardSession: true,
+  } satisfies Record<StoreWrite, true>),
+);
 
 export interface PoolStats {
   readonly total: number;

@@ -15,9 +15,9 @@ export function healthRoutes(app: FastifyInstance, store: Store): void {
     },
     async () => {
       await store.setting('issuer_id');
-      // A full disk or a read-only database still answers this read: the failures other requests met in the
-      // last seconds tell. Probing with a write instead would write on every probe (a WAL flush on SQLite, a
-      // commit on PostgreSQL) and, on a locked SQLite file, wait out its busy timeout: a slow health check.
+      // A full disk or a read-only database still answers this read: the writes that failed so in the last
+      // seconds tell (Store.unavailableRecently). Probing with a write instead would write on every probe (a
+      // WAL flush on SQLite, a commit on PostgreSQL) and, on a locked SQLite file, wait out its busy timeout.
       const cause = store.unavailableRecently();
       if (cause !== undefined) throw new StoreUnavailableError(cause);
       return { status: 'ok' as const };
