@@ -21,6 +21,8 @@ export interface StoreApp {
   readonly log: Array<Record<string, unknown>>;
   /** The app's log as written. */
   readonly rawLog: string[];
+  /** App 100's ingest key. */
+  readonly ingestKey: string;
   /** GET app 100's metrics, with an ADMIN token. */
   metrics(): Promise<LightMyRequestResponse>;
   /** POST a batch of session events of t1 with these ids. */
@@ -45,6 +47,7 @@ export async function createStoreApp(location: StoreLocation, options: OpenOptio
       store,
       log: lines,
       rawLog: raw,
+      ingestKey: key,
       async metrics() {
         const token = await signToken({
           privateKeyPem: admin.privateKeyPem,

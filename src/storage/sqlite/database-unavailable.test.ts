@@ -81,9 +81,29 @@ describe('SQLite that cannot write answers 503, never 500', () => {
     expect((await storeApp.metrics()).statusCode).toBe(200);
     expectUnavailable(await storeApp.healthz(), 'healthz');
     expectUnavailableLogged(storeApp, /^SQLITE_READONLY: attempt to write a readonly database$/);
+    // A batch refused for its own faults is answered as such; that its refusal could not be counted is logged.
+    const refuse = () =>
+      storeApp.app.inject({
+        method: 'POST',
+        url: '/ingest/v1/events',
+        headers: { authorization: `Bearer ${storeApp.ingestKey}`, 'content-type': 'application/json' },
+        payload: '{"events": 3}',
+      });
+    expect((await refuse()).statusCode).toBe(400);
+    expect(
+      storeApp.log.filter((line) => line.msg === 'the database cannot serve now: refusal not counted'),
+    ).toEqual([
+      expect.objectContaining({
+        level: 40,
+        appId: '100',
+        cause: 'SQLITE_READONLY: attempt to write a readonly database',
+      }),
+    ]);
 
     connection.pragma('query_only = 0');
     expect((await storeApp.ingest(['read-only-1'])).json()).toEqual({ accepted: 1, duplicates: 0 });
+    // Each write that failed is believed failing until it succeeds again (or a few seconds pass).
+    expect((await refuse()).statusCode).toBe(400);
     expect((await storeApp.healthz()).statusCode).toBe(200);
   });
 });
