@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { InputError } from '../services/input-error.js';
+import { StoreUnavailableError } from '../storage/store.js';
 import { StoreOpenError } from '../storage/store-open-error.js';
 import type { CliDeps } from './cli-deps.js';
 import { ExitCodeError } from './exit-code-error.js';
@@ -30,6 +31,12 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     }
     if (error instanceof InputError || error instanceof StoreOpenError) {
       deps.out.error(`beta-metrics: ${error.message}`);
+      return EXIT_FAILED;
+    }
+    if (error instanceof StoreUnavailableError) {
+      deps.out.error(
+        `beta-metrics: the database cannot serve now (${error.cause}); check that it is up, accepts connections, is writable and has free disk space, then run the command again`,
+      );
       return EXIT_FAILED;
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -86,7 +86,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps): void
       scope.setErrorHandler((error, request, reply) => {
         const isSignedIn = signedIn.has(request);
         if (error instanceof StoreUnavailableError) {
-          request.log.warn('the database cannot be reached: answered 503');
+          request.log.warn({ cause: error.cause }, 'the database cannot serve now: answered 503');
           return sendPage(reply, 503, storeUnavailablePage(isSignedIn));
         }
         if (error instanceof ViewParamError)

@@ -101,13 +101,16 @@ export function rateLimitExceeded(): ApiError {
   );
 }
 
-/** 503 while the database cannot be reached; clients retry after the few seconds Retry-After gives. */
+/**
+ * 503 while the database cannot serve (out of reach, refusing connections, read-only, out of disk); clients
+ * retry after the few seconds Retry-After gives.
+ */
 export function serviceUnavailable(): ApiError {
   return new ApiError(
     [
       {
         code: 'SERVICE_UNAVAILABLE',
-        detail: 'The service cannot reach its database right now. Please wait and try again.',
+        detail: 'The service cannot use its database right now. Please wait and try again.',
       },
     ],
     { 'retry-after': '5' },

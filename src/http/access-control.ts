@@ -4,6 +4,7 @@ import type { ApiError } from '../errors/api-error.js';
 import { forbidden, notAuthorized, pathNotFound, rateLimitExceeded } from '../errors/api-errors.js';
 import type { RateLimiter, RateLimitState } from '../services/rate-limiter.js';
 import { AuthenticationError, type TokenVerifier, type VerifiedKey } from '../services/token-verifier.js';
+import { StoreUnavailableError } from '../storage/store.js';
 import { toApiError } from './error-handling.js';
 import { errorResponseBody } from './error-response.js';
 import { queryPairs, requestPath } from './query-string.js';
@@ -68,7 +69,9 @@ export async function answerUnroutable(
     error = pathNotFound();
   } catch (failure) {
     error = toApiError(failure);
-    if (error.status === 500) request.log.error({ err: failure }, 'unexpected error');
+    if (failure instanceof StoreUnavailableError)
+      request.log.warn({ cause: failure.cause }, 'the database cannot serve now: answered 503');
+    else if (error.status === 500) request.log.error({ err: failure }, 'unexpected error');
   }
   sendWithoutHooks(request, reply, error);
 }

@@ -11,7 +11,9 @@ import { sendApiError } from './error-response.js';
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const answer = toApiError(error);
-    if (answer.status === 503) request.log.warn('the database cannot be reached: answered 503');
+    // Expected while it lasts, and the cause says all: one line, no stack.
+    if (error instanceof StoreUnavailableError)
+      request.log.warn({ cause: error.cause }, 'the database cannot serve now: answered 503');
     else if (answer.status >= 500) request.log.error({ err: error }, 'unexpected error');
     else if (!(error instanceof ApiError))
       request.log.info({ code: error.code }, 'request refused by the HTTP layer');

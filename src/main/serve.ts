@@ -11,6 +11,7 @@ import { createApp } from '../http/create-app.js';
 import { dashboardLoginUrl } from '../services/dashboard-sessions.js';
 import { baseUrlFromHostHeader, fixedBaseUrl, type PublicBaseUrl } from '../http/links.js';
 import { redactedUrl, type StoreLocation } from '../storage/open-store.js';
+import { StoreUnavailableError } from '../storage/store.js';
 import { openRuntime } from './compose.js';
 import type { ServeConsole, ServeOptions } from '../cli/cli-deps.js';
 import { type DemoKey, ensureDemoKey } from './demo-key.js';
@@ -127,7 +128,11 @@ const MAINTAIN_EVERY_MS = 3_600_000;
 function scheduleMaintenance(
   ingestion: { prune(): Promise<number> },
   rateLimiter: RateLimiter | undefined,
-  logger: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
+  logger: {
+    info(obj: object, msg: string): void;
+    warn(obj: object, msg: string): void;
+    error(obj: object, msg: string): void;
+  },
 ) {
   const maintain = async () => {
     try {
@@ -135,7 +140,12 @@ function scheduleMaintenance(
       if (deleted > 0) logger.info({ deleted }, 'pruned raw events older than the retention period');
       await rateLimiter?.maintain();
     } catch (error) {
-      logger.error({ err: error }, 'hourly maintenance failed; it is tried again in an hour');
+      if (error instanceof StoreUnavailableError)
+        logger.warn(
+          { cause: error.cause },
+          'the database cannot serve now: hourly maintenance is tried again in an hour',
+        );
+      else logger.error({ err: error }, 'hourly maintenance failed; it is tried again in an hour');
     }
   };
   void maintain();

@@ -107,6 +107,9 @@ export class KyselyStore extends KyselyStoreReader implements Store {
 
   poolStats = () => this.readPoolStats?.();
 
+  /** Remembered by the guard openStore puts around this store (open-store.ts), which sees every failure. */
+  unavailableRecently = (): string | undefined => undefined;
+
   snapshot<T>(read: (reader: StoreReader) => Promise<T>): Promise<T> {
     return this.specifics.readSnapshot(this.snapshotDb ?? this.db, (trx) => read(new KyselyStoreReader(trx)));
   }

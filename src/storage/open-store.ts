@@ -8,9 +8,15 @@ import { openPostgresDatabase, type PostgresLocation, redactedUrl } from './post
 import { postgresSpecifics } from './postgres/dialect.js';
 import { installedTestersCountQuery } from './queries/usage.js';
 import type { Database } from './schema.js';
-import { openSqliteDatabase, sqliteStoreExists } from './sqlite/connection.js';
+import { openSqliteDatabase, type SqliteConnection, sqliteStoreExists } from './sqlite/connection.js';
 import { sqliteSpecifics } from './sqlite/dialect.js';
-import { type PoolStats, type Store, StoreUnavailableError } from './store.js';
+import {
+  type PoolStats,
+  STORE_WRITES,
+  type Store,
+  StoreUnavailableError,
+  unavailableCause,
+} from './store.js';
 import { StoreOpenError } from './store-open-error.js';
 
 export {
@@ -29,11 +35,16 @@ export type StoreLocation = { readonly dataDir: string } | PostgresLocation;
 export interface OpenOptions {
   /** Bring the schema up to date (default). `false` refuses to open a store whose schema is behind. */
   readonly migrate?: boolean;
+  /**
+   * Tests only: receives the embedded store's own SQLite connection, so a test can set what is per connection
+   * (`PRAGMA max_page_count` for a full disk, `query_only` for a read-only database) on the one the store uses.
+   */
+  readonly onSqliteConnectionForTests?: (connection: SqliteConnection) => void;
 }
 
 /** Opens the store and brings its schema up to date. The only place that picks a backend. */
 export async function openStore(location: StoreLocation, options: OpenOptions = {}): Promise<Store> {
-  const { db, specifics, schema, poolStats } = await connect(location);
+  const { db, specifics, schema, poolStats } = await connect(location, options.onSqliteConnectionForTests);
   let replica: Kysely<Database> | undefined;
   try {
     if (options.migrate !== false) await migrate(db, specifics, schema);
@@ -146,9 +157,12 @@ interface Connection {
   readonly poolStats?: () => PoolStats;
 }
 
-async function connect(location: StoreLocation): Promise<Connection> {
+async function connect(
+  location: StoreLocation,
+  onSqliteConnection?: (connection: SqliteConnection) => void,
+): Promise<Connection> {
   if (!('databaseUrl' in location))
-    return { db: openSqliteDatabase(location.dataDir), specifics: sqliteSpecifics };
+    return { db: openSqliteDatabase(location.dataDir, onSqliteConnection), specifics: sqliteSpecifics };
   const { db, pool, schema } = await openPostgresDatabase(location);
   const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return { db, specifics: postgresSpecifics, schema, poolStats };
@@ -186,20 +200,52 @@ function migrator(db: Kysely<Database>, specifics: BackendSpecifics, schema: str
 }
 
 /**
- * Turns "the database cannot be reached" into StoreUnavailableError, from every store method, so the HTTP
- * layer answers 503 and the CLI says so in one line. Other errors pass as they are.
+ * How long a write's "cannot serve now" failure keeps Store.unavailableRecently (and so GET /healthz) saying so
+ * unless the same write succeeds meanwhile: twice the Retry-After of the 503 (api-errors.ts), so clients that
+ * retry as told keep it fresh while the failure lasts, and a failure nobody retries is forgotten soon.
+ */
+const REMEMBER_UNAVAILABLE_MS = 10_000;
+
+/**
+ * Turns "the database cannot serve now" (BackendSpecifics.isUnavailable) into StoreUnavailableError carrying
+ * its cause, from every store method, so the HTTP layer answers 503 and the CLI says so in one line. Other
+ * errors pass as they are. Remembers each write method's last such failure until that method succeeds again
+ * (or REMEMBER_UNAVAILABLE_MS pass), for Store.unavailableRecently; a read that fails so says it itself, and
+ * remembering it would keep /healthz at 503 after the database is back until that very read ran again.
  */
 function guardAvailability(store: Store, specifics: BackendSpecifics): Store {
-  const translate = (error: unknown) => {
-    throw specifics.isUnavailable(error) ? new StoreUnavailableError() : error;
+  const failedWrites = new Map<string, { readonly cause: string; readonly at: number }>();
+  const unavailableRecently = () => {
+    const now = performance.now();
+    let newest: { readonly cause: string; readonly at: number } | undefined;
+    for (const [method, failure] of failedWrites) {
+      if (now - failure.at > REMEMBER_UNAVAILABLE_MS) failedWrites.delete(method);
+      else if (newest === undefined || failure.at > newest.at) newest = failure;
+    }
+    return newest?.cause;
   };
   return new Proxy(store, {
     get(target, property, receiver) {
+      if (property === 'unavailableRecently') return unavailableRecently;
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
+      const write = typeof property === 'string' && STORE_WRITES.has(property) ? property : undefined;
       return (...args: unknown[]) => {
         const result: unknown = value.apply(target, args);
-        return result instanceof Promise ? result.catch(translate) : result;
+        if (!(result instanceof Promise)) return result;
+        return result.then(
+          (answer: unknown) => {
+            if (write !== undefined) failedWrites.delete(write);
+            return answer;
+          },
+          (error: unknown) => {
+            const unavailable = error instanceof StoreUnavailableError || specifics.isUnavailable(error);
+            if (!unavailable) throw error;
+            const cause = unavailableCause(error);
+            if (write !== undefined) failedWrites.set(write, { cause, at: performance.now() });
+            throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(cause);
+          },
+        );
       };
     },
   });

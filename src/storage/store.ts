@@ -87,8 +87,50 @@ export interface Store extends StoreReader, DashboardLogins {
   /** Connections of this process's pool (PostgreSQL); undefined for the embedded store. */
   poolStats(): PoolStats | undefined;
 
+  /**
+   * Why the database could not serve a write of this store in the last few seconds (the cause of its
+   * StoreUnavailableError), unless that same write method has succeeded since; undefined when none failed so.
+   * A full disk or a read-only database still answers reads: this is how a read (GET /healthz) learns that
+   * writes fail.
+   */
+  unavailableRecently(): string | undefined;
+
   close(): Promise<void>;
 }
+
+/** The methods of Store that write. */
+type StoreWrite = Exclude<
+  keyof Store,
+  keyof StoreReader | 'snapshot' | 'poolStats' | 'unavailableRecently' | 'close'
+>;
+
+/**
+ * The names of the methods of Store that write, whose failures Store.unavailableRecently remembers (reads
+ * show their own). The compiler keeps the list complete: a new write method must be named here.
+ */
+export const STORE_WRITES: ReadonlySet<string> = new Set(
+  Object.keys({
+    createApp: true,
+    createTesters: true,
+    addTestersToApps: true,
+    createBuild: true,
+    createBetaGroup: true,
+    appendUsageEvents: true,
+    pruneUsageEvents: true,
+    recordRefusal: true,
+    createIngestKey: true,
+    countRequests: true,
+    forgetRequestsBefore: true,
+    revokeIngestKey: true,
+    createApiKey: true,
+    revokeApiKey: true,
+    settingOrInsert: true,
+    setSetting: true,
+    createDashboardLoginLink: true,
+    exchangeDashboardLoginLink: true,
+    endDashboardSession: true,
+  } satisfies Record<StoreWrite, true>),
+);
 
 export interface PoolStats {
   readonly total: number;
@@ -288,12 +330,37 @@ export class StoreConflictError extends Error {
   }
 }
 
-/** The database cannot be reached (it is down or the network is); callers answer 503 and try again later. */
+/**
+ * The database cannot serve now: it is down or out of reach, refuses connections, is read-only, out of disk or
+ * timed out on a lock (BackendSpecifics.isUnavailable). Callers answer 503 and try again later.
+ */
 export class StoreUnavailableError extends Error {
-  constructor() {
-    super('the database cannot be reached');
+  /**
+   * What the database said, short and free of secrets: its code and the first line of its message
+   * (`SQLITE_FULL: database or disk is full`, `3D000: database "x" does not exist`); see unavailableCause.
+   */
+  override readonly cause: string;
+
+  constructor(cause = 'unknown') {
+    super(`the database cannot serve now (${cause})`);
     this.name = 'StoreUnavailableError';
+    this.cause = cause;
   }
+}
+
+/** The cause StoreUnavailableError carries: `code: first line of the message`, at most 200 characters. */
+export function unavailableCause(error: unknown): string {
+  if (error instanceof StoreUnavailableError) return error.cause;
+  const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
+  const firstLine = (typeof message === 'string' ? message : String(error)).split('\n')[0]?.trim() ?? '';
+  const text = [typeof code === 'string' ? code : undefined, firstLine || undefined]
+    .filter((part) => part !== undefined)
+    .join(': ');
+  // A driver's message may quote a connection string; never pass on its password.
+  return (text || 'unknown').replace(/\/\/[^/@\s]*@/g, '//***@').slice(0, 200);
 }
 
 /** A write named a row that does not exist (an unknown app or tester). */

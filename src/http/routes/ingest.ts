@@ -16,7 +16,7 @@ import { toApiError } from '../error-handling.js';
 import { MAX_LISTED_ERRORS } from '../error-response.js';
 import { inFlightLimit } from '../in-flight-limit.js';
 import type { IngestionMetrics } from '../metrics.js';
-import type { IngestKeyRecord } from '../../storage/store.js';
+import { type IngestKeyRecord, StoreUnavailableError } from '../../storage/store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -98,7 +98,13 @@ function countRefusal(deps: IngestRouteDeps) {
     const reasons = [...new Set(listed.map((item) => `${item.code}: ${item.detail}`))].slice(0, 20);
     request.log.warn({ appId, events, problems: answer.items.length, reasons }, 'batch refused');
     deps.ingestionMetrics.refused(appId, events);
-    await deps.services.ingestion.recordRefusedBatch(appId, events, listed);
+    try {
+      await deps.services.ingestion.recordRefusedBatch(appId, events, listed);
+    } catch (failure) {
+      // Fastify drops what an onError hook throws without a word: say it, in one line, for this case.
+      if (!(failure instanceof StoreUnavailableError)) throw failure;
+      request.log.warn({ appId, cause: failure.cause }, 'the database cannot serve now: refusal not counted');
+    }
   };
 }
 

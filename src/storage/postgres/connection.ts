@@ -71,7 +71,27 @@ export async function openPostgresDatabase(
       `PostgreSQL 15 or newer is needed; ${redactedUrl(location.databaseUrl)} runs ${version}`,
     );
   }
-  return { db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }), pool, schema };
+  // Kysely takes its connections here: a failure to open one is marked as such (failedToConnect).
+  const connecting = { connect: () => pool.connect().catch(markConnectFailure), end: () => pool.end() };
+  return { db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool: connecting }) }), pool, schema };
+}
+
+const connectFailures = new WeakSet<object>();
+
+/** Marks `error` as a failure to open a connection (see failedToConnect), and throws it. */
+export function markConnectFailure(error: unknown): never {
+  if (typeof error === 'object' && error !== null) connectFailures.add(error);
+  throw error;
+}
+
+/**
+ * Whether `error` came from opening a connection rather than from a statement. Every such failure means the
+ * database cannot serve now, whatever its SQLSTATE, and some of those SQLSTATEs mean other things in a
+ * statement: PostgreSQL refuses a session to a database with ALLOW_CONNECTIONS false with 55000
+ * (object_not_in_prerequisite_state), which a statement gets for, say, `lastval()` before any `nextval()`.
+ */
+export function failedToConnect(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && connectFailures.has(error);
 }
 
 /** The URL without its password, for messages. */

@@ -1,7 +1,17 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { BackendSpecifics } from '../backend-specifics.js';
+import { failedToConnect } from './connection.js';
 
-/** SQLSTATEs (and socket errors) meaning "the database cannot be reached right now". */
+/**
+ * Socket errors and SQLSTATEs meaning "the database cannot serve now", in a statement as well as when
+ * connecting (where every failure counts: connection.ts, failedToConnect). SQLSTATEs by class, from
+ * PostgreSQL's appendix "PostgreSQL Error Codes": 08 connection exception; 28 invalid authorization (a role
+ * dropped, a password changed); 53 insufficient resources (53100 disk full, 53200 out of memory, 53300 too many
+ * connections); 57 operator intervention (57014 canceled by statement_timeout or lock_timeout, 57P01-57P03
+ * shutdown or cannot connect now, 57P04 database dropped); and single codes: 3D000 the database does not exist,
+ * 25006 read-only transaction (a hot standby, default_transaction_read_only), 55P03 lock not available
+ * (lock_timeout, NOWAIT), 58000 and 58030 system and I/O errors.
+ */
 const UNAVAILABLE = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -9,14 +19,13 @@ const UNAVAILABLE = new Set([
   'EHOSTUNREACH',
   'ENOTFOUND',
   'EPIPE',
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
-  '08000',
-  '08001',
-  '08003',
-  '08006',
+  '3D000',
+  '25006',
+  '55P03',
+  '58000',
+  '58030',
 ]);
+const UNAVAILABLE_CLASSES = new Set(['08', '28', '53', '57']);
 /** Conflicts between concurrent transactions that a retry resolves. */
 const RETRYABLE = new Set(['40001', '40P01']);
 /**
@@ -97,8 +106,11 @@ export const postgresSpecifics: BackendSpecifics = {
   isBusy: (error) => BUSY.has((error as { code?: string }).code ?? ''),
 
   isUnavailable(error) {
+    if (failedToConnect(error)) return true;
     const { code, message } = error as { code?: string; message?: string };
     if (code !== undefined && UNAVAILABLE.has(code)) return true;
+    if (code !== undefined && /^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_CLASSES.has(code.slice(0, 2)))
+      return true;
     return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
       message ?? '',
     );

@@ -1,18 +1,24 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import type { Database as Tables } from '../schema.js';
 import { StoreOpenError } from '../store-open-error.js';
 
 export const SQLITE_FILE_NAME = 'beta-metrics.db';
+
+/** better-sqlite3's connection, as tests reach it (OpenOptions.onSqliteConnectionForTests). */
+export type SqliteConnection = Database.Database;
 
 /**
  * Opens (creating if needed) the embedded store in `dataDir`: one SQLite file in WAL mode, so the server and
  * CLI commands can use it at the same time. `synchronous = FULL` makes every commit durable before it returns:
  * an acknowledged write survives a crash or a power cut.
  */
-export function openSqliteDatabase(dataDir: string): Kysely<Tables> {
+export function openSqliteDatabase(
+  dataDir: string,
+  onConnection?: (connection: SqliteConnection) => void,
+): Kysely<Tables> {
   const directory = resolve(dataDir);
   try {
     mkdirSync(directory, { recursive: true });
@@ -34,6 +40,7 @@ export function openSqliteDatabase(dataDir: string): Kysely<Tables> {
       `cannot open the store in ${directory} (${errorCode(error)}); check that it is a beta-metrics data directory`,
     );
   }
+  onConnection?.(database);
   return new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
 }
 
@@ -50,9 +57,11 @@ const MAX_KEPT_STATEMENT_LENGTH = 4_096;
  */
 function withStatementCache(database: Database.Database): SqliteDatabase {
   const statements = new Map<string, Database.Statement>();
+  const rollback = tolerantRollback(database);
   return {
     close: () => database.close(),
-    prepare(sql: string) {
+    prepare(sql: string): SqliteStatement {
+      if (sql === 'rollback') return rollback;
       const kept = statements.get(sql);
       if (kept !== undefined) return kept;
       const statement = database.prepare(sql);
@@ -67,6 +76,24 @@ function withStatementCache(database: Database.Database): SqliteDatabase {
       }
       return statement;
     },
+  };
+}
+
+/**
+ * The ROLLBACK Kysely runs when a transaction fails (it sends exactly `rollback`), doing nothing when no
+ * transaction is left. SQLite itself rolls back the transaction in which a statement failed with SQLITE_FULL,
+ * SQLITE_IOERR, SQLITE_BUSY or SQLITE_NOMEM (SQLite's documentation of transactions, "Response To Errors
+ * Within A Transaction"); Kysely's ROLLBACK then failed with "cannot rollback - no transaction is active", and
+ * that error replaced the one that says what happened (a full disk answered 500 instead of 503). Nothing of
+ * the transaction is kept either way.
+ */
+function tolerantRollback(database: Database.Database): SqliteStatement {
+  const statement = database.prepare('rollback');
+  return {
+    reader: false,
+    all: () => [],
+    iterate: () => [][Symbol.iterator](),
+    run: () => (database.inTransaction ? statement.run() : { changes: 0, lastInsertRowid: 0 }),
   };
 }
 

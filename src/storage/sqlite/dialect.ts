@@ -52,9 +52,19 @@ export const sqliteSpecifics: BackendSpecifics = {
     return isSqliteError(error) && error.code.startsWith('SQLITE_BUSY');
   },
 
-  // The embedded file is always there; its failures (a full disk) are faults, answered 500.
-  isUnavailable: () => false,
+  isUnavailable(error) {
+    return isSqliteError(error) && UNAVAILABLE.test(error.code);
+  },
 };
+
+/**
+ * Extended result codes meaning "the database cannot serve now", whose statements succeed again once the
+ * condition passes, the stored data being sound: another process held the lock past busy_timeout (BUSY), the
+ * disk is full (FULL), failed or went away (IOERR, CANTOPEN), the file or its directory is read-only
+ * (READONLY), the WAL's locks or memory ran out (PROTOCOL, NOMEM). A corrupt file (CORRUPT) or a bug (ERROR,
+ * CONSTRAINT) is not among them: those answer 500.
+ */
+const UNAVAILABLE = /^SQLITE_(BUSY|FULL|IOERR|CANTOPEN|READONLY|PROTOCOL|NOMEM)(_|$)/;
 
 function isSqliteError(error: unknown): error is Error & { code: string } {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
