@@ -12,7 +12,17 @@ describe('unstorableText', () => {
   });
 
   it('accepts well-formed text: a surrogate pair (an emoji), other scripts, controls PostgreSQL stores', () => {
-    for (const text of ['', 'Zoë', '😀', 'x\ud83d\ude00y', '👩‍💻', '한국어', 'العربية', '\u001b[31mEve\u202e', '\ufffd']) {
+    for (const text of [
+      '',
+      'Zoë',
+      '😀',
+      'x\ud83d\ude00y',
+      '👩‍💻',
+      '한국어',
+      'العربية',
+      '\u001b[31mEve\u202e',
+      '\ufffd',
+    ]) {
       expect(unstorableText(text), JSON.stringify(text)).toBeUndefined();
     }
   });
@@ -38,7 +48,13 @@ describe('events with text no store can keep', () => {
     skewMs: 0,
     receivedAt: new Date('2023-10-05T12:00:05.000Z'),
   };
-  const valid = { id: 'e1', type: 'session', appId: 'app1', testerId: 't1', timestamp: '2023-10-05T10:00:00Z' };
+  const valid = {
+    id: 'e1',
+    type: 'session',
+    appId: 'app1',
+    testerId: 't1',
+    timestamp: '2023-10-05T10:00:00Z',
+  };
 
   it.each([
     ['build', 'a\u0000b'],
@@ -54,7 +70,9 @@ describe('events with text no store can keep', () => {
     expect(result).toEqual([
       {
         code: 'ENTITY_ERROR.ATTRIBUTE.INVALID',
-        detail: expect.stringMatching(new RegExp(`^'${field}' contains (the NUL character|an unpaired UTF-16)`)),
+        detail: expect.stringMatching(
+          new RegExp(`^'${field}' contains (the NUL character|an unpaired UTF-16)`),
+        ),
         source: { pointer: `/events/3/${field}` },
       },
     ]);
@@ -71,7 +89,9 @@ describe('events with text no store can keep', () => {
     expect(checkEvent({ ...valid, ...fields }, 0, context)).toMatchObject({ event: fields });
     const halves = { build: '\ud83d', platform: 'iOS \ude00', device: '\ud83d', osVersion: '17' };
     expect(checkEvent({ ...valid, ...halves }, 0, context)).toEqual(
-      ['build', 'platform', 'device'].map((field) => expect.objectContaining({ source: { pointer: `/events/0/${field}` } })),
+      ['build', 'platform', 'device'].map((field) =>
+        expect.objectContaining({ source: { pointer: `/events/0/${field}` } }),
+      ),
     );
   });
 

@@ -122,10 +122,9 @@ describe('importRecords', () => {
       testers: { added: 2, rejected: 4 },
       events: { accepted: 5, duplicates: 1, rejected: 6 },
     });
-    expect((await harness.store.listUsageEvents(APP, undefined, 10)).map((e) => [e.id, e.build])).toContainEqual([
-      'ev-10',
-      '😀',
-    ]);
+    expect(
+      (await harness.store.listUsageEvents(APP, undefined, 10)).map((e) => [e.id, e.build]),
+    ).toContainEqual(['ev-10', '😀']);
     expect(await harness.store.findApp('2')).toBeUndefined();
   });
 

@@ -29,7 +29,10 @@ afterAll(async () => {
 
 let sources = 0;
 /** A SQLite store with app 100, testers t1 and t2, and `events` of t1 written as they are. */
-async function sqliteSource(events: ReadonlyArray<Partial<UsageEventRecord>>, t2Name = 'Bo'): Promise<StoreLocation> {
+async function sqliteSource(
+  events: ReadonlyArray<Partial<UsageEventRecord>>,
+  t2Name = 'Bo',
+): Promise<StoreLocation> {
   const location = { dataDir: join(dir, `source-${++sources}`) };
   const store = await openStore(location);
   try {

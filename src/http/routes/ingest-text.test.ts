@@ -1,9 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  expectErrors,
-  invalid,
-  PATH_ERROR,
-} from '../../../test/support/api-responses.js';
+import { expectErrors, invalid, PATH_ERROR } from '../../../test/support/api-responses.js';
 import {
   at,
   createIngestHarness,
@@ -63,17 +59,21 @@ describe('text no store can keep', () => {
     const response = await postEvents(harness, body, { headers: { 'content-type': 'application/x-ndjson' } });
 
     expect(response.statusCode, response.body).toBe(400);
-    expect(response.json<{ errors: Array<{ source: unknown }> }>().errors.map((error) => error.source)).toEqual([
-      { pointer: '/events/0/osVersion' },
-      { pointer: '/events/1/testerId' },
-    ]);
+    expect(
+      response.json<{ errors: Array<{ source: unknown }> }>().errors.map((error) => error.source),
+    ).toEqual([{ pointer: '/events/0/osVersion' }, { pointer: '/events/1/testerId' }]);
     await expectNothingStored(harness);
   });
 
   it('refuses half of an emoji, and stores the whole emoji (a surrogate pair) as it was sent', async () => {
     const half = await postEvents(harness, `{"events":[${eventText('e1', '"build":"\\ud83d"')}]}`);
     expectErrors(half, 400, [
-      at('ENTITY_ERROR.ATTRIBUTE.INVALID', TITLES.INVALID, SURROGATE.replace('device', 'build'), '/events/0/build'),
+      at(
+        'ENTITY_ERROR.ATTRIBUTE.INVALID',
+        TITLES.INVALID,
+        SURROGATE.replace('device', 'build'),
+        '/events/0/build',
+      ),
     ]);
     const whole = await postEvents(harness, {
       events: [usageEvent('e1', { build: '😀', platform: 'iOS 😀', device: '📱', osVersion: '✅' })],
