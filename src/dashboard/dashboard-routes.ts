@@ -196,11 +196,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps): void
 
       // Anything else under /dashboard: a page of its own, not the API's 404.
       const notFound = async (_request: FastifyRequest, reply: FastifyReply) =>
-        sendPage(
-          reply,
-          404,
-          errorPage('No such page', NO_SUCH_PAGE, true),
-        );
+        sendPage(reply, 404, errorPage('No such page', NO_SUCH_PAGE, true));
       scope.all('/*', authed, notFound);
       scope.route({
         method: ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],

@@ -7,7 +7,7 @@
  *   stores it.
  * - Unpaired UTF-16 surrogates (`"\ud800"` in JSON): not Unicode at all. node-postgres encodes one as U+FFFD,
  *   better-sqlite3 as the 3 bytes of its code point (ED A0 80, which is not UTF-8) that read back as three
- *   U+FFFD: the stores disagreed about what the text was (docs/import-format.md).
+ *   U+FFFD: the stores disagreed about what the text was (docs/import-format.md, "Text").
  */
 
 export const HOLDS_NUL = 'contains the NUL character (U+0000), which text may not contain';
@@ -34,5 +34,7 @@ export function unstorableText(text: string): string | undefined {
  */
 export function holdsUnstorableText(record: unknown): boolean {
   if (typeof record !== 'object' || record === null) return false;
-  return Object.values(record).some((value) => typeof value === 'string' && unstorableText(value) !== undefined);
+  return Object.values(record).some(
+    (value) => typeof value === 'string' && unstorableText(value) !== undefined,
+  );
 }

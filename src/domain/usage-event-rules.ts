@@ -97,7 +97,10 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
   const type = required('type');
   if (type !== undefined && !(USAGE_EVENT_TYPES as readonly string[]).includes(type)) {
     problems.push(
-      invalid(`'${shown(type)}' is not an event type; use one of ${USAGE_EVENT_TYPES.join(', ')}`, at('type')),
+      invalid(
+        `'${shown(type)}' is not an event type; use one of ${USAGE_EVENT_TYPES.join(', ')}`,
+        at('type'),
+      ),
     );
   }
   const appId = required('appId');
@@ -174,7 +177,10 @@ function checkTimestamp(
   const parsed = parseInstant(text);
   if (parsed === undefined) {
     problems.push(
-      invalid(`'${shown(text)}' is not an ISO 8601 instant with an offset, like 2023-10-05T12:00:00Z`, source),
+      invalid(
+        `'${shown(text)}' is not an ISO 8601 instant with an offset, like 2023-10-05T12:00:00Z`,
+        source,
+      ),
     );
     return undefined;
   }

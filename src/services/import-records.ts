@@ -199,7 +199,8 @@ async function recordPerApp(
   for (const refusal of rejected) {
     const appId = batch[refusal.index]?.raw.appId;
     // An app id no store can hold names no app, and looking it up would fail on PostgreSQL.
-    if (typeof appId === 'string' && unstorableText(appId) === undefined) byApp.set(appId, [...(byApp.get(appId) ?? []), refusal]);
+    if (typeof appId === 'string' && unstorableText(appId) === undefined)
+      byApp.set(appId, [...(byApp.get(appId) ?? []), refusal]);
   }
   for (const [appId, refusals] of byApp) {
     if ((await store.findApp(appId)) !== undefined) await services.ingestion.recordRejected(appId, refusals);
