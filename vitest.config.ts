@@ -11,6 +11,7 @@ const STORE_BACKED = [
   'src/storage/queries/**/*.test.ts',
   'src/services/ingestion.test.ts',
   'src/services/import-records.test.ts',
+  'src/services/storable-input.test.ts',
   'src/services/export-records.test.ts',
   'src/services/token-verifier*.test.ts',
   'src/services/rate-limiter-shared.test.ts',

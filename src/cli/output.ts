@@ -1,3 +1,5 @@
+import { visibleText } from '../domain/visible-text.js';
+
 /** Where commands write: prose for people, one JSON value for scripts (`--json`). */
 export interface Output {
   line(text: string): void;
@@ -14,6 +16,8 @@ export function processOutput(): Output {
     progressShown = false;
   };
   return {
+    // Lines go out as they are: `usage --format csv|json|ndjson` writes data here. Commands escape the stored
+    // text they put in prose with visibleText, and tables (formatTable) escape every cell.
     line(text) {
       endProgress();
       process.stdout.write(`${text}\n`);
@@ -34,8 +38,13 @@ export function processOutput(): Output {
   };
 }
 
-/** A plain table: a header row and left-aligned columns. */
-export function formatTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+/**
+ * A plain table: a header row and left-aligned columns. Cells hold stored text (names testers gave themselves,
+ * lines of an import file): every control, bidi or invisible character is shown escaped (visible-text.ts), so
+ * a name cannot recolour the terminal, move the cursor or reorder the columns.
+ */
+export function formatTable(headers: readonly string[], rawRows: ReadonlyArray<readonly string[]>): string {
+  const rows = rawRows.map((row) => row.map(visibleText));
   const widths = headers.map((header, i) =>
     Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)),
   );

@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { visibleText } from '../domain/visible-text.js';
 import { InputError } from '../services/input-error.js';
 import { StoreUnavailableError } from '../storage/store.js';
 import { StoreOpenError } from '../storage/store-open-error.js';
@@ -25,12 +26,13 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     return EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    // Messages may quote input (an import line's email, a name): escaped, one line on the terminal.
     if (error instanceof ExitCodeError) {
-      deps.out.error(`beta-metrics: ${error.message}`);
+      deps.out.error(`beta-metrics: ${visibleText(error.message)}`);
       return error.exitCode;
     }
     if (error instanceof InputError || error instanceof StoreOpenError) {
-      deps.out.error(`beta-metrics: ${error.message}`);
+      deps.out.error(`beta-metrics: ${visibleText(error.message)}`);
       return EXIT_FAILED;
     }
     if (error instanceof StoreUnavailableError) {
@@ -40,7 +42,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       return EXIT_FAILED;
     }
     const message = error instanceof Error ? error.message : String(error);
-    deps.out.error(`beta-metrics: unexpected error: ${message}`);
+    deps.out.error(`beta-metrics: unexpected error: ${visibleText(message)}`);
     if (process.env.BETA_METRICS_DEBUG) deps.out.error(error instanceof Error ? (error.stack ?? '') : '');
     else deps.out.error('Run again with BETA_METRICS_DEBUG=1 to see where it happened, and report it.');
     return EXIT_FAILED;

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { holdsUnstorableText } from '../domain/storable-text.js';
 import type { PublicBaseUrl } from '../http/links.js';
 import { DASHBOARD_PATH, SESSION_TTL_MS } from '../services/dashboard-sessions.js';
 import type { Services } from '../services/services.js';
@@ -37,6 +38,8 @@ export interface DashboardDeps {
  * No inline script or style at all; the pages cannot be framed, and links leave no Referer (a sign-in link's
  * token is in the address of the page that has it).
  */
+const NO_SUCH_PAGE = html`<p>The dashboard has no page at this address.</p>`;
+
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
@@ -76,6 +79,11 @@ export function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps): void
         const token = sessionToken(request);
         if (token !== undefined && (await sessions.isSignedIn(token))) {
           signedIn.add(request);
+          // `/dashboard/apps/%00`: no app or tester has such an id (PostgreSQL would fail on the lookup).
+          if (holdsUnstorableText(request.params)) {
+            sendPage(reply, 404, errorPage('No such page', NO_SUCH_PAGE, true));
+            return reply;
+          }
           return;
         }
         if (token !== undefined) reply.header('set-cookie', sessionCookie('', 0, secure(request)));
@@ -188,11 +196,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps): void
 
       // Anything else under /dashboard: a page of its own, not the API's 404.
       const notFound = async (_request: FastifyRequest, reply: FastifyReply) =>
-        sendPage(
-          reply,
-          404,
-          errorPage('No such page', html`<p>The dashboard has no page at this address.</p>`, true),
-        );
+        sendPage(reply, 404, errorPage('No such page', NO_SUCH_PAGE, true));
       scope.all('/*', authed, notFound);
       scope.route({
         method: ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],

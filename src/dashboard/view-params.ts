@@ -1,4 +1,5 @@
 import { isPeriodCode, type PeriodCode } from '../domain/period.js';
+import { unstorableText } from '../domain/storable-text.js';
 import { isTesterSortKey, TESTER_SORT_KEYS, type TesterSortKey } from '../domain/tester-sort.js';
 import { DASHBOARD_PATH } from '../services/dashboard-sessions.js';
 
@@ -51,6 +52,9 @@ export function parseAppView(query: unknown): AppView {
   const search = (value('q') ?? '').trim();
   if (search.length > MAX_SEARCH)
     throw new ViewParamError(`The text to find is longer than ${MAX_SEARCH} characters.`);
+  // No stored text holds it, and PostgreSQL would fail on it (domain/storable-text.ts).
+  const unstorable = unstorableText(search);
+  if (unstorable !== undefined) throw new ViewParamError(`The text to find ${unstorable}.`);
   const pageText = value('page') ?? '1';
   const page = /^\d{1,7}$/.test(pageText) ? Number(pageText) : Number.NaN;
   if (!(page >= 1 && page <= MAX_PAGE)) throw new ViewParamError(`'${pageText}' is not a page number.`);

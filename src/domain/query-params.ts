@@ -1,6 +1,8 @@
 import { ApiError, type ErrorItem } from '../errors/api-error.js';
 import { illegalParameterItem, invalidCursorItem, invalidParameterItem } from '../errors/api-errors.js';
 import { type CursorParameter, parseCursor } from './cursor-codec.js';
+import { unstorableText } from './storable-text.js';
+import { visibleText } from './visible-text.js';
 
 /** A decoded query string: name/value pairs in the order the client sent them. */
 export type QueryPairs = ReadonlyArray<readonly [string, string]>;
@@ -49,9 +51,12 @@ export function parseQuery<R extends ParamRules>(pairs: QueryPairs, rules: R): P
       problems.push(illegalParameterItem(name));
       continue;
     }
-    const value = rule.parse(raw);
+    // Text no store holds (a NUL, a lone surrogate) matches nothing, and PostgreSQL fails on it even in a
+    // query where SQLite finds nothing: refused here, the same on both (domain/storable-text.ts).
+    const value = unstorableText(raw) === undefined ? rule.parse(raw) : undefined;
     if (value === undefined) {
-      const shown = raw.length > MAX_ECHOED_VALUE ? `${raw.slice(0, MAX_ECHOED_VALUE)}…` : raw;
+      const clipped = raw.length > MAX_ECHOED_VALUE ? `${raw.slice(0, MAX_ECHOED_VALUE)}…` : raw;
+      const shown = visibleText(clipped);
       problems.push(rule.invalid ? rule.invalid(name, shown) : invalidParameterItem(name, shown));
       continue;
     }

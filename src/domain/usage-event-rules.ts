@@ -1,5 +1,7 @@
 import type { ErrorItem } from '../errors/api-error.js';
+import { unstorableText } from './storable-text.js';
 import { USAGE_EVENT_TYPES, type UsageEvent, type UsageEventType } from './usage-event.js';
+import { visibleText } from './visible-text.js';
 
 /**
  * The rules an incoming usage event must meet (the ingestion issue, items 1 and 3). Pure: the caller supplies
@@ -66,15 +68,23 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
       problems.push(invalid(`'${name}' must be a string`, at(name)));
       return undefined;
     }
-    return value;
+    return storable(name, value);
+  };
+  /** Every text field passes here first: text no store can keep is refused on every store (storable-text.ts). */
+  const storable = (name: string, value: string): string | undefined => {
+    const problem = unstorableText(value);
+    if (problem === undefined) return value;
+    problems.push(invalid(`'${name}' ${problem}`, at(name)));
+    return undefined;
   };
 
   for (const name of Object.keys(fields)) {
     if (!KNOWN_FIELDS.has(name)) {
+      // The name is the client's: escaped, since details and pointers are stored (ingestion's reasons).
       problems.push({
         code: 'ENTITY_ERROR.ATTRIBUTE.UNKNOWN',
-        detail: `The attribute '${name}' is not part of a usage event`,
-        source: at(name),
+        detail: `The attribute '${shown(name)}' is not part of a usage event`,
+        source: at(visibleText(name)),
       });
     }
   }
@@ -87,14 +97,17 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
   const type = required('type');
   if (type !== undefined && !(USAGE_EVENT_TYPES as readonly string[]).includes(type)) {
     problems.push(
-      invalid(`'${type}' is not an event type; use one of ${USAGE_EVENT_TYPES.join(', ')}`, at('type')),
+      invalid(
+        `'${shown(type)}' is not an event type; use one of ${USAGE_EVENT_TYPES.join(', ')}`,
+        at('type'),
+      ),
     );
   }
   const appId = required('appId');
   if (appId !== undefined && appId !== context.appId) {
     problems.push({
       code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
-      detail: `This ingest key writes events of app '${context.appId}' only, not of '${clip(appId)}'`,
+      detail: `This ingest key writes events of app '${context.appId}' only, not of '${shown(appId)}'`,
       source: at('appId'),
     });
   }
@@ -109,7 +122,8 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
     if (typeof value !== 'string' || value.length > limit) {
       problems.push(invalid(`'${name}' must be a string of at most ${limit} characters`, at(name)));
     } else {
-      optional[name] = value;
+      const text = storable(name, value);
+      if (text !== undefined) optional[name] = text;
     }
   }
   if (problems.length > 0 || id === undefined || testerId === undefined || occurredAt === undefined)
@@ -163,7 +177,10 @@ function checkTimestamp(
   const parsed = parseInstant(text);
   if (parsed === undefined) {
     problems.push(
-      invalid(`'${clip(text)}' is not an ISO 8601 instant with an offset, like 2023-10-05T12:00:00Z`, source),
+      invalid(
+        `'${shown(text)}' is not an ISO 8601 instant with an offset, like 2023-10-05T12:00:00Z`,
+        source,
+      ),
     );
     return undefined;
   }
@@ -188,4 +205,9 @@ function invalid(detail: string, source: { pointer: string }): ErrorItem {
 
 function clip(text: string): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/** A client's value quoted in a detail: clipped, and with no control or invisible character (visible-text.ts). */
+export function shown(text: string): string {
+  return clip(visibleText(text));
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canReadTestFlight } from '../domain/roles.js';
+import { holdsUnstorableText } from '../domain/storable-text.js';
 import type { ApiError } from '../errors/api-error.js';
 import { forbidden, notAuthorized, pathNotFound, rateLimitExceeded } from '../errors/api-errors.js';
 import type { RateLimiter, RateLimitState } from '../services/rate-limiter.js';
@@ -48,6 +49,8 @@ export function registerAccessControl(app: FastifyInstance, deps: AccessControlD
       : await limiter.peek(request.apiKey.keyId);
     reply.header('x-rate-limit', rateLimitHeader(budget));
     if (!budget.allowed) throw rateLimitExceeded();
+    // `/v1/apps/%00`: an id with a NUL names nothing on either store (PostgreSQL would fail on the lookup).
+    if (holdsUnstorableText(request.params)) throw pathNotFound();
   });
 }
 

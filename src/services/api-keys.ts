@@ -3,7 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import { newKeyId } from '../domain/ids.js';
 import { isRole, ROLES, type Role } from '../domain/roles.js';
 import type { ApiKeyKind, ApiKeyRecord, Store } from '../storage/store.js';
-import { InputError } from './input-error.js';
+import { InputError, refuseUnstorableText } from './input-error.js';
 
 export interface NewApiKeyInput {
   readonly name: string;
@@ -38,6 +38,7 @@ export function apiKeysService(store: Store, issuerId: string, clock: Clock): Ap
     issuerId,
 
     async create(input) {
+      refuseUnstorableText({ 'key name': input.name, role: input.role });
       const name = input.name.trim();
       if (name.length === 0 || name.length > 128)
         throw new InputError('the key name must be 1 to 128 characters');

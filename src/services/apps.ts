@@ -4,7 +4,7 @@ import { isResourceId, newAppId } from '../domain/ids.js';
 import type { AppsQuery } from '../domain/resource-queries.js';
 import { type AppFilter, type AppRecord, type Store, StoreConflictError } from '../storage/store.js';
 import { type Page, readPage } from './cursor-paging.js';
-import { InputError } from './input-error.js';
+import { InputError, refuseUnstorableText } from './input-error.js';
 
 export interface NewAppInput {
   readonly name: string;
@@ -50,6 +50,13 @@ export function appsService(store: Store, cursorKey: Uint8Array, clock: Clock): 
     },
 
     async create(input) {
+      refuseUnstorableText({
+        'app name': input.name,
+        'bundle id': input.bundleId,
+        'app id': input.id,
+        SKU: input.sku,
+        'primary locale': input.primaryLocale,
+      });
       const name = input.name.trim();
       if (name.length === 0 || name.length > 256)
         throw new InputError('the app name must be 1 to 256 characters');

@@ -9,7 +9,7 @@ import {
   type TesterWithStates,
 } from '../storage/store.js';
 import { type Page, readPage } from './cursor-paging.js';
-import { InputError } from './input-error.js';
+import { InputError, refuseUnstorableText } from './input-error.js';
 
 export interface NewTesterInput {
   readonly appId: string;
@@ -59,6 +59,13 @@ export function betaTestersService(store: Store, cursorKey: Uint8Array, clock: C
     },
 
     async add(input) {
+      refuseUnstorableText({
+        'app id': input.appId,
+        email: input.email,
+        'tester id': input.id,
+        'first name': input.firstName,
+        'last name': input.lastName,
+      });
       const email = input.email.trim();
       if (!EMAIL.test(email) || email.length > 254)
         throw new InputError(`'${input.email}' is not an email address`);

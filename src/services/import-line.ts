@@ -1,3 +1,5 @@
+import { unstorableText } from '../domain/storable-text.js';
+import { visibleText } from '../domain/visible-text.js';
 import type { NewAppInput } from './apps.js';
 import type { NewTesterInput } from './beta-testers.js';
 
@@ -100,6 +102,12 @@ function reader(what: string, known: readonly string[], fields: Record<string, u
       state.problem ??= `'${name}' must be a string`;
       return undefined;
     }
+    // Here, before the line's app or tester is looked up: PostgreSQL fails on such text even in a query.
+    const problem = unstorableText(value);
+    if (problem !== undefined) {
+      state.problem ??= `'${name}' ${problem}`;
+      return undefined;
+    }
     return value;
   };
   return {
@@ -115,7 +123,8 @@ function invalid(record: 'app' | 'tester' | 'event', reason: string): ImportLine
   return { kind: 'invalid', record, reason };
 }
 
+/** A value of the line quoted in a reason: clipped, with no control or invisible character (visible-text.ts). */
 function clip(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const text = visibleText(typeof value === 'string' ? value : JSON.stringify(value));
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

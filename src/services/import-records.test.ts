@@ -84,6 +84,50 @@ describe('importRecords', () => {
     ]);
   });
 
+  it('rejects lines with text no store can keep by number, on every store, and imports the others', async () => {
+    // Written as export writes them (JSON escapes), as an old SQLite store's export of such rows would read.
+    const summary = await run([
+      ...FIXTURE,
+      '{"kind":"app","id":"2","name":"Bad\\u0000app","bundleId":"com.example.bad"}',
+      '{"kind":"app","id":"bad\\u0000id","name":"Bad id","bundleId":"com.example.badid"}',
+      `{"kind":"tester","appId":"${APP}","email":"nul\\u0000@example.com"}`,
+      `{"kind":"tester","appId":"${APP}","email":"c@example.com","lastName":"\\ud800"}`,
+      `{"kind":"tester","appId":"bad\\u0000app","email":"d@example.com"}`,
+      event('ev-7', 'session', 'tester-a', '2023-10-04T10:00:00Z').replace('}', ',"build":"a\\u0000b"}'),
+      event('ev-8', 'session', 'tester-a', '2023-10-04T10:00:00Z').replace('}', ',"device":"\\udc00"}'),
+      event('ev-9', 'session', 'tester-a', '2023-10-04T10:00:00Z').replace(APP, 'a\\u0000'),
+      event('ev-10', 'crash', 'tester-a', '2023-10-04T11:00:00Z').replace('}', ',"build":"😀"}'),
+    ]);
+    const reasons = summary.rejectedLines.slice(4);
+    expect(reasons).toEqual([
+      { line: 14, reason: "'name' contains the NUL character (U+0000), which text may not contain" },
+      { line: 15, reason: "'id' contains the NUL character (U+0000), which text may not contain" },
+      { line: 16, reason: "'email' contains the NUL character (U+0000), which text may not contain" },
+      {
+        line: 17,
+        reason:
+          "'lastName' contains an unpaired UTF-16 surrogate (U+D800 to U+DFFF), so it is not well-formed Unicode text",
+      },
+      { line: 18, reason: "'appId' contains the NUL character (U+0000), which text may not contain" },
+      { line: 19, reason: "build: 'build' contains the NUL character (U+0000), which text may not contain" },
+      {
+        line: 20,
+        reason:
+          "device: 'device' contains an unpaired UTF-16 surrogate (U+D800 to U+DFFF), so it is not well-formed Unicode text",
+      },
+      { line: 21, reason: "appId: 'appId' contains the NUL character (U+0000), which text may not contain" },
+    ]);
+    expect(summary).toMatchObject({
+      apps: { created: 1, rejected: 2 },
+      testers: { added: 2, rejected: 4 },
+      events: { accepted: 5, duplicates: 1, rejected: 6 },
+    });
+    expect(
+      (await harness.store.listUsageEvents(APP, undefined, 10)).map((e) => [e.id, e.build]),
+    ).toContainEqual(['ev-10', '😀']);
+    expect(await harness.store.findApp('2')).toBeUndefined();
+  });
+
   it('importing the same lines again finds everything there and changes nothing', async () => {
     await run(FIXTURE);
     const before = await weekOf();

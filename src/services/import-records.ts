@@ -1,3 +1,4 @@
+import { unstorableText } from '../domain/storable-text.js';
 import type { ErrorItem } from '../errors/api-error.js';
 import type { StoreReader } from '../storage/store.js';
 import type { NewAppInput } from './apps.js';
@@ -197,7 +198,9 @@ async function recordPerApp(
   const byApp = new Map<string, Array<CheckedBatch['rejected'][number]>>();
   for (const refusal of rejected) {
     const appId = batch[refusal.index]?.raw.appId;
-    if (typeof appId === 'string') byApp.set(appId, [...(byApp.get(appId) ?? []), refusal]);
+    // An app id no store can hold names no app, and looking it up would fail on PostgreSQL.
+    if (typeof appId === 'string' && unstorableText(appId) === undefined)
+      byApp.set(appId, [...(byApp.get(appId) ?? []), refusal]);
   }
   for (const [appId, refusals] of byApp) {
     if ((await store.findApp(appId)) !== undefined) await services.ingestion.recordRejected(appId, refusals);

@@ -3,8 +3,10 @@ import {
   type CheckedEvent,
   checkEvent,
   DEFAULT_RETENTION_DAYS,
+  shown,
   skewFromSentAt,
 } from '../domain/usage-event-rules.js';
+import { visibleText } from '../domain/visible-text.js';
 import { ApiError, type ErrorItem } from '../errors/api-error.js';
 import { tooManyEvents } from '../errors/api-errors.js';
 import type {
@@ -172,7 +174,13 @@ function reasonsOf(problems: readonly ErrorItem[], at: Date): RejectionRecord[] 
     if (eventIndex !== undefined && seenEvents.has(eventIndex)) continue;
     if (eventIndex !== undefined) seenEvents.add(eventIndex);
     const where = eventIndex !== undefined ? field.join('/') || 'event' : pointer.slice(1) || 'batch';
-    reasons.push({ reason: `${problem.code} ${where}`, detail: problem.detail, at: at.toISOString() });
+    // Escaped once more as they are stored: a detail from anywhere (the body's parsing too) can hold nothing a
+    // store refuses (NUL, lone surrogates) or a terminal acts on. A no-op for the details of this service.
+    reasons.push({
+      reason: visibleText(`${problem.code} ${where}`),
+      detail: visibleText(problem.detail),
+      at: at.toISOString(),
+    });
   }
   return reasons;
 }
@@ -205,14 +213,14 @@ async function relationsOf(store: Store, checked: readonly CheckedEvent[]) {
       if (testers === undefined) {
         return {
           code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
-          detail: `There is no app with id '${event.appId}'`,
+          detail: `There is no app with id '${shown(event.appId)}'`,
           field: 'appId',
         };
       }
       if (!testers.has(event.testerId)) {
         return {
           code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
-          detail: `There is no tester '${event.testerId}' in app '${event.appId}'; add them with 'beta-metrics testers add'`,
+          detail: `There is no tester '${shown(event.testerId)}' in app '${shown(event.appId)}'; add them with 'beta-metrics testers add'`,
           field: 'testerId',
         };
       }

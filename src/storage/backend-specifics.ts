@@ -26,8 +26,28 @@ export interface PlanReads {
   readonly indexes: readonly string[];
 }
 
+/** A value one backend holds and another could not store as it is (domain/storable-text.ts). */
+export interface UnstorableValue {
+  /** The row's primary key, column by column, as read. */
+  readonly key: Readonly<Record<string, unknown>>;
+  readonly column: string;
+  /** Why, as words that follow the column's name ("contains the NUL character ..."). */
+  readonly problem: string;
+}
+
 export interface BackendSpecifics {
   readonly name: string;
+  /**
+   * Whether the backend refuses text with a NUL or bytes that are not UTF-8 (PostgreSQL) instead of keeping
+   * it (SQLite): a copy into it first looks for such text in the source (copy-store.ts).
+   */
+  readonly refusesUnstorableText: boolean;
+  /** A value of `table` that a backend which refuses such text could not store, or undefined when none is. */
+  findUnstorableText(
+    db: Kysely<Database>,
+    table: string,
+    keyColumns: readonly string[],
+  ): Promise<UnstorableValue | undefined>;
   readonly columnTypes: ColumnTypes;
   /**
    * Whether the backend writes one transaction at a time (SQLite): concurrent batches of events are then

@@ -1,4 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { visibleText } from '../domain/visible-text.js';
 import type { BackendSpecifics } from './backend-specifics.js';
 import { chunksFor, toCount } from './queries/row-window.js';
 import type { Database } from './schema.js';
@@ -96,8 +97,9 @@ export async function copyDatabase(
   options: CopyOptions = {},
 ): Promise<TableCounts> {
   const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
-  return source.specifics.readSnapshot(source.db, (reader) =>
-    target.db.transaction().execute(async (writer) => {
+  return source.specifics.readSnapshot(source.db, async (reader) => {
+    if (target.specifics.refusesUnstorableText) await refuseUnstorableText(source, reader, target.name);
+    return target.db.transaction().execute(async (writer) => {
       // A write first, so SQLite takes the write lock now rather than fail to upgrade a read later.
       await writer.deleteFrom('settings').execute();
       await refuseUnlessEmpty(writer, target.name);
@@ -135,8 +137,27 @@ export async function copyDatabase(
         );
       }
       return all;
-    }),
-  );
+    });
+  });
+}
+
+/**
+ * Refuses, before anything is written, a source holding text the target would refuse (a NUL, a lone
+ * surrogate: domain/storable-text.ts), which SQLite kept until ingestion and import refused it too. Without
+ * this the copy failed in the middle of a table, or wrote something else (sqlite/unstorable-text.ts). One
+ * scan of each table, in the source's snapshot; the first such value is named, with what to do about it.
+ */
+async function refuseUnstorableText(source: CopyEnd, reader: Kysely<Database>, targetName: string) {
+  for (const table of COPIED_TABLES) {
+    const found = await source.specifics.findUnstorableText(reader, table, TABLE_KEYS[table]);
+    if (found === undefined) continue;
+    const key = Object.entries(found.key)
+      .map(([column, value]) => `${column} ${visibleText(JSON.stringify(value) ?? String(value))}`)
+      .join(', ');
+    throw new StoreCopyError(
+      `the ${table} row (${key}) cannot be copied: its ${found.column} ${found.problem}, and ${targetName} cannot store that. Nothing was copied; fix or delete that row, or move the apps with 'export' and 'import', which reports such lines and loads the others`,
+    );
+  }
 }
 
 async function refuseUnlessEmpty(db: Kysely<Database>, name: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { visibleText } from '../../domain/visible-text.js';
 import { type CliDeps, withRuntime } from '../cli-deps.js';
 import { formatTable } from '../output.js';
 import { type StoreFlags, withJsonOption, withStoreOptions } from '../store-options.js';
@@ -38,7 +39,9 @@ export function appsCommand(program: Command, deps: CliDeps): void {
         if (flags.json) deps.out.json({ id, name, bundleId, sku, primaryLocale });
         else
           deps.out.line(
-            `Created app ${id} "${name}" (${bundleId}). Add testers: beta-metrics testers add --app ${id} --email EMAIL`,
+            visibleText(
+              `Created app ${id} "${name}" (${bundleId}). Add testers: beta-metrics testers add --app ${id} --email EMAIL`,
+            ),
           );
       });
     },

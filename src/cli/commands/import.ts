@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { type Command, Option } from 'commander';
+import { visibleText } from '../../domain/visible-text.js';
 import { type ImportSummary, importRecords } from '../../services/import-records.js';
 import { DEFAULT_INGESTION_LIMITS } from '../../services/ingestion.js';
 import { InputError } from '../../services/input-error.js';
@@ -58,7 +59,10 @@ export function importCommand(program: Command, deps: CliDeps): void {
       input.close();
     }
 
-    const rejectedList = summary.rejectedLines.map(({ line, reason }) => `  line ${line}: ${reason}`);
+    // Reasons quote the file's lines: escaped for the terminal (--json keeps them exact).
+    const rejectedList = summary.rejectedLines.map(
+      ({ line, reason }) => `  line ${line}: ${visibleText(reason)}`,
+    );
     const notListed = summary.rejected - summary.rejectedLines.length;
     if (notListed > 0) rejectedList.push(`  and ${count(notListed)} more`);
     if (flags.json) {

@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { visibleText } from '../../domain/visible-text.js';
 import { InputError } from '../../services/input-error.js';
 import { type CliDeps, withRuntime } from '../cli-deps.js';
 import { formatTable } from '../output.js';
@@ -50,7 +51,7 @@ export function keysCommand(program: Command, deps: CliDeps): void {
           return;
         }
         deps.out.line(
-          `Created ${key.kind === 'TEAM' ? 'team' : 'individual'} key "${key.name}" (${key.role}).`,
+          `Created ${key.kind === 'TEAM' ? 'team' : 'individual'} key "${visibleText(key.name)}" (${key.role}).`,
         );
         if (key.issuerId !== undefined) deps.out.line(`Issuer ID: ${key.issuerId}`);
         deps.out.line(`Key ID:    ${key.keyId}`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { visibleText } from '../../domain/visible-text.js';
 import { InputError } from '../../services/input-error.js';
 import { type CliDeps, withRuntime } from '../cli-deps.js';
 import { formatTable } from '../output.js';
@@ -35,7 +36,9 @@ export function testersCommand(program: Command, deps: CliDeps): void {
           deps.out.json({ id, appId: flags.app, email, firstName, lastName, state, created });
         } else {
           deps.out.line(
-            `${created ? 'Added' : 'Added the existing'} tester ${tester.id} <${tester.email}> to app ${flags.app} (${state}).`,
+            visibleText(
+              `${created ? 'Added' : 'Added the existing'} tester ${tester.id} <${tester.email}> to app ${flags.app} (${state}).`,
+            ),
           );
         }
       });

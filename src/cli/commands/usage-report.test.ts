@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { csvField } from './usage-report.js';
+import { csvField, formatReport } from './usage-report.js';
 
 it('writes CSV fields a spreadsheet reads as data: quoted when needed, never as a formula', () => {
   expect(csvField('Ada')).toBe('Ada');
@@ -11,4 +11,21 @@ it('writes CSV fields a spreadsheet reads as data: quoted when needed, never as 
     expect(csvField(formula).replace(/^"/, '').startsWith("'")).toBe(true);
   }
   expect(csvField('=1,2')).toBe(`"'=1,2"`);
+});
+
+it('shows controls and bidi characters of names escaped in the table, and keeps them exact in CSV', () => {
+  const row = {
+    testerId: 't1',
+    firstName: '\u001b[31mEve\u202e',
+    lastName: null,
+    email: 'e\u0007@x',
+    sessionCount: 1,
+    crashCount: 0,
+    feedbackCount: 0,
+  };
+  const table = formatReport([row], 'table');
+  expect(table).toContain('\\x1b[31mEve\\u202e');
+  expect(table).toContain('e\\x07@x');
+  expect(table.replaceAll('\n', '')).not.toMatch(/[\p{Cc}\u202e]/u);
+  expect(formatReport([row], 'csv')).toContain('\u001b[31mEve\u202e');
 });

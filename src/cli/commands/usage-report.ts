@@ -1,4 +1,5 @@
 import type { BetaTesterRow, BetaTesterUsage } from '../../client/index.js';
+import { visibleText } from '../../domain/visible-text.js';
 
 export const USAGE_FORMATS = ['table', 'json', 'csv', 'ndjson'] as const;
 export const USAGE_SORTS = ['sessions', 'crashes', 'feedback', 'tester'] as const;
@@ -91,14 +92,12 @@ export function csvField(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** Names come from testers themselves (public links): no control character reaches the terminal. */
-const printable = (text: string) => text.replace(/\p{Cc}/gu, '?');
-
 function usageTable(rows: readonly UsageReportRow[]): string {
   const headers = ['TESTER', 'NAME', 'EMAIL', 'SESSIONS', 'CRASHES', 'FEEDBACK'];
   const numeric = [false, false, false, true, true, true];
   const total = (key: 'sessionCount' | 'crashCount' | 'feedbackCount') =>
     rows.reduce((sum, row) => sum + row[key], 0);
+  // Names come from testers themselves (public links): nothing a terminal acts on reaches it raw.
   const body = rows.map((row) =>
     [
       row.testerId,
@@ -107,7 +106,7 @@ function usageTable(rows: readonly UsageReportRow[]): string {
       String(row.sessionCount),
       String(row.crashCount),
       String(row.feedbackCount),
-    ].map(printable),
+    ].map(visibleText),
   );
   const totals = [
     'TOTALS',

@@ -42,6 +42,10 @@ const WRITE_ATTEMPTS = 5;
 /** PostgreSQL's answers to BackendSpecifics (node-postgres errors carry the SQLSTATE in `code`). */
 export const postgresSpecifics: BackendSpecifics = {
   name: 'postgres',
+  // "invalid byte sequence for encoding UTF8: 0x00"; node-postgres turns a lone surrogate into U+FFFD.
+  refusesUnstorableText: true,
+  // It holds none: what it refuses never got in.
+  findUnstorableText: async () => undefined,
   // Byte order whatever the database's collation: en_US would sort "8fa0-..." by ignoring the hyphens and put
   // testers out of the examples' order.
   columnTypes: { text: sql`text collate "C"`, counter: 'bigint' },

@@ -1,9 +1,13 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { BackendSpecifics } from '../backend-specifics.js';
+import { findUnstorableText } from './unstorable-text.js';
 
 /** SQLite's answers to BackendSpecifics (better-sqlite3 errors carry SQLite's extended result code). */
 export const sqliteSpecifics: BackendSpecifics = {
   name: 'sqlite',
+  // SQLite keeps whatever bytes it is given as text: a NUL, the bytes better-sqlite3 writes for a lone surrogate.
+  refusesUnstorableText: false,
+  findUnstorableText,
   // SQLite compares text byte by byte (BINARY) unless told otherwise, and its integers are 64-bit.
   columnTypes: { text: 'text', counter: 'integer', keyOrderedTable: sql`without rowid` },
   // One writer at a time: batches that wait for it go in together, one commit (one WAL sync) for all.
