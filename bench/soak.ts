@@ -134,9 +134,13 @@ async function main() {
       },
       async () =>
         (
-          await send('GET', `${server.url}/dashboard/apps/${APP}?period=${['P7D', 'P30D', 'P90D', 'P365D'][n % 4]}&page=${(n % 5) + 1}`, {
-            cookie,
-          })
+          await send(
+            'GET',
+            `${server.url}/dashboard/apps/${APP}?period=${['P7D', 'P30D', 'P90D', 'P365D'][n % 4]}&page=${(n % 5) + 1}`,
+            {
+              cookie,
+            },
+          )
         ).status,
       async () => (await send('GET', `${server.url}/v1/${'x'.repeat(n % 3000)}`, auth)).status,
       async () =>
