@@ -1,24 +1,8 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM } from './test/support/chromium.js';
+import { postgresSelection } from './test/support/postgres-selection.js';
 import { postgresReachable, TEST_DATABASE_URL } from './test/support/test-database.js';
-
-/** The tests that take their store from test/support (the harness): these run on PostgreSQL as well. */
-const STORE_BACKED = [
-  'src/http/**/*.test.ts',
-  'test/wire/**/*.test.ts',
-  'src/storage/postgres/**/*.test.ts',
-  'src/storage/queries/**/*.test.ts',
-  'src/services/ingestion.test.ts',
-  'src/services/import-records.test.ts',
-  'src/services/storable-input.test.ts',
-  'src/services/export-records.test.ts',
-  'src/services/token-verifier*.test.ts',
-  'src/services/rate-limiter-shared.test.ts',
-  'src/services/demo/load-demo.test.ts',
-  'src/client/real-server.test.ts',
-  'src/dashboard/**/*.test.ts',
-];
 
 export default defineConfig(async () => {
   const postgres = await postgresReachable();
@@ -45,7 +29,7 @@ export default defineConfig(async () => {
         {
           test: {
             name: 'unit',
-            include: ['src/**/*.test.ts', 'test/wire/**/*.test.ts'],
+            include: ['src/**/*.test.ts', 'test/wire/**/*.test.ts', 'test/architecture/**/*.test.ts'],
             exclude: ['src/storage/postgres/**'],
             testTimeout: 20_000,
           },
@@ -64,7 +48,8 @@ export default defineConfig(async () => {
               {
                 test: {
                   name: 'postgres',
-                  include: STORE_BACKED,
+                  // Every test that takes its store from test/support, found by its imports (see the module).
+                  include: [...postgresSelection().files],
                   env: { BETA_METRICS_TEST_BACKEND: 'postgres' },
                   testTimeout: 30_000,
                   hookTimeout: 30_000,

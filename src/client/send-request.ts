@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelay, retryAfterDelay } from '../ingest-client/backoff-delay.js';
+import { backoffDelay, retryAfterDelay } from '../wire-common/backoff-delay.js';
 import { AscApiError, errorFromAnswer, NETWORK_ERROR, UNEXPECTED_RESPONSE } from './asc-api-error.js';
 import type { RatePacer } from './rate-pacer.js';
 import type { TokenSource } from './token-source.js';

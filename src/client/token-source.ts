@@ -1,4 +1,4 @@
-import { MAX_TOKEN_LIFETIME_SECONDS, signToken } from '../services/token-signer.js';
+import { MAX_TOKEN_LIFETIME_SECONDS, signToken } from '../wire-common/sign-token.js';
 
 /** A token is signed anew once it has less than this left to live. */
 export const TOKEN_RENEW_MARGIN_MS = 60_000;

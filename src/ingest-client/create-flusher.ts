@@ -1,4 +1,4 @@
-import { backoffDelay, type RetryTiming } from './backoff-delay.js';
+import { backoffDelay, type RetryTiming } from '../wire-common/backoff-delay.js';
 import type { EventQueue } from './event-queue.js';
 import { reason } from './event-queue.js';
 import { IngestClientError } from './ingest-client-error.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY } from './backoff-delay.js';
+import { DEFAULT_RETRY } from '../wire-common/backoff-delay.js';
 import { createFlusher } from './create-flusher.js';
 import { createEventQueue, reason } from './event-queue.js';
 import { IngestClientError } from './ingest-client-error.js';

@@ -2,7 +2,7 @@
  * beta-metrics/ingest: the client a beta app uses to send usage events to a beta-metrics server. No Node
  * built-ins: it runs in Node >= 20, browsers and React Native.
  */
-export type { RetryTiming } from './backoff-delay.js';
+export type { RetryTiming } from '../wire-common/backoff-delay.js';
 export { createIngestClient } from './create-ingest-client.js';
 export {
   IngestClientError,

@@ -1,4 +1,4 @@
-import { retryAfterDelay } from './backoff-delay.js';
+import { retryAfterDelay } from '../wire-common/backoff-delay.js';
 import { IngestClientError } from './ingest-client-error.js';
 import type { QueuedEvent, ServerErrorItem } from './types.js';
 

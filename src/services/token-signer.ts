@@ -1,52 +1,21 @@
-import { createPrivateKey } from 'node:crypto';
-import { SignJWT } from 'jose';
+import {
+  MAX_TOKEN_LIFETIME_SECONDS,
+  signToken as signWireToken,
+  TOKEN_AUDIENCE,
+  type TokenRequest,
+  TokenSigningError,
+} from '../wire-common/sign-token.js';
 import { InputError } from './input-error.js';
 
-/** The audience every App Store Connect API token names (Apple's "Generating Tokens for API Requests"). */
-export const TOKEN_AUDIENCE = 'appstoreconnect-v1';
-/** Apple refuses tokens that live longer than 20 minutes. */
-export const MAX_TOKEN_LIFETIME_SECONDS = 20 * 60;
+// The signing itself lives in wire-common so beta-metrics/client signs alike without importing server code.
+export { MAX_TOKEN_LIFETIME_SECONDS, TOKEN_AUDIENCE, type TokenRequest };
 
-export interface TokenRequest {
-  /** PKCS#8 PEM: the contents of AuthKey_<KEYID>.p8. */
-  readonly privateKeyPem: string;
-  readonly keyId: string;
-  /** The issuer id, for team keys; without it the token is an individual key's (`sub: "user"`). */
-  readonly issuerId?: string;
-  /** Seconds until `exp`; at most 1200. Default 1200. */
-  readonly ttlSeconds?: number;
-  /** Optional `scope` entries like `GET /v1/apps/6447306070/metrics/betaTesterUsages?groupBy=betaTesters`. */
-  readonly scope?: readonly string[];
-  readonly now: Date;
-}
-
-/** Signs an ES256 token the way Apple's documentation says a client should. */
+/** Signs an ES256 token as Apple's clients do; a request that cannot be signed is the operator's InputError. */
 export async function signToken(request: TokenRequest): Promise<string> {
-  const ttl = request.ttlSeconds ?? MAX_TOKEN_LIFETIME_SECONDS;
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_LIFETIME_SECONDS) {
-    throw new InputError(
-      `the token lifetime must be 1 to ${MAX_TOKEN_LIFETIME_SECONDS} seconds (Apple's limit)`,
-    );
-  }
-  let key: ReturnType<typeof createPrivateKey>;
   try {
-    key = createPrivateKey(request.privateKeyPem);
-  } catch {
-    throw new InputError(
-      'the key file is not a PKCS#8 private key; use the AuthKey_<KEYID>.p8 file as written',
-    );
+    return await signWireToken(request);
+  } catch (error) {
+    if (error instanceof TokenSigningError) throw new InputError(error.message);
+    throw error;
   }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new InputError('the key file does not hold a P-256 (ES256) key; App Store Connect keys are P-256');
-  }
-  const iat = Math.floor(request.now.getTime() / 1000);
-  const claims: Record<string, unknown> =
-    request.issuerId === undefined ? { sub: 'user' } : { iss: request.issuerId };
-  if (request.scope !== undefined && request.scope.length > 0) claims.scope = [...request.scope];
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'ES256', kid: request.keyId, typ: 'JWT' })
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + ttl)
-    .setAudience(TOKEN_AUDIENCE)
-    .sign(key);
 }
