@@ -1,6 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AppRecord, Store, TesterRecord, UsageEventRecord } from './store.js';
-import { StoreConflictError } from './store.js';
+import type { AppRecord } from '../domain/records/app.js';
+import type { TesterRecord } from '../domain/records/tester.js';
+import type { UsageEventRecord } from '../domain/records/usage-event-record.js';
+import { StoreConflictError } from '../domain/store-problems.js';
+import type { Store } from './store.js';
 
 /** What describeStore shares with the ingestion part of the suite: this test's store and its fixtures. */
 export interface IngestionSuiteContext {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { addDays } from '../domain/calendar-day.js';
 import type { UsageValues } from '../domain/usage-values.js';
 import { SeededRandom } from '../services/demo/seeded-random.js';
-import type { Store, UsageEventRecord } from './store.js';
+import type { UsageEventRecord } from '../domain/records/usage-event-record.js';
+import type { Store } from './store.js';
 
 /**
  * Usage sums read from the rollups (whole months, plus and minus runs of days) against the raw events

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store, TesterRecord, UsageEventRecord } from './store.js';
-import { StoreConflictError, StoreReferenceError } from './store.js';
+import type { TesterRecord } from '../domain/records/tester.js';
+import type { UsageEventRecord } from '../domain/records/usage-event-record.js';
+import { StoreConflictError, StoreReferenceError } from '../domain/store-problems.js';
+import type { Store } from './store.js';
 import { describeIngestionStore } from './store-ingestion.test-suite.js';
 import { describeRateLimitStore } from './store-rate-limits.test-suite.js';
 import { describeRollupStore } from './store-rollups.test-suite.js';
