@@ -1,6 +1,8 @@
 import type { AppIngestStats, Refusal } from '../domain/records/ingestion-stats.js';
 
-/** What ingestion counted per app. Accepted and duplicate events are counted by UsageStore.appendUsageEvents. */
+/**
+ * What ingestion counted per app. Accepted and duplicate events are counted by UsageStore.appendUsageEvents.
+ */
 export interface IngestionStatsReads {
   /** Per app: events accepted, duplicates and refused by ingestion since the store began, with reasons. */
   ingestStats(): Promise<AppIngestStats[]>;
