@@ -45,7 +45,7 @@ export default defineConfig(async () => {
         {
           test: {
             name: 'unit',
-            include: ['src/**/*.test.ts', 'test/wire/**/*.test.ts'],
+            include: ['src/**/*.test.ts', 'test/wire/**/*.test.ts', 'test/architecture/**/*.test.ts'],
             exclude: ['src/storage/postgres/**'],
             testTimeout: 20_000,
           },
