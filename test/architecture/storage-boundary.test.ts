@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 
 /**
- * The storage boundary of the layer order (docs/architecture.md): `domain <- storage <- services <- {http,
- * dashboard, cli} <- main`. The edges reach the store only through services, and each service takes the narrow
- * store interfaces it uses; only the composition code (services/services.ts) takes the whole Store.
+ * The storage boundary of the layer order `domain <- storage <- services <- {http, dashboard, cli} <- main`:
+ * the edges reach the store only through services, and each service takes the narrow store interfaces it
+ * uses; only the composition code (services/services.ts) takes the whole Store.
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
