@@ -10,11 +10,8 @@ export function describeIngestionStatsStore(context: StoreSuiteContext): void {
   const { event } = context;
   describe('IngestionStatsStore', () => {
     let store: Store;
-    beforeEach(() => {
-      store = context.store();
-    });
-
     beforeEach(async () => {
+      store = context.store();
       await context.seedIngestion();
     });
 
