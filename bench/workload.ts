@@ -1,6 +1,8 @@
 import { addDays } from '../src/domain/calendar-day.js';
 import { SeededRandom } from '../src/services/demo/seeded-random.js';
-import type { AppRecord, MembershipRecord, TesterRecord, UsageEventRecord } from '../src/storage/store.js';
+import type { AppRecord } from '../src/domain/records/app.js';
+import type { MembershipRecord, TesterRecord } from '../src/domain/records/tester.js';
+import type { UsageEventRecord } from '../src/domain/records/usage-event-record.js';
 
 /**
  * The reference workload of issue 5, made the same on every machine: one app, 10,000 testers who all install

@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { visibleText } from '../domain/visible-text.js';
 import { InputError } from '../services/input-error.js';
-import { StoreUnavailableError } from '../storage/store.js';
+import { StoreUnavailableError } from '../domain/store-problems.js';
 import { StoreOpenError } from '../storage/store-open-error.js';
 import type { CliDeps } from './cli-deps.js';
 import { ExitCodeError } from './exit-code-error.js';

@@ -4,7 +4,7 @@ import { getPage, signIn } from '../../test/support/dashboard.js';
 import { APPLE_BASE_URL, createHarness, type Harness, seedApp } from '../../test/support/harness.js';
 import type { UsageValues } from '../domain/usage-values.js';
 import { SeededRandom } from '../services/demo/seeded-random.js';
-import type { UsageEventRecord } from '../storage/store.js';
+import type { UsageEventRecord } from '../domain/records/usage-event-record.js';
 
 // The dashboard's numbers are the API's (issue 7): for every period, the headline, every row of the tester
 // table, the chart's days and each tester's page equal what GET /v1/apps/{id}/metrics/betaTesterUsages answers

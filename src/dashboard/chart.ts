@@ -1,7 +1,7 @@
 import { addDays, type CalendarDay } from '../domain/calendar-day.js';
 import type { UsageWindow } from '../domain/period.js';
 import type { UsageValues } from '../domain/usage-values.js';
-import type { DailyUsage } from '../storage/dashboard-store.js';
+import type { DailyUsage } from '../domain/records/app-usage.js';
 import { formatCount, formatDay } from './format.js';
 import { type Html, html, trusted } from './html.js';
 

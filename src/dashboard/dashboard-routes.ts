@@ -3,7 +3,7 @@ import { holdsUnstorableText } from '../domain/storable-text.js';
 import type { PublicBaseUrl } from '../http/links.js';
 import { DASHBOARD_PATH, SESSION_TTL_MS } from '../services/dashboard-sessions.js';
 import type { Services } from '../services/services.js';
-import { StoreUnavailableError } from '../storage/store.js';
+import { StoreUnavailableError } from '../domain/store-problems.js';
 import { findAsset } from './assets/assets.js';
 import { type Html, html } from './html.js';
 import { appPage } from './pages/app-page.js';

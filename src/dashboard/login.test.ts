@@ -217,7 +217,6 @@ describe('logs', () => {
       },
     });
     const app = createApp({
-      store: harness.store,
       services: harness.services,
       baseUrl: fixedBaseUrl(harness.baseUrl),
       logger: pino({ level: 'trace' }, stream),

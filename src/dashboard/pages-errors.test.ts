@@ -4,7 +4,8 @@ import { createHarness, type Harness, seedApp } from '../../test/support/harness
 import { createApp } from '../http/create-app.js';
 import { fixedBaseUrl } from '../http/links.js';
 import { createServices } from '../services/services.js';
-import { type Store, StoreUnavailableError } from '../storage/store.js';
+import { StoreUnavailableError } from '../domain/store-problems.js';
+import type { Store } from '../storage/store.js';
 
 // When the store fails: pages that say what to do, never the API's JSON and never a stack trace.
 
@@ -36,7 +37,7 @@ afterAll(() => harness.close());
 async function signedInApp() {
   const store = failingStore(harness.store);
   const services = await createServices(store, { clock: harness.clock, reportClock: harness.reportClock });
-  const app = createApp({ store, services, baseUrl: fixedBaseUrl(harness.baseUrl) });
+  const app = createApp({ services, baseUrl: fixedBaseUrl(harness.baseUrl) });
   const link = await services.dashboardSessions.createLoginLink();
   const signedIn = await app.inject({
     method: 'POST',

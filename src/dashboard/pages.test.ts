@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPage, signIn } from '../../test/support/dashboard.js';
 import { createHarness, type Harness } from '../../test/support/harness.js';
-import type { UsageEventRecord } from '../storage/store.js';
+import type { UsageEventRecord } from '../domain/records/usage-event-record.js';
 import { ASSETS } from './assets/assets.js';
 
 // The dashboard's pages over a small store: what they show, their empty and error states, and their escaping.

@@ -101,7 +101,6 @@ describe('the log', () => {
       },
     });
     app = createApp({
-      store: harness.store,
       services: harness.services,
       rateLimiter: inMemoryRateLimiter(3600, harness.clock),
       baseUrl: fixedBaseUrl(APPLE_BASE_URL),

@@ -5,7 +5,7 @@ import type { ApiError } from '../errors/api-error.js';
 import { forbidden, notAuthorized, pathNotFound, rateLimitExceeded } from '../errors/api-errors.js';
 import type { RateLimiter, RateLimitState } from '../services/rate-limiter.js';
 import { AuthenticationError, type TokenVerifier, type VerifiedKey } from '../services/token-verifier.js';
-import { StoreUnavailableError } from '../storage/store.js';
+import { StoreUnavailableError } from '../domain/store-problems.js';
 import { toApiError } from './error-handling.js';
 import { errorResponseBody } from './error-response.js';
 import { queryPairs, requestPath } from './query-string.js';

@@ -3,7 +3,6 @@ import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { Services } from '../services/services.js';
-import type { Store } from '../storage/store.js';
 import {
   answerUnroutableDashboardRequest,
   dashboardRoutes,
@@ -35,7 +34,6 @@ import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 
 export interface AppDeps {
-  readonly store: Store;
   readonly services: Services;
   /** Absent when rate limiting is off. */
   readonly rateLimiter?: RateLimiter;
@@ -63,7 +61,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
  */
 export function createApp(deps: AppDeps): FastifyInstance {
   // Its own registry per app: tests and several apps in one process never share counters.
-  const metrics = createAppMetrics(deps.store);
+  const metrics = createAppMetrics(deps.services.health);
   const access: AccessControlDeps = {
     tokens: deps.services.tokens,
     ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
@@ -117,7 +115,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   // Before access control: a request without Host is malformed, whoever sends it.
   registerHostRequirement(app);
   registerAccessControl(app, access);
-  healthRoutes(app, deps.store);
+  healthRoutes(app, deps.services.health);
   metricsRoutes(app, metrics);
   const routeDeps = {
     services: deps.services,

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { pathNotFound, serviceUnavailable, unexpectedError } from '../errors/api-errors.js';
-import { StoreUnavailableError } from '../storage/store.js';
+import { StoreUnavailableError } from '../domain/store-problems.js';
 import { sendApiError } from './error-response.js';
 
 /**

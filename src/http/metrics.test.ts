@@ -16,7 +16,7 @@ import {
 } from '../../test/support/prometheus-text.js';
 import { testBackend } from '../../test/support/test-database.js';
 import { DEFAULT_INGESTION_LIMITS } from '../services/ingestion.js';
-import type { PoolStats } from '../storage/store.js';
+import type { PoolStats } from '../domain/records/pool-stats.js';
 import { createAppMetrics } from './metrics.js';
 
 /** GET /metrics: what a Prometheus scraper of one node sees. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
-import type { Store } from '../storage/store.js';
+import type { HealthService } from '../services/health.js';
 
 /** What ingestion reports as it answers, per app (an ingest key's app: as many label values as apps). */
 export interface IngestionMetrics {
@@ -34,7 +34,7 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 /** Any other method (possible through inject, or a client's own verb) is `OTHER`: labels stay bounded. */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-export function createAppMetrics(store: Pick<Store, 'poolStats'>): AppMetrics {
+export function createAppMetrics(health: Pick<HealthService, 'poolStats'>): AppMetrics {
   const registry = new Registry();
   const registers = [registry];
   const labelNames = ['method', 'route', 'status'] as const;
@@ -75,14 +75,14 @@ export function createAppMetrics(store: Pick<Store, 'poolStats'>): AppMetrics {
     registers,
   });
   // Only a backend with a pool has pool gauges: SQLite shows none rather than zeros that mean nothing.
-  if (store.poolStats() !== undefined) {
+  if (health.poolStats() !== undefined) {
     new Gauge({
       name: 'beta_metrics_db_pool_connections',
       help: "This process's PostgreSQL pool, read at scrape time: total and idle connections, and queries waiting for one.",
       labelNames: ['state'] as const,
       registers,
       collect() {
-        const stats = store.poolStats();
+        const stats = health.poolStats();
         if (stats === undefined) return;
         this.set({ state: 'total' }, stats.total);
         this.set({ state: 'idle' }, stats.idle);

@@ -11,7 +11,7 @@ import { createApp } from '../http/create-app.js';
 import { dashboardLoginUrl } from '../services/dashboard-sessions.js';
 import { baseUrlFromHostHeader, fixedBaseUrl, type PublicBaseUrl } from '../http/links.js';
 import { redactedUrl, type StoreLocation } from '../storage/open-store.js';
-import { StoreUnavailableError } from '../storage/store.js';
+import { StoreUnavailableError } from '../domain/store-problems.js';
 import { openRuntime } from './compose.js';
 import type { ServeConsole, ServeOptions } from '../cli/cli-deps.js';
 import { type DemoKey, ensureDemoKey } from './demo-key.js';
@@ -61,7 +61,6 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
         ? sharedRateLimiter(runtime.store, options.rateLimit, runtime.clock)
         : inMemoryRateLimiter(options.rateLimit, runtime.clock);
   const app = createApp({
-    store: runtime.store,
     services: runtime.services,
     ...(rateLimiter !== undefined && { rateLimiter }),
     baseUrl: (request) => baseUrl(request),

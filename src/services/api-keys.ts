@@ -2,7 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { newKeyId } from '../domain/ids.js';
 import { isRole, ROLES, type Role } from '../domain/roles.js';
-import type { ApiKeyKind, ApiKeyRecord, Store } from '../storage/store.js';
+import type { ApiKeyKind, ApiKeyRecord } from '../domain/records/keys.js';
+import type { KeyStore } from '../storage/key-store.js';
 import { InputError, refuseUnstorableText } from './input-error.js';
 
 export interface NewApiKeyInput {
@@ -33,7 +34,7 @@ export interface ApiKeysService {
   revoke(keyId: string): Promise<void>;
 }
 
-export function apiKeysService(store: Store, issuerId: string, clock: Clock): ApiKeysService {
+export function apiKeysService(store: KeyStore, issuerId: string, clock: Clock): ApiKeysService {
   return {
     issuerId,
 

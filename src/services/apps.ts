@@ -2,7 +2,10 @@ import type { Clock } from '../domain/clock.js';
 import { cursorScope } from '../domain/cursor-codec.js';
 import { isResourceId, newAppId } from '../domain/ids.js';
 import type { AppsQuery } from '../domain/resource-queries.js';
-import { type AppFilter, type AppRecord, type Store, StoreConflictError } from '../storage/store.js';
+import type { AppFilter, AppRecord } from '../domain/records/app.js';
+import { StoreConflictError } from '../domain/store-problems.js';
+import type { DirectoryReads, DirectoryStore } from '../storage/directory-store.js';
+import type { SnapshotStore } from '../storage/snapshot-store.js';
 import { type Page, readPage } from './cursor-paging.js';
 import { InputError, refuseUnstorableText } from './input-error.js';
 
@@ -24,7 +27,11 @@ export interface AppsService {
 const BUNDLE_ID = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 const LOCALE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
-export function appsService(store: Store, cursorKey: Uint8Array, clock: Clock): AppsService {
+export function appsService(
+  store: DirectoryStore & SnapshotStore<DirectoryReads>,
+  cursorKey: Uint8Array,
+  clock: Clock,
+): AppsService {
   return {
     find: (id) => store.findApp(id),
 

@@ -3,7 +3,8 @@ import type { Clock } from '../domain/clock.js';
 import { cursorScope } from '../domain/cursor-codec.js';
 import { type UsageWindow, usageWindow } from '../domain/period.js';
 import { type UsageValues, zeroUsage } from '../domain/usage-values.js';
-import type { Store } from '../storage/store.js';
+import type { SnapshotStore } from '../storage/snapshot-store.js';
+import type { UsageReads } from '../storage/usage-store.js';
 import { readPage } from './cursor-paging.js';
 
 export interface BetaTesterUsageRow {
@@ -37,7 +38,7 @@ export interface BetaTesterUsagesService {
 }
 
 export function betaTesterUsagesService(
-  store: Store,
+  store: UsageReads & SnapshotStore<UsageReads>,
   cursorKey: Uint8Array,
   reportClock: Clock,
 ): BetaTesterUsagesService {

@@ -2,12 +2,10 @@ import type { Clock } from '../domain/clock.js';
 import { cursorScope } from '../domain/cursor-codec.js';
 import { isResourceId, newTesterId } from '../domain/ids.js';
 import type { BetaTestersQuery } from '../domain/resource-queries.js';
-import {
-  type Store,
-  StoreConflictError,
-  type TesterFilter,
-  type TesterWithStates,
-} from '../storage/store.js';
+import type { TesterFilter, TesterWithStates } from '../domain/records/tester.js';
+import { StoreConflictError } from '../domain/store-problems.js';
+import type { DirectoryReads, DirectoryStore } from '../storage/directory-store.js';
+import type { SnapshotStore } from '../storage/snapshot-store.js';
 import { type Page, readPage } from './cursor-paging.js';
 import { InputError, refuseUnstorableText } from './input-error.js';
 
@@ -32,7 +30,11 @@ export interface BetaTestersService {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function betaTestersService(store: Store, cursorKey: Uint8Array, clock: Clock): BetaTestersService {
+export function betaTestersService(
+  store: DirectoryStore & SnapshotStore<DirectoryReads>,
+  cursorKey: Uint8Array,
+  clock: Clock,
+): BetaTestersService {
   return {
     find: (id) => store.findTester(id),
 

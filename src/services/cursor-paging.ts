@@ -7,7 +7,7 @@ import {
 } from '../domain/cursor-codec.js';
 import { ApiError } from '../errors/api-error.js';
 import { invalidCursorItem } from '../errors/api-errors.js';
-import type { RowWindow } from '../storage/store.js';
+import type { RowWindow } from '../domain/row-window.js';
 
 /** A listing ordered by id that can be paged with Apple-shaped cursors (see domain/cursor-codec.ts). */
 export interface PagedListing<Row> {

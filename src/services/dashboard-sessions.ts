@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
-import type { Store } from '../storage/store.js';
+import type { DashboardLogins } from '../storage/dashboard-store.js';
 
 /** How long a login link is accepted, once. */
 export const LOGIN_LINK_TTL_MS = 15 * 60_000;
@@ -28,7 +28,7 @@ export interface DashboardSessionsService {
   signOut(sessionToken: string): Promise<void>;
 }
 
-export function dashboardSessionsService(store: Store, clock: Clock): DashboardSessionsService {
+export function dashboardSessionsService(store: DashboardLogins, clock: Clock): DashboardSessionsService {
   const issue = (ttlMs: number) => {
     const now = clock.now();
     const token = randomBytes(32).toString('base64url');

@@ -7,8 +7,10 @@ import type {
   AppUsageTotals,
   DailyUsage,
   TesterUsageRow,
-} from '../storage/dashboard-store.js';
-import type { AppRecord, Store, StoreReader } from '../storage/store.js';
+} from '../domain/records/app-usage.js';
+import type { AppRecord } from '../domain/records/app.js';
+import type { DashboardReads } from '../storage/dashboard-store.js';
+import type { SnapshotReads, SnapshotStore } from '../storage/snapshot-store.js';
 
 /** Rows of the tester table per page: a page is all a request ever reads of an app's testers. */
 export const TESTERS_PER_PAGE = 50;
@@ -67,9 +69,12 @@ export interface DashboardService {
   tester(appId: string, testerId: string, period: PeriodCode): Promise<TesterDetail | undefined>;
 }
 
-export function dashboardService(store: Store, reportClock: Clock): DashboardService {
+export function dashboardService(
+  store: DashboardReads & SnapshotStore<SnapshotReads>,
+  reportClock: Clock,
+): DashboardService {
   const readTable = async (
-    reader: StoreReader,
+    reader: DashboardReads,
     appId: string,
     window: UsageWindow,
     query: TesterTableQuery,

@@ -1,4 +1,6 @@
-import type { EventPosition, StoreReader, UsageEventRecord } from '../storage/store.js';
+import type { EventPosition, UsageEventRecord } from '../domain/records/usage-event-record.js';
+import type { DirectoryReads } from '../storage/directory-store.js';
+import type { UsageReads } from '../storage/usage-store.js';
 import { InputError } from './input-error.js';
 
 /** Rows read per query; the export never holds more than one page of them. */
@@ -16,7 +18,7 @@ export interface ExportCounts {
  * Throws InputError when there is no such app. `write` gets one line at a time, without its line break.
  */
 export async function exportRecords(
-  store: StoreReader,
+  store: DirectoryReads & UsageReads,
   appId: string,
   write: (line: string) => Promise<void>,
   pageSize: number = EXPORT_PAGE_SIZE,

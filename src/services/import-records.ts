@@ -1,6 +1,6 @@
 import { unstorableText } from '../domain/storable-text.js';
 import type { ErrorItem } from '../errors/api-error.js';
-import type { StoreReader } from '../storage/store.js';
+import type { DirectoryReads } from '../storage/directory-store.js';
 import type { NewAppInput } from './apps.js';
 import type { NewTesterInput } from './beta-testers.js';
 import { parseImportLine } from './import-line.js';
@@ -56,7 +56,7 @@ interface PendingEvent {
  * can refer to an app or tester of an earlier line, not of a later one.
  */
 export async function importRecords(
-  store: StoreReader,
+  store: DirectoryReads,
   services: ImportServices,
   lines: AsyncIterable<string>,
   options: ImportOptions = {},
@@ -127,7 +127,7 @@ export async function importRecords(
 }
 
 async function importApp(
-  store: StoreReader,
+  store: DirectoryReads,
   services: ImportServices,
   app: NewAppInput & { readonly id: string },
 ): Promise<'created' | 'existing'> {
@@ -138,7 +138,7 @@ async function importApp(
 
 /** A tester already in the app is left as it is; otherwise they are added (as `testers add` would). */
 async function importTester(
-  store: StoreReader,
+  store: DirectoryReads,
   services: ImportServices,
   tester: NewTesterInput,
 ): Promise<'added' | 'existing'> {
@@ -161,7 +161,7 @@ async function importTester(
 
 /** One batch of event lines through ingestion: every valid event is written unless `strict` stops earlier. */
 async function importEvents(
-  store: StoreReader,
+  store: DirectoryReads,
   services: ImportServices,
   batch: readonly PendingEvent[],
   summary: ImportSummary,
@@ -190,7 +190,7 @@ async function importEvents(
  * names no existing app is in the import's summary only (it would add counters for an app that is not there).
  */
 async function recordPerApp(
-  store: StoreReader,
+  store: DirectoryReads,
   services: ImportServices,
   batch: readonly PendingEvent[],
   rejected: CheckedBatch['rejected'],

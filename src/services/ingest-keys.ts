@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { newKeyId } from '../domain/ids.js';
-import type { IngestKeyRecord, Store } from '../storage/store.js';
+import type { IngestKeyRecord } from '../domain/records/keys.js';
+import type { DirectoryReads } from '../storage/directory-store.js';
+import type { KeyStore } from '../storage/key-store.js';
 import { InputError } from './input-error.js';
 
 export interface CreatedIngestKey {
@@ -28,7 +30,7 @@ export function hashIngestKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-export function ingestKeysService(store: Store, clock: Clock): IngestKeysService {
+export function ingestKeysService(store: KeyStore & DirectoryReads, clock: Clock): IngestKeysService {
   return {
     async create(appId) {
       if ((await store.findApp(appId)) === undefined) {

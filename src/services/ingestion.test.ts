@@ -4,7 +4,8 @@ import { PERIOD_DAYS, type PeriodCode } from '../domain/period.js';
 import { ApiError } from '../errors/api-error.js';
 import { type TestStoreLocation, testStoreLocation } from '../../test/support/test-database.js';
 import { openStore } from '../storage/open-store.js';
-import type { Store, UsageEventRecord } from '../storage/store.js';
+import type { UsageEventRecord } from '../domain/records/usage-event-record.js';
+import type { Store } from '../storage/store.js';
 import { DEFAULT_INGESTION_LIMITS } from './ingestion.js';
 import { createServices, type Services } from './services.js';
 

@@ -9,13 +9,14 @@ import {
 import { visibleText } from '../domain/visible-text.js';
 import { ApiError, type ErrorItem } from '../errors/api-error.js';
 import { tooManyEvents } from '../errors/api-errors.js';
-import type {
-  AppendResult,
-  AppIngestStats,
-  RejectionRecord,
-  Store,
-  UsageEventRecord,
-} from '../storage/store.js';
+import type { AppIngestStats, RejectionRecord } from '../domain/records/ingestion-stats.js';
+import type { AppendResult, UsageEventRecord } from '../domain/records/usage-event-record.js';
+import type { DirectoryReads } from '../storage/directory-store.js';
+import type { IngestionStatsStore } from '../storage/ingestion-stats-store.js';
+import type { UsageStore } from '../storage/usage-store.js';
+
+/** The store slices ingestion uses: it checks events against the directory, stores them, and counts. */
+type IngestionStore = DirectoryReads & UsageStore & IngestionStatsStore;
 
 export interface IngestionLimits {
   /** Events per request. */
@@ -82,7 +83,7 @@ const PRUNE_CHUNK = 5000;
  * (the same unless `--now` fixes it), against which events are too new or too old.
  */
 export function ingestionService(
-  store: Store,
+  store: IngestionStore,
   clock: Clock,
   reportClock: Clock,
   limits: IngestionLimits,
@@ -191,7 +192,7 @@ function ownAppId(raw: unknown): string {
 }
 
 /** Which apps exist and which testers belong to them, for the events that passed the other rules. */
-async function relationsOf(store: Store, checked: readonly CheckedEvent[]) {
+async function relationsOf(store: DirectoryReads, checked: readonly CheckedEvent[]) {
   const testersByApp = new Map<string, Set<string>>();
   for (const { event } of checked) {
     const testers = testersByApp.get(event.appId) ?? new Set<string>();

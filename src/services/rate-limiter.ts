@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.js';
-import type { Store } from '../storage/store.js';
+import type { RateLimitStore } from '../storage/rate-limit-store.js';
 
 /** A key's budget after a request: what `X-Rate-Limit` reports. */
 export interface RateLimitState {
@@ -75,7 +75,7 @@ const WINDOW_MINUTES = 60;
  * statements for many requests instead of one each, which serialized every request of a busy key (issue 5:
  * about 900 req/s on PostgreSQL, against 4,200 without the limiter).
  */
-export function sharedRateLimiter(store: Store, limitPerHour: number, clock: Clock): RateLimiter {
+export function sharedRateLimiter(store: RateLimitStore, limitPerHour: number, clock: Clock): RateLimiter {
   const minuteNow = () => Math.floor(clock.now().getTime() / 60_000);
   const state = (allowed: boolean, used: number) => budget(limitPerHour, allowed, used);
   const waiting = new Map<string, Waiter[]>();

@@ -8,6 +8,7 @@ import { type BetaTesterUsagesService, betaTesterUsagesService } from './beta-te
 import { type BetaTestersService, betaTestersService } from './beta-testers.js';
 import { type DashboardService, dashboardService } from './dashboard.js';
 import { type DashboardSessionsService, dashboardSessionsService } from './dashboard-sessions.js';
+import { type HealthService, healthService } from './health.js';
 import { type IngestKeysService, ingestKeysService } from './ingest-keys.js';
 import {
   DEFAULT_INGESTION_LIMITS,
@@ -30,6 +31,8 @@ export interface Services {
   readonly dashboard: DashboardService;
   /** The dashboard's login links and sessions, over the wall clock. */
   readonly dashboardSessions: DashboardSessionsService;
+  /** The store's health: GET /healthz and the pool gauges of GET /metrics. */
+  readonly health: HealthService;
 }
 
 export interface ServiceClocks {
@@ -63,5 +66,6 @@ export async function createServices(
     ingestion: ingestionService(store, clocks.clock, clocks.reportClock, ingestionLimits),
     dashboard: dashboardService(store, clocks.reportClock),
     dashboardSessions: dashboardSessionsService(store, clocks.clock),
+    health: healthService(store),
   };
 }

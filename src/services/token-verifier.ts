@@ -2,7 +2,8 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import type { Clock } from '../domain/clock.js';
 import { isRole, type Role } from '../domain/roles.js';
-import type { ApiKeyKind, Store } from '../storage/store.js';
+import type { ApiKeyKind } from '../domain/records/keys.js';
+import type { KeyReads } from '../storage/key-store.js';
 import { scopeAllows } from './token-scope.js';
 import { MAX_TOKEN_LIFETIME_SECONDS, TOKEN_AUDIENCE } from './token-signer.js';
 
@@ -75,7 +76,7 @@ const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
  * scope against the request, and fall back to the whole verification near any edge of the token's validity
  * in time, where the full rules decide (and name the reason).
  */
-export function tokenVerifier(store: Store, issuerId: string, clock: Clock): TokenVerifier {
+export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): TokenVerifier {
   const remembered = new Map<string, RememberedToken>();
   const publicKeys = new Map<string, { pem: string; key: KeyObject }>();
   const publicKey = (keyId: string, pem: string) => {

@@ -8,7 +8,7 @@ import { seedApp } from '../../test/support/harness.js';
 import { createTestSchema, postgresReachable } from '../../test/support/test-database.js';
 import { copyStore, openStore, StoreCopyError, type StoreLocation } from './open-store.js';
 import { SQLITE_FILE_NAME } from './sqlite/connection.js';
-import type { UsageEventRecord } from './store.js';
+import type { UsageEventRecord } from '../domain/records/usage-event-record.js';
 
 /**
  * A SQLite store written before ingestion refused text PostgreSQL cannot store: its store layer keeps a NUL,

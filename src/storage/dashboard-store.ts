@@ -1,24 +1,25 @@
 import type { CalendarDay } from '../domain/calendar-day.js';
+import type {
+  AppTesterCounts,
+  AppUsageTotals,
+  DailyUsage,
+  TesterUsageRow,
+} from '../domain/records/app-usage.js';
+import type { DashboardTokenRecord } from '../domain/records/dashboard-token.js';
 import type { TesterSortKey } from '../domain/tester-sort.js';
-import type { TesterState } from '../domain/tester-state.js';
-import type { UsageValues } from '../domain/usage-values.js';
-import type { AppRecord } from './store.js';
 
 /**
- * The part of the Store the dashboard (issue 7) adds: its logins, and the reads behind its pages. Split from
- * store.ts to keep each file readable; Store and StoreReader extend these, and the same conventions hold
- * (instants ISO 8601 UTC with milliseconds, days `YYYY-MM-DD` UTC, counts read from the rollups only).
+ * The part of the Store the dashboard (issue 7) adds: its logins, and the reads behind its pages. The same
+ * conventions as the rest of the Store hold (instants ISO 8601 UTC with milliseconds, days `YYYY-MM-DD` UTC,
+ * counts read from the rollups only).
  */
 
-/** A login link or a session: the SHA-256 (hex) of its random token, never the token itself. */
-export interface DashboardTokenRecord {
-  readonly tokenHash: string;
-  readonly createdAt: string;
-  /** The first instant at which it is no longer accepted. */
-  readonly expiresAt: string;
+export interface DashboardSessionReads {
+  /** The session whose hash is `tokenHash`, unless there is none or it had expired at the instant `at`. */
+  findDashboardSession(tokenHash: string, at: string): Promise<DashboardTokenRecord | undefined>;
 }
 
-export interface DashboardLogins {
+export interface DashboardLogins extends DashboardSessionReads {
   /** Stores a one-time login link, and deletes the links that expired by its `createdAt`. */
   createDashboardLoginLink(link: DashboardTokenRecord): Promise<void>;
   /**
@@ -33,9 +34,6 @@ export interface DashboardLogins {
 }
 
 export interface DashboardReads {
-  /** The session whose hash is `tokenHash`, unless there is none or it had expired at the instant `at`. */
-  findDashboardSession(tokenHash: string, at: string): Promise<DashboardTokenRecord | undefined>;
-
   /** Every app, by id, with how many testers it has (in any state) and how many of them have installed it. */
   listAppsWithTesterCounts(): Promise<AppTesterCounts[]>;
 
@@ -68,25 +66,6 @@ export interface DashboardReads {
   countAppTesters(appId: string, filter: TesterSearch): Promise<number>;
 }
 
-export interface AppTesterCounts {
-  readonly app: AppRecord;
-  /** Testers of the app, in any state. */
-  readonly testers: number;
-  /** Those who have installed it: the testers its metrics list. */
-  readonly installed: number;
-}
-
-export interface AppUsageTotals {
-  /** Installed testers with at least one session, crash or feedback in the window. */
-  readonly activeTesters: number;
-  readonly values: UsageValues;
-}
-
-export interface DailyUsage {
-  readonly day: CalendarDay;
-  readonly values: UsageValues;
-}
-
 export interface TesterSearch {
   /**
    * Testers whose name ("first last") or email contains this text, ignoring the case of ASCII letters. `%`, `_`
@@ -106,17 +85,5 @@ export interface TesterUsageQuery extends TesterSearch {
   readonly limit: number;
 }
 
-export interface TesterUsageRow {
-  readonly testerId: string;
-  readonly firstName: string | null;
-  readonly lastName: string | null;
-  readonly email: string;
-  /** The tester's state in this app. */
-  readonly state: TesterState;
-  /** When the tester first installed the app; null when they have not. */
-  readonly installedAt: string | null;
-  /** Usage over the window; zeros where nothing happened. */
-  readonly values: UsageValues;
-  /** The last UTC day up to `lastDay` with any event of the tester in the app (installs included), or null. */
-  readonly lastSeenDay: CalendarDay | null;
-}
+/** The dashboard's logins and page reads. */
+export interface DashboardStore extends DashboardReads, DashboardLogins {}

@@ -1,4 +1,4 @@
-import type { AppendResult, UsageEventRecord } from './store.js';
+import type { AppendResult, UsageEventRecord } from '../domain/records/usage-event-record.js';
 
 /** Writes batches of events in one transaction, answering each as if written alone after the ones before. */
 export type WriteTogether = (batches: ReadonlyArray<readonly UsageEventRecord[]>) => Promise<AppendResult[]>;

@@ -1,42 +1,34 @@
 import type { Kysely } from 'kysely';
+import type { AppFilter, AppRecord } from '../domain/records/app.js';
+import type { BetaGroupRecord } from '../domain/records/beta-group.js';
+import type { BuildRecord } from '../domain/records/build.js';
+import type { DashboardTokenRecord } from '../domain/records/dashboard-token.js';
+import type { Refusal } from '../domain/records/ingestion-stats.js';
+import type { ApiKeyRecord, IngestKeyRecord } from '../domain/records/keys.js';
+import type { PoolStats } from '../domain/records/pool-stats.js';
+import type { MembershipRecord, TesterFilter, TesterRecord } from '../domain/records/tester.js';
+import type { AppendResult, EventPosition, UsageEventRecord } from '../domain/records/usage-event-record.js';
+import type { RowWindow } from '../domain/row-window.js';
+import { StoreConflictError, StoreReferenceError } from '../domain/store-problems.js';
 import type { BackendSpecifics } from './backend-specifics.js';
-import type { DashboardTokenRecord, TesterSearch, TesterUsageQuery } from './dashboard-store.js';
+import type { TesterSearch, TesterUsageQuery } from './dashboard-store.js';
 import { groupCommit, type WriteTogether, writeAlone } from './group-commit.js';
 import * as apiKeys from './queries/api-keys.js';
 import * as appendUsage from './queries/append-usage.js';
 import * as apps from './queries/apps.js';
-import * as dashboard from './queries/dashboard.js';
 import * as dashboardSessions from './queries/dashboard-sessions.js';
+import * as dashboard from './queries/dashboard.js';
 import * as dataVersions from './queries/data-versions.js';
 import * as ingestion from './queries/ingestion.js';
 import * as rateLimits from './queries/rate-limits.js';
 import * as testerUsage from './queries/tester-usage.js';
 import * as testers from './queries/testers.js';
-import * as usage from './queries/usage.js';
 import * as usageEvents from './queries/usage-events.js';
+import * as usage from './queries/usage.js';
 import type { Database } from './schema.js';
-import {
-  type ApiKeyRecord,
-  type AppendResult,
-  type AppFilter,
-  type AppRecord,
-  type BetaGroupRecord,
-  type BuildRecord,
-  type EventPosition,
-  type IngestKeyRecord,
-  type InstalledTesterFilter,
-  type MembershipRecord,
-  type PoolStats,
-  type Refusal,
-  type RowWindow,
-  type Store,
-  StoreConflictError,
-  type StoreReader,
-  StoreReferenceError,
-  type TesterFilter,
-  type TesterRecord,
-  type UsageEventRecord,
-} from './store.js';
+import type { SnapshotReads } from './snapshot-store.js';
+import type { Store, StoreReader } from './store.js';
+import type { InstalledTesterFilter } from './usage-store.js';
 
 /** Reads, on the database itself or inside a snapshot transaction. */
 class KyselyStoreReader implements StoreReader {
@@ -110,7 +102,7 @@ export class KyselyStore extends KyselyStoreReader implements Store {
   /** Remembered by the guard openStore puts around this store (open-store.ts), which sees every failure. */
   unavailableRecently = (): string | undefined => undefined;
 
-  snapshot<T>(read: (reader: StoreReader) => Promise<T>): Promise<T> {
+  snapshot<T>(read: (reader: SnapshotReads) => Promise<T>): Promise<T> {
     return this.specifics.readSnapshot(this.snapshotDb ?? this.db, (trx) => read(new KyselyStoreReader(trx)));
   }
 

@@ -10,13 +10,10 @@ import { installedTestersCountQuery } from './queries/usage.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase, type SqliteConnection, sqliteStoreExists } from './sqlite/connection.js';
 import { sqliteSpecifics } from './sqlite/dialect.js';
-import {
-  type PoolStats,
-  STORE_WRITES,
-  type Store,
-  StoreUnavailableError,
-  unavailableCause,
-} from './store.js';
+import type { PoolStats } from '../domain/records/pool-stats.js';
+import { StoreUnavailableError } from '../domain/store-problems.js';
+import { type Store, STORE_WRITES } from './store.js';
+import { unavailableCause } from './unavailable-cause.js';
 import { StoreOpenError } from './store-open-error.js';
 
 export {

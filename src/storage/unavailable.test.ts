@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { markConnectFailure } from './postgres/connection.js';
 import { postgresSpecifics } from './postgres/dialect.js';
 import { sqliteSpecifics } from './sqlite/dialect.js';
-import { StoreUnavailableError, unavailableCause } from './store.js';
+import { StoreUnavailableError } from '../domain/store-problems.js';
+import { unavailableCause } from './unavailable-cause.js';
 
 /** Which failures mean "the database cannot serve now" (503), on each backend, and how their cause reads. */
 

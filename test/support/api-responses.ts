@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import type { Store, UsageEventRecord } from '../../src/storage/store.js';
+import type { UsageEventRecord } from '../../src/domain/records/usage-event-record.js';
+import type { Store } from '../../src/storage/store.js';
 import type { Harness } from './harness.js';
 
 /**

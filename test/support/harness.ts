@@ -10,7 +10,8 @@ import { createServices, type Services } from '../../src/services/services.js';
 import { signToken, type TokenRequest } from '../../src/services/token-signer.js';
 import { openStore } from '../../src/storage/open-store.js';
 import { type TestStoreLocation, testStoreLocation } from './test-database.js';
-import type { Store, UsageEventRecord } from '../../src/storage/store.js';
+import type { UsageEventRecord } from '../../src/domain/records/usage-event-record.js';
+import type { Store } from '../../src/storage/store.js';
 
 /** A clock a test can move. */
 export interface TestClock extends Clock {
@@ -78,7 +79,6 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const rateLimit = options.rateLimit ?? 3600;
   const baseUrl = options.baseUrl ?? APPLE_BASE_URL;
   const app = createApp({
-    store,
     services,
     ...(rateLimit > 0 && { rateLimiter: inMemoryRateLimiter(rateLimit, clock) }),
     baseUrl: fixedBaseUrl(baseUrl),

@@ -40,7 +40,7 @@ export async function startClientFixture(limits: Partial<IngestionLimits> = {}):
   if (Object.keys(limits).length > 0) {
     const clocks = { clock: harness.clock, reportClock: harness.reportClock };
     const services = await createServices(harness.store, clocks, { ...DEFAULT_INGESTION_LIMITS, ...limits });
-    server = createApp({ store: harness.store, services, baseUrl: fixedBaseUrl(APPLE_BASE_URL) });
+    server = createApp({ services, baseUrl: fixedBaseUrl(APPLE_BASE_URL) });
   }
   const serverUrl = await server.listen({ port: 0, host: '127.0.0.1' });
   const proxy = await startFaultProxy(serverUrl);

@@ -122,7 +122,6 @@ export async function appWith(
     limits,
   );
   const app = createApp({
-    store: harness.store,
     services,
     baseUrl: fixedBaseUrl(APPLE_BASE_URL),
     ...(logger !== undefined && { logger }),

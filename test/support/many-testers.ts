@@ -5,7 +5,9 @@ import type { CreatedApiKey } from '../../src/services/api-keys.js';
 import { inMemoryRateLimiter } from '../../src/services/rate-limiter.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import { openStore } from '../../src/storage/open-store.js';
-import type { Store, TesterRecord, UsageEventRecord } from '../../src/storage/store.js';
+import type { TesterRecord } from '../../src/domain/records/tester.js';
+import type { UsageEventRecord } from '../../src/domain/records/usage-event-record.js';
+import type { Store } from '../../src/storage/store.js';
 import { testStoreLocation } from './test-database.js';
 
 /**
@@ -151,7 +153,6 @@ export async function startManyTestersServer(installed = 2500, invited = 40): Pr
     reportClock: fixedClock(new Date(MANY_REPORT_TIME)),
   });
   const app = createApp({
-    store,
     services,
     rateLimiter: inMemoryRateLimiter(3600, systemClock),
     baseUrl: baseUrlFromHostHeader,

@@ -38,7 +38,7 @@ export async function createStoreApp(location: StoreLocation, options: OpenOptio
     const clock = testClock(NOW);
     const services = await createServices(store, { clock, reportClock: testClock(NOW) });
     const { logger, lines, raw } = memoryLogger();
-    const app = createApp({ store, services, baseUrl: fixedBaseUrl(APPLE_BASE_URL), logger });
+    const app = createApp({ services, baseUrl: fixedBaseUrl(APPLE_BASE_URL), logger });
     await app.ready();
     const admin = await services.apiKeys.create({ name: 'admin', role: 'ADMIN' });
     const { key } = await services.ingestKeys.create('100');

@@ -1,4 +1,4 @@
-import type { AppTesterCounts } from '../../storage/dashboard-store.js';
+import type { AppTesterCounts } from '../../domain/records/app-usage.js';
 import { formatCount } from '../format.js';
 import { type Html, html } from '../html.js';
 import { page } from '../layout.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type AppField, parseAppQuery, parseAppsQuery } from '../../domain/resource-queries.js';
 import { resourceNotFound } from '../../errors/api-errors.js';
 import type { Services } from '../../services/services.js';
-import type { AppRecord } from '../../storage/store.js';
+import type { AppRecord } from '../../domain/records/app.js';
 import { linkTo, pagedLinks, type PublicBaseUrl } from '../links.js';
 import { queryPairs } from '../query-string.js';
 import { type App, AppResponse, AppsResponse } from '../schemas/resources.js';

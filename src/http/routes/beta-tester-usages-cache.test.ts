@@ -18,7 +18,6 @@ const PAGE = '/v1/apps/6447306070/metrics/betaTesterUsages?period=P365D&limit=5&
 it('keeps one answer for a query padded or spelled many ways, the same bytes as the plain one', async () => {
   const cache = pageCache();
   const app = createApp({
-    store: harness.store,
     services: harness.services,
     baseUrl: fixedBaseUrl(APPLE_BASE_URL),
     pageCache: cache,

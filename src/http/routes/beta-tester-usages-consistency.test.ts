@@ -6,7 +6,8 @@ import type { UsageValues } from '../../domain/usage-values.js';
 import { SeededRandom } from '../../services/demo/seeded-random.js';
 import { createServices } from '../../services/services.js';
 import { openStore } from '../../storage/open-store.js';
-import type { Store, UsageEventRecord } from '../../storage/store.js';
+import type { UsageEventRecord } from '../../domain/records/usage-event-record.js';
+import type { Store } from '../../storage/store.js';
 import { createApp } from '../create-app.js';
 import { fixedBaseUrl } from '../links.js';
 
@@ -160,7 +161,6 @@ async function expectTheRawEventsAnswer(
 /** An app of its own over the same store and services, with nothing kept: the answer computed afresh. */
 function freshApp(): FastifyInstance {
   return createApp({
-    store: harness.store,
     services: harness.services,
     baseUrl: fixedBaseUrl(APPLE_BASE_URL),
   });
@@ -240,7 +240,6 @@ describe('the metrics answer, against the raw events', () => {
         reportClock: harness.reportClock,
       });
       const otherNode = createApp({
-        store: otherStore,
         services: otherServices,
         baseUrl: fixedBaseUrl(APPLE_BASE_URL),
       });

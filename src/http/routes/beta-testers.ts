@@ -7,7 +7,7 @@ import {
 import { furthestState } from '../../domain/tester-state.js';
 import { resourceNotFound } from '../../errors/api-errors.js';
 import type { Services } from '../../services/services.js';
-import type { TesterWithStates } from '../../storage/store.js';
+import type { TesterWithStates } from '../../domain/records/tester.js';
 import { requireTestFlightReader } from '../access-control.js';
 import { linkTo, pagedLinks, type PublicBaseUrl } from '../links.js';
 import { queryPairs } from '../query-string.js';

@@ -16,7 +16,8 @@ import { toApiError } from '../error-handling.js';
 import { MAX_LISTED_ERRORS } from '../error-response.js';
 import { inFlightLimit } from '../in-flight-limit.js';
 import type { IngestionMetrics } from '../metrics.js';
-import { type IngestKeyRecord, StoreUnavailableError } from '../../storage/store.js';
+import type { IngestKeyRecord } from '../../domain/records/keys.js';
+import { StoreUnavailableError } from '../../domain/store-problems.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

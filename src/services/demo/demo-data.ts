@@ -2,14 +2,11 @@ import { addDays, type CalendarDay } from '../../domain/calendar-day.js';
 import { usageWindow } from '../../domain/period.js';
 import type { UsageEventType } from '../../domain/usage-event.js';
 import type { TesterState } from '../../domain/tester-state.js';
-import type {
-  AppRecord,
-  BetaGroupRecord,
-  BuildRecord,
-  MembershipRecord,
-  TesterRecord,
-  UsageEventRecord,
-} from '../../storage/store.js';
+import type { AppRecord } from '../../domain/records/app.js';
+import type { BetaGroupRecord } from '../../domain/records/beta-group.js';
+import type { BuildRecord } from '../../domain/records/build.js';
+import type { MembershipRecord, TesterRecord } from '../../domain/records/tester.js';
+import type { UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import {
   DEMO_REPORT_TIME,
   FIXED_TESTERS,

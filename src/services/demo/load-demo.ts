@@ -1,4 +1,7 @@
-import { type Store, StoreConflictError } from '../../storage/store.js';
+import { StoreConflictError } from '../../domain/store-problems.js';
+import type { DirectoryStore } from '../../storage/directory-store.js';
+import type { SettingsStore } from '../../storage/settings-store.js';
+import type { UsageStore } from '../../storage/usage-store.js';
 import { CURSOR_KEY_SETTING } from '../services.js';
 import { type DemoData, type DemoOptions, generateDemoData } from './demo-data.js';
 import { demoCursorKey } from './demo-fixture.js';
@@ -23,7 +26,7 @@ export interface DemoLoadResult {
  * `options` matter on the first load only: a store that has the demo keeps it as it is.
  */
 export async function loadDemoData(
-  store: Store,
+  store: DirectoryStore & UsageStore & SettingsStore,
   onProgress: (done: number, total: number) => void = () => {},
   options: DemoOptions = {},
 ): Promise<DemoLoadResult> {
@@ -43,7 +46,7 @@ export async function loadDemoData(
   return { loaded: true, apps: data.apps.length, testers: data.testers.length, events: data.events.length };
 }
 
-async function writeEntities(store: Store, data: DemoData): Promise<void> {
+async function writeEntities(store: DirectoryStore, data: DemoData): Promise<void> {
   for (const app of data.apps) {
     if ((await store.findApp(app.id)) === undefined) await store.createApp(app);
   }

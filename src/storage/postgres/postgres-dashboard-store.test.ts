@@ -1,6 +1,6 @@
 import { createTestSchema } from '../../../test/support/test-database.js';
 import { openStore } from '../open-store.js';
-import { describeDashboardStore } from '../store-dashboard.test-suite.js';
+import { describeDashboardStore } from '../dashboard-store.test-suite.js';
 
 describeDashboardStore(
   'PostgreSQL',

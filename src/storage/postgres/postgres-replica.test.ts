@@ -1,7 +1,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { createTestSchema } from '../../../test/support/test-database.js';
 import { copyStore, openStore } from '../open-store.js';
-import type { Store, UsageEventRecord } from '../store.js';
+import type { UsageEventRecord } from '../../domain/records/usage-event-record.js';
+import type { Store } from '../store.js';
 
 const drops: Array<() => Promise<void>> = [];
 const opened: Store[] = [];

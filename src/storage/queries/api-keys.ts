@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiKeysTable, Database } from '../schema.js';
-import type { ApiKeyRecord } from '../store.js';
+import type { ApiKeyRecord } from '../../domain/records/keys.js';
 import { precompiled } from './precompiled.js';
 
 export async function insertApiKey(db: Kysely<Database>, key: ApiKeyRecord): Promise<void> {

@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../schema.js';
-import type { AppendResult, UsageEventRecord } from '../store.js';
+import type { AppendResult, UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import { raiseDataVersions } from './data-versions.js';
 import { addIngestCounts } from './ingestion.js';
 import { chunksFor } from './row-window.js';

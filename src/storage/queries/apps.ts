@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AppsTable, Database } from '../schema.js';
-import type { AppFilter, AppRecord, RowWindow } from '../store.js';
+import type { AppFilter, AppRecord } from '../../domain/records/app.js';
+import type { RowWindow } from '../../domain/row-window.js';
 import { applyWindow, toCount } from './row-window.js';
 
 export async function insertApp(db: Kysely<Database>, app: AppRecord): Promise<void> {
@@ -45,7 +46,8 @@ function filtered(db: Kysely<Database>, filter: AppFilter) {
   return query;
 }
 
-function toAppRecord(row: Selectable<AppsTable>): AppRecord {
+/** An apps row as a record: the one mapping, for every read that selects whole app rows. */
+export function toAppRecord(row: Selectable<AppsTable>): AppRecord {
   return {
     id: row.id,
     name: row.name,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DashboardTokenRecord } from '../dashboard-store.js';
+import type { DashboardTokenRecord } from '../../domain/records/dashboard-token.js';
 import type { Database } from '../schema.js';
 
 export async function insertLoginLink(db: Kysely<Database>, link: DashboardTokenRecord): Promise<void> {

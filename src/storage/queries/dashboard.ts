@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { CalendarDay } from '../../domain/calendar-day.js';
-import type { AppTesterCounts, AppUsageTotals, DailyUsage } from '../dashboard-store.js';
+import type { AppTesterCounts, AppUsageTotals, DailyUsage } from '../../domain/records/app-usage.js';
 import type { Database } from '../schema.js';
+import { toAppRecord } from './apps.js';
 import { toCount } from './row-window.js';
 import { windowSums } from './window-sums.js';
 
@@ -27,14 +28,7 @@ export async function listAppsWithTesterCounts(db: Kysely<Database>): Promise<Ap
     .orderBy('a.id')
     .execute();
   return rows.map((row) => ({
-    app: {
-      id: row.id,
-      name: row.name,
-      bundleId: row.bundle_id,
-      sku: row.sku,
-      primaryLocale: row.primary_locale,
-      createdAt: row.created_at,
-    },
+    app: toAppRecord(row),
     testers: toCount(row.testers),
     installed: toCount(row.installed),
   }));

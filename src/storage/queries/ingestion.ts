@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
-import type { AppIngestStats, IngestKeyRecord, RejectionRecord } from '../store.js';
+import type { AppIngestStats, RejectionRecord } from '../../domain/records/ingestion-stats.js';
+import type { IngestKeyRecord } from '../../domain/records/keys.js';
 import { precompiled } from './precompiled.js';
 import { chunksFor } from './row-window.js';
 

@@ -1,5 +1,5 @@
 import type { SelectQueryBuilder } from 'kysely';
-import type { RowWindow } from '../store.js';
+import type { RowWindow } from '../../domain/row-window.js';
 
 /** Applies a RowWindow to a query ordered by `idColumn`: keyset after `afterId`, or from `offset`. */
 export function applyWindow<DB, TB extends keyof DB, O>(

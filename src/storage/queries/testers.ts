@@ -1,7 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { TesterState } from '../../domain/tester-state.js';
 import type { BetaTestersTable, Database } from '../schema.js';
-import type { MembershipRecord, RowWindow, TesterFilter, TesterRecord, TesterWithStates } from '../store.js';
+import type {
+  MembershipRecord,
+  TesterFilter,
+  TesterRecord,
+  TesterWithStates,
+} from '../../domain/records/tester.js';
+import type { RowWindow } from '../../domain/row-window.js';
 import { applyWindow, chunksFor, toCount } from './row-window.js';
 
 export async function insertTesters(

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, UsageEventsTable } from '../schema.js';
-import type { EventPosition, UsageEventRecord } from '../store.js';
+import type { EventPosition, UsageEventRecord } from '../../domain/records/usage-event-record.js';
 
 /** The raw events themselves: read back for export, deleted past retention. Rollups live in usage.ts. */
 

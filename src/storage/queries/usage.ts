@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { CalendarDay } from '../../domain/calendar-day.js';
 import type { UsageValues } from '../../domain/usage-values.js';
 import type { Database } from '../schema.js';
-import type { InstalledTesterFilter, RowWindow } from '../store.js';
+import type { RowWindow } from '../../domain/row-window.js';
+import type { InstalledTesterFilter } from '../usage-store.js';
 import { applyWindow, toCount } from './row-window.js';
 import { windowSums } from './window-sums.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../open-store.js';
-import { describeDashboardStore } from '../store-dashboard.test-suite.js';
+import { describeDashboardStore } from '../dashboard-store.test-suite.js';
 
 describeDashboardStore(
   'SQLite',

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Store } from './store.js';
+import type { StoreSuiteContext } from './store.test-suite.js';
 
-/** Request counts for the shared rate limit; every backend runs this through describeStore. */
-export function describeRateLimitStore(context: { store(): Store; openHandle(): Promise<Store> }): void {
+/**
+ * RateLimitStore (rate-limit-store.ts): request counts for the shared rate limit; every backend runs this
+ * through describeStore.
+ */
+export function describeRateLimitStore(context: StoreSuiteContext): void {
   const MINUTE = 29_000_000;
 
   describe('request counts', () => {

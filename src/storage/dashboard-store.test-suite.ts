@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from './store.js';
 import type { BackendCapabilities, StoreHarness } from './store.test-suite.js';
-import { describeDashboardReads } from './store-dashboard-reads.test-suite.js';
+import { describeDashboardReads } from './dashboard-store-reads.test-suite.js';
 
 /**
- * The dashboard's part of the Store (dashboard-store.ts) on every backend: logins that work once here, and the
- * page reads in store-dashboard-reads.test-suite.ts.
+ * The dashboard's part of the Store (dashboard-store.ts) on every backend: logins that work once here, and
+ * the page reads in dashboard-store-reads.test-suite.ts.
  */
 export function describeDashboardStore(
   backend: string,

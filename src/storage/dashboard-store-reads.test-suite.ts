@@ -3,8 +3,10 @@ import { addDays } from '../domain/calendar-day.js';
 import { TESTER_SORT_KEYS, type TesterSortKey } from '../domain/tester-sort.js';
 import type { UsageValues } from '../domain/usage-values.js';
 import { SeededRandom } from '../services/demo/seeded-random.js';
-import type { TesterUsageRow } from './dashboard-store.js';
-import type { Store, TesterRecord, UsageEventRecord } from './store.js';
+import type { TesterUsageRow } from '../domain/records/app-usage.js';
+import type { TesterRecord } from '../domain/records/tester.js';
+import type { UsageEventRecord } from '../domain/records/usage-event-record.js';
+import type { Store } from './store.js';
 
 /**
  * The dashboard's page reads (dashboard-store.ts) checked against the raw events themselves, not against

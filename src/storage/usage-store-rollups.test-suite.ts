@@ -2,25 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { addDays } from '../domain/calendar-day.js';
 import type { UsageValues } from '../domain/usage-values.js';
 import { SeededRandom } from '../services/demo/seeded-random.js';
-import type { Store, UsageEventRecord } from './store.js';
+import type { UsageEventRecord } from '../domain/records/usage-event-record.js';
+import type { StoreSuiteContext } from './store.test-suite.js';
 
 /**
- * Usage sums read from the rollups (whole months, plus and minus runs of days) against the raw events
+ * UsageStore's sums, read from the rollups (whole months, plus and minus runs of days), against the raw events
  * themselves, for random windows, before and after late events and data versions; every backend runs this
  * through describeStore.
  */
-export function describeRollupStore(context: {
-  store(): Store;
-  seed(): Promise<void>;
-  event(id: string, over?: Partial<UsageEventRecord>): UsageEventRecord;
-}): void {
+export function describeRollupStore(context: StoreSuiteContext): void {
   describe('rollups against raw events', () => {
     const testers = ['t1', 't2', 't3'];
     const types: UsageEventRecord['type'][] = ['session', 'session', 'crash', 'feedback', 'install'];
 
     it('sum what the raw events count for random windows, before and after late events', async () => {
       const store = context.store();
-      await context.seed();
+      await context.seedApps();
       const random = new SeededRandom(42);
       let serial = 0;
       const randomEvents = (n: number, from: string, days: number) =>
@@ -68,7 +65,7 @@ export function describeRollupStore(context: {
 
     it('raise the data version with every write that adds events, and only then', async () => {
       const store = context.store();
-      await context.seed();
+      await context.seedApps();
       expect(await store.appDataVersion('nope')).toBeUndefined();
       const start = await store.appDataVersion('a1');
       await store.appendUsageEvents([context.event('v1')]);

@@ -1,0 +1,16 @@
+import type { DashboardReads } from './dashboard-store.js';
+import type { DirectoryReads } from './directory-store.js';
+import type { UsageReads } from './usage-store.js';
+
+/** The reads a page makes in one snapshot: the directory, usage, and the dashboard's page reads. */
+export interface SnapshotReads extends DirectoryReads, UsageReads, DashboardReads {}
+
+/** A store whose several reads can agree with each other; `Reader` is what a caller reads in a snapshot. */
+export interface SnapshotStore<Reader = SnapshotReads> {
+  /**
+   * Runs `read` against one consistent snapshot of the store, so the several reads of a page (total, rows,
+   * values) agree with each other even while writes go on. With a PostgreSQL read replica configured, it reads
+   * the replica (which may lag the primary by its replication delay); every other method uses the primary.
+   */
+  snapshot<T>(read: (reader: Reader) => Promise<T>): Promise<T>;
+}
