@@ -1,9 +1,7 @@
 import type { Clock } from '../domain/clock.js';
-import { cursorScope } from '../domain/cursor-codec.js';
 import { isResourceId, newAppId } from '../domain/ids.js';
-import type { AppsQuery } from '../domain/resource-queries.js';
 import { type AppFilter, type AppRecord, type Store, StoreConflictError } from '../storage/store.js';
-import { type Page, readPage } from './cursor-paging.js';
+import { type Page, type PageRequest, pagedCollection } from './cursor-paging.js';
 import { InputError, refuseUnstorableText } from './input-error.js';
 
 export interface NewAppInput {
@@ -14,9 +12,12 @@ export interface NewAppInput {
   readonly primaryLocale?: string;
 }
 
+/** Which page of which apps: the filter's conditions all hold. */
+export interface AppsPageQuery extends AppFilter, PageRequest {}
+
 export interface AppsService {
   find(id: string): Promise<AppRecord | undefined>;
-  list(query: AppsQuery): Promise<Page<AppRecord>>;
+  list(query: AppsPageQuery): Promise<Page<AppRecord>>;
   /** Throws InputError when the input is malformed or the id or bundle id is taken. */
   create(input: NewAppInput): Promise<AppRecord>;
 }
@@ -25,29 +26,14 @@ const BUNDLE_ID = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 const LOCALE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 export function appsService(store: Store, cursorKey: Uint8Array, clock: Clock): AppsService {
+  const pages = pagedCollection<AppFilter, AppRecord>(store, cursorKey, {
+    count: (reader, filter) => reader.countApps(filter),
+    list: (reader, filter, window) => reader.listApps(filter, window),
+  });
   return {
     find: (id) => store.findApp(id),
 
-    list(query) {
-      const filter: AppFilter = { ids: query.ids, bundleIds: query.bundleIds };
-      const scope = cursorScope('/v1/apps', {
-        ...(query.ids && { 'filter[id]': query.ids.join(',') }),
-        ...(query.bundleIds && { 'filter[bundleId]': query.bundleIds.join(',') }),
-      });
-      return store.snapshot((reader) =>
-        readPage(
-          {
-            scope,
-            count: () => reader.countApps(filter),
-            list: (window) => reader.listApps(filter, window),
-            idOf: (app) => app.id,
-          },
-          cursorKey,
-          query.cursor,
-          query.limit,
-        ),
-      );
-    },
+    list: (query) => pages({ ids: query.ids, bundleIds: query.bundleIds }, query),
 
     async create(input) {
       refuseUnstorableText({

@@ -41,9 +41,8 @@ async function everyWindow() {
   for (const period of Object.keys(PERIOD_DAYS) as PeriodCode[]) {
     const report = await services.betaTesterUsages.readBetaTesterUsages('100', {
       period,
-      groupByTesters: true,
       limit: 50,
-      echo: [],
+      scope: 'every window',
     });
     answers[period] = { window: report.window, rows: report.rows, total: report.total };
   }
