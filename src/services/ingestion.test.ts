@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedApp, type TestClock, testClock } from '../../test/support/harness.js';
 import { PERIOD_DAYS, type PeriodCode } from '../domain/period.js';
-import { ApiError } from '../errors/api-error.js';
 import { type TestStoreLocation, testStoreLocation } from '../../test/support/test-database.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store, UsageEventRecord } from '../storage/store.js';
+import { RefusedBatch } from './batch-problems.js';
 import { DEFAULT_INGESTION_LIMITS } from './ingestion.js';
 import { createServices, type Services } from './services.js';
 
@@ -101,7 +101,9 @@ describe('prune', () => {
     reportClock.set(new Date(T0 + 60 * DAY));
     await services.ingestion.prune();
 
-    await expect(services.ingestion.ingestBatch({ events: [old] }, '100')).rejects.toBeInstanceOf(ApiError);
+    await expect(services.ingestion.ingestBatch({ events: [old] }, '100')).rejects.toBeInstanceOf(
+      RefusedBatch,
+    );
     expect(await services.ingestion.ingestBatch({ events: [edge] }, '100')).toEqual({
       accepted: 0,
       duplicates: 1,
