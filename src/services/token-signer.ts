@@ -15,7 +15,7 @@ export interface TokenRequest {
   readonly issuerId?: string;
   /** Seconds until `exp`; at most 1200. Default 1200. */
   readonly ttlSeconds?: number;
-  /** Optional `scope` entries like `GET /v1/apps/6447306070/metrics/betaTesterUsages?groupBy=betaTesters`. */
+  /** Optional `scope` entries, each `<method> <path>?<query>` of requests the token allows (token-scope.ts). */
   readonly scope?: readonly string[];
   readonly now: Date;
 }
