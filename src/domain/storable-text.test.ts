@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { batchProblemItem } from '../http/problem-answer.js';
 import { holdsUnstorableText, unstorableText } from './storable-text.js';
-import { checkEvent, type EventContext } from './usage-event-rules.js';
+import { checkEvent as checkEventProblems, type EventContext } from './usage-event-rules.js';
+
+/** The rules' problems as the API answers them: where each lies as `source.pointer` (/events/3/build). */
+function checkEvent(raw: unknown, index: number, context: EventContext) {
+  const result = checkEventProblems(raw, index, context);
+  return Array.isArray(result)
+    ? result.map((problem) => batchProblemItem({ ...problem, event: index }))
+    : result;
+}
 
 describe('unstorableText', () => {
   it('refuses a NUL, a lone high and a lone low surrogate, anywhere in the text', () => {

@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
+import { batchProblemItem } from '../http/problem-answer.js';
 import {
   type CheckedEvent,
-  checkEvent,
+  checkEvent as checkEventProblems,
   DEFAULT_RETENTION_DAYS,
   type EventContext,
-  skewFromSentAt,
+  skewFromSentAt as sentAtSkew,
 } from './usage-event-rules.js';
+
+/** The rules' problems as the API answers them: where each lies as `source.pointer` (/events/3/timestamp). */
+function checkEvent(raw: unknown, index: number, context: EventContext) {
+  const result = checkEventProblems(raw, index, context);
+  return Array.isArray(result)
+    ? result.map((problem) => batchProblemItem({ ...problem, event: index }))
+    : result;
+}
+
+function skewFromSentAt(sentAt: unknown, receivedAt: Date) {
+  const skew = sentAtSkew(sentAt, receivedAt);
+  return typeof skew === 'number' ? skew : batchProblemItem(skew);
+}
 
 const NOW = new Date('2023-10-05T12:00:00.000Z');
 const HOUR = 3_600_000;

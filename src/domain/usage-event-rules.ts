@@ -1,4 +1,4 @@
-import type { ErrorItem } from '../errors/api-error.js';
+import type { Problem } from './problem.js';
 import { unstorableText } from './storable-text.js';
 import { USAGE_EVENT_TYPES, type UsageEvent, type UsageEventType } from './usage-event.js';
 import { visibleText } from './visible-text.js';
@@ -42,30 +42,28 @@ export interface CheckedEvent {
   readonly event: UsageEvent;
 }
 
-/** Reads one event; problems carry `source.pointer` = `/events/<index>/<field>`. */
-export function checkEvent(raw: unknown, index: number, context: EventContext): CheckedEvent | ErrorItem[] {
-  const at = (field?: string) => ({
-    pointer: field === undefined ? `/events/${index}` : `/events/${index}/${field}`,
-  });
+/**
+ * Reads one event, the `index`th of its batch; each problem names the event's field it is about (none: the
+ * event as a whole). The API points at `/events/<index>/<field>`.
+ */
+export function checkEvent(raw: unknown, index: number, context: EventContext): CheckedEvent | Problem[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return [
-      { code: 'ENTITY_ERROR.ATTRIBUTE.INVALID', detail: `Event ${index} is not a JSON object`, source: at() },
-    ];
+    return [{ code: 'ENTITY_ERROR.ATTRIBUTE.INVALID', detail: `Event ${index} is not a JSON object` }];
   }
   const fields = raw as Record<string, unknown>;
-  const problems: ErrorItem[] = [];
+  const problems: Problem[] = [];
   const required = (name: string): string | undefined => {
     const value = fields[name];
     if (value === undefined || value === null || value === '') {
       problems.push({
         code: 'ENTITY_ERROR.ATTRIBUTE.REQUIRED',
         detail: `You must provide a value for the attribute '${name}' with this request`,
-        source: at(name),
+        field: name,
       });
       return undefined;
     }
     if (typeof value !== 'string') {
-      problems.push(invalid(`'${name}' must be a string`, at(name)));
+      problems.push(invalid(`'${name}' must be a string`, name));
       return undefined;
     }
     return storable(name, value);
@@ -74,33 +72,28 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
   const storable = (name: string, value: string): string | undefined => {
     const problem = unstorableText(value);
     if (problem === undefined) return value;
-    problems.push(invalid(`'${name}' ${problem}`, at(name)));
+    problems.push(invalid(`'${name}' ${problem}`, name));
     return undefined;
   };
 
   for (const name of Object.keys(fields)) {
     if (!KNOWN_FIELDS.has(name)) {
-      // The name is the client's: escaped, since details and pointers are stored (ingestion's reasons).
+      // The name is the client's: escaped, since details and fields are stored (ingestion's reasons).
       problems.push({
         code: 'ENTITY_ERROR.ATTRIBUTE.UNKNOWN',
         detail: `The attribute '${shown(name)}' is not part of a usage event`,
-        source: at(visibleText(name)),
+        field: visibleText(name),
       });
     }
   }
   const id = required('id');
   if (id !== undefined && !EVENT_ID.test(id)) {
-    problems.push(
-      invalid('An event id is a UUID or up to 64 letters, digits, ".", "_", ":" or "-"', at('id')),
-    );
+    problems.push(invalid('An event id is a UUID or up to 64 letters, digits, ".", "_", ":" or "-"', 'id'));
   }
   const type = required('type');
   if (type !== undefined && !(USAGE_EVENT_TYPES as readonly string[]).includes(type)) {
     problems.push(
-      invalid(
-        `'${shown(type)}' is not an event type; use one of ${USAGE_EVENT_TYPES.join(', ')}`,
-        at('type'),
-      ),
+      invalid(`'${shown(type)}' is not an event type; use one of ${USAGE_EVENT_TYPES.join(', ')}`, 'type'),
     );
   }
   const appId = required('appId');
@@ -108,11 +101,11 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
     problems.push({
       code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
       detail: `This ingest key writes events of app '${context.appId}' only, not of '${shown(appId)}'`,
-      source: at('appId'),
+      field: 'appId',
     });
   }
   const testerId = required('testerId');
-  const occurredAt = checkTimestamp(required('timestamp'), context, at('timestamp'), problems);
+  const occurredAt = checkTimestamp(required('timestamp'), context, problems);
   const optional: Partial<Record<keyof typeof OPTIONAL_TEXT_LIMITS, string>> = {};
   for (const [name, limit] of Object.entries(OPTIONAL_TEXT_LIMITS) as Array<
     [keyof typeof OPTIONAL_TEXT_LIMITS, number]
@@ -120,7 +113,7 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
     const value = fields[name];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string' || value.length > limit) {
-      problems.push(invalid(`'${name}' must be a string of at most ${limit} characters`, at(name)));
+      problems.push(invalid(`'${name}' must be a string of at most ${limit} characters`, name));
     } else {
       const text = storable(name, value);
       if (text !== undefined) optional[name] = text;
@@ -142,14 +135,18 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
   };
 }
 
-/** The clock-skew correction of a batch's `sentAt` (as PostHog applies it): receive time minus sentAt. */
-export function skewFromSentAt(sentAt: unknown, receivedAt: Date): number | ErrorItem {
+/**
+ * The clock-skew correction of a batch's `sentAt` (as PostHog applies it): receive time minus sentAt. A problem
+ * names the batch's field `sentAt`.
+ */
+export function skewFromSentAt(sentAt: unknown, receivedAt: Date): number | Problem {
   if (sentAt === undefined || sentAt === null) return 0;
   const sent = typeof sentAt === 'string' ? parseInstant(sentAt) : undefined;
   if (sent === undefined) {
-    return invalid("'sentAt' must be an ISO 8601 instant with an offset, like 2023-10-05T12:00:00Z", {
-      pointer: '/sentAt',
-    });
+    return invalid(
+      "'sentAt' must be an ISO 8601 instant with an offset, like 2023-10-05T12:00:00Z",
+      'sentAt',
+    );
   }
   return receivedAt.getTime() - sent;
 }
@@ -170,8 +167,7 @@ function parseInstant(text: string): number | undefined {
 function checkTimestamp(
   text: string | undefined,
   context: EventContext,
-  source: { pointer: string },
-  problems: ErrorItem[],
+  problems: Problem[],
 ): string | undefined {
   if (text === undefined) return undefined;
   const parsed = parseInstant(text);
@@ -179,7 +175,7 @@ function checkTimestamp(
     problems.push(
       invalid(
         `'${shown(text)}' is not an ISO 8601 instant with an offset, like 2023-10-05T12:00:00Z`,
-        source,
+        'timestamp',
       ),
     );
     return undefined;
@@ -187,20 +183,20 @@ function checkTimestamp(
   const corrected = parsed + context.skewMs;
   const now = context.now.getTime();
   if (corrected > now + MAX_FUTURE_MS) {
-    problems.push(invalid('The event is dated more than 24 hours in the future', source));
+    problems.push(invalid('The event is dated more than 24 hours in the future', 'timestamp'));
     return undefined;
   }
   if (corrected < now - context.retentionDays * 86_400_000) {
     problems.push(
-      invalid(`The event is older than the retention period of ${context.retentionDays} days`, source),
+      invalid(`The event is older than the retention period of ${context.retentionDays} days`, 'timestamp'),
     );
     return undefined;
   }
   return new Date(corrected).toISOString();
 }
 
-function invalid(detail: string, source: { pointer: string }): ErrorItem {
-  return { code: 'ENTITY_ERROR.ATTRIBUTE.INVALID', detail, source };
+function invalid(detail: string, field: string): Problem {
+  return { code: 'ENTITY_ERROR.ATTRIBUTE.INVALID', detail, field };
 }
 
 function clip(text: string): string {

@@ -3,10 +3,12 @@ import { ApiError } from '../errors/api-error.js';
 import { pathNotFound, serviceUnavailable, unexpectedError } from '../errors/api-errors.js';
 import { StoreUnavailableError } from '../domain/store-problems.js';
 import { sendApiError } from './error-response.js';
+import { problemAnswer } from './problem-answer.js';
 
 /**
- * Every failure leaves as Apple's ErrorResponse: ApiErrors as they are, Fastify's own 4xx as ENTITY_ERROR,
- * anything else as UNEXPECTED_ERROR (logged with its stack, never shown to the client).
+ * Every failure leaves as Apple's ErrorResponse: ApiErrors as they are, the services' typed problems in their
+ * Apple form, Fastify's own 4xx as ENTITY_ERROR, anything else as UNEXPECTED_ERROR (logged with its stack,
+ * never shown to the client).
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -15,7 +17,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof StoreUnavailableError)
       request.log.warn({ cause: error.cause }, 'the database cannot serve now: answered 503');
     else if (answer.status >= 500) request.log.error({ err: error }, 'unexpected error');
-    else if (!(error instanceof ApiError))
+    else if (!(error instanceof ApiError) && problemAnswer(error) === undefined)
       request.log.info({ code: error.code }, 'request refused by the HTTP layer');
     return sendApiError(reply, answer);
   });
@@ -27,9 +29,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 }
 
-/** What the client is told about `error`: ApiErrors as they are, Fastify's 4xx as body errors, else 500. */
+/**
+ * What the client is told about `error`: ApiErrors as they are, the services' problems as problemAnswer says,
+ * Fastify's 4xx as body errors, else 500.
+ */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  const problem = problemAnswer(error);
+  if (problem !== undefined) return problem;
   if (error instanceof StoreUnavailableError) return serviceUnavailable();
   const status = (error as Partial<FastifyError> | undefined)?.statusCode;
   return status !== undefined && status >= 400 && status < 500

@@ -1,5 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { QueryPairs } from '../domain/query-params.js';
+import type { CursorToken } from '../services/cursor-token.js';
+import { formatCursor } from './cursor-text.js';
+import type { QueryPairs } from './params/query-params.js';
 import { encodeQuery } from './query-string.js';
 
 /**
@@ -25,11 +27,11 @@ export function linkTo(base: string, path: string, query: QueryPairs = []): stri
  * The `links` of a paged document: `self` as the client asked, and `next` only when another page exists:
  * `cursor=<opaque>&` followed by the query of `self` without its own cursor (apple-behavior.md §1).
  */
-export function pagedLinks(base: string, path: string, echo: QueryPairs, nextCursor: string | undefined) {
+export function pagedLinks(base: string, path: string, echo: QueryPairs, next: CursorToken | undefined) {
   const self = linkTo(base, path, echo);
-  if (nextCursor === undefined) return { self };
+  if (next === undefined) return { self };
   return {
     self,
-    next: linkTo(base, path, [['cursor', nextCursor], ...echo.filter(([name]) => name !== 'cursor')]),
+    next: linkTo(base, path, [['cursor', formatCursor(next)], ...echo.filter(([name]) => name !== 'cursor')]),
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { QueryPairs } from '../domain/query-params.js';
+import type { QueryPairs } from './params/query-params.js';
 
 /**
  * The request's query as the client sent it: pairs in order, decoded the way form-encoded queries are (as the

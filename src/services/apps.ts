@@ -1,12 +1,10 @@
 import type { Clock } from '../domain/clock.js';
-import { cursorScope } from '../domain/cursor-codec.js';
 import { isResourceId, newAppId } from '../domain/ids.js';
-import type { AppsQuery } from '../domain/resource-queries.js';
 import type { AppFilter, AppRecord } from '../domain/records/app.js';
 import { StoreConflictError } from '../domain/store-problems.js';
 import type { DirectoryReads, DirectoryStore } from '../storage/directory-store.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
-import { type Page, readPage } from './cursor-paging.js';
+import { type Page, type PageRequest, pagedCollection } from './cursor-paging.js';
 import { InputError, refuseUnstorableText } from './input-error.js';
 
 export interface NewAppInput {
@@ -17,9 +15,12 @@ export interface NewAppInput {
   readonly primaryLocale?: string;
 }
 
+/** Which page of which apps: the filter's conditions all hold. */
+export interface AppsPageQuery extends AppFilter, PageRequest {}
+
 export interface AppsService {
   find(id: string): Promise<AppRecord | undefined>;
-  list(query: AppsQuery): Promise<Page<AppRecord>>;
+  list(query: AppsPageQuery): Promise<Page<AppRecord>>;
   /** Throws InputError when the input is malformed or the id or bundle id is taken. */
   create(input: NewAppInput): Promise<AppRecord>;
 }
@@ -32,29 +33,14 @@ export function appsService(
   cursorKey: Uint8Array,
   clock: Clock,
 ): AppsService {
+  const pages = pagedCollection<DirectoryReads, AppFilter, AppRecord>(store, cursorKey, {
+    count: (reader, filter) => reader.countApps(filter),
+    list: (reader, filter, window) => reader.listApps(filter, window),
+  });
   return {
     find: (id) => store.findApp(id),
 
-    list(query) {
-      const filter: AppFilter = { ids: query.ids, bundleIds: query.bundleIds };
-      const scope = cursorScope('/v1/apps', {
-        ...(query.ids && { 'filter[id]': query.ids.join(',') }),
-        ...(query.bundleIds && { 'filter[bundleId]': query.bundleIds.join(',') }),
-      });
-      return store.snapshot((reader) =>
-        readPage(
-          {
-            scope,
-            count: () => reader.countApps(filter),
-            list: (window) => reader.listApps(filter, window),
-            idOf: (app) => app.id,
-          },
-          cursorKey,
-          query.cursor,
-          query.limit,
-        ),
-      );
-    },
+    list: (query) => pages({ ids: query.ids, bundleIds: query.bundleIds }, query),
 
     async create(input) {
       refuseUnstorableText({

@@ -1,12 +1,10 @@
 import type { Clock } from '../domain/clock.js';
-import { cursorScope } from '../domain/cursor-codec.js';
 import { isResourceId, newTesterId } from '../domain/ids.js';
-import type { BetaTestersQuery } from '../domain/resource-queries.js';
 import type { TesterFilter, TesterWithStates } from '../domain/records/tester.js';
 import { StoreConflictError } from '../domain/store-problems.js';
 import type { DirectoryReads, DirectoryStore } from '../storage/directory-store.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
-import { type Page, readPage } from './cursor-paging.js';
+import { type Page, type PageRequest, pagedCollection } from './cursor-paging.js';
 import { InputError, refuseUnstorableText } from './input-error.js';
 
 export interface NewTesterInput {
@@ -17,9 +15,12 @@ export interface NewTesterInput {
   readonly id?: string;
 }
 
+/** Which page of which testers: the filter's conditions all hold. */
+export interface BetaTestersPageQuery extends TesterFilter, PageRequest {}
+
 export interface BetaTestersService {
   find(id: string): Promise<TesterWithStates | undefined>;
-  list(query: BetaTestersQuery): Promise<Page<TesterWithStates>>;
+  list(query: BetaTestersPageQuery): Promise<Page<TesterWithStates>>;
   /**
    * Invites a tester to an app; they start INVITED. A tester is one person across apps (as in App Store
    * Connect), so an email already known is added to this app with its existing id. Throws InputError for
@@ -35,30 +36,14 @@ export function betaTestersService(
   cursorKey: Uint8Array,
   clock: Clock,
 ): BetaTestersService {
+  const pages = pagedCollection<DirectoryReads, TesterFilter, TesterWithStates>(store, cursorKey, {
+    count: (reader, filter) => reader.countTesters(filter),
+    list: (reader, filter, window) => reader.listTesters(filter, window),
+  });
   return {
     find: (id) => store.findTester(id),
 
-    list(query) {
-      const filter: TesterFilter = { appIds: query.appIds, emails: query.emails, ids: query.ids };
-      const scope = cursorScope('/v1/betaTesters', {
-        ...(query.appIds && { 'filter[apps]': query.appIds.join(',') }),
-        ...(query.emails && { 'filter[email]': query.emails.join(',').toLowerCase() }),
-        ...(query.ids && { 'filter[id]': query.ids.join(',') }),
-      });
-      return store.snapshot((reader) =>
-        readPage(
-          {
-            scope,
-            count: () => reader.countTesters(filter),
-            list: (window) => reader.listTesters(filter, window),
-            idOf: (tester) => tester.id,
-          },
-          cursorKey,
-          query.cursor,
-          query.limit,
-        ),
-      );
-    },
+    list: (query) => pages({ appIds: query.appIds, emails: query.emails, ids: query.ids }, query),
 
     async add(input) {
       refuseUnstorableText({

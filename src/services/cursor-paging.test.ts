@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseCursor } from '../domain/cursor-codec.js';
-import { ApiError } from '../errors/api-error.js';
-import { type PagedListing, readPage } from './cursor-paging.js';
+import { InvalidCursor, type PageRequest, type PagedListing, readPage } from './cursor-paging.js';
+import type { CursorToken } from './cursor-token.js';
 
 const KEY = Buffer.from('a key of thirty-two bytes, really');
 
 /** A listing over a sorted array of ids, which a test can change between pages. */
-function listing(ids: string[], scope = '/v1/things'): PagedListing<string> & { ids: string[] } {
+function listing(ids: string[]): PagedListing<string> & { ids: string[] } {
   const sorted = () => [...ids].sort();
   return {
     ids,
-    scope,
     count: async () => ids.length,
     list: async ({ afterId, offset = 0, limit }) =>
       sorted()
@@ -22,31 +20,36 @@ function listing(ids: string[], scope = '/v1/things'): PagedListing<string> & { 
 
 const ids = (n: number, prefix = 'id') =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
-const cursorOf = (text: string | undefined) => {
-  const token = text === undefined ? undefined : parseCursor(text);
-  if (text === undefined || token === undefined) throw new Error(`not a cursor: ${text}`);
-  return { text, token };
+const cursorOf = (token: CursorToken | undefined) => {
+  if (token === undefined) throw new Error('not a cursor');
+  return token;
 };
+/** A page of `limit` rows after `after`, of the listing named `scope`. */
+const page = (limit: number, after?: CursorToken, scope = '/v1/things'): PageRequest => ({
+  limit,
+  after,
+  scope,
+});
 
 describe('cursor paging', () => {
   it('serves every row once, in order, and no cursor after the last page', async () => {
     const things = listing(ids(23));
     const seen: string[] = [];
-    let page = await readPage(things, KEY, undefined, 5);
-    seen.push(...page.rows);
-    while (page.nextCursor !== undefined) {
-      page = await readPage(things, KEY, cursorOf(page.nextCursor), 5);
-      seen.push(...page.rows);
+    let current = await readPage(things, KEY, page(5));
+    seen.push(...current.rows);
+    while (current.next !== undefined) {
+      current = await readPage(things, KEY, page(5, cursorOf(current.next)));
+      seen.push(...current.rows);
     }
     expect(seen).toEqual(ids(23));
-    expect(page.total).toBe(23);
+    expect(current.total).toBe(23);
   });
 
   it('neither skips nor repeats when rows appear before the cursor between pages', async () => {
     const things = listing(ids(10, 'm'));
-    const first = await readPage(things, KEY, undefined, 4);
+    const first = await readPage(things, KEY, page(4));
     things.ids.push('a0', 'a1', 'a2', 'z9');
-    const second = await readPage(things, KEY, cursorOf(first.nextCursor), 4);
+    const second = await readPage(things, KEY, page(4, cursorOf(first.next)));
     expect(first.rows).toEqual(['m000', 'm001', 'm002', 'm003']);
     expect(second.rows).toEqual(['m004', 'm005', 'm006', 'm007']);
     expect(second.total).toBe(14);
@@ -54,22 +57,26 @@ describe('cursor paging', () => {
 
   it('finds its place by searching backwards when rows before the cursor went away', async () => {
     const things = listing(ids(10));
-    const first = await readPage(things, KEY, undefined, 6);
+    const first = await readPage(things, KEY, page(6));
     things.ids.splice(0, 4);
-    const second = await readPage(things, KEY, cursorOf(first.nextCursor), 6);
+    const second = await readPage(things, KEY, page(6, cursorOf(first.next)));
     expect(second.rows).toEqual(['id006', 'id007', 'id008', 'id009']);
-    expect(second.nextCursor).toBeUndefined();
+    expect(second.next).toBeUndefined();
   });
 
   it('refuses a cursor of another listing, another key, or whose last row is gone', async () => {
     const things = listing(ids(10));
-    const first = await readPage(things, KEY, undefined, 3);
-    const cursor = cursorOf(first.nextCursor);
-    await expect(readPage(listing(ids(10), '/v1/other'), KEY, cursor, 3)).rejects.toBeInstanceOf(ApiError);
-    await expect(readPage(things, Buffer.from('another key'), cursor, 3)).rejects.toThrow(
-      `PARAMETER_ERROR.INVALID: '${cursor.text}' is not a valid cursor for this request`,
+    const first = await readPage(things, KEY, page(3));
+    const cursor = cursorOf(first.next);
+    await expect(readPage(listing(ids(10)), KEY, page(3, cursor, '/v1/other'))).rejects.toBeInstanceOf(
+      InvalidCursor,
     );
+    // The edge answers it 400 PARAMETER_ERROR.INVALID quoting the cursor (beta-tester-usages-paging.test.ts).
+    await expect(readPage(things, Buffer.from('another key'), page(3, cursor))).rejects.toMatchObject({
+      name: 'InvalidCursor',
+      token: cursor,
+    });
     things.ids.splice(2, 1);
-    await expect(readPage(things, KEY, cursor, 3)).rejects.toBeInstanceOf(ApiError);
+    await expect(readPage(things, KEY, page(3, cursor))).rejects.toBeInstanceOf(InvalidCursor);
   });
 });

@@ -1,18 +1,37 @@
-import {
-  type CursorParameter,
-  type CursorToken,
-  cursorTag,
-  formatCursor,
-  tagsEqual,
-} from '../domain/cursor-codec.js';
-import { ApiError } from '../errors/api-error.js';
-import { invalidCursorItem } from '../errors/api-errors.js';
 import type { RowWindow } from '../domain/row-window.js';
+import type { SnapshotStore } from '../storage/snapshot-store.js';
+import { type CursorToken, cursorTag, tagsEqual } from './cursor-token.js';
 
-/** A listing ordered by id that can be paged with Apple-shaped cursors (see domain/cursor-codec.ts). */
-export interface PagedListing<Row> {
-  /** What a cursor of this listing is valid for: see cursorScope(). */
+/** Which page of a listing to read. */
+export interface PageRequest {
+  /** Rows per page, at least 1. */
+  readonly limit: number;
+  /** Where the previous page ended (that page's `next`); the first page when absent. */
+  readonly after?: CursorToken;
+  /**
+   * What the listing's cursors are valid for: the caller's name for the listing with every filter that decides
+   * its rows (the API writes its path and query: http/cursor-scopes.ts). A token of another scope is refused.
+   */
   readonly scope: string;
+}
+
+export interface Page<Row> {
+  readonly rows: Row[];
+  readonly total: number;
+  /** Where this page ended, to read the next one; absent on the last page. */
+  readonly next?: CursorToken;
+}
+
+/** A token this listing did not issue: tampered with, of another scope or key, or its last row is gone. */
+export class InvalidCursor extends Error {
+  constructor(readonly token: CursorToken) {
+    super('the cursor is not valid for this listing');
+    this.name = 'InvalidCursor';
+  }
+}
+
+/** A listing ordered by id that can be paged with cursor tokens (see cursor-token.ts). */
+export interface PagedListing<Row> {
   /** How many rows the listing has now. */
   count(): Promise<number>;
   /** The rows in a window of the listing, in id order (the store's list methods). */
@@ -20,11 +39,33 @@ export interface PagedListing<Row> {
   idOf(row: Row): string;
 }
 
-export interface Page<Row> {
-  readonly rows: Row[];
-  readonly total: number;
-  /** The cursor of the next page; absent on the last page. */
-  readonly nextCursor?: string;
+/** A collection of the store that can be filtered, counted and listed in id order. */
+export interface StoreCollection<Reader, Filter, Row> {
+  count(reader: Reader, filter: Filter): Promise<number>;
+  list(reader: Reader, filter: Filter, window: RowWindow): Promise<Row[]>;
+}
+
+/**
+ * One page of a collection whose rows carry their id, read in one store snapshot so `total` and the rows
+ * agree: the one paged listing every collection (apps, testers, ...) is served by.
+ */
+export function pagedCollection<Reader, Filter, Row extends { readonly id: string }>(
+  store: SnapshotStore<Reader>,
+  key: Uint8Array,
+  collection: StoreCollection<Reader, Filter, Row>,
+): (filter: Filter, page: PageRequest) => Promise<Page<Row>> {
+  return (filter, page) =>
+    store.snapshot((reader) =>
+      readPage(
+        {
+          count: () => collection.count(reader, filter),
+          list: (window) => collection.list(reader, filter, window),
+          idOf: (row) => row.id,
+        },
+        key,
+        page,
+      ),
+    );
 }
 
 /** The cursor's own position nearly always still holds its row: look there first, then in larger steps. */
@@ -32,47 +73,43 @@ const FIRST_SCAN = 4;
 const SCAN_CHUNK = 256;
 
 /**
- * Reads one page. Run it inside a store snapshot so `total` and the rows agree. With a cursor, the last row
- * served is found again among the current ids by its tag, first from the cursor's position onwards (rows that
- * appeared before it since push it later), then before it; the page continues after that row. A cursor whose
- * tag matches no id of this listing is answered 400.
+ * Reads one page. Run it inside a store snapshot so `total` and the rows agree. After a token, the last row
+ * served is found again among the current ids by its tag, first from the token's position onwards (rows that
+ * appeared before it since push it later), then before it; the page continues after that row. A token whose
+ * tag matches no id of this listing throws InvalidCursor.
  */
 export async function readPage<Row>(
   listing: PagedListing<Row>,
   key: Uint8Array,
-  cursor: CursorParameter | undefined,
-  limit: number,
+  page: PageRequest,
 ): Promise<Page<Row>> {
   const total = await listing.count();
   let afterId: string | undefined;
   let served = 0;
-  if (cursor !== undefined) {
-    const last = await findLastServed(listing, key, cursor.token, total);
-    if (last === undefined) throw new ApiError([invalidCursorItem(cursor.text)]);
+  if (page.after !== undefined) {
+    const last = await findLastServed(listing, key, page.scope, page.after, total);
+    if (last === undefined) throw new InvalidCursor(page.after);
     afterId = last.id;
     served = last.index + 1;
   }
-  const rows = await listing.list({ afterId, limit: limit + 1 });
-  const hasMore = rows.length > limit;
-  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const rows = await listing.list({ afterId, limit: page.limit + 1 });
+  const hasMore = rows.length > page.limit;
+  const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
   const lastRow = pageRows.at(-1);
   if (!hasMore || lastRow === undefined) return { rows: pageRows, total };
   const position = served + pageRows.length;
   const lastId = listing.idOf(lastRow);
-  return {
-    rows: pageRows,
-    total,
-    nextCursor: formatCursor(position, cursorTag(key, listing.scope, position, lastId)),
-  };
+  return { rows: pageRows, total, next: { position, tag: cursorTag(key, page.scope, position, lastId) } };
 }
 
 async function findLastServed<Row>(
   listing: PagedListing<Row>,
   key: Uint8Array,
+  scope: string,
   token: CursorToken,
   total: number,
 ): Promise<{ id: string; index: number } | undefined> {
-  const matches = (id: string) => tagsEqual(cursorTag(key, listing.scope, token.position, id), token.tag);
+  const matches = (id: string) => tagsEqual(cursorTag(key, scope, token.position, id), token.tag);
   const idsFrom = async (offset: number, limit: number) =>
     (await listing.list({ offset, limit })).map((row) => listing.idOf(row));
   const hint = Math.min(token.position - 1, total);

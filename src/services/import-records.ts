@@ -1,5 +1,5 @@
+import type { Problem } from '../domain/problem.js';
 import { unstorableText } from '../domain/storable-text.js';
-import type { ErrorItem } from '../errors/api-error.js';
 import type { DirectoryReads } from '../storage/directory-store.js';
 import type { NewAppInput } from './apps.js';
 import type { NewTesterInput } from './beta-testers.js';
@@ -51,8 +51,8 @@ interface PendingEvent {
 
 /**
  * Loads an NDJSON import (docs/import-format.md) line by line, so inputs of any size stream through. Apps and
- * testers go through their services; events through ingestion's check and write in batches, the path of
- * POST /ingest/v1/events, so the same rules and exactly-once hold. Lines take effect in input order: an event
+ * testers go through their services; events through ingestion's check and write in batches, the path of the
+ * ingestion endpoint's batches, so the same rules and exactly-once hold. Lines take effect in input order: an event
  * can refer to an app or tester of an earlier line, not of a later one.
  */
 export async function importRecords(
@@ -208,13 +208,8 @@ async function recordPerApp(
 }
 
 /** `timestamp: The event is dated more than 24 hours in the future; type: ...` */
-function describe(problems: readonly ErrorItem[]): string {
-  return problems
-    .map(({ detail, source }) => {
-      const field = source && 'pointer' in source ? source.pointer.split('/').slice(3).join('/') : '';
-      return field === '' ? detail : `${field}: ${detail}`;
-    })
-    .join('; ');
+function describe(problems: readonly Problem[]): string {
+  return problems.map(({ detail, field }) => (field ? `${field}: ${detail}` : detail)).join('; ');
 }
 
 /** The outcome of an import step, or the InputError that refused its line. */

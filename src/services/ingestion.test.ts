@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedApp, type TestClock, testClock } from '../../test/support/harness.js';
 import { PERIOD_DAYS, type PeriodCode } from '../domain/period.js';
-import { ApiError } from '../errors/api-error.js';
 import { type TestStoreLocation, testStoreLocation } from '../../test/support/test-database.js';
 import { openStore } from '../storage/open-store.js';
 import type { UsageEventRecord } from '../domain/records/usage-event-record.js';
 import type { Store } from '../storage/store.js';
+import { RefusedBatch } from './batch-problems.js';
 import { DEFAULT_INGESTION_LIMITS } from './ingestion.js';
 import { createServices, type Services } from './services.js';
 
@@ -42,9 +42,8 @@ async function everyWindow() {
   for (const period of Object.keys(PERIOD_DAYS) as PeriodCode[]) {
     const report = await services.betaTesterUsages.readBetaTesterUsages('100', {
       period,
-      groupByTesters: true,
       limit: 50,
-      echo: [],
+      scope: 'every window',
     });
     answers[period] = { window: report.window, rows: report.rows, total: report.total };
   }
@@ -103,7 +102,9 @@ describe('prune', () => {
     reportClock.set(new Date(T0 + 60 * DAY));
     await services.ingestion.prune();
 
-    await expect(services.ingestion.ingestBatch({ events: [old] }, '100')).rejects.toBeInstanceOf(ApiError);
+    await expect(services.ingestion.ingestBatch({ events: [old] }, '100')).rejects.toBeInstanceOf(
+      RefusedBatch,
+    );
     expect(await services.ingestion.ingestBatch({ events: [edge] }, '100')).toEqual({
       accepted: 0,
       duplicates: 1,

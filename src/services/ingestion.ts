@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import type { Problem } from '../domain/problem.js';
 import {
   type CheckedEvent,
   checkEvent,
@@ -7,13 +8,12 @@ import {
   skewFromSentAt,
 } from '../domain/usage-event-rules.js';
 import { visibleText } from '../domain/visible-text.js';
-import { ApiError, type ErrorItem } from '../errors/api-error.js';
-import { tooManyEvents } from '../errors/api-errors.js';
 import type { AppIngestStats, RejectionRecord } from '../domain/records/ingestion-stats.js';
 import type { AppendResult, UsageEventRecord } from '../domain/records/usage-event-record.js';
 import type { DirectoryReads } from '../storage/directory-store.js';
 import type { IngestionStatsStore } from '../storage/ingestion-stats-store.js';
 import type { UsageStore } from '../storage/usage-store.js';
+import { type BatchProblem, RefusedBatch, TooManyEvents } from './batch-problems.js';
 
 /** The store slices ingestion uses: it checks events against the directory, stores them, and counts. */
 type IngestionStore = DirectoryReads & UsageStore & IngestionStatsStore;
@@ -50,7 +50,19 @@ export interface EventBatch {
 /** The events of a batch that meet every rule, and the problems of the others by their place in the batch. */
 export interface CheckedBatch {
   readonly valid: CheckedEvent[];
-  readonly rejected: Array<{ readonly index: number; readonly problems: ErrorItem[] }>;
+  /** `problems` name fields of the event at `index`. */
+  readonly rejected: Array<{ readonly index: number; readonly problems: Problem[] }>;
+}
+
+/**
+ * A problem counted in an app's ingestion stats: a BatchProblem, or the refusal of a request before its events
+ * were read (a body too large, not JSON, ...), whatever its code.
+ */
+export interface CountedProblem {
+  readonly code: string;
+  readonly detail: string;
+  readonly event?: number;
+  readonly field?: string;
 }
 
 export interface IngestionService {
@@ -65,10 +77,11 @@ export interface IngestionService {
   /** Counts events an import refused one by one (the others of their batch were stored). */
   recordRejected(appId: string, rejected: CheckedBatch['rejected']): Promise<void>;
   /** Counts a request's batch refused whole: its `events` (0 when unreadable) and a reason per problem. */
-  recordRefusedBatch(appId: string, events: number, problems: readonly ErrorItem[]): Promise<void>;
+  recordRefusedBatch(appId: string, events: number, problems: readonly CountedProblem[]): Promise<void>;
   /**
-   * A request's batch, all or nothing: 413 beyond the limits, 400 naming every problem (nothing written),
-   * else the events are stored and committed before this resolves. The caller counts a refusal.
+   * A request's batch, all or nothing: TooManyEvents beyond the limits, RefusedBatch naming every problem
+   * (nothing written), else the events are stored and committed before this resolves. The caller counts a
+   * refusal.
    */
   ingestBatch(batch: EventBatch, keyAppId: string): Promise<AppendResult>;
   stats(): Promise<AppIngestStats[]>;
@@ -94,7 +107,7 @@ export function ingestionService(
     async check(batch, keyAppId) {
       const receivedAt = clock.now();
       const skew = skewFromSentAt(batch.sentAt, receivedAt);
-      if (typeof skew !== 'number') throw new ApiError([skew]);
+      if (typeof skew !== 'number') throw new RefusedBatch([skew]);
       const valid: CheckedEvent[] = [];
       const rejected: CheckedBatch['rejected'] = [];
       batch.events.forEach((raw, index) => {
@@ -114,8 +127,7 @@ export function ingestionService(
       const stillValid = valid.filter(({ index, event }) => {
         const problem = known.problem(event);
         if (problem === undefined) return true;
-        const { field, ...item } = problem;
-        rejected.push({ index, problems: [{ ...item, source: { pointer: `/events/${index}/${field}` } }] });
+        rejected.push({ index, problems: [problem] });
         return false;
       });
       rejected.sort((a, b) => a.index - b.index);
@@ -125,10 +137,7 @@ export function ingestionService(
     write: (events) => store.appendUsageEvents(events),
 
     recordRejected(appId, rejected) {
-      const reasons = reasonsOf(
-        rejected.flatMap(({ problems }) => problems),
-        clock.now(),
-      );
+      const reasons = reasonsOf(eventProblems(rejected), clock.now());
       return store.recordRefusal(appId, { events: rejected.length, batches: 0, reasons });
     },
 
@@ -138,11 +147,10 @@ export function ingestionService(
 
     async ingestBatch(batch, keyAppId) {
       if (batch.events.length > limits.maxEvents) {
-        throw tooManyEvents(limits.maxEvents, batch.events.length);
+        throw new TooManyEvents(limits.maxEvents, batch.events.length);
       }
       const checked = await service.check(batch, keyAppId);
-      if (checked.rejected.length > 0)
-        throw new ApiError(checked.rejected.flatMap(({ problems }) => problems));
+      if (checked.rejected.length > 0) throw new RefusedBatch(eventProblems(checked.rejected));
       return service.write(checked.valid.map(({ event }) => event));
     },
 
@@ -161,20 +169,24 @@ export function ingestionService(
   return service;
 }
 
+/** The problems of rejected events, each with its event's place in the batch, in the batch's order. */
+function eventProblems(rejected: CheckedBatch['rejected']): BatchProblem[] {
+  return rejected.flatMap(({ index, problems }) => problems.map((problem) => ({ ...problem, event: index })));
+}
+
 /**
  * Groups problems into the reasons ingestion counts: one per bad event (its first problem, as
- * `<code> <field>`), and one per problem of the batch as a whole (`<code> batch`, or `<code> sentAt`).
+ * `<code> <field>`, or `<code> event`), and one per problem of the batch as a whole (`<code> <field>` of the
+ * batch, like `<code> sentAt`, or `<code> batch`).
  */
-function reasonsOf(problems: readonly ErrorItem[], at: Date): RejectionRecord[] {
-  const seenEvents = new Set<string>();
+function reasonsOf(problems: readonly CountedProblem[], at: Date): RejectionRecord[] {
+  const seenEvents = new Set<number>();
   const reasons: RejectionRecord[] = [];
   for (const problem of problems) {
-    const pointer = problem.source !== undefined && 'pointer' in problem.source ? problem.source.pointer : '';
-    const [, collection, index, ...field] = pointer.split('/');
-    const eventIndex = collection === 'events' && index !== undefined ? index : undefined;
-    if (eventIndex !== undefined && seenEvents.has(eventIndex)) continue;
-    if (eventIndex !== undefined) seenEvents.add(eventIndex);
-    const where = eventIndex !== undefined ? field.join('/') || 'event' : pointer.slice(1) || 'batch';
+    const { event, field } = problem;
+    if (event !== undefined && seenEvents.has(event)) continue;
+    if (event !== undefined) seenEvents.add(event);
+    const where = field || (event === undefined ? 'batch' : 'event');
     // Escaped once more as they are stored: a detail from anywhere (the body's parsing too) can hold nothing a
     // store refuses (NUL, lone surrogates) or a terminal acts on. A no-op for the details of this service.
     reasons.push({
@@ -209,7 +221,7 @@ async function relationsOf(store: DirectoryReads, checked: readonly CheckedEvent
     );
   }
   return {
-    problem(event: UsageEventRecord): (ErrorItem & { field: string }) | undefined {
+    problem(event: UsageEventRecord): Problem | undefined {
       const testers = members.get(event.appId);
       if (testers === undefined) {
         return {

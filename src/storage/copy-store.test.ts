@@ -11,7 +11,6 @@ import {
 } from '../../test/support/filled-store.js';
 import { createTestSchema, postgresReachable, TEST_DATABASE_URL } from '../../test/support/test-database.js';
 import { metricsOf, usagePages } from '../../test/support/usage-pages.js';
-import { parseCursor } from '../domain/cursor-codec.js';
 import { PAGE_APP, PAGE_APP_INSTALLED_TESTERS } from '../services/demo/demo-fixture.js';
 import { CURSOR_KEY_SETTING, ISSUER_ID_SETTING, type Services } from '../services/services.js';
 import { signToken } from '../services/token-signer.js';
@@ -102,23 +101,21 @@ describe.skipIf(!postgres)('copying a whole store SQLite -> PostgreSQL -> SQLite
   });
 
   it("continues a listing from the source's cursor on each copy", async () => {
+    const scope = `usage pages of ${PAGE_APP.id}`;
     const first = await sourceEnd().services.betaTesterUsages.readBetaTesterUsages(PAGE_APP.id, {
       period: 'P90D',
-      groupByTesters: true,
       limit: 50,
-      echo: [],
+      scope,
     });
-    const text = first.nextCursor ?? '';
-    const token = parseCursor(text);
-    if (token === undefined) throw new Error(`the first page has no cursor: ${text}`);
+    const token = first.next;
+    if (token === undefined) throw new Error('the first page has no cursor');
     const expected = (await usagePages(sourceEnd().services, PAGE_APP.id, 'P90D', 50))[1];
     for (const { services, name } of copies()) {
       const second = await services.betaTesterUsages.readBetaTesterUsages(PAGE_APP.id, {
         period: 'P90D',
-        groupByTesters: true,
         limit: 50,
-        echo: [],
-        cursor: { text, token },
+        after: token,
+        scope,
       });
       expect({ total: second.total, rows: second.rows }, name).toEqual(expected);
     }

@@ -72,12 +72,14 @@ export async function fillStore(location: StoreLocation): Promise<FilledStore> {
       {
         code: 'ENTITY_ERROR.ATTRIBUTE.INVALID',
         detail: 'type must be one of ...',
-        source: { pointer: '/events/0/type' },
+        event: 0,
+        field: 'type',
       },
       {
         code: 'ENTITY_ERROR.ATTRIBUTE.REQUIRED',
         detail: 'id is required',
-        source: { pointer: '/events/1/id' },
+        event: 1,
+        field: 'id',
       },
     ]);
     // A dashboard session, and a sign-in link not used yet.

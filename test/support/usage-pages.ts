@@ -1,6 +1,6 @@
-import { parseCursor } from '../../src/domain/cursor-codec.js';
 import type { PeriodCode } from '../../src/domain/period.js';
 import type { BetaTesterUsageRow } from '../../src/services/beta-tester-usages.js';
+import type { CursorToken } from '../../src/services/cursor-token.js';
 import type { Services } from '../../src/services/services.js';
 
 export const PERIODS: readonly PeriodCode[] = ['P7D', 'P30D', 'P90D', 'P365D'];
@@ -21,19 +21,17 @@ export async function usagePages(
   limit = 200,
 ): Promise<UsagePage[]> {
   const pages: UsagePage[] = [];
-  let cursorText: string | undefined;
+  let after: CursorToken | undefined;
   for (;;) {
-    const token = cursorText === undefined ? undefined : parseCursor(cursorText);
     const report = await services.betaTesterUsages.readBetaTesterUsages(appId, {
       period,
-      groupByTesters: true,
       limit,
-      echo: [],
-      ...(cursorText !== undefined && token !== undefined && { cursor: { text: cursorText, token } }),
+      after,
+      scope: `usage pages of ${appId}`,
     });
     pages.push({ total: report.total, rows: report.rows });
-    if (report.nextCursor === undefined) return pages;
-    cursorText = report.nextCursor;
+    if (report.next === undefined) return pages;
+    after = report.next;
   }
 }
 

@@ -50,7 +50,7 @@ export function appsCommand(program: Command, deps: CliDeps): void {
   const list = apps.command('list').description('list apps');
   withJsonOption(withStoreOptions(list)).action(async (flags: StoreFlags) => {
     await withRuntime(deps, flags, async ({ services }) => {
-      const all = await everyPage((cursor) => services.apps.list({ limit: 200, echo: [], ...cursor }));
+      const all = await everyPage((after) => services.apps.list({ limit: 200, after, scope: 'apps list' }));
       if (flags.json) {
         deps.out.json(
           all.map(({ id, name, bundleId, sku, primaryLocale }) => ({

@@ -1,17 +1,19 @@
-import { type CursorParameter, parseCursor } from '../../domain/cursor-codec.js';
 import type { Page } from '../../services/cursor-paging.js';
+import type { CursorToken } from '../../services/cursor-token.js';
 
-/** Every row of a listing, following its cursors the way an API client follows `links.next`. */
+/**
+ * Every row of a listing, following each page's `next` the way an API client follows `links.next`. The tokens
+ * never leave the command, so the scope `readPage` reads under only has to stay the same from page to page.
+ */
 export async function everyPage<Row>(
-  readPage: (cursor: { cursor?: CursorParameter }) => Promise<Page<Row>>,
+  readPage: (after: CursorToken | undefined) => Promise<Page<Row>>,
 ): Promise<Row[]> {
   const rows: Row[] = [];
-  let cursor: CursorParameter | undefined;
+  let after: CursorToken | undefined;
   for (;;) {
-    const page = await readPage(cursor === undefined ? {} : { cursor });
+    const page = await readPage(after);
     rows.push(...page.rows);
-    const token = page.nextCursor === undefined ? undefined : parseCursor(page.nextCursor);
-    if (page.nextCursor === undefined || token === undefined) return rows;
-    cursor = { text: page.nextCursor, token };
+    if (page.next === undefined) return rows;
+    after = page.next;
   }
 }

@@ -54,8 +54,8 @@ export function testersCommand(program: Command, deps: CliDeps): void {
       if ((await services.apps.find(flags.app)) === undefined) {
         throw new InputError(`there is no app with id '${flags.app}'; list them with 'apps list'`);
       }
-      const all = await everyPage((cursor) =>
-        services.betaTesters.list({ appIds: [flags.app], limit: 200, echo: [], ...cursor }),
+      const all = await everyPage((after) =>
+        services.betaTesters.list({ appIds: [flags.app], limit: 200, after, scope: 'testers list' }),
       );
       const rows = all.map((t) => ({
         id: t.id,

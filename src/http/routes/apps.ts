@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type AppField, parseAppQuery, parseAppsQuery } from '../../domain/resource-queries.js';
 import { resourceNotFound } from '../../errors/api-errors.js';
 import type { Services } from '../../services/services.js';
 import type { AppRecord } from '../../domain/records/app.js';
+import { appsCursorScope } from '../cursor-scopes.js';
 import { linkTo, pagedLinks, type PublicBaseUrl } from '../links.js';
+import { type AppField, parseAppQuery, parseAppsQuery } from '../params/resource-queries.js';
 import { queryPairs } from '../query-string.js';
 import { type App, AppResponse, AppsResponse } from '../schemas/resources.js';
 import { apiRoute } from './api-route.js';
@@ -18,11 +19,17 @@ export interface AppsRouteDeps {
 export function appsGetCollection(deps: AppsRouteDeps) {
   return async (request: FastifyRequest) => {
     const query = parseAppsQuery(queryPairs(request));
-    const page = await deps.services.apps.list(query);
+    const page = await deps.services.apps.list({
+      ids: query.ids,
+      bundleIds: query.bundleIds,
+      limit: query.limit,
+      after: query.cursor,
+      scope: appsCursorScope(query),
+    });
     const base = deps.baseUrl(request);
     return {
       data: page.rows.map((app) => appResource(base, app, query.fields)),
-      links: pagedLinks(base, '/v1/apps', query.echo, page.nextCursor),
+      links: pagedLinks(base, '/v1/apps', query.echo, page.next),
       meta: { paging: { total: page.total, limit: query.limit } },
     };
   };

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseBetaTesterUsagesQuery } from '../../domain/beta-tester-usages-query.js';
 import { resourceNotFound } from '../../errors/api-errors.js';
 import type { BetaTesterUsagesReport } from '../../services/beta-tester-usages.js';
 import type { Services } from '../../services/services.js';
 import { requireTestFlightReader } from '../access-control.js';
+import { betaTesterUsagesCursorScope } from '../cursor-scopes.js';
 import { linkTo, pagedLinks, type PublicBaseUrl } from '../links.js';
 import { type PageCache, pageCache } from '../page-cache.js';
+import { parseBetaTesterUsagesQuery } from '../params/beta-tester-usages-query.js';
 import { encodeQuery, queryPairs } from '../query-string.js';
 import { AppsBetaTesterUsagesV1MetricResponse } from '../schemas/beta-tester-usages.js';
 import { apiRoute } from './api-route.js';
@@ -43,7 +44,13 @@ export function appsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) 
     if (kept !== undefined) return reply.type('application/json').send(kept);
 
     const body = await cache.compute(key, freshness, async () => {
-      const report = await deps.services.betaTesterUsages.readBetaTesterUsages(appId, query);
+      const report = await deps.services.betaTesterUsages.readBetaTesterUsages(appId, {
+        period: query.period,
+        testerId: query.testerId,
+        limit: query.limit,
+        after: query.cursor,
+        scope: betaTesterUsagesCursorScope(appId, query),
+      });
       const document = metricsDocument(appId, base, query.echo, report);
       // The route's response schema serializes it (fast-json-stringify), as for any other answer.
       const serialized = reply.serialize(document);
@@ -76,7 +83,7 @@ function metricsDocument(
         },
       },
     })),
-    links: pagedLinks(base, path, echo, report.nextCursor),
+    links: pagedLinks(base, path, echo, report.next),
     meta: { paging: { total: report.total, limit: report.limit } },
   };
 }

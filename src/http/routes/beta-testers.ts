@@ -1,15 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import {
-  type BetaTesterField,
-  parseBetaTesterQuery,
-  parseBetaTestersQuery,
-} from '../../domain/resource-queries.js';
 import { furthestState } from '../../domain/tester-state.js';
 import { resourceNotFound } from '../../errors/api-errors.js';
 import type { Services } from '../../services/services.js';
 import type { TesterWithStates } from '../../domain/records/tester.js';
 import { requireTestFlightReader } from '../access-control.js';
+import { betaTestersCursorScope } from '../cursor-scopes.js';
 import { linkTo, pagedLinks, type PublicBaseUrl } from '../links.js';
+import {
+  type BetaTesterField,
+  parseBetaTesterQuery,
+  parseBetaTestersQuery,
+} from '../params/resource-queries.js';
 import { queryPairs } from '../query-string.js';
 import { type BetaTester, BetaTesterResponse, BetaTestersResponse } from '../schemas/resources.js';
 import { apiRoute } from './api-route.js';
@@ -25,11 +26,18 @@ export function betaTestersGetCollection(deps: BetaTestersRouteDeps) {
   return async (request: FastifyRequest) => {
     requireTestFlightReader(request);
     const query = parseBetaTestersQuery(queryPairs(request));
-    const page = await deps.services.betaTesters.list(query);
+    const page = await deps.services.betaTesters.list({
+      appIds: query.appIds,
+      emails: query.emails,
+      ids: query.ids,
+      limit: query.limit,
+      after: query.cursor,
+      scope: betaTestersCursorScope(query),
+    });
     const base = deps.baseUrl(request);
     return {
       data: page.rows.map((tester) => testerResource(base, tester, query.fields, query.appIds)),
-      links: pagedLinks(base, '/v1/betaTesters', query.echo, page.nextCursor),
+      links: pagedLinks(base, '/v1/betaTesters', query.echo, page.next),
       meta: { paging: { total: page.total, limit: query.limit } },
     };
   };

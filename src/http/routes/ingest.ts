@@ -2,7 +2,7 @@ import { pipeline, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ApiError, type ErrorItem } from '../../errors/api-error.js';
+import { ApiError } from '../../errors/api-error.js';
 import {
   forbidden,
   ingestionBusy,
@@ -10,7 +10,8 @@ import {
   methodNotAllowed,
   tooManyEvents,
 } from '../../errors/api-errors.js';
-import type { EventBatch } from '../../services/ingestion.js';
+import { type BatchProblem, RefusedBatch } from '../../services/batch-problems.js';
+import type { CountedProblem, EventBatch } from '../../services/ingestion.js';
 import type { Services } from '../../services/services.js';
 import { toApiError } from '../error-handling.js';
 import { MAX_LISTED_ERRORS } from '../error-response.js';
@@ -99,8 +100,13 @@ function countRefusal(deps: IngestRouteDeps) {
     const reasons = [...new Set(listed.map((item) => `${item.code}: ${item.detail}`))].slice(0, 20);
     request.log.warn({ appId, events, problems: answer.items.length, reasons }, 'batch refused');
     deps.ingestionMetrics.refused(appId, events);
+    // Counted as listed: a batch's problems say where they lie; the edge's own refusals are of the batch.
+    const counted: readonly CountedProblem[] =
+      error instanceof RefusedBatch
+        ? error.problems.slice(0, MAX_LISTED_ERRORS)
+        : listed.map(({ code, detail }) => ({ code, detail }));
     try {
-      await deps.services.ingestion.recordRefusedBatch(appId, events, listed);
+      await deps.services.ingestion.recordRefusedBatch(appId, events, counted);
     } catch (failure) {
       // Fastify drops what an onError hook throws without a word: say it, in one line, for this case.
       if (!(failure instanceof StoreUnavailableError)) throw failure;
@@ -196,13 +202,13 @@ function batchOf(request: FastifyRequest): EventBatch {
   const body = request.body;
   const sentAtHeader = request.headers['x-sent-at'];
   if (typeof body !== 'object' || body === null || !Array.isArray((body as { events?: unknown }).events)) {
-    throw ApiError.of(
-      'ENTITY_ERROR',
-      "The body must be a JSON object with an 'events' array, or NDJSON events",
+    throw new RefusedBatch([
       {
-        pointer: '/events',
+        code: 'ENTITY_ERROR',
+        detail: "The body must be a JSON object with an 'events' array, or NDJSON events",
+        field: 'events',
       },
-    );
+    ]);
   }
   const { events, sentAt } = body as { events: unknown[]; sentAt?: unknown };
   return { events, sentAt: sentAt ?? (typeof sentAtHeader === 'string' ? sentAtHeader : undefined) };
@@ -219,8 +225,8 @@ function parseNdjson(text: string, maxEvents: number): { events: unknown[] } {
   for (const line of lines) if (line.trim() !== '') eventLines++;
   if (eventLines > maxEvents) throw tooManyEvents(maxEvents, eventLines);
   const events: unknown[] = [];
-  const problems: ErrorItem[] = [];
-  // The detail counts lines as an editor does (blank ones included); the pointer counts events.
+  const problems: BatchProblem[] = [];
+  // The detail counts lines as an editor does (blank ones included); `event` counts events.
   lines.forEach((line, lineIndex) => {
     if (line.trim() === '') return;
     try {
@@ -229,12 +235,12 @@ function parseNdjson(text: string, maxEvents: number): { events: unknown[] } {
       problems.push({
         code: 'ENTITY_ERROR',
         detail: `Line ${lineIndex + 1} is not valid JSON`,
-        source: { pointer: `/events/${events.length}` },
+        event: events.length,
       });
       events.push(undefined);
     }
   });
-  if (problems.length > 0) throw new ApiError(problems);
+  if (problems.length > 0) throw new RefusedBatch(problems);
   return { events };
 }
 

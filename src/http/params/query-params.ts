@@ -1,8 +1,9 @@
-import { ApiError, type ErrorItem } from '../errors/api-error.js';
-import { illegalParameterItem, invalidCursorItem, invalidParameterItem } from '../errors/api-errors.js';
-import { type CursorParameter, parseCursor } from './cursor-codec.js';
-import { unstorableText } from './storable-text.js';
-import { visibleText } from './visible-text.js';
+import { unstorableText } from '../../domain/storable-text.js';
+import { visibleText } from '../../domain/visible-text.js';
+import { ApiError, type ErrorItem } from '../../errors/api-error.js';
+import { illegalParameterItem, invalidCursorItem, invalidParameterItem } from '../../errors/api-errors.js';
+import type { CursorToken } from '../../services/cursor-token.js';
+import { parseCursor } from '../cursor-text.js';
 
 /** A decoded query string: name/value pairs in the order the client sent them. */
 export type QueryPairs = ReadonlyArray<readonly [string, string]>;
@@ -114,12 +115,9 @@ export function singleValueRule(): ParamRule<string> {
 }
 
 /** `cursor`: opaque, only from a `next` link; one that does not parse is answered like a tampered one. */
-export function cursorRule(): ParamRule<CursorParameter> {
+export function cursorRule(): ParamRule<CursorToken> {
   return {
-    parse(raw) {
-      const token = parseCursor(raw);
-      return token && { text: raw, token };
-    },
+    parse: parseCursor,
     invalid: (_name, raw) => invalidCursorItem(raw),
   };
 }

@@ -1,5 +1,7 @@
-import type { CursorParameter } from './cursor-codec.js';
-import { DEFAULT_PERIOD, type PeriodCode, parsePeriod, renderPeriodAsDuration } from './period.js';
+import { DEFAULT_PERIOD, type PeriodCode, parsePeriod, renderPeriodAsDuration } from '../../domain/period.js';
+import { ApiError } from '../../errors/api-error.js';
+import { requiredParameterItem } from '../../errors/api-errors.js';
+import type { CursorToken } from '../../services/cursor-token.js';
 import {
   cursorRule,
   enumListRule,
@@ -10,8 +12,6 @@ import {
   singleValueRule,
   throwIfAny,
 } from './query-params.js';
-import { ApiError } from '../errors/api-error.js';
-import { requiredParameterItem } from '../errors/api-errors.js';
 
 /** The query of GET /v1/apps/{id}/metrics/betaTesterUsages, read under apple-behavior.md §2. */
 export interface BetaTesterUsagesQuery {
@@ -21,7 +21,8 @@ export interface BetaTesterUsagesQuery {
   /** `filter[betaTesters]`: only this tester. */
   readonly testerId?: string;
   readonly limit: number;
-  readonly cursor?: CursorParameter;
+  /** `cursor`: where the previous page ended. */
+  readonly cursor?: CursorToken;
   /** The query as `links.self` writes it back: the client's order, `period` as PT...H. */
   readonly echo: ReadonlyArray<readonly [string, string]>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../errors/api-error.js';
+import { ApiError } from '../../errors/api-error.js';
 import { parseBetaTesterUsagesQuery } from './beta-tester-usages-query.js';
 import { enumListRule, idListRule, limitRule, parseQuery } from './query-params.js';
 

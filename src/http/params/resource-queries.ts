@@ -1,4 +1,4 @@
-import type { CursorParameter } from './cursor-codec.js';
+import type { CursorToken } from '../../services/cursor-token.js';
 import {
   cursorRule,
   enumListRule,
@@ -43,7 +43,7 @@ export type BetaTesterField = (typeof BETA_TESTER_FIELDS)[number];
 
 interface CollectionPaging {
   readonly limit: number;
-  readonly cursor?: CursorParameter;
+  readonly cursor?: CursorToken;
   readonly echo: ReadonlyArray<readonly [string, string]>;
 }
 

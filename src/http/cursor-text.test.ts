@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cursorScope, cursorTag, formatCursor, parseCursor, tagsEqual } from './cursor-codec.js';
+import { cursorTag, tagsEqual } from '../services/cursor-token.js';
+import { cursorScope } from './cursor-scopes.js';
+import { formatCursor, parseCursor } from './cursor-text.js';
 
 const KEY = Buffer.from('0123456789abcdef0123456789abcdef');
 
@@ -8,12 +10,12 @@ describe('cursors', () => {
     const parsed = parseCursor('BQ.TGQPUQ');
     expect(parsed?.position).toBe(5);
     expect(parsed?.tag).toEqual(Buffer.from([0x4c, 0x64, 0x0f, 0x51]));
-    expect(formatCursor(5, Buffer.from([0x4c, 0x64, 0x0f, 0x51]))).toBe('BQ.TGQPUQ');
+    expect(formatCursor({ position: 5, tag: Buffer.from([0x4c, 0x64, 0x0f, 0x51]) })).toBe('BQ.TGQPUQ');
   });
 
   it('round-trip positions of every size', () => {
     for (const position of [1, 200, 255, 256, 65_535, 65_536, 1_000_000, 2 ** 40]) {
-      const text = formatCursor(position, Buffer.from([1, 2, 3, 4]));
+      const text = formatCursor({ position, tag: Buffer.from([1, 2, 3, 4]) });
       expect(parseCursor(text)?.position).toBe(position);
     }
   });

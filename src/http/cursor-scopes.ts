@@ -1,0 +1,45 @@
+import type { BetaTesterUsagesQuery } from './params/beta-tester-usages-query.js';
+import type { AppsQuery, BetaTestersQuery } from './params/resource-queries.js';
+
+/**
+ * What the cursors of each listing are valid for (the scope their tag binds: services/cursor-token.ts), named
+ * by the API's path and the parameters that decide which rows and values a listing has. The services take it
+ * as an opaque string. These strings must not change: a cursor signed under one is refused under another, and
+ * the page's example cursor (BQ.TGQPUQ, the demo's first page) is signed under the metrics scope as written.
+ */
+
+/** `<path>?<name>=<value>&...`, the parameters sorted by name, so the order the client used does not matter. */
+export function cursorScope(path: string, params: Readonly<Record<string, string>>): string {
+  const pairs = Object.keys(params)
+    .sort()
+    .map((name) => `${name}=${params[name]}`);
+  return `${path}?${pairs.join('&')}`;
+}
+
+/** GET /v1/apps: its filters. */
+export function appsCursorScope(query: Pick<AppsQuery, 'ids' | 'bundleIds'>): string {
+  return cursorScope('/v1/apps', {
+    ...(query.ids && { 'filter[id]': query.ids.join(',') }),
+    ...(query.bundleIds && { 'filter[bundleId]': query.bundleIds.join(',') }),
+  });
+}
+
+/** GET /v1/betaTesters: its filters (emails match without regard to case). */
+export function betaTestersCursorScope(query: Pick<BetaTestersQuery, 'appIds' | 'emails' | 'ids'>): string {
+  return cursorScope('/v1/betaTesters', {
+    ...(query.appIds && { 'filter[apps]': query.appIds.join(',') }),
+    ...(query.emails && { 'filter[email]': query.emails.join(',').toLowerCase() }),
+    ...(query.ids && { 'filter[id]': query.ids.join(',') }),
+  });
+}
+
+/** GET /v1/apps/{id}/metrics/betaTesterUsages: the app, the period, the grouping and the tester filter. */
+export function betaTesterUsagesCursorScope(
+  appId: string,
+  query: Pick<BetaTesterUsagesQuery, 'period' | 'groupByTesters' | 'testerId'>,
+): string {
+  const params: Record<string, string> = { period: query.period };
+  if (query.groupByTesters) params.groupBy = 'betaTesters';
+  if (query.testerId !== undefined) params['filter[betaTesters]'] = query.testerId;
+  return cursorScope(`/v1/apps/${appId}/metrics/betaTesterUsages`, params);
+}
