@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.js';
-import type { ConnectionLimits } from '../http/connection-limits.js';
+import type { ConnectionLimits } from '../domain/connection-limits.js';
 import type { IngestionLimits } from '../services/ingestion.js';
 import type { Services } from '../services/services.js';
 import type { StoreLocation } from '../storage/open-store.js';

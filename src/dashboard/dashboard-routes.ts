@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { holdsUnstorableText } from '../domain/storable-text.js';
-import type { PublicBaseUrl } from '../http/links.js';
 import { DASHBOARD_PATH, SESSION_TTL_MS } from '../services/dashboard-sessions.js';
 import type { Services } from '../services/services.js';
 import { StoreUnavailableError } from '../domain/store-problems.js';
@@ -31,7 +30,8 @@ declare module 'fastify' {
 
 export interface DashboardDeps {
   readonly services: Services;
-  readonly baseUrl: PublicBaseUrl;
+  /** The server's public base URL for a request (links, the Secure cookie flag, the same-origin check). */
+  readonly baseUrl: (request: FastifyRequest) => string;
 }
 
 /**
@@ -46,7 +46,7 @@ const CSP =
 
 /**
  * The web dashboard (issue 7) at /dashboard, in its own Fastify scope: its own session check instead of the
- * API's JWT (the routes say `authentication: 'dashboardSession'`, which the API's access control passes by), its
+ * API's JWT (the routes say `authentication: 'elsewhere'`, which the API's access control passes by), its
  * own error pages in HTML instead of Apple's ErrorResponse, and a form body parser the API does not accept.
  */
 export function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps): void {
@@ -55,8 +55,8 @@ export function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps): void
       const sessions = deps.services.dashboardSessions;
       const signedIn = new WeakSet<FastifyRequest>();
       const secure = (request: FastifyRequest) => deps.baseUrl(request).startsWith('https:');
-      const authed = { config: { authentication: 'dashboardSession' as const } };
-      const open = { config: { authentication: 'dashboardSession' as const, dashboardPublic: true } };
+      const authed = { config: { authentication: 'elsewhere' as const } };
+      const open = { config: { authentication: 'elsewhere' as const, dashboardPublic: true } };
 
       scope.addContentTypeParser(
         'application/x-www-form-urlencoded',

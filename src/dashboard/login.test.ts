@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formHeaders, getPage, postLogin, sessionCookieOf, signIn } from '../../test/support/dashboard.js';
 import { createHarness, type Harness } from '../../test/support/harness.js';
-import { createApp } from '../http/create-app.js';
+import { createApp } from '../main/create-app.js';
 import { fixedBaseUrl } from '../http/links.js';
 
 // Signing in to the dashboard (issue 7): one-time links, sessions in the store, cookies, CSRF and logs.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formHeaders, sessionCookieOf } from '../../test/support/dashboard.js';
 import { createHarness, type Harness, seedApp } from '../../test/support/harness.js';
-import { createApp } from '../http/create-app.js';
+import { createApp } from '../main/create-app.js';
 import { fixedBaseUrl } from '../http/links.js';
 import { createServices } from '../services/services.js';
 import { StoreUnavailableError } from '../domain/store-problems.js';

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLE_BASE_URL, createHarness, type Harness } from '../../test/support/harness.js';
 import { inMemoryRateLimiter } from '../services/rate-limiter.js';
-import { createApp } from './create-app.js';
+import { createApp } from '../main/create-app.js';
 import { fixedBaseUrl } from './links.js';
 
 // Authentication through HTTP (apple-behavior.md §4, §5): every refusal is Apple's one 401 body; the reason is

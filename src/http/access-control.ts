@@ -17,10 +17,10 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     /**
-     * How the route authenticates: an API token (JWT) when absent; none (health checks); an ingest key; the
-     * dashboard's session cookie (src/dashboard checks it).
+     * How the route authenticates: an API token (JWT) when absent; none (health checks); an ingest key; or
+     * elsewhere: a sibling door's route that checks its own credentials (the dashboard's session cookie).
      */
-    authentication?: 'none' | 'ingestKey' | 'dashboardSession';
+    authentication?: 'none' | 'ingestKey' | 'elsewhere';
     /** Counts against the key's hourly budget. */
     rateLimited?: boolean;
   }

@@ -7,7 +7,7 @@ import { loadDemoData } from '../services/demo/load-demo.js';
 import { InputError } from '../services/input-error.js';
 import { inMemoryRateLimiter, type RateLimiter, sharedRateLimiter } from '../services/rate-limiter.js';
 import { signToken } from '../services/token-signer.js';
-import { createApp } from '../http/create-app.js';
+import { createApp } from './create-app.js';
 import { dashboardLoginUrl } from '../services/dashboard-sessions.js';
 import { baseUrlFromHostHeader, fixedBaseUrl, type PublicBaseUrl } from '../http/links.js';
 import { redactedUrl, type StoreLocation } from '../storage/open-store.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Clock } from '../../src/domain/clock.js';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from '../../src/http/connection-limits.js';
-import { createApp } from '../../src/http/create-app.js';
+import { createApp } from '../../src/main/create-app.js';
 import { fixedBaseUrl } from '../../src/http/links.js';
 import type { CreatedApiKey } from '../../src/services/api-keys.js';
 import { loadDemoData } from '../../src/services/demo/load-demo.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createApp } from '../../src/http/create-app.js';
+import { createApp } from '../../src/main/create-app.js';
 import { fixedBaseUrl } from '../../src/http/links.js';
 import { DEFAULT_INGESTION_LIMITS, type IngestionLimits } from '../../src/services/ingestion.js';
 import { createServices } from '../../src/services/services.js';

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { expect } from 'vitest';
-import { createApp } from '../../src/http/create-app.js';
+import { createApp } from '../../src/main/create-app.js';
 import { fixedBaseUrl } from '../../src/http/links.js';
 import type { IngestionLimits } from '../../src/services/ingestion.js';
 import { createServices } from '../../src/services/services.js';

@@ -1,5 +1,5 @@
 import { fixedClock, systemClock } from '../../src/domain/clock.js';
-import { createApp } from '../../src/http/create-app.js';
+import { createApp } from '../../src/main/create-app.js';
 import { baseUrlFromHostHeader } from '../../src/http/links.js';
 import type { CreatedApiKey } from '../../src/services/api-keys.js';
 import { inMemoryRateLimiter } from '../../src/services/rate-limiter.js';

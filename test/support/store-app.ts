@@ -1,6 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { createApp } from '../../src/http/create-app.js';
+import { createApp } from '../../src/main/create-app.js';
 import { fixedBaseUrl } from '../../src/http/links.js';
 import { createServices } from '../../src/services/services.js';
 import { signToken } from '../../src/services/token-signer.js';

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { CliDeps } from '../cli-deps.js';
-import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from '../../http/connection-limits.js';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from '../../domain/connection-limits.js';
 import { DEFAULT_INGESTION_LIMITS } from '../../services/ingestion.js';
 import { InputError } from '../../services/input-error.js';
 import {

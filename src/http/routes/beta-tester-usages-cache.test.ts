@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { APPLE_BASE_URL, createHarness, type Harness } from '../../../test/support/harness.js';
-import { createApp } from '../create-app.js';
+import { createApp } from '../../main/create-app.js';
 import { fixedBaseUrl } from '../links.js';
 import { pageCache } from '../page-cache.js';
 

@@ -8,7 +8,7 @@ import { createServices } from '../../services/services.js';
 import { openStore } from '../../storage/open-store.js';
 import type { UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import type { Store } from '../../storage/store.js';
-import { createApp } from '../create-app.js';
+import { createApp } from '../../main/create-app.js';
 import { fixedBaseUrl } from '../links.js';
 
 // Every shortcut of the metrics path (monthly rollups less or plus daily ones, answers kept per data version,

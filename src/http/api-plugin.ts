@@ -1,0 +1,77 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RateLimiter } from '../services/rate-limiter.js';
+import type { Services } from '../services/services.js';
+import { type AccessControlDeps, answerUnroutable, registerAccessControl } from './access-control.js';
+import { registerHostRequirement } from './client-errors.js';
+import { registerErrorHandling } from './error-handling.js';
+import type { PublicBaseUrl } from './links.js';
+import { type AppMetrics, metricsRoutes, registerRequestMetrics } from './metrics.js';
+import type { PageCache } from './page-cache.js';
+import { appRoutes } from './routes/apps.js';
+import { betaTesterUsagesRoutes } from './routes/beta-tester-usages.js';
+import { betaTesterRoutes } from './routes/beta-testers.js';
+import { healthRoutes } from './routes/health.js';
+import { ingestRoutes } from './routes/ingest.js';
+
+export interface ApiDeps {
+  readonly services: Services;
+  /** Absent when rate limiting is off. */
+  readonly rateLimiter?: RateLimiter;
+  readonly baseUrl: PublicBaseUrl;
+  /** The server's metrics registry, which `/metrics` serves and every request is counted in. */
+  readonly metrics: AppMetrics;
+  /** Where the metrics path keeps serialized answers; a fresh one (32 MiB) when absent. */
+  readonly pageCache?: PageCache;
+}
+
+/** The API door: Apple's paths, ingestion, `/healthz` and `/metrics`, every error in Apple's shape. */
+export interface ApiDoor {
+  register(app: FastifyInstance): void;
+  /** The answer to a path Fastify cannot route at all (`/v1/%zz`): 401 before 404 PATH_ERROR, as routed ones. */
+  answerUnroutable(request: FastifyRequest, reply: FastifyReply): void;
+}
+
+/**
+ * The API as one plugin of the server (main/create-app.ts mounts it beside the dashboard). Its hooks are the
+ * server's: every path that no sibling door claims (an unknown one included) is the API's, and is
+ * authenticated before it is found missing (docs/apple-behavior.md §4: 401 before 404 PATH_ERROR); a route of a
+ * sibling door says `authentication: 'elsewhere'` and is passed by.
+ */
+export function apiDoor(deps: ApiDeps): ApiDoor {
+  const access: AccessControlDeps = {
+    tokens: deps.services.tokens,
+    ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
+  };
+  return {
+    register(app) {
+      // Bodies are JSON or NDJSON only; without this, Fastify's own text/plain parser would let plain text
+      // through to a 400 instead of the 415 docs/errors.md promises.
+      app.removeContentTypeParser('text/plain');
+      app.addHook('onSend', async (_request, reply, payload) => {
+        // Apple sends `application/json` without a charset; Fastify would add one.
+        if (String(reply.getHeader('content-type') ?? '').startsWith('application/json')) {
+          reply.header('content-type', 'application/json');
+        }
+        return payload;
+      });
+      registerErrorHandling(app);
+      registerRequestMetrics(app, deps.metrics);
+      // Before access control: a request without Host is malformed, whoever sends it.
+      registerHostRequirement(app);
+      registerAccessControl(app, access);
+      healthRoutes(app, deps.services.health);
+      metricsRoutes(app, deps.metrics);
+      const routeDeps = {
+        services: deps.services,
+        baseUrl: deps.baseUrl,
+        ingestionMetrics: deps.metrics.ingestion,
+        ...(deps.pageCache !== undefined && { pageCache: deps.pageCache }),
+      };
+      betaTesterUsagesRoutes(app, routeDeps);
+      appRoutes(app, routeDeps);
+      betaTesterRoutes(app, routeDeps);
+      ingestRoutes(app, routeDeps);
+    },
+    answerUnroutable: (request, reply) => void answerUnroutable(request, reply, access),
+  };
+}

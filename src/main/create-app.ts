@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { dashboardDoor } from '../dashboard/dashboard-plugin.js';
+import { missingHost } from '../errors/api-errors.js';
+import { sendWithoutHooks } from '../http/access-control.js';
+import { apiDoor } from '../http/api-plugin.js';
+import { answerClientError, lacksHost } from '../http/client-errors.js';
+import {
+  type ConnectionLimits,
+  connectionServerOptions,
+  DEFAULT_CONNECTION_LIMITS,
+  limitConnections,
+} from '../http/connection-limits.js';
+import type { PublicBaseUrl } from '../http/links.js';
+import { countUnroutable, createAppMetrics } from '../http/metrics.js';
+import type { PageCache } from '../http/page-cache.js';
+import { requestForLog } from '../http/request-log.js';
+import type { RateLimiter } from '../services/rate-limiter.js';
+import type { Services } from '../services/services.js';
+
+export interface AppDeps {
+  readonly services: Services;
+  /** Absent when rate limiting is off. */
+  readonly rateLimiter?: RateLimiter;
+  readonly baseUrl: PublicBaseUrl;
+  /** Omit for no logging (tests). */
+  readonly logger?: FastifyBaseLogger;
+  /** Where the metrics path keeps serialized answers; a fresh one (32 MiB) when absent. */
+  readonly pageCache?: PageCache;
+  /** Timeouts and the socket cap of the server (`serve`'s options); the defaults otherwise. */
+  readonly connectionLimits?: ConnectionLimits;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * Bytes of a request body any route reads unless it sets its own limit (ingestion takes
+ * `--ingest-max-bytes`, the dashboard's forms 4 KiB): the API's reads take no body, so a client that sends one
+ * anyway is refused before a megabyte of it is parsed.
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The server, never listening: tests call `inject`, `serve` calls `listen`. It mounts two sibling doors, the
+ * API (src/http) and the dashboard (src/dashboard), which import nothing of each other; what both need (the
+ * request id, connection bounds, errors of the connection itself) is set here. Every response carries
+ * `X-Request-ID` (the caller's, when it sent a sane one, else a fresh UUID), the same id as the log lines. The
+ * connection limits are set on the server Fastify creates, so whatever listens has them.
+ */
+export function createApp(deps: AppDeps): FastifyInstance {
+  // Its own registry per app: tests and several apps in one process never share counters.
+  const metrics = createAppMetrics(deps.services.health);
+  const api = apiDoor({
+    services: deps.services,
+    baseUrl: deps.baseUrl,
+    metrics,
+    ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
+    ...(deps.pageCache !== undefined && { pageCache: deps.pageCache }),
+  });
+  const dashboard = dashboardDoor({ services: deps.services, baseUrl: deps.baseUrl });
+  const limits = deps.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;
+  const app: FastifyInstance = Fastify({
+    ...connectionServerOptions(limits),
+    clientErrorHandler: (error, socket) =>
+      answerClientError(error, socket, {
+        limits,
+        log: () => app.log,
+        counted: (code) => metrics.clientError(code),
+      }),
+    ...(deps.logger !== undefined
+      ? { loggerInstance: deps.logger.child({}, { serializers: { req: requestForLog } }) }
+      : { logger: false }),
+    genReqId: (request: IncomingMessage) => {
+      const sent = request.headers['x-request-id'];
+      return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+    },
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    return503OnClosing: true,
+    bodyLimit: MAX_BODY_BYTES,
+    // Ids far longer than Apple's still reach their handler and get NOT_FOUND, not PATH_ERROR.
+    routerOptions: { maxParamLength: 1024 },
+    // A path Fastify cannot decode (`/v1/%zz`) is a path that matches no resource, answered by its door.
+    frameworkErrors: (_error, request, reply) => {
+      countUnroutable(metrics, request, reply);
+      if (lacksHost(request)) sendWithoutHooks(request, reply, missingHost());
+      else if (dashboard.owns(request.url)) dashboard.answerUnroutable(request, reply);
+      else api.answerUnroutable(request, reply);
+    },
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+  limitConnections(app.server, limits, app.log, () => metrics.connectionRefused());
+  api.register(app);
+  dashboard.register(app);
+  return app;
+}
