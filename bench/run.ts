@@ -22,7 +22,7 @@ import { median, percentile } from './stats.js';
 import { BENCH_APP, REPORT_DAY, REPORT_TIME } from './workload.js';
 
 /**
- * `npm run bench [-- --quick] [--database-url URL] [--postgres-only] [--only FIGURES] [--rate-limit N]`: every figure of issue 5's table on the
+ * `npm run bench [-- --quick] [--database-url URL] [--postgres-only] [--only FIGURES] [--rate-limit N]`: every figure of the performance table on the
  * embedded store (and on PostgreSQL with --database-url), each with its baseline measured in this run, printed
  * as a table and written to bench/results/*.json. Needs `npm run bench:data` first (with the same options).
  */

@@ -5,7 +5,7 @@ import type { MembershipRecord, TesterRecord } from '../src/domain/records/teste
 import type { UsageEventRecord } from '../src/domain/records/usage-event-record.js';
 
 /**
- * The reference workload of issue 5, made the same on every machine: one app, 10,000 testers who all install
+ * The reference workload of the benchmarks, made the same on every machine: one app, 10,000 testers who all install
  * it, 365 days of usage ending on the report date, about 20 million session events. Usage is skewed: a
  * tester's daily rate is log-normal (many light testers, a few heavy ones), some testers have flaky devices
  * (many crashes), a few send feedback often. A build ships every week and testers take it after a lag.

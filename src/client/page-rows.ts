@@ -9,7 +9,7 @@ const count = (value: unknown): number => (typeof value === 'number' && Number.i
 
 /**
  * The day of a data point's `start` or `end`: the live service sends a date (`2023-10-05`), the spec says
- * date-time (apple-behavior.md §1); a date-time becomes its UTC day.
+ * date-time (docs/apple-behavior.md, §1); a date-time becomes its UTC day.
  */
 export function dayOf(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
@@ -20,7 +20,7 @@ export function dayOf(value: unknown): string | undefined {
 
 /**
  * The tester of an item: `dimensions.betaTesters.data` is an identifier object `{type, id}` on the live
- * service and in Apple's examples, a plain id string in the spec (apple-behavior.md §1).
+ * service and in Apple's examples, a plain id string in the spec (docs/apple-behavior.md, §1).
  */
 function testerIdOf(item: Json): string | undefined {
   const dimensions = item.dimensions;
@@ -32,7 +32,7 @@ function testerIdOf(item: Json): string | undefined {
 
 /**
  * One row per item of a metrics page. `dataPoints` is an array of one point on the live service, an object
- * in spec versions up to 4.2 (apple-behavior.md §1); several points are added up. Undefined when the body is
+ * in spec versions up to 4.2 (docs/apple-behavior.md, §1); several points are added up. Undefined when the body is
  * not a metrics page.
  */
 export function usageRowsOf(body: unknown): BetaTesterUsage[] | undefined {

@@ -6,7 +6,7 @@ import type { UsageValues } from '../domain/usage-values.js';
 import { SeededRandom } from '../services/demo/seeded-random.js';
 import type { UsageEventRecord } from '../domain/records/usage-event-record.js';
 
-// The dashboard's numbers are the API's (issue 7): for every period, the headline, every row of the tester
+// The dashboard's numbers are the API's: for every period, the headline, every row of the tester
 // table, the chart's days and each tester's page equal what GET /v1/apps/{id}/metrics/betaTesterUsages answers
 // for the same period and report date.
 

@@ -45,7 +45,7 @@ const CSP =
   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 /**
- * The web dashboard (issue 7) at /dashboard, in its own Fastify scope: its own session check instead of the
+ * The web dashboard at /dashboard, in its own Fastify scope: its own session check instead of the
  * API's JWT (the routes say `authentication: 'elsewhere'`, which the API's access control passes by), its
  * own error pages in HTML instead of Apple's ErrorResponse, and a form body parser the API does not accept.
  */

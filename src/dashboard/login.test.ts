@@ -6,7 +6,7 @@ import { createHarness, type Harness } from '../../test/support/harness.js';
 import { createApp } from '../main/create-app.js';
 import { fixedBaseUrl } from '../http/links.js';
 
-// Signing in to the dashboard (issue 7): one-time links, sessions in the store, cookies, CSRF and logs.
+// Signing in to the dashboard: one-time links, sessions in the store, cookies, CSRF and logs.
 
 let harness: Harness;
 let plain: Harness;

@@ -31,7 +31,7 @@ describe('periods', () => {
       firstDay: '2022-10-06',
       lastDay: '2023-10-05',
     });
-    // apple-behavior.md §3: P90D -> 2023-07-07 .. 2023-10-05.
+    // docs/apple-behavior.md, §3: P90D -> 2023-07-07 .. 2023-10-05.
     expect(usageWindow(new Date('2023-10-05T00:00:00Z'), 'P90D').start).toBe('2023-07-07');
     expect(usageWindow(new Date('2023-10-05T23:59:59.999Z'), 'P7D')).toMatchObject({
       firstDay: '2023-09-29',

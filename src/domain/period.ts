@@ -6,7 +6,7 @@ export const PERIOD_DAYS = { P7D: 7, P30D: 30, P90D: 90, P365D: 365 } as const;
 export type PeriodCode = keyof typeof PERIOD_DAYS;
 
 /**
- * Without `period` the live service reports a year (apple-behavior.md §2). The page lists P365D as
+ * Without `period` the live service reports a year (docs/apple-behavior.md, §2). The page lists P365D as
  * "356 days": Apple's typo; the example's dataPoint spans 2022-10-05 -> 2023-10-05, which is 365 days.
  */
 export const DEFAULT_PERIOD: PeriodCode = 'P365D';
@@ -19,7 +19,7 @@ export function isPeriodCode(value: string): value is PeriodCode {
  * A `period` parameter as a period code. Both spellings of the four periods are accepted: the codes the page
  * lists (`P365D`), and the hours the live service writes back in its own links (`PT8760H`). The page's first
  * example has `next` = `...?cursor=BQ.TGQPUQ&period=PT8760H&...`, so a client following it sends PT8760H.
- * Anything else is refused (apple-behavior.md §2).
+ * Anything else is refused (docs/apple-behavior.md, §2).
  */
 export function parsePeriod(value: string): PeriodCode | undefined {
   if (isPeriodCode(value)) return value;
@@ -37,7 +37,7 @@ export function renderPeriodAsDuration(period: PeriodCode): string {
 
 /**
  * The days a report covers. A period of N days covers the N UTC calendar days ending with the report date,
- * today included (apple-behavior.md §3): the days after `start` up to and including `end`.
+ * today included (docs/apple-behavior.md, §3): the days after `start` up to and including `end`.
  */
 export interface UsageWindow {
   /** The dataPoint's `start`: the report date minus N days (not itself counted). */

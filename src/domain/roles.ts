@@ -17,7 +17,7 @@ export function isRole(value: string): value is Role {
 
 /**
  * Roles that may read TestFlight data (testers and their metrics). Sales, Finance and Customer Support get
- * 403 FORBIDDEN_ERROR (apple-behavior.md §5).
+ * 403 FORBIDDEN_ERROR (docs/apple-behavior.md, §5).
  */
 const TESTFLIGHT_READERS: ReadonlySet<Role> = new Set(['ADMIN', 'APP_MANAGER', 'DEVELOPER', 'MARKETING']);
 

@@ -1,4 +1,4 @@
-/** The columns the dashboard's tester table sorts by (issue 7); ties are broken by tester id, ascending. */
+/** The columns the dashboard's tester table sorts by; ties are broken by tester id, ascending. */
 export const TESTER_SORT_KEYS = [
   'name',
   'email',

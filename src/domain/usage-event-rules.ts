@@ -4,7 +4,7 @@ import { USAGE_EVENT_TYPES, type UsageEvent, type UsageEventType } from './usage
 import { visibleText } from './visible-text.js';
 
 /**
- * The rules an incoming usage event must meet (the ingestion issue, items 1 and 3). Pure: the caller supplies
+ * The rules an incoming usage event must meet (docs/architecture.md, ingestion). Pure: the caller supplies
  * the key's app, the clocks and the limits, and checks afterwards that the testers exist.
  */
 

@@ -1,7 +1,7 @@
 import { ApiError, type ErrorItem } from './api-error.js';
 
 /**
- * Constructors for the errors of apple-behavior.md §4, so each text is written once. Details marked "Apple"
+ * Constructors for the errors of docs/apple-behavior.md, §4, so each text is written once. Details marked "Apple"
  * are the live service's, verbatim.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Every error code beta-metrics answers with, its HTTP status and its title. Texts marked "Apple" are the live
- * service's, verbatim (apple-behavior.md §4); the others are ours where Apple publishes none. docs/errors.md
+ * service's, verbatim (docs/apple-behavior.md, §4); the others are ours where Apple publishes none. docs/errors.md
  * lists the same codes; catalog.test.ts fails when the two drift.
  */
 export const ERROR_CATALOG = {

@@ -2,7 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../../test/support/harness.js';
 
-// Roles (apple-behavior.md §5) and rate limits (§6) through HTTP; authentication: access-control.test.ts.
+// Roles (docs/apple-behavior.md, §5) and rate limits (§6) through HTTP; authentication: access-control.test.ts.
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const METRICS = '/v1/apps/6447306070/metrics/betaTesterUsages?groupBy=betaTesters';

@@ -7,7 +7,7 @@ import { inMemoryRateLimiter } from '../services/rate-limiter.js';
 import { createApp } from '../main/create-app.js';
 import { fixedBaseUrl } from './links.js';
 
-// Authentication through HTTP (apple-behavior.md §4, §5): every refusal is Apple's one 401 body; the reason is
+// Authentication through HTTP (docs/apple-behavior.md, §4, §5): every refusal is Apple's one 401 body; the reason is
 // in the log only, and the token never is. Roles and rate limits: access-control-limits.test.ts.
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -34,7 +34,7 @@ export interface AccessControlDeps {
 
 /**
  * Authentication, then the rate limit, before anything else looks at the request: the live service checks
- * 401 -> 404 PATH_ERROR -> 429 -> 404 resource -> 403 -> 400 (apple-behavior.md §4). Unknown paths get here
+ * 401 -> 404 PATH_ERROR -> 429 -> 404 resource -> 403 -> 400 (docs/apple-behavior.md, §4). Unknown paths get here
  * too (onRequest runs before routing's 404), are authenticated, and see their budget without spending it.
  */
 export function registerAccessControl(app: FastifyInstance, deps: AccessControlDeps): void {
@@ -89,7 +89,7 @@ export function sendWithoutHooks(request: FastifyRequest, reply: FastifyReply, e
     .send(Buffer.from(JSON.stringify(errorResponseBody(error))));
 }
 
-/** Apple's header: `user-hour-lim:3600;user-hour-rem:3599;`, trailing `;` included (apple-behavior.md §6). */
+/** Apple's header: `user-hour-lim:3600;user-hour-rem:3599;`, trailing `;` included (docs/apple-behavior.md, §6). */
 export function rateLimitHeader(budget: RateLimitState): string {
   return `user-hour-lim:${budget.limit};user-hour-rem:${budget.remaining};`;
 }

@@ -34,7 +34,7 @@ export interface ApiDoor {
 /**
  * The API as one plugin of the server (main/create-app.ts mounts it beside the dashboard). Its hooks are the
  * server's: every path that no sibling door claims (an unknown one included) is the API's, and is
- * authenticated before it is found missing (docs/apple-behavior.md §4: 401 before 404 PATH_ERROR); a route of a
+ * authenticated before it is found missing (docs/apple-behavior.md, §4: 401 before 404 PATH_ERROR); a route of a
  * sibling door says `authentication: 'elsewhere'` and is passed by.
  */
 export function apiDoor(deps: ApiDeps): ApiDoor {

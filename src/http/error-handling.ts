@@ -23,7 +23,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   // Reached only after authentication: the onRequest hooks run for unknown paths too (order of checks,
-  // apple-behavior.md §4: 401 before 404 PATH_ERROR).
+  // docs/apple-behavior.md, §4: 401 before 404 PATH_ERROR).
   app.setNotFoundHandler(async () => {
     throw pathNotFound();
   });

@@ -25,7 +25,7 @@ export function listedProblems(error: ApiError): readonly ErrorItem[] {
 
 /**
  * The one serializer of errors: Apple's ErrorResponse, `status` as a string, a fresh `id` per error, members in
- * the live service's order (apple-behavior.md §4), at most MAX_LISTED_ERRORS problems and a count of the rest.
+ * the live service's order (docs/apple-behavior.md, §4), at most MAX_LISTED_ERRORS problems and a count of the rest.
  */
 export function errorResponseBody(error: ApiError) {
   return {

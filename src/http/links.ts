@@ -5,7 +5,7 @@ import type { QueryPairs } from './params/query-params.js';
 import { encodeQuery } from './query-string.js';
 
 /**
- * Where links point. All links are absolute, on the server's public base URL (apple-behavior.md §1): the one
+ * Where links point. All links are absolute, on the server's public base URL (docs/apple-behavior.md, §1): the one
  * configured, else the address the server listens on, else (listening on every interface) the host the client
  * called, so a client that follows `next` stays on the server that answered.
  */
@@ -25,7 +25,7 @@ export function linkTo(base: string, path: string, query: QueryPairs = []): stri
 
 /**
  * The `links` of a paged document: `self` as the client asked, and `next` only when another page exists:
- * `cursor=<opaque>&` followed by the query of `self` without its own cursor (apple-behavior.md §1).
+ * `cursor=<opaque>&` followed by the query of `self` without its own cursor (docs/apple-behavior.md, §1).
  */
 export function pagedLinks(base: string, path: string, echo: QueryPairs, next: CursorToken | undefined) {
   const self = linkTo(base, path, echo);

@@ -4,7 +4,7 @@ import type { QueryPairs } from './params/query-params.js';
 /**
  * The request's query as the client sent it: pairs in order, decoded the way form-encoded queries are (as the
  * live service, a Java server, decodes them). Fastify's parsed `request.query` loses the order, which
- * `links.self` must keep (apple-behavior.md §1).
+ * `links.self` must keep (docs/apple-behavior.md, §1).
  */
 export function queryPairs(request: FastifyRequest): QueryPairs {
   const question = request.url.indexOf('?');

@@ -32,7 +32,7 @@ export interface BetaTesterUsagesReport {
 
 export interface BetaTesterUsagesService {
   /**
-   * One page of an app's per-tester usage (apple-behavior.md §3): the testers who have installed the app,
+   * One page of an app's per-tester usage (docs/apple-behavior.md, §3): the testers who have installed the app,
    * ordered by id, with zeros where nothing happened in the window. The caller has checked the app exists.
    */
   readBetaTesterUsages(appId: string, query: BetaTesterUsagesPageQuery): Promise<BetaTesterUsagesReport>;

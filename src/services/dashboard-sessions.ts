@@ -14,7 +14,7 @@ export interface IssuedToken {
 }
 
 /**
- * The dashboard's logins (issue 7): one-time links made by the CLI (or `serve --demo`), exchanged for
+ * The dashboard's logins: one-time links made by the CLI (or `serve --demo`), exchanged for
  * sessions. Tokens are 32 random bytes, base64url; the store keeps their SHA-256 only, so a copy of the
  * database signs nobody in.
  */

@@ -52,7 +52,7 @@ export interface TesterDetail {
 }
 
 /**
- * What the dashboard shows (issue 7), read from the rollups over the window the API uses for the same period
+ * What the dashboard shows, read from the rollups over the window the API uses for the same period
  * and report clock (domain/period.ts usageWindow), so its numbers are the API's. Each page is read in one
  * snapshot. Undefined when the app (or the tester, in that app) does not exist.
  */

@@ -9,7 +9,7 @@ export interface RateLimitState {
 }
 
 /**
- * Requests per key over a rolling hour (apple-behavior.md §6). Async so a shared, database-backed limiter for
+ * Requests per key over a rolling hour (docs/apple-behavior.md, §6). Async so a shared, database-backed limiter for
  * several nodes can take this one's place.
  */
 export interface RateLimiter {
@@ -72,7 +72,7 @@ const WINDOW_MINUTES = 60;
  *
  * A key's requests that arrive on this node while its count is being written wait, and are counted together
  * by the next write, each answered as if counted alone in arrival order: one row lock and one round of
- * statements for many requests instead of one each, which serialized every request of a busy key (issue 5:
+ * statements for many requests instead of one each, which serialized every request of a busy key (measured:
  * about 900 req/s on PostgreSQL, against 4,200 without the limiter).
  */
 export function sharedRateLimiter(store: RateLimitStore, limitPerHour: number, clock: Clock): RateLimiter {

@@ -4,7 +4,7 @@ import type { RequestTarget } from './token-verifier.js';
 const IGNORED_IN_SCOPE = new Set(['limit', 'cursor', 'sort']);
 
 /**
- * Whether a token's `scope` allows the request (apple-behavior.md §5): some entry names the same method and
+ * Whether a token's `scope` allows the request (docs/apple-behavior.md, §5): some entry names the same method and
  * exactly the same path, and the same query parameters as a set, apart from limit, cursor and sort. HEAD is
  * allowed wherever GET is.
  */

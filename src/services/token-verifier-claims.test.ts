@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../../test/support/harness.js';
 import { AuthenticationError, type AuthFailureReason, type RequestTarget } from './token-verifier.js';
 
-// The claim rules of apple-behavior.md §5: aud, iss, exp, iat, nbf and scope. The harness clock is fixed at
+// The claim rules of docs/apple-behavior.md, §5: aud, iss, exp, iat, nbf and scope. The harness clock is fixed at
 // WALL and never moves here, so every boundary is exact to the second.
 
 const WALL = '2025-01-15T12:00:00Z';

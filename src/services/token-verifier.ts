@@ -60,12 +60,12 @@ export interface TokenVerifier {
   remembered(): { tokens: number; characters: number };
 }
 
-/** Clock skew allowed on `exp` and `iat` (apple-behavior.md §5). */
+/** Clock skew allowed on `exp` and `iat` (docs/apple-behavior.md, §5). */
 const CLOCK_SKEW_SECONDS = 60;
 const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
 
 /**
- * Apple's rules (apple-behavior.md §5): ES256 only, `kid` names a key of this store that is not revoked,
+ * Apple's rules (docs/apple-behavior.md, §5): ES256 only, `kid` names a key of this store that is not revoked,
  * `typ` JWT, `aud` appstoreconnect-v1, `exp` required and at most 20 minutes ahead, `exp - iat` at most 20
  * minutes, `iat` not in the future; team keys carry `iss` = the issuer id, individual keys `sub` = "user" and
  * no `iss`; `scope`, when present, must allow the request. Keys are read from the store on every request, so

@@ -9,7 +9,7 @@ import type { DashboardTokenRecord } from '../domain/records/dashboard-token.js'
 import type { TesterSortKey } from '../domain/tester-sort.js';
 
 /**
- * The part of the Store the dashboard (issue 7) adds: its logins, and the reads behind its pages. The same
+ * The part of the Store the dashboard adds: its logins, and the reads behind its pages. The same
  * conventions as the rest of the Store hold (instants ISO 8601 UTC with milliseconds, days `YYYY-MM-DD` UTC,
  * counts read from the rollups only).
  */

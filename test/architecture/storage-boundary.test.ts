@@ -4,9 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 
 /**
- * The storage boundary of the layer order `domain <- storage <- services <- {http, dashboard, cli} <- main`:
- * the edges reach the store only through services, and each service takes the narrow store interfaces it
- * uses; only the composition code (services/services.ts) takes the whole Store.
+ * Each service takes the narrow store interfaces it uses; only the composition code (services/services.ts)
+ * takes the whole Store. (That the edges reach the store only through services is layers.test.ts.)
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -56,17 +55,6 @@ function sourcesUnder(dir: string): string[] {
 }
 
 const shown = (file: string) => relative(ROOT, file);
-
-it('keeps src/http and src/dashboard from importing anything of src/storage', () => {
-  const violations = ['http', 'dashboard']
-    .flatMap((edge) => sourcesUnder(join(SRC, edge)))
-    .flatMap((file) =>
-      importsOf(file)
-        .filter(({ target }) => target?.startsWith(`${STORAGE}/`))
-        .map(({ target = '' }) => `${shown(file)} imports ${shown(target)}`),
-    );
-  expect(violations).toEqual([]);
-});
 
 it('lets only the composition code of src/services take the whole Store', () => {
   const violations = sourcesUnder(join(SRC, 'services'))

@@ -19,7 +19,7 @@ import {
 import { type DemoServer, startDemoServer } from '../support/demo-server.js';
 import { timingTable } from '../support/page-timings.js';
 
-// The dashboard in a real browser (issue 7): the built server with the demo's second app grown to 10,000
+// The dashboard in a real browser: the built server with the demo's second app grown to 10,000
 // testers, signed in to through a `dashboard-link` link, used as a person would, its numbers compared with
 // the API's. Page loads are measured and printed, not asserted (no timing assertions in tests); the figures
 // and a screenshot of each page at a laptop's and a phone's width go to .screenshots/.

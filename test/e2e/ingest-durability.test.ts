@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type ServerProcess, startServer } from '../support/cli-process.js';
 
 /**
- * The ingestion issue, item 5: the answer is sent only once a batch is committed. A server is killed with
+ * Durable before acknowledged: the answer is sent only once a batch is committed. A server is killed with
  * SIGKILL while four senders stream batches at it; after a restart every acknowledged batch is stored exactly
  * once, and no batch is half there.
  */

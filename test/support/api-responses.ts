@@ -6,7 +6,7 @@ import type { Store } from '../../src/storage/store.js';
 import type { Harness } from './harness.js';
 
 /**
- * What route tests expect on the wire, written from apple-behavior.md §1 and §4 rather than imported from
+ * What route tests expect on the wire, written from docs/apple-behavior.md, §1 and §4 rather than imported from
  * src/, so a test fails when the code's texts drift from the behaviour document.
  */
 

@@ -97,7 +97,7 @@ export function appleErrors(
   };
 }
 
-/** Apple's texts (apple-behavior.md §4). */
+/** Apple's texts (docs/apple-behavior.md, §4). */
 export const NOT_AUTHORIZED = {
   code: 'NOT_AUTHORIZED',
   title: 'Authentication credentials are missing or invalid.',

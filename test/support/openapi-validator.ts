@@ -5,7 +5,7 @@ import formatsModule from 'ajv-formats';
 /**
  * Validates response bodies against the vendored App Store Connect OpenAPI 3.0.1 subset
  * (test/fixtures/spec/asc-openapi-4.4.1-subset.json), with the three live-service corrections of
- * apple-behavior.md §1 applied to a copy of AppsBetaTesterUsagesV1MetricResponse: where the spec and the live
+ * docs/apple-behavior.md, §1 applied to a copy of AppsBetaTesterUsagesV1MetricResponse: where the spec and the live
  * service disagree, the live service wins. `discriminator` is ignored (Ajv, strict: false).
  */
 
@@ -21,7 +21,7 @@ interface OpenApiDocument {
 }
 
 export interface OpenApiValidatorOptions {
-  /** Apply apple-behavior.md §1's corrections (default true). False validates against the spec as published. */
+  /** Apply docs/apple-behavior.md, §1's corrections (default true). False validates against the spec as published. */
   readonly liveServiceCorrections?: boolean;
 }
 
@@ -71,7 +71,7 @@ export function createOpenApiValidator(options: OpenApiValidatorOptions = {}): O
   };
 }
 
-/** The spec with apple-behavior.md §1's corrections: the validator the wire tests use. */
+/** The spec with docs/apple-behavior.md, §1's corrections: the validator the wire tests use. */
 const corrected = createOpenApiValidator();
 
 export function validateResponse(pathTemplate: string, status: number, body: unknown): string[] {
@@ -97,7 +97,7 @@ function responseSchemaName(spec: OpenApiDocument, pathTemplate: string, status:
   return ref.slice(prefix.length);
 }
 
-/** A deep copy of the spec's metric response with the live service's three differences (apple-behavior.md §1). */
+/** A deep copy of the spec's metric response with the live service's three differences (docs/apple-behavior.md, §1). */
 function correctMetricResponse(published: Json): Json {
   const schema = structuredClone(published);
   const item = at(schema, ['properties', 'data', 'items']);

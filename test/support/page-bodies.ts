@@ -37,7 +37,7 @@ interface LiveItem {
 }
 
 /**
- * The same metrics body in the shapes Apple's spec documents (apple-behavior.md §1): no `type`, `dataPoints`
+ * The same metrics body in the shapes Apple's spec documents (docs/apple-behavior.md, §1): no `type`, `dataPoints`
  * one object (spec <= 4.2), `dimensions.betaTesters.data` a plain id, `start`/`end` date-times.
  */
 export function documentedShape(liveBody: string): string {

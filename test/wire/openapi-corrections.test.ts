@@ -4,7 +4,7 @@ import { createOpenApiValidator, validateResponse } from '../support/openapi-val
 
 /**
  * The validator the wire tests use is not vacuous: Apple's spec as published rejects what the live service
- * sends (so the three corrections of apple-behavior.md §1 are needed), and the corrected schema still rejects a
+ * sends (so the three corrections of docs/apple-behavior.md, §1 are needed), and the corrected schema still rejects a
  * body that breaks any of them.
  */
 
@@ -38,7 +38,7 @@ function validateAltered(change: (item: Item) => void): string[] {
   return validateResponse(METRICS, 200, copy);
 }
 
-describe('the corrections of apple-behavior.md §1', () => {
+describe('the corrections of docs/apple-behavior.md, §1', () => {
   it('are needed: the spec as published rejects a real metrics body', () => {
     const published = createOpenApiValidator({ liveServiceCorrections: false });
     const errors = published.validateResponse(METRICS, 200, body);

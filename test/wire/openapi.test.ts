@@ -5,7 +5,7 @@ import { validateResponse, validateSchema } from '../support/openapi-validator.j
 
 /**
  * Every body the server sends, 200 or error, against Apple's OpenAPI subset plus the live-service corrections of
- * apple-behavior.md §1 (test/support/openapi-validator.ts), and the headers every response carries (§4, §6).
+ * docs/apple-behavior.md, §1 (test/support/openapi-validator.ts), and the headers every response carries (§4, §6).
  * openapi-corrections.test.ts shows the corrections are needed and enforced.
  */
 

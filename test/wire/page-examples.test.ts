@@ -104,7 +104,7 @@ describe('200: the page examples, byte for byte', () => {
     const secondIds = testerIds(second);
     expect(secondIds).toHaveLength(first.response.meta.paging.limit);
     expect(secondIds.filter((id) => firstIds.includes(id))).toEqual([]);
-    // Ordered by tester id (apple-behavior.md §3): the second page continues where the first stopped.
+    // Ordered by tester id (docs/apple-behavior.md, §3): the second page continues where the first stopped.
     expect([...secondIds].sort()).toEqual(secondIds);
     expect((secondIds[0] ?? '') > (firstIds.at(-1) ?? '')).toBe(true);
     expect(second.meta.paging).toEqual(first.response.meta.paging);

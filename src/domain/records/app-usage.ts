@@ -4,7 +4,7 @@ import type { UsageValues } from '../usage-values.js';
 import type { AppRecord } from './app.js';
 
 /**
- * What the dashboard's pages read (issue 7): apps with their tester counts, usage totals and days, and rows
+ * What the dashboard's pages read: apps with their tester counts, usage totals and days, and rows
  * of an app's tester table. Days are `YYYY-MM-DD`, UTC; counts are read from the rollups only.
  */
 

@@ -13,7 +13,7 @@ import {
   throwIfAny,
 } from './query-params.js';
 
-/** The query of GET /v1/apps/{id}/metrics/betaTesterUsages, read under apple-behavior.md §2. */
+/** The query of GET /v1/apps/{id}/metrics/betaTesterUsages, read under docs/apple-behavior.md, §2. */
 export interface BetaTesterUsagesQuery {
   readonly period: PeriodCode;
   /** `groupBy=betaTesters` was asked for. */
@@ -44,7 +44,7 @@ const RULES = {
   cursor: cursorRule(),
 };
 
-/** Throws ApiError (400) listing every problem; see apple-behavior.md §2 for each rule. */
+/** Throws ApiError (400) listing every problem; see docs/apple-behavior.md, §2 for each rule. */
 export function parseBetaTesterUsagesQuery(pairs: QueryPairs): BetaTesterUsagesQuery {
   // The page's Tip: "This endpoint requires either groupBy or filter[betaTesters] parameter." The live
   // service also rejects `limit` alone this way. Judged on the names sent, so it is reported together with

@@ -26,7 +26,7 @@ export type ParsedValues<R extends ParamRules> = {
 
 export interface ParsedQuery<R extends ParamRules> {
   readonly values: ParsedValues<R>;
-  /** Every parameter in the client's order, values as links write them (apple-behavior.md §1). */
+  /** Every parameter in the client's order, values as links write them (docs/apple-behavior.md, §1). */
   readonly echo: ReadonlyArray<readonly [string, string]>;
 }
 

@@ -9,7 +9,7 @@ import {
 } from './query-params.js';
 
 /**
- * The queries beta-metrics reads on the related resources (apple-behavior.md §8). Apple's spec lists more
+ * The queries beta-metrics reads on the related resources (docs/apple-behavior.md, §8). Apple's spec lists more
  * parameters (sort, include, other filters); those are answered PARAMETER_ERROR.ILLEGAL, as README says.
  */
 

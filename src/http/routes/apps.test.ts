@@ -11,7 +11,7 @@ import {
 } from '../../../test/support/api-responses.js';
 import { APPLE_BASE_URL, createHarness, type Harness, seedApp } from '../../../test/support/harness.js';
 
-/** GET /v1/apps and GET /v1/apps/{id} (apple-behavior.md §8): where the metrics' app ids come from. */
+/** GET /v1/apps and GET /v1/apps/{id} (docs/apple-behavior.md, §8): where the metrics' app ids come from. */
 
 let harness: Harness;
 beforeAll(async () => {

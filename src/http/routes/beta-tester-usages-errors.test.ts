@@ -17,7 +17,7 @@ import {
 import { createHarness, type Harness, seedApp } from '../../../test/support/harness.js';
 
 /**
- * The parameter rules of apple-behavior.md §2, one at a time and together, and which error wins when a request
+ * The parameter rules of docs/apple-behavior.md, §2, one at a time and together, and which error wins when a request
  * is wrong in several ways (§4). Cursors: beta-tester-usages-paging.test.ts.
  */
 

@@ -12,7 +12,7 @@ import {
 } from '../../../test/support/api-responses.js';
 import { APPLE_BASE_URL, createHarness, type Harness, seedApp } from '../../../test/support/harness.js';
 
-/** Paging of GET /v1/apps/{id}/metrics/betaTesterUsages: limit, links.next, cursors (apple-behavior.md §1-3). */
+/** Paging of GET /v1/apps/{id}/metrics/betaTesterUsages: limit, links.next, cursors (docs/apple-behavior.md, §1-3). */
 
 const PATH = '/v1/apps/100/metrics/betaTesterUsages';
 const BASE = `${APPLE_BASE_URL}${PATH}`;

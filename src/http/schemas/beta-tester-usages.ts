@@ -3,7 +3,7 @@ import { PagedDocumentLinks, PagingInformation } from './document.js';
 
 /**
  * AppsBetaTesterUsagesV1MetricResponse as the live service sends it, which differs from spec 4.4.1 in three
- * places (apple-behavior.md §1): every item has `type`; `dataPoints` is an array of date-only points;
+ * places (docs/apple-behavior.md, §1): every item has `type`; `dataPoints` is an array of date-only points;
  * `dimensions.betaTesters.data` is a resource identifier object, not a string. Members in the examples' order.
  */
 export const AppsBetaTesterUsagesV1MetricResponse = Type.Object({

@@ -1,7 +1,7 @@
 import type { UsageValues } from '../../domain/usage-values.js';
 
 /**
- * What the endpoint's page fixes (../shared/spec/seed-read-beta-tester-metrics-for-an-app.md): its two apps,
+ * What the endpoint's page fixes (test/fixtures/spec/seed-read-beta-tester-metrics-for-an-app.md): its two apps,
  * the testers its examples show with their P365D values, and the report date that makes its dataPoints span
  * 2022-10-05 -> 2023-10-05. The rest of the demo is generated around these (demo-data.ts).
  */

@@ -2,7 +2,7 @@ import { type Kysely, type Migration, sql } from 'kysely';
 import type { ColumnTypes } from '../backend-specifics.js';
 
 /**
- * Metrics over long windows (issue 5): `usage_monthly`, per app, tester and UTC month, so a year is about a
+ * Metrics over long windows: `usage_monthly`, per app, tester and UTC month, so a year is about a
  * dozen rows per tester instead of hundreds of daily ones; and `app_data_versions`, a number every write that
  * changes an app's metrics raises in its own transaction, so any node can tell whether an answer it keeps is
  * still the answer. Both are filled from the daily rollups of a store that had data before.

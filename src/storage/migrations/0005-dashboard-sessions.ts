@@ -2,7 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { ColumnTypes } from '../backend-specifics.js';
 
 /**
- * The dashboard's logins (issue 7), kept in the database so that any node over it accepts a link another node
+ * The dashboard's logins, kept in the database so that any node over it accepts a link another node
  * (or the CLI) made, and a session another node started: one-time login links and sessions, each by the
  * SHA-256 of its random token (the tokens themselves are never stored). Expired rows are deleted when new ones
  * are made; the expiry indexes keep that cheap.

@@ -182,7 +182,7 @@ function addedCounts(table: 'usage_daily' | 'usage_monthly'): Record<CountColumn
   };
 }
 
-/** Any event means the tester has the app: a session implies an install (ingestion issue, item 1). */
+/** Any event means the tester has the app: a session implies an install. */
 async function markInstalled(
   db: Kysely<Database>,
   events: readonly UsageEventRecord[],

@@ -8,7 +8,7 @@ import {
 import { openStore, planOf } from '../open-store.js';
 import { dailyUsageQuery } from './dashboard.js';
 
-// The dashboard's chart reads an app's daily rollups by day (issue 7). Through the primary key, which leads
+// The dashboard's chart reads an app's daily rollups by day. Through the primary key, which leads
 // with the tester, it would read every daily row of the app, whatever the period: seconds on the reference
 // workload (migration 0006). The plan must go through the index by app and day.
 describe(`the dashboard's daily series on ${testBackend()}`, () => {

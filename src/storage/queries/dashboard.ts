@@ -6,7 +6,7 @@ import { toAppRecord } from './apps.js';
 import { toCount } from './row-window.js';
 import { windowSums } from './window-sums.js';
 
-/** The dashboard's reads of apps and app totals (issue 7); its tester table is in tester-usage.ts. */
+/** The dashboard's reads of apps and app totals; its tester table is in tester-usage.ts. */
 
 export async function listAppsWithTesterCounts(db: Kysely<Database>): Promise<AppTesterCounts[]> {
   const rows = await db

@@ -8,7 +8,7 @@ import type { Database } from '../schema.js';
 import { toCount } from './row-window.js';
 import { windowSums } from './window-sums.js';
 
-/** The dashboard's tester table (issue 7): one sorted, filtered page of an app's testers with their usage. */
+/** The dashboard's tester table: one sorted, filtered page of an app's testers with their usage. */
 
 export async function listTesterUsage(
   db: Kysely<Database>,

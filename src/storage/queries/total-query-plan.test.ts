@@ -7,7 +7,7 @@ import {
 } from '../../../test/support/test-database.js';
 import { openStore, planOfInstalledTesterCount } from '../open-store.js';
 
-// `meta.paging.total` of the metrics endpoint must not read usage rows (issue 5): it counts the app's installed
+// `meta.paging.total` of the metrics endpoint must not read usage rows: it counts the app's installed
 // testers from their memberships. The database's own plan of the count's query says which tables it reads.
 describe(`meta.paging.total on ${testBackend()}`, () => {
   let location: TestStoreLocation;

@@ -4,7 +4,7 @@ import { splitByMonths } from '../../domain/month-split.js';
 import type { Database } from '../schema.js';
 
 /*
- * The dashboard's sums (issue 7) are summed as sumUsageByTester sums them (domain/month-split.ts: whole months
+ * The dashboard's sums are summed as sumUsageByTester sums them (domain/month-split.ts: whole months
  * from usage_monthly, plus and minus runs of days from usage_daily), but inside one statement, so the database
  * sorts and pages the testers and only one page ever leaves it.
  */
