@@ -1,8 +1,8 @@
 import { register } from 'prom-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   appWith,
-  createIngestHarness,
+  freshIngestHarnessForEachTest,
   expectIngested,
   type IngestHarness,
   postEvents,
@@ -22,11 +22,8 @@ import { createAppMetrics } from './metrics.js';
 /** GET /metrics: what a Prometheus scraper of one node sees. */
 
 let harness: IngestHarness;
-beforeEach(async () => {
-  harness = await createIngestHarness();
-});
-afterEach(async () => {
-  await harness.close();
+freshIngestHarnessForEachTest((fresh) => {
+  harness = fresh;
 });
 
 const REQUESTS = 'beta_metrics_http_requests_total';

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { type Logger, pino } from 'pino';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { createApp } from '../../src/main/create-app.js';
 import { fixedBaseUrl } from '../../src/http/links.js';
 import type { IngestionLimits } from '../../src/services/ingestion.js';
@@ -28,6 +28,21 @@ export async function createIngestHarness(): Promise<IngestHarness> {
   await seedApp(harness.store, '200', [{ id: 'u1', installed: false }]);
   const created = await harness.services.ingestKeys.create('100');
   return Object.assign(harness, { key: created.key, keyId: created.id });
+}
+
+/**
+ * A fresh IngestHarness for each test of the calling file, closed after it, handed to `use` before the test
+ * runs: `let harness: IngestHarness; freshIngestHarnessForEachTest((fresh) => { harness = fresh; });`
+ */
+export function freshIngestHarnessForEachTest(use: (harness: IngestHarness) => void): void {
+  let current: IngestHarness | undefined;
+  beforeEach(async () => {
+    current = await createIngestHarness();
+    use(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+  });
 }
 
 /** A valid event of app 100 by t1, 2 h before NOW, with `over` on top. */

@@ -1,10 +1,10 @@
 import { type ClientRequest, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ErrorItemBody } from '../../../test/support/api-responses.js';
 import {
   appWith,
-  createIngestHarness,
+  freshIngestHarnessForEachTest,
   expectNothingStored,
   type IngestHarness,
   ndjson,
@@ -20,11 +20,8 @@ import { DEFAULT_INGESTION_LIMITS } from '../../services/ingestion.js';
  */
 
 let harness: IngestHarness;
-beforeEach(async () => {
-  harness = await createIngestHarness();
-});
-afterEach(async () => {
-  await harness.close();
+freshIngestHarnessForEachTest((fresh) => {
+  harness = fresh;
 });
 
 const errorsOf = (body: string) => (JSON.parse(body) as { errors: ErrorItemBody[] }).errors;

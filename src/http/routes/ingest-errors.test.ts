@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ExpectedError, expectErrors, NOT_AUTHORIZED } from '../../../test/support/api-responses.js';
 import {
   at,
-  createIngestHarness,
+  freshIngestHarnessForEachTest,
   expectNothingStored,
   expectIngested,
   type IngestHarness,
@@ -13,11 +13,8 @@ import {
 } from '../../../test/support/ingest.js';
 
 let harness: IngestHarness;
-beforeEach(async () => {
-  harness = await createIngestHarness();
-});
-afterEach(async () => {
-  await harness.close();
+freshIngestHarnessForEachTest((fresh) => {
+  harness = fresh;
 });
 
 const expectNothingWritten = () => expectNothingStored(harness);

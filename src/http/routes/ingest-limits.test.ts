@@ -4,7 +4,7 @@ import { expectErrors } from '../../../test/support/api-responses.js';
 import { DEFAULT_INGESTION_LIMITS } from '../../services/ingestion.js';
 import {
   appWith,
-  createIngestHarness,
+  freshIngestHarnessForEachTest,
   expectIngested,
   expectNothingStored,
   type IngestHarness,
@@ -16,11 +16,8 @@ import {
 /** What POST /ingest/v1/events refuses before reading a single event: too much, or a body it cannot read. */
 
 let harness: IngestHarness;
-beforeEach(async () => {
-  harness = await createIngestHarness();
-});
-afterEach(async () => {
-  await harness.close();
+freshIngestHarnessForEachTest((fresh) => {
+  harness = fresh;
 });
 
 const expectNothingWritten = () => expectNothingStored(harness);

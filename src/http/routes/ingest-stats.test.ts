@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectErrors, FORBIDDEN, getAs, NOT_AUTHORIZED } from '../../../test/support/api-responses.js';
 import {
   appWith,
-  createIngestHarness,
+  freshIngestHarnessForEachTest,
   expectIngested,
   type IngestHarness,
   memoryLogger,
@@ -12,11 +12,8 @@ import {
 import { DEFAULT_INGESTION_LIMITS } from '../../services/ingestion.js';
 
 let harness: IngestHarness;
-beforeEach(async () => {
-  harness = await createIngestHarness();
-});
-afterEach(async () => {
-  await harness.close();
+freshIngestHarnessForEachTest((fresh) => {
+  harness = fresh;
 });
 
 const UNKNOWN_TYPE = (type: string) =>

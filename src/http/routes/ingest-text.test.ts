@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectErrors, invalid, PATH_ERROR } from '../../../test/support/api-responses.js';
 import {
   at,
-  createIngestHarness,
+  freshIngestHarnessForEachTest,
   expectIngested,
   expectNothingStored,
   type IngestHarness,
@@ -16,11 +16,8 @@ import {
  * 500 (and the bundled sender retried the batch forever) where SQLite stored it. These run on both stores.
  */
 let harness: IngestHarness;
-beforeEach(async () => {
-  harness = await createIngestHarness();
-});
-afterEach(async () => {
-  await harness.close();
+freshIngestHarnessForEachTest((fresh) => {
+  harness = fresh;
 });
 
 const NUL = "'build' contains the NUL character (U+0000), which text may not contain";

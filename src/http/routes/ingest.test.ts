@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   allWindows,
-  createIngestHarness,
+  freshIngestHarnessForEachTest,
   DAY_MS,
   expectIngested,
   type IngestHarness,
@@ -15,11 +15,8 @@ import {
 } from '../../../test/support/ingest.js';
 
 let harness: IngestHarness;
-beforeEach(async () => {
-  harness = await createIngestHarness();
-});
-afterEach(async () => {
-  await harness.close();
+freshIngestHarnessForEachTest((fresh) => {
+  harness = fresh;
 });
 
 const NDJSON = { 'content-type': 'application/x-ndjson' };
