@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LISTED_ERRORS } from '../../src/http/error-response.js';
-import { createIngestHarness, type IngestHarness, usageEvent } from '../support/ingest.js';
+import { createIngestHarness, type IngestHarness, postEvents, usageEvent } from '../support/ingest.js';
 import { validateSchema } from '../support/openapi-validator.js';
 
 /**
@@ -294,15 +294,8 @@ describe('ingestion bodies', () => {
         async (body) => {
           count('json-batches');
           const before = await storeState();
-          const response = await harness.app.inject({
-            method: 'POST',
-            url: '/ingest/v1/events',
-            headers: {
-              authorization: `Bearer ${harness.key}`,
-              'content-type': 'application/json',
-              'x-request-id': `fuzz-${batchNumber++}`,
-            },
-            payload: JSON.stringify(body),
+          const response = await postEvents(harness, JSON.stringify(body), {
+            headers: { 'x-request-id': `fuzz-${batchNumber++}` },
           });
           expectSane(response);
           const after = await storeState();
@@ -332,12 +325,7 @@ describe('ingestion bodies', () => {
           const index = which % events.length;
           events[index] = { ...events[index], [field]: text };
           const before = await storeState();
-          const response = await harness.app.inject({
-            method: 'POST',
-            url: '/ingest/v1/events',
-            headers: { authorization: `Bearer ${harness.key}`, 'content-type': 'application/json' },
-            payload: JSON.stringify({ events }),
-          });
+          const response = await postEvents(harness, { events });
           expectSane(response);
           if (response.statusCode === 200) {
             count('hostile-text accepted');
@@ -368,11 +356,8 @@ describe('ingestion bodies', () => {
         async (lines, separator) => {
           count('ndjson-batches');
           const before = await storeState();
-          const response = await harness.app.inject({
-            method: 'POST',
-            url: '/ingest/v1/events',
-            headers: { authorization: `Bearer ${harness.key}`, 'content-type': 'application/x-ndjson' },
-            payload: lines.join(separator),
+          const response = await postEvents(harness, lines.join(separator), {
+            headers: { 'content-type': 'application/x-ndjson' },
           });
           expectSane(response);
           if (response.statusCode !== 200) expect(await storeState()).toEqual(before);
@@ -398,15 +383,11 @@ describe('ingestion bodies', () => {
         async (bytes, contentType, encoding) => {
           count('raw-bodies');
           const before = await storeState();
-          const response = await harness.app.inject({
-            method: 'POST',
-            url: '/ingest/v1/events',
+          const response = await postEvents(harness, Buffer.from(bytes), {
             headers: {
-              authorization: `Bearer ${harness.key}`,
               'content-type': contentType,
               ...(encoding !== undefined && { 'content-encoding': encoding }),
             },
-            payload: Buffer.from(bytes),
           });
           expectSane(response);
           expect(await storeState()).toEqual(before);
