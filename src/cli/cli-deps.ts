@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { ConnectionLimits } from '../domain/connection-limits.js';
 import type { IngestionLimits } from '../services/ingestion.js';
+import type { JournalLimits } from '../services/request-journal.js';
 import type { Services } from '../services/services.js';
 import type { StoreLocation } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
@@ -42,6 +43,8 @@ export interface ServeOptions {
   readonly ingestion: IngestionLimits;
   /** Timeouts and the socket cap of the HTTP server. */
   readonly connectionLimits: ConnectionLimits;
+  /** The request journal's bounds (`--journal-size`, `--journal-bodies`); the defaults when absent. */
+  readonly journal?: JournalLimits;
 }
 
 /** Human-facing lines of `serve` (the banner, progress); its logs go to the JSON logger. */

@@ -6,6 +6,7 @@ import { dashboardLinkCommand } from './commands/dashboard-link.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { ingestKeysCommand } from './commands/ingest-keys.js';
+import { journalCommand } from './commands/journal.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
@@ -38,6 +39,7 @@ export function buildProgram(deps: CliDeps): Command {
   copyCommand(program, deps);
   usageCommand(program, deps);
   dashboardLinkCommand(program, deps);
+  journalCommand(program, deps);
   for (const command of program.commands) enableExitOverride(command);
   return program;
 }

@@ -58,6 +58,12 @@ export function createClient(options: ClientOptions): AscClient {
       query.set('limit', String(listing.limit ?? PAGE_LIMIT));
       return everyPage(get, `${baseUrl}/v1/betaTesters?${query}`, baseUrl, testerRowsOf, listing.onPage);
     },
+    getJson(path) {
+      // A path of the base URL only: the token never goes to another origin.
+      if (!path.startsWith('/') || path.startsWith('//'))
+        throw new TypeError(`'${path}' is not a path; pass one like /v1/apps?limit=5`);
+      return get(`${baseUrl}${path}`);
+    },
   };
 }
 

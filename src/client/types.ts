@@ -110,4 +110,9 @@ export interface AscClient {
   betaTesterUsages(appId: string, options?: BetaTesterUsagesOptions): AsyncIterable<BetaTesterUsage>;
   /** Every beta tester (GET /v1/betaTesters), all pages. */
   betaTesters(options?: BetaTestersOptions): AsyncIterable<BetaTesterRow>;
+  /**
+   * GETs a path of the base URL, query included (`/_beta-metrics/journal?limit=5`), and resolves with its JSON
+   * body as sent: for what has no method here. The same token, retries, pacing and AscApiError as the others.
+   */
+  getJson(path: string): Promise<unknown>;
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../services/rate-limiter.js';
+import type { RequestJournal } from '../services/request-journal.js';
 import type { Services } from '../services/services.js';
 import { type AccessControlDeps, answerUnroutable, registerAccessControl } from './access-control.js';
 import { registerHostRequirement } from './client-errors.js';
 import { registerErrorHandling } from './error-handling.js';
+import { journalRoutes } from './journal/journal-routes.js';
 import type { PublicBaseUrl } from './links.js';
 import { type AppMetrics, metricsRoutes, registerRequestMetrics } from './metrics.js';
 import type { PageCache } from './page-cache.js';
@@ -22,6 +24,8 @@ export interface ApiDeps {
   readonly metrics: AppMetrics;
   /** Where the metrics path keeps serialized answers; a fresh one (32 MiB) when absent. */
   readonly pageCache?: PageCache;
+  /** The node's request journal, which `/_beta-metrics/journal` reads (main/create-app.ts records into it). */
+  readonly journal: RequestJournal;
 }
 
 /** The API door: Apple's paths, ingestion, `/healthz` and `/metrics`, every error in Apple's shape. */
@@ -59,6 +63,8 @@ export function apiDoor(deps: ApiDeps): ApiDoor {
       // Before access control: a request without Host is malformed, whoever sends it.
       registerHostRequirement(app);
       registerAccessControl(app, access);
+      // First of the routes: it learns every other route's operationId as they are added.
+      journalRoutes(app, deps.journal);
       healthRoutes(app, deps.services.health);
       metricsRoutes(app, deps.metrics);
       const routeDeps = {

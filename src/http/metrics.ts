@@ -148,7 +148,7 @@ export function countUnroutable(metrics: AppMetrics, request: FastifyRequest, re
 
 /** GET /metrics — Prometheus's text format; no token (scrapers carry none): expose it on an internal network only. */
 export function metricsRoutes(app: FastifyInstance, metrics: AppMetrics): void {
-  app.get(METRICS_PATH, { config: { authentication: 'none' } }, async (_request, reply) => {
+  app.get(METRICS_PATH, { config: { authentication: 'none', journaled: false } }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });

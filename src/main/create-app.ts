@@ -15,8 +15,10 @@ import {
 import type { PublicBaseUrl } from '../http/links.js';
 import { countUnroutable, createAppMetrics } from '../http/metrics.js';
 import type { PageCache } from '../http/page-cache.js';
+import { journalUnroutable, registerRequestJournal } from '../http/journal/journal-hooks.js';
 import { requestForLog } from '../http/request-log.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
+import { type RequestJournal, requestJournal } from '../services/request-journal.js';
 import type { Services } from '../services/services.js';
 
 export interface AppDeps {
@@ -30,6 +32,8 @@ export interface AppDeps {
   readonly pageCache?: PageCache;
   /** Timeouts and the socket cap of the server (`serve`'s options); the defaults otherwise. */
   readonly connectionLimits?: ConnectionLimits;
+  /** Where answered requests are recorded (`serve --journal-size`); a fresh one (1,000 entries) when absent. */
+  readonly journal?: RequestJournal;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -50,10 +54,12 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export function createApp(deps: AppDeps): FastifyInstance {
   // Its own registry per app: tests and several apps in one process never share counters.
   const metrics = createAppMetrics(deps.services.health);
+  const journal = deps.journal ?? requestJournal();
   const api = apiDoor({
     services: deps.services,
     baseUrl: deps.baseUrl,
     metrics,
+    journal,
     ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
     ...(deps.pageCache !== undefined && { pageCache: deps.pageCache }),
   });
@@ -82,6 +88,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     // A path Fastify cannot decode (`/v1/%zz`) is a path that matches no resource, answered by its door.
     frameworkErrors: (_error, request, reply) => {
       countUnroutable(metrics, request, reply);
+      journalUnroutable(journal, request, reply);
       if (lacksHost(request)) sendWithoutHooks(request, reply, missingHost());
       else if (dashboard.owns(request.url)) dashboard.answerUnroutable(request, reply);
       else api.answerUnroutable(request, reply);
@@ -93,6 +100,8 @@ export function createApp(deps: AppDeps): FastifyInstance {
     return payload;
   });
   limitConnections(app.server, limits, app.log, () => metrics.connectionRefused());
+  // On the root instance, before the doors: it sees the API's and the dashboard's requests alike.
+  registerRequestJournal(app, journal);
   api.register(app);
   dashboard.register(app);
   return app;

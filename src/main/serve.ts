@@ -6,6 +6,7 @@ import { DEMO_REPORT_TIME } from '../services/demo/demo-fixture.js';
 import { loadDemoData } from '../services/demo/load-demo.js';
 import { InputError } from '../services/input-error.js';
 import { inMemoryRateLimiter, type RateLimiter, sharedRateLimiter } from '../services/rate-limiter.js';
+import { requestJournal } from '../services/request-journal.js';
 import { signToken } from '../services/token-signer.js';
 import { createApp } from './create-app.js';
 import { dashboardLoginUrl } from '../services/dashboard-sessions.js';
@@ -66,6 +67,7 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     baseUrl: (request) => baseUrl(request),
     logger,
     connectionLimits: options.connectionLimits,
+    journal: requestJournal(options.journal),
   });
   // Listen for signals before listening on the port: a signal that arrives as soon as the server is up
   // (a supervisor's quick restart) must drain it, not kill it.

@@ -14,9 +14,10 @@ import {
   parseRateLimit,
   parseTimeoutMs,
 } from '../option-parsers.js';
+import { type JournalFlags, journalLimits, withJournalOptions } from '../journal-options.js';
 import { type StoreFlags, storeLocation, withStoreOptions } from '../store-options.js';
 
-interface ServeFlags extends StoreFlags {
+interface ServeFlags extends StoreFlags, JournalFlags {
   listen: string;
   publicUrl?: string;
   now?: string;
@@ -110,7 +111,7 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         .env('BETA_METRICS_MAX_CONNECTIONS')
         .default(String(DEFAULT_CONNECTION_LIMITS.maxConnections)),
     );
-  withStoreOptions(command).action(async (flags: ServeFlags) => {
+  withJournalOptions(withStoreOptions(command)).action(async (flags: ServeFlags) => {
     if (flags.demoTesters !== undefined && flags.demo !== true)
       throw new InputError('--demo-testers works with --demo only; add --demo, or leave it out');
     await deps.serve(
@@ -133,6 +134,7 @@ export function serveCommand(program: Command, deps: CliDeps): void {
           maxConcurrentBatches: parsePositiveInteger('--ingest-max-concurrent', flags.ingestMaxConcurrent),
         },
         connectionLimits: connectionLimits(flags),
+        journal: journalLimits(flags),
       },
       { info: (line) => deps.out.line(line), progress: (line) => deps.out.progress(line) },
     );

@@ -6,11 +6,20 @@ import {
   type BetaTesterRow,
   type BetaTesterUsage,
   type ClientWait,
-  createClient,
   type PageProgress,
   type Period,
 } from '../../client/index.js';
 import type { CliDeps } from '../cli-deps.js';
+import {
+  type ClientFlags,
+  clientOf,
+  EXIT_AUTH,
+  EXIT_FAILED,
+  EXIT_NOT_FOUND,
+  EXIT_RATE_LIMITED,
+  EXIT_USAGE,
+  withClientOptions,
+} from '../client-options.js';
 import { ExitCodeError } from '../exit-code-error.js';
 import type { Output } from '../output.js';
 import {
@@ -23,25 +32,14 @@ import {
   type UsageSort,
 } from './usage-report.js';
 
-/** Exit codes of `usage`, for scripts: 1 and 2 as every command (run.ts), and three of its own. */
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
-export const EXIT_AUTH = 3;
-export const EXIT_NOT_FOUND = 4;
-export const EXIT_RATE_LIMITED = 5;
-
 const PERIODS: readonly Period[] = ['P7D', 'P30D', 'P90D', 'P365D'];
 
-interface UsageFlags {
+interface UsageFlags extends ClientFlags {
   app: string;
   period?: Period;
   tester?: string;
   format: UsageFormat;
   sort: UsageSort;
-  baseUrl: string;
-  keyFile?: string;
-  keyId?: string;
-  issuerId?: string;
 }
 
 /**
@@ -49,7 +47,7 @@ interface UsageFlags {
  * beta-metrics server. Needs no store: it is a client.
  */
 export function usageCommand(program: Command, deps: CliDeps): void {
-  program
+  const command = program
     .command('usage')
     .description("print an app's beta tester metrics from Apple's API or a beta-metrics server, every tester")
     .requiredOption('--app <appId>', 'the app id')
@@ -62,53 +60,19 @@ export function usageCommand(program: Command, deps: CliDeps): void {
       new Option('--sort <key>', 'sessions, crashes, feedback (most first) or tester (by id)')
         .choices(USAGE_SORTS)
         .default('tester'),
-    )
-    .addOption(
-      new Option('--base-url <url>', "the API's base URL")
-        .env('BETA_METRICS_BASE_URL')
-        .default(APPLE_BASE_URL),
-    )
-    .addOption(new Option('--key-file <file>', 'the AuthKey_<KEYID>.p8 file').env('ASC_PRIVATE_KEY_PATH'))
-    .addOption(new Option('--key-id <keyId>', 'the Key ID').env('ASC_KEY_ID'))
-    .addOption(
-      new Option('--issuer-id <issuerId>', 'the Issuer ID (team keys; omit for an individual key)').env(
-        'ASC_ISSUER_ID',
-      ),
-    )
+    );
+  withClientOptions(command, APPLE_BASE_URL)
     .addHelpText(
       'after',
       '\nExit codes: 0 ok, 1 failed, 2 usage error, 3 auth error (401/403), 4 not found (404), ' +
         '5 rate limited after retries.',
     )
     .action(async (flags: UsageFlags) => {
-      const client = clientOf(flags, deps.out);
+      const client = clientOf(flags, APPLE_BASE_URL, { onWait: (wait) => deps.out.progress(waitLine(wait)) });
       const rows = await readReport(client, flags, deps.out);
       const text = formatReport(sortRows(rows, flags.sort), flags.format);
       if (text !== '') deps.out.line(text);
     });
-}
-
-function clientOf(flags: UsageFlags, out: Output): AscClient {
-  // An empty environment variable counts as unset.
-  if (!flags.keyId || !flags.keyFile) {
-    throw new ExitCodeError(
-      EXIT_USAGE,
-      'no API key: pass --key-id and --key-file (or set ASC_KEY_ID and ASC_PRIVATE_KEY_PATH), and ' +
-        '--issuer-id (ASC_ISSUER_ID) for a team key',
-    );
-  }
-  try {
-    return createClient({
-      // An empty BETA_METRICS_BASE_URL counts as unset too.
-      baseUrl: flags.baseUrl || APPLE_BASE_URL,
-      keyId: flags.keyId,
-      keyFile: flags.keyFile,
-      ...(flags.issuerId !== undefined && flags.issuerId !== '' && { issuerId: flags.issuerId }),
-      onWait: (wait) => out.progress(waitLine(wait)),
-    });
-  } catch (error) {
-    throw new ExitCodeError(EXIT_USAGE, error instanceof Error ? error.message : String(error));
-  }
 }
 
 async function readReport(client: AscClient, flags: UsageFlags, out: Output) {

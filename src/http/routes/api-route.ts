@@ -7,11 +7,13 @@ const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /**
  * Registers an API resource: GET (and HEAD) with its 200 body schema, counted against the key's rate limit,
- * and 405 in Apple's error shape for every other method. The schema serializes the body (members in its
+ * and 405 in Apple's error shape for every other method. The GET route carries Apple's operationId (the journal and
+ * test controls name routes by it; the 405 answers no operation). The schema serializes the body (members in its
  * order, nothing else) and types the handler's result, so the two cannot drift apart.
  */
 export function apiRoute<Response extends TSchema, Params>(
   app: FastifyInstance,
+  operationId: string,
   url: string,
   response: Response,
   /** Answers the body (serialized by the schema), or sends it already serialized and answers the reply. */
@@ -24,7 +26,7 @@ export function apiRoute<Response extends TSchema, Params>(
     method: 'GET',
     url,
     schema: { response: { 200: response } },
-    config: { rateLimited: true },
+    config: { rateLimited: true, operationId },
     handler,
   });
   app.route({

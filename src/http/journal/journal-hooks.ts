@@ -1,0 +1,170 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DASHBOARD_PATH } from '../../services/dashboard-sessions.js';
+import { clipBody, type JournalRecord, type RequestJournal } from '../../services/request-journal.js';
+import { operationIdOf } from '../operation-id.js';
+import { queryPairs, requestPath } from '../query-string.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * `false`: answers of this route stay out of the request journal: the journal's own, and what probes call
+     * every few seconds (`/healthz`, `/metrics`), which would flood the journal a test reads.
+     */
+    journaled?: boolean;
+  }
+}
+
+/** The status of a request whose client went away before its answer (nginx's "client closed request"). */
+export const ABORTED_STATUS = 499;
+/** Error codes kept of one answer: a refused batch lists up to 100 problems, mostly of a few codes. */
+const MAX_ERROR_CODES = 20;
+const REDACTED = '[REDACTED]';
+
+/** What onSend saw of an answer, for onResponse to record. */
+interface SentAnswer {
+  readonly errorCodes?: readonly string[];
+  readonly responseBody?: string;
+}
+
+/**
+ * Records every answered request of the server, both doors, in the journal: registered on the root instance
+ * before the doors, so its hooks run for the API's and the dashboard's routes alike. What never enters an
+ * entry: headers (so no `Authorization`, cookie or `Set-Cookie`), the value of any `token` query parameter (a
+ * dashboard sign-in link carries one), an ingest key (only its id), the bodies of ingestion requests (testers'
+ * data from apps in the field) and any body of a dashboard request or page (its forms carry sign-in tokens).
+ */
+export function registerRequestJournal(app: FastifyInstance, journal: RequestJournal): void {
+  if (journal.limits.maxEntries === 0) return;
+  const sent = new WeakMap<FastifyRequest, SentAnswer>();
+  const recorded = new WeakSet<FastifyRequest>();
+  const bodyBytes = journal.limits.bodyBytes;
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (isJournaled(request)) {
+      const errorCodes = reply.statusCode >= 400 ? errorCodesOf(reply, payload) : undefined;
+      const responseBody = bodyBytes > 0 && mayKeepBodies(request) ? payloadText(payload) : undefined;
+      sent.set(request, {
+        ...(errorCodes !== undefined && errorCodes.length > 0 && { errorCodes }),
+        ...(responseBody !== undefined && { responseBody: clipBody(responseBody, bodyBytes) }),
+      });
+    }
+    done(null, payload);
+  });
+  const record = (request: FastifyRequest, reply: FastifyReply, aborted: boolean) => {
+    if (!isJournaled(request) || recorded.has(request)) return;
+    recorded.add(request);
+    const answer = sent.get(request) ?? {};
+    journal.record({
+      ...entryOf(request, reply, aborted ? ABORTED_STATUS : reply.statusCode, bodyBytes),
+      ...answer,
+      ...(aborted && { aborted: true }),
+    });
+  };
+  app.addHook('onResponse', (request, reply, done) => {
+    record(request, reply, false);
+    done();
+  });
+  // onRequestAbort is handed the request alone; its reply (which times it) is kept from onRequest.
+  const replies = new WeakMap<FastifyRequest, FastifyReply>();
+  app.addHook('onRequest', (request, reply, done) => {
+    replies.set(request, reply);
+    done();
+  });
+  app.addHook('onRequestAbort', (request, done) => {
+    const reply = replies.get(request);
+    if (reply !== undefined) record(request, reply, true);
+    done();
+  });
+}
+
+/**
+ * Records a request Fastify could not route at all (`/v1/%zz`), which it answers before any hook runs
+ * (main/create-app.ts's frameworkErrors), once its answer is sent. Its error codes are not known here.
+ */
+export function journalUnroutable(
+  journal: RequestJournal,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  if (journal.limits.maxEntries === 0) return;
+  reply.raw.once('finish', () => journal.record(entryOf(request, reply, reply.statusCode, 0)));
+}
+
+function entryOf(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  bodyBytes: number,
+): JournalRecord {
+  const elapsed = reply.elapsedTime;
+  const keyId = request.apiKey?.keyId ?? request.ingestKey?.id;
+  const operation = operationIdOf(request);
+  const requestBody =
+    bodyBytes > 0 && mayKeepBodies(request) && !isIngestion(request) ? bodyText(request.body) : undefined;
+  return {
+    at: new Date(Date.now() - elapsed).toISOString(),
+    method: request.method,
+    path: requestPath(request),
+    query: queryPairs(request).map(([name, value]) => [
+      name,
+      name.toLowerCase() === 'token' ? REDACTED : value,
+    ]),
+    status,
+    durationMs: Math.round(elapsed * 10) / 10,
+    ...(keyId !== undefined && { keyId }),
+    ...(operation !== undefined && { operation }),
+    requestId: request.id,
+    ...(requestBody !== undefined && { requestBody: clipBody(requestBody, bodyBytes) }),
+  };
+}
+
+function isJournaled(request: FastifyRequest): boolean {
+  return request.routeOptions.config.journaled !== false;
+}
+
+/** Ingestion requests carry an ingest key: their bodies are testers' events, never kept. */
+function isIngestion(request: FastifyRequest): boolean {
+  return request.routeOptions.config.authentication === 'ingestKey';
+}
+
+/** No body of the dashboard's is kept: its sign-in form posts a token, and its pages may show one. */
+function mayKeepBodies(request: FastifyRequest): boolean {
+  const path = requestPath(request);
+  return path !== DASHBOARD_PATH && !path.startsWith(`${DASHBOARD_PATH}/`);
+}
+
+/** The codes of an answer in Apple's ErrorResponse shape, each once; none for any other body. */
+function errorCodesOf(reply: FastifyReply, payload: unknown): readonly string[] | undefined {
+  if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return undefined;
+  const text = payloadText(payload);
+  if (text === undefined) return undefined;
+  try {
+    const body = JSON.parse(text) as { errors?: unknown };
+    if (!Array.isArray(body.errors)) return undefined;
+    const codes = body.errors
+      .map((error: unknown) => (error as { code?: unknown } | null)?.code)
+      .filter((code): code is string => typeof code === 'string');
+    return [...new Set(codes)].slice(0, MAX_ERROR_CODES);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The text of a payload Fastify is about to send; undefined for a stream or no body. */
+function payloadText(payload: unknown): string | undefined {
+  if (typeof payload === 'string') return payload;
+  if (Buffer.isBuffer(payload)) return payload.toString('utf8');
+  return undefined;
+}
+
+/** A parsed request body as text: JSON for what the parsers made of it. */
+function bodyText(body: unknown): string | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return body;
+  if (Buffer.isBuffer(body)) return body.toString('utf8');
+  try {
+    return JSON.stringify(body);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The request journal: the last requests this node answered, kept in its memory so a test of a tool built on
+ * the API can ask "did my tool call X with these parameters?" (README, "Request journal"). Bounded twice, by
+ * entries and by bytes, the oldest dropped first; sequence numbers only ever grow, so a reader that polls with
+ * `since` sees every entry once, across clears. Nothing here knows HTTP: the edge (http/journal/) says what an
+ * entry holds and keeps secrets out of it.
+ */
+
+/** One answered (or aborted) request. */
+export interface JournalEntry {
+  /** 1, 2, 3... in the order entries were recorded; never reused, not even after `clear`. */
+  readonly seq: number;
+  /** When the request arrived, ISO 8601 UTC. */
+  readonly at: string;
+  readonly method: string;
+  /** The path as sent, without the query. */
+  readonly path: string;
+  /** The query as pairs in the client's order, decoded; sign-in tokens are redacted by the edge. */
+  readonly query: ReadonlyArray<readonly [string, string]>;
+  /** The HTTP status; 499 for a request whose client went away before the answer (`aborted`). */
+  readonly status: number;
+  readonly durationMs: number;
+  /** The API key's id, or the ingest key's id for ingestion: never a token or a key. */
+  readonly keyId?: string;
+  readonly operation?: string;
+  /** The error codes of a 4xx/5xx answer in Apple's shape, each once, in the answer's order. */
+  readonly errorCodes?: readonly string[];
+  readonly requestId: string;
+  readonly aborted?: true;
+  readonly requestBody?: string;
+  readonly responseBody?: string;
+}
+
+export type JournalRecord = Omit<JournalEntry, 'seq'>;
+
+export interface JournalLimits {
+  /** Entries kept; 0 keeps none (the journal is off). */
+  readonly maxEntries: number;
+  /** Bytes of all kept entries (as JSON) together. */
+  readonly maxBytes: number;
+  /** Bytes kept of each request and response body; 0 keeps no bodies. */
+  readonly bodyBytes: number;
+}
+
+export const DEFAULT_JOURNAL_LIMITS: JournalLimits = {
+  maxEntries: 1000,
+  maxBytes: 8 * 1024 * 1024,
+  bodyBytes: 0,
+};
+/** What `serve --journal-bodies` keeps of each body when it names no size. */
+export const DEFAULT_JOURNAL_BODY_BYTES = 4096;
+/** At most this much of one body: a few such entries still fit the byte bound many times over. */
+export const MAX_JOURNAL_BODY_BYTES = 1024 * 1024;
+export const MAX_JOURNAL_ENTRIES = 1_000_000;
+export const MAX_JOURNAL_READ = 1000;
+
+/** Which entries to read. Every list matches any of its values; the lists combine with AND. */
+export interface JournalQuery {
+  readonly operations?: readonly string[];
+  readonly keyIds?: readonly string[];
+  readonly statuses?: readonly number[];
+  readonly methods?: readonly string[];
+  /**
+   * Only entries after this sequence number, oldest first; without it, the newest `limit`. One beyond the
+   * last number given out (the node restarted) reads from the start.
+   */
+  readonly since?: number;
+  readonly limit: number;
+}
+
+export interface JournalPage {
+  /** Oldest first. */
+  readonly entries: readonly JournalEntry[];
+  /** What to pass as `since` next to see only what comes after this page. */
+  readonly nextSince: number;
+}
+
+export interface RequestJournal {
+  readonly limits: JournalLimits;
+  record(entry: JournalRecord): void;
+  read(query: JournalQuery): JournalPage;
+  clear(): void;
+}
+
+export function requestJournal(limits: Partial<JournalLimits> = {}): RequestJournal {
+  const bounds = { ...DEFAULT_JOURNAL_LIMITS, ...limits };
+  // A ring of entries: `kept[head..]` are live, older slots are dropped and compacted now and then.
+  let kept: Array<{ entry: JournalEntry; bytes: number } | undefined> = [];
+  let head = 0;
+  let bytes = 0;
+  let lastSeq = 0;
+
+  const size = () => kept.length - head;
+  const dropOldest = () => {
+    bytes -= kept[head]?.bytes ?? 0;
+    kept[head] = undefined;
+    head++;
+    if (head >= 1024 && head * 2 >= kept.length) {
+      kept = kept.slice(head);
+      head = 0;
+    }
+  };
+  const live = () => kept.slice(head).flatMap((slot) => (slot === undefined ? [] : [slot.entry]));
+
+  return {
+    limits: bounds,
+    record(record) {
+      lastSeq++;
+      if (bounds.maxEntries === 0) return;
+      const entry: JournalEntry = { seq: lastSeq, ...record };
+      const entryBytes = Buffer.byteLength(JSON.stringify(entry));
+      while (size() > 0 && (size() >= bounds.maxEntries || bytes + entryBytes > bounds.maxBytes))
+        dropOldest();
+      kept.push({ entry, bytes: entryBytes });
+      bytes += entryBytes;
+    },
+    read(query) {
+      const entries = live();
+      const matches = (entry: JournalEntry) => matchesQuery(entry, query);
+      if (query.since === undefined) {
+        const found: JournalEntry[] = [];
+        for (let i = entries.length - 1; i >= 0 && found.length < query.limit; i--) {
+          const entry = entries[i];
+          if (entry !== undefined && matches(entry)) found.push(entry);
+        }
+        return { entries: found.reverse(), nextSince: lastSeq };
+      }
+      // A `since` past every number given out: this node restarted since the reader's last look, and
+      // every entry it holds is new to that reader.
+      const since = query.since > lastSeq ? 0 : query.since;
+      const found: JournalEntry[] = [];
+      for (const entry of entries) {
+        if (entry.seq <= since || !matches(entry)) continue;
+        found.push(entry);
+        // More may follow: the next read starts after the last one shown.
+        if (found.length === query.limit) return { entries: found, nextSince: entry.seq };
+      }
+      return { entries: found, nextSince: Math.max(since, lastSeq) };
+    },
+    clear() {
+      kept = [];
+      head = 0;
+      bytes = 0;
+    },
+  };
+}
+
+function matchesQuery(entry: JournalEntry, query: JournalQuery): boolean {
+  return (
+    oneOf(query.operations, entry.operation) &&
+    oneOf(query.keyIds, entry.keyId) &&
+    oneOf(query.statuses, entry.status) &&
+    oneOf(query.methods, entry.method)
+  );
+}
+
+function oneOf<T>(wanted: readonly T[] | undefined, value: T | undefined): boolean {
+  return wanted === undefined || (value !== undefined && wanted.includes(value));
+}
+
+/**
+ * At most `maxBytes` of a body's UTF-8 text; a longer one is cut (never inside a character) and says how
+ * long it was, so a reader cannot mistake it for the whole body.
+ */
+export function clipBody(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return text;
+  let end = maxBytes;
+  // Back to the start of a character: continuation bytes are 10xxxxxx.
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  return `${bytes.subarray(0, end).toString('utf8')}…[truncated: ${bytes.length} bytes in all]`;
+}
