@@ -42,7 +42,14 @@ export interface ServeOptions {
   readonly ingestion: IngestionLimits;
   /** Timeouts and the socket cap of the HTTP server. */
   readonly connectionLimits: ConnectionLimits;
+  /** Serve HTTPS (`--tls self-signed`, or `--tls-cert` with `--tls-key`); HTTP when absent. */
+  readonly tls?: TlsSource;
 }
+
+/** Where the certificate comes from: made (and kept) under the data directory, or the operator's files. */
+export type TlsSource =
+  | { readonly kind: 'self-signed' }
+  | { readonly kind: 'files'; readonly certFile: string; readonly keyFile: string };
 
 /** Human-facing lines of `serve` (the banner, progress); its logs go to the JSON logger. */
 export interface ServeConsole {

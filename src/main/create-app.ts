@@ -18,6 +18,8 @@ import type { PageCache } from '../http/page-cache.js';
 import { requestForLog } from '../http/request-log.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { Services } from '../services/services.js';
+import type { CertificatePair } from './tls/certificate-pair.js';
+import { httpsServerOptions } from './tls/https-server-options.js';
 
 export interface AppDeps {
   readonly services: Services;
@@ -30,6 +32,8 @@ export interface AppDeps {
   readonly pageCache?: PageCache;
   /** Timeouts and the socket cap of the server (`serve`'s options); the defaults otherwise. */
   readonly connectionLimits?: ConnectionLimits;
+  /** Serve HTTPS with this certificate (chain) and key, both PEM; HTTP when absent. */
+  readonly tls?: CertificatePair;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -61,6 +65,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   const limits = deps.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;
   const app: FastifyInstance = Fastify({
     ...connectionServerOptions(limits),
+    ...(deps.tls !== undefined && { https: httpsServerOptions(limits, deps.tls) }),
     clientErrorHandler: (error, socket) =>
       answerClientError(error, socket, {
         limits,

@@ -15,8 +15,9 @@ import {
   parseTimeoutMs,
 } from '../option-parsers.js';
 import { type StoreFlags, storeLocation, withStoreOptions } from '../store-options.js';
+import { tlsOptions, type TlsFlags, tlsSource } from './serve-tls.js';
 
-interface ServeFlags extends StoreFlags {
+interface ServeFlags extends StoreFlags, TlsFlags {
   listen: string;
   publicUrl?: string;
   now?: string;
@@ -110,9 +111,11 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         .env('BETA_METRICS_MAX_CONNECTIONS')
         .default(String(DEFAULT_CONNECTION_LIMITS.maxConnections)),
     );
+  tlsOptions(command);
   withStoreOptions(command).action(async (flags: ServeFlags) => {
     if (flags.demoTesters !== undefined && flags.demo !== true)
       throw new InputError('--demo-testers works with --demo only; add --demo, or leave it out');
+    const tls = tlsSource(flags);
     await deps.serve(
       {
         listen: parseListen(flags.listen),
@@ -133,6 +136,7 @@ export function serveCommand(program: Command, deps: CliDeps): void {
           maxConcurrentBatches: parsePositiveInteger('--ingest-max-concurrent', flags.ingestMaxConcurrent),
         },
         connectionLimits: connectionLimits(flags),
+        ...(tls !== undefined && { tls }),
       },
       { info: (line) => deps.out.line(line), progress: (line) => deps.out.progress(line) },
     );
