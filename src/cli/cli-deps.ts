@@ -45,7 +45,14 @@ export interface ServeOptions {
   readonly connectionLimits: ConnectionLimits;
   /** The request journal's bounds (`--journal-size`, `--journal-bodies`); the defaults when absent. */
   readonly journal?: JournalLimits;
+  /** Serve HTTPS (`--tls self-signed`, or `--tls-cert` with `--tls-key`); HTTP when absent. */
+  readonly tls?: TlsSource;
 }
+
+/** Where the certificate comes from: made (and kept) under the data directory, or the operator's files. */
+export type TlsSource =
+  | { readonly kind: 'self-signed' }
+  | { readonly kind: 'files'; readonly certFile: string; readonly keyFile: string };
 
 /** Human-facing lines of `serve` (the banner, progress); its logs go to the JSON logger. */
 export interface ServeConsole {

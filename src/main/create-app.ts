@@ -20,6 +20,8 @@ import { requestForLog } from '../http/request-log.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import { type RequestJournal, requestJournal } from '../services/request-journal.js';
 import type { Services } from '../services/services.js';
+import type { CertificatePair } from './tls/certificate-pair.js';
+import { httpsServerOptions } from './tls/https-server-options.js';
 
 export interface AppDeps {
   readonly services: Services;
@@ -34,6 +36,8 @@ export interface AppDeps {
   readonly connectionLimits?: ConnectionLimits;
   /** Where answered requests are recorded (`serve --journal-size`); a fresh one (1,000 entries) when absent. */
   readonly journal?: RequestJournal;
+  /** Serve HTTPS with this certificate (chain) and key, both PEM; HTTP when absent. */
+  readonly tls?: CertificatePair;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -67,6 +71,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   const limits = deps.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;
   const app: FastifyInstance = Fastify({
     ...connectionServerOptions(limits),
+    ...(deps.tls !== undefined && { https: httpsServerOptions(limits, deps.tls) }),
     clientErrorHandler: (error, socket) =>
       answerClientError(error, socket, {
         limits,

@@ -16,6 +16,7 @@ import { StoreUnavailableError } from '../domain/store-problems.js';
 import { openRuntime } from './compose.js';
 import type { ServeConsole, ServeOptions } from '../cli/cli-deps.js';
 import { type DemoKey, ensureDemoKey } from './demo-key.js';
+import { serverTlsOf, shellWord, tlsBanner } from './tls/server-tls.js';
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
@@ -29,6 +30,8 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     level: options.logLevel,
     redact: ['req.headers.authorization', 'req.headers.cookie'],
   });
+  // Before the store opens: a certificate that cannot serve is the operator's to fix, said at once.
+  const tls = await serverTlsOf(options);
   // The demo's data describes a year ending 2023-10-05; without --now, its report date is that day.
   const reportTime = options.reportTime ?? (options.demo ? DEMO_REPORT_TIME : undefined);
   const runtime = await openRuntime({
@@ -68,6 +71,7 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     logger,
     connectionLimits: options.connectionLimits,
     journal: requestJournal(options.journal),
+    ...(tls !== undefined && { tls: tls.pair }),
   });
   // Listen for signals before listening on the port: a signal that arrives as soon as the server is up
   // (a supervisor's quick restart) must drain it, not kill it.
@@ -89,22 +93,25 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     throw error;
   }
   const address = app.server.address() as AddressInfo;
-  const listening = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const scheme = tls === undefined ? 'http' : 'https';
+  const listening = `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   if (options.publicUrl === undefined && !WILDCARD_HOSTS.has(options.listen.host))
     baseUrl = fixedBaseUrl(listening);
   const shownBase =
     options.publicUrl ??
-    (WILDCARD_HOSTS.has(options.listen.host) ? `http://localhost:${address.port}` : listening);
+    (WILDCARD_HOSTS.has(options.listen.host) ? `${scheme}://localhost:${address.port}` : listening);
 
   out.info(
     `beta-metrics is listening on ${listening} (${storeDescription(options.store)}; ready in ${Math.round(performance.now() - startedAt)} ms)`,
   );
+  if (tls !== undefined) for (const line of tlsBanner(tls, new Date())) out.info(line);
   if (reportTime !== undefined) {
     const why = options.reportTime === undefined ? "the demo's; pass --now to change it" : '--now';
     out.info(`Report date fixed at ${reportTime.toISOString()} (${why}).`);
   }
   out.info(`Dashboard: ${shownBase}/dashboard (sign in with a link from: ${thisCommand()} dashboard-link)`);
-  if (demoKey !== undefined) out.info(await demoBanner(demoKey, shownBase));
+  const cacert = tls?.selfSigned === undefined ? undefined : tls.certFile;
+  if (demoKey !== undefined) out.info(await demoBanner(demoKey, shownBase, cacert));
   if (options.demo) {
     const link = await runtime.services.dashboardSessions.createLoginLink();
     out.info(
@@ -176,7 +183,8 @@ async function drain(server: Server, close: () => Promise<void>, logger: { warn(
   }
 }
 
-async function demoBanner(key: DemoKey, base: string): Promise<string> {
+/** `cacert`: a self-signed certificate curl must be told to trust. */
+async function demoBanner(key: DemoKey, base: string, cacert: string | undefined): Promise<string> {
   const token = await signToken({
     privateKeyPem: key.privateKeyPem,
     keyId: key.keyId,
@@ -190,7 +198,7 @@ async function demoBanner(key: DemoKey, base: string): Promise<string> {
     `Demo ADMIN key: ${keyFile} (Key ID ${key.keyId}, Issuer ID ${key.issuerId})`,
     "The page's first example (this token is valid for 20 minutes):",
     '',
-    `curl -s -H 'Authorization: Bearer ${token}' '${url}'`,
+    `curl -s${cacert === undefined ? '' : ` --cacert ${shellWord(cacert)}`} -H 'Authorization: Bearer ${token}' '${url}'`,
     '',
     `A fresh token: ${thisCommand()} token --key-file ${keyFile} --key-id ${key.keyId} --issuer-id ${key.issuerId}`,
     '',

@@ -30,7 +30,7 @@ export function runCli(
 
 export interface ServerProcess {
   readonly child: ChildProcess;
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or `https://` when it serves TLS */
   readonly baseUrl: string;
   /** Everything it printed on stdout so far. */
   output(): string;
@@ -58,7 +58,7 @@ export function startServer(args: readonly string[], options: { cwd?: string } =
     });
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+      const match = /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
       if (match?.[1] !== undefined && (!args.includes('--demo') || stdout.includes('curl -s'))) {
         clearTimeout(timer);
         resolve({

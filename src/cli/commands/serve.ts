@@ -16,8 +16,9 @@ import {
 } from '../option-parsers.js';
 import { type JournalFlags, journalLimits, withJournalOptions } from '../journal-options.js';
 import { type StoreFlags, storeLocation, withStoreOptions } from '../store-options.js';
+import { tlsOptions, type TlsFlags, tlsSource } from './serve-tls.js';
 
-interface ServeFlags extends StoreFlags, JournalFlags {
+interface ServeFlags extends StoreFlags, JournalFlags, TlsFlags {
   listen: string;
   publicUrl?: string;
   now?: string;
@@ -111,9 +112,11 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         .env('BETA_METRICS_MAX_CONNECTIONS')
         .default(String(DEFAULT_CONNECTION_LIMITS.maxConnections)),
     );
+  tlsOptions(command);
   withJournalOptions(withStoreOptions(command)).action(async (flags: ServeFlags) => {
     if (flags.demoTesters !== undefined && flags.demo !== true)
       throw new InputError('--demo-testers works with --demo only; add --demo, or leave it out');
+    const tls = tlsSource(flags);
     await deps.serve(
       {
         listen: parseListen(flags.listen),
@@ -135,6 +138,7 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         },
         connectionLimits: connectionLimits(flags),
         journal: journalLimits(flags),
+        ...(tls !== undefined && { tls }),
       },
       { info: (line) => deps.out.line(line), progress: (line) => deps.out.progress(line) },
     );
