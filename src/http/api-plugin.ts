@@ -4,6 +4,8 @@ import type { Services } from '../services/services.js';
 import { type AccessControlDeps, answerUnroutable, registerAccessControl } from './access-control.js';
 import { registerHostRequirement } from './client-errors.js';
 import { registerErrorHandling } from './error-handling.js';
+import type { FaultSettings } from './faults/fault-hooks.js';
+import { registerFaults } from './faults/register-faults.js';
 import type { PublicBaseUrl } from './links.js';
 import { type AppMetrics, metricsRoutes, registerRequestMetrics } from './metrics.js';
 import type { PageCache } from './page-cache.js';
@@ -22,6 +24,8 @@ export interface ApiDeps {
   readonly metrics: AppMetrics;
   /** Where the metrics path keeps serialized answers; a fresh one (32 MiB) when absent. */
   readonly pageCache?: PageCache;
+  /** Faults on demand and their test controls (`serve --allow-faults`); absent: off. */
+  readonly faults?: FaultSettings;
 }
 
 /** The API door: Apple's paths, ingestion, `/healthz` and `/metrics`, every error in Apple's shape. */
@@ -59,6 +63,9 @@ export function apiDoor(deps: ApiDeps): ApiDoor {
       // Before access control: a request without Host is malformed, whoever sends it.
       registerHostRequirement(app);
       registerAccessControl(app, access);
+      registerFaults(app, deps.faults, {
+        maxConcurrentBatches: deps.services.ingestion.limits.maxConcurrentBatches,
+      });
       healthRoutes(app, deps.services.health);
       metricsRoutes(app, deps.metrics);
       const routeDeps = {

@@ -5,6 +5,7 @@ import { dashboardDoor } from '../dashboard/dashboard-plugin.js';
 import { missingHost } from '../errors/api-errors.js';
 import { sendWithoutHooks } from '../http/access-control.js';
 import { apiDoor } from '../http/api-plugin.js';
+import type { FaultSettings } from '../http/faults/fault-hooks.js';
 import { answerClientError, lacksHost } from '../http/client-errors.js';
 import {
   type ConnectionLimits,
@@ -30,6 +31,8 @@ export interface AppDeps {
   readonly pageCache?: PageCache;
   /** Timeouts and the socket cap of the server (`serve`'s options); the defaults otherwise. */
   readonly connectionLimits?: ConnectionLimits;
+  /** Faults on demand (`serve --allow-faults`); absent: off. */
+  readonly faults?: FaultSettings;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -56,6 +59,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     metrics,
     ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
     ...(deps.pageCache !== undefined && { pageCache: deps.pageCache }),
+    ...(deps.faults !== undefined && { faults: deps.faults }),
   });
   const dashboard = dashboardDoor({ services: deps.services, baseUrl: deps.baseUrl });
   const limits = deps.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;

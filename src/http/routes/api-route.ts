@@ -2,6 +2,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { methodNotAllowed } from '../../errors/api-errors.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route's operation: Apple's operationId (`apps_betaTesterUsages_getMetrics`) for Apple's resources,
+     * ours in the same form for ingestion (`ingestEvents_create`). What fault rules match on; a route without
+     * one (health, metrics, the dashboard, the test controls) is never faulted.
+     */
+    operationId?: string;
+  }
+}
+
 const READ_METHODS = ['GET', 'HEAD'];
 const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -12,6 +23,8 @@ const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
  */
 export function apiRoute<Response extends TSchema, Params>(
   app: FastifyInstance,
+  /** Apple's operationId of the GET, the name its handler is named after (`apps_getCollection`). */
+  operationId: string,
   url: string,
   response: Response,
   /** Answers the body (serialized by the schema), or sends it already serialized and answers the reply. */
@@ -24,7 +37,7 @@ export function apiRoute<Response extends TSchema, Params>(
     method: 'GET',
     url,
     schema: { response: { 200: response } },
-    config: { rateLimited: true },
+    config: { rateLimited: true, operationId },
     handler,
   });
   app.route({

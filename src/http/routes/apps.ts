@@ -51,8 +51,8 @@ export function appsGetInstance(deps: AppsRouteDeps) {
 }
 
 export function appRoutes(app: FastifyInstance, deps: AppsRouteDeps): void {
-  apiRoute(app, '/v1/apps', AppsResponse, appsGetCollection(deps));
-  apiRoute(app, '/v1/apps/:id', AppResponse, appsGetInstance(deps));
+  apiRoute(app, 'apps_getCollection', '/v1/apps', AppsResponse, appsGetCollection(deps));
+  apiRoute(app, 'apps_getInstance', '/v1/apps/:id', AppResponse, appsGetInstance(deps));
 }
 
 function appResource(base: string, app: AppRecord, fields: readonly AppField[] | undefined): App {

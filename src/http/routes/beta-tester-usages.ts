@@ -91,6 +91,7 @@ function metricsDocument(
 export function betaTesterUsagesRoutes(app: FastifyInstance, deps: BetaTesterUsagesRouteDeps): void {
   apiRoute(
     app,
+    'apps_betaTesterUsages_getMetrics',
     '/v1/apps/:id/metrics/betaTesterUsages',
     AppsBetaTesterUsagesV1MetricResponse,
     appsBetaTesterUsagesGetMetrics(deps),

@@ -59,8 +59,20 @@ export function betaTestersGetInstance(deps: BetaTestersRouteDeps) {
 }
 
 export function betaTesterRoutes(app: FastifyInstance, deps: BetaTestersRouteDeps): void {
-  apiRoute(app, '/v1/betaTesters', BetaTestersResponse, betaTestersGetCollection(deps));
-  apiRoute(app, '/v1/betaTesters/:id', BetaTesterResponse, betaTestersGetInstance(deps));
+  apiRoute(
+    app,
+    'betaTesters_getCollection',
+    '/v1/betaTesters',
+    BetaTestersResponse,
+    betaTestersGetCollection(deps),
+  );
+  apiRoute(
+    app,
+    'betaTesters_getInstance',
+    '/v1/betaTesters/:id',
+    BetaTesterResponse,
+    betaTestersGetInstance(deps),
+  );
 }
 
 /**

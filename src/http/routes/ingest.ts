@@ -138,7 +138,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps): void 
     method: 'POST',
     url: '/ingest/v1/events',
     bodyLimit: limits.maxBytes,
-    config: { authentication: 'ingestKey' },
+    config: { authentication: 'ingestKey', operationId: 'ingestEvents_create' },
     schema: { response: { 200: IngestResult } },
     onRequest: async (request, reply) => {
       const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
@@ -191,7 +191,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps): void 
   app.route({
     method: 'GET',
     url: '/ingest/v1/stats',
-    config: { rateLimited: true },
+    config: { rateLimited: true, operationId: 'ingestStats_get' },
     schema: { response: { 200: IngestStats } },
     handler: ingestStatsGet(deps),
   });
