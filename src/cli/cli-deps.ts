@@ -42,6 +42,10 @@ export interface ServeOptions {
   readonly ingestion: IngestionLimits;
   /** Timeouts and the socket cap of the HTTP server. */
   readonly connectionLimits: ConnectionLimits;
+  /** Faults on demand for keys with TESTING, and the test controls under `/_beta-metrics/`. */
+  readonly allowFaults: boolean;
+  /** The longest latency a fault may add. */
+  readonly faultMaxLatencyMs: number;
 }
 
 /** Human-facing lines of `serve` (the banner, progress); its logs go to the JSON logger. */

@@ -66,6 +66,9 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     baseUrl: (request) => baseUrl(request),
     logger,
     connectionLimits: options.connectionLimits,
+    ...(options.allowFaults && {
+      faults: { maxLatencyMs: options.faultMaxLatencyMs, clock: runtime.clock },
+    }),
   });
   // Listen for signals before listening on the port: a signal that arrives as soon as the server is up
   // (a supervisor's quick restart) must drain it, not kill it.
@@ -102,6 +105,10 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     out.info(`Report date fixed at ${reportTime.toISOString()} (${why}).`);
   }
   out.info(`Dashboard: ${shownBase}/dashboard (sign in with a link from: ${thisCommand()} dashboard-link)`);
+  if (options.allowFaults)
+    out.info(
+      `Faults on demand are on (--allow-faults): keys with TESTING may ask for them; rules at ${shownBase}/_beta-metrics/faults`,
+    );
   if (demoKey !== undefined) out.info(await demoBanner(demoKey, shownBase));
   if (options.demo) {
     const link = await runtime.services.dashboardSessions.createLoginLink();

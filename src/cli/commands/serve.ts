@@ -15,8 +15,9 @@ import {
   parseTimeoutMs,
 } from '../option-parsers.js';
 import { type StoreFlags, storeLocation, withStoreOptions } from '../store-options.js';
+import { type ServeFaultFlags, serveFaultOptions, serveFaultSettings } from './serve-faults.js';
 
-interface ServeFlags extends StoreFlags {
+interface ServeFlags extends StoreFlags, ServeFaultFlags {
   listen: string;
   publicUrl?: string;
   now?: string;
@@ -110,6 +111,7 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         .env('BETA_METRICS_MAX_CONNECTIONS')
         .default(String(DEFAULT_CONNECTION_LIMITS.maxConnections)),
     );
+  for (const option of serveFaultOptions()) command.addOption(option);
   withStoreOptions(command).action(async (flags: ServeFlags) => {
     if (flags.demoTesters !== undefined && flags.demo !== true)
       throw new InputError('--demo-testers works with --demo only; add --demo, or leave it out');
@@ -133,6 +135,7 @@ export function serveCommand(program: Command, deps: CliDeps): void {
           maxConcurrentBatches: parsePositiveInteger('--ingest-max-concurrent', flags.ingestMaxConcurrent),
         },
         connectionLimits: connectionLimits(flags),
+        ...serveFaultSettings(flags),
       },
       { info: (line) => deps.out.line(line), progress: (line) => deps.out.progress(line) },
     );

@@ -52,6 +52,8 @@ describe('fault rules', () => {
     const first = sequence(42);
     expect(sequence(42)).toEqual(first);
     expect(sequence(7)).not.toEqual(first);
+    const unseeded = new FaultRules(testClock(start));
+    expect(unseeded.add(rule({ when: { probability: 0.5 } })).when).toEqual({ probability: 0.5, seed: 1 });
     const faulted = first.filter(Boolean).length;
     expect(faulted).toBeGreaterThan(20);
     expect(faulted).toBeLessThan(80);

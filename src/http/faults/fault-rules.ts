@@ -87,15 +87,17 @@ export class FaultRules {
       );
     }
     const now = this.clock.now().getTime();
+    const { when } = input;
     const rule: Rule = {
-      input,
+      // The seed a draw uses is listed, whether given or not: the run can be repeated from the list.
+      input:
+        when.probability !== undefined && when.seed === undefined
+          ? { ...input, when: { ...when, seed: DEFAULT_FAULT_SEED } }
+          : input,
       id: randomUUID(),
       createdAt: now,
-      expiresAt: input.when.forSeconds === undefined ? undefined : now + input.when.forSeconds * 1000,
-      random:
-        input.when.probability === undefined
-          ? undefined
-          : new SeededRandom(input.when.seed ?? DEFAULT_FAULT_SEED),
+      expiresAt: when.forSeconds === undefined ? undefined : now + when.forSeconds * 1000,
+      random: when.probability === undefined ? undefined : new SeededRandom(when.seed ?? DEFAULT_FAULT_SEED),
       matched: 0,
       fired: 0,
     };

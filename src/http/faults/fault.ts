@@ -7,9 +7,6 @@ export type FaultStatus = (typeof FAULT_STATUSES)[number];
 /** The header a request of a TESTING key asks for a fault with (README, "Faults on demand"). */
 export const FAULT_HEADER = 'x-beta-metrics-fault';
 
-/** The longest latency a fault may add unless `serve --fault-max-latency` says otherwise. */
-export const DEFAULT_MAX_FAULT_LATENCY_MS = 60_000;
-
 /**
  * What goes wrong with one request: after `latencyMs`, the answer is the stale-cursor 400 (when the request
  * carries a cursor) or `status` with Apple's body for it, or else the real answer; `cutBody` then sends its
