@@ -47,6 +47,10 @@ export interface ServeOptions {
   readonly journal?: JournalLimits;
   /** Serve HTTPS (`--tls self-signed`, or `--tls-cert` with `--tls-key`); HTTP when absent. */
   readonly tls?: TlsSource;
+  /** Faults on demand for keys with TESTING, and the test controls under `/_beta-metrics/`. */
+  readonly allowFaults: boolean;
+  /** The longest latency a fault may add. */
+  readonly faultMaxLatencyMs: number;
 }
 
 /** Where the certificate comes from: made (and kept) under the data directory, or the operator's files. */

@@ -4,6 +4,7 @@ import { appsCommand } from './commands/apps.js';
 import { copyCommand } from './commands/copy.js';
 import { dashboardLinkCommand } from './commands/dashboard-link.js';
 import { exportCommand } from './commands/export.js';
+import { faultsCommand } from './commands/faults.js';
 import { importCommand } from './commands/import.js';
 import { ingestKeysCommand } from './commands/ingest-keys.js';
 import { journalCommand } from './commands/journal.js';
@@ -40,6 +41,7 @@ export function buildProgram(deps: CliDeps): Command {
   usageCommand(program, deps);
   dashboardLinkCommand(program, deps);
   journalCommand(program, deps);
+  faultsCommand(program, deps);
   for (const command of program.commands) enableExitOverride(command);
   return program;
 }

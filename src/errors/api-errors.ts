@@ -73,6 +73,11 @@ export function methodNotAllowed(method: string, allowed: readonly string[]): Ap
   );
 }
 
+/** 409: what Apple answers a create of something that exists (its `STATE_ERROR`), or ours with `detail`. */
+export function stateConflict(detail = 'You already have such an entity'): ApiError {
+  return ApiError.of('STATE_ERROR', detail); // Apple's detail by default
+}
+
 /** 413 for a batch of more events than the server takes in one request. */
 export function tooManyEvents(maxEvents: number, events: number): ApiError {
   return ApiError.of(

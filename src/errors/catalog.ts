@@ -32,6 +32,10 @@ export const ERROR_CATALOG = {
   PATH_ERROR: { status: 404, title: 'The URL path is not valid' }, // ours
   METHOD_NOT_ALLOWED: { status: 405, title: 'The request method is not allowed for this resource' }, // ours
   REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time' }, // ours
+  STATE_ERROR: {
+    status: 409,
+    title: 'The request cannot be fulfilled because of the state of another resource.',
+  }, // Apple
   REQUEST_ENTITY_TOO_LARGE: { status: 413, title: 'The request entity is too large' }, // ours
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request entity has an unsupported media type' }, // ours
   RATE_LIMIT_EXCEEDED: { status: 429, title: 'The request rate limit has been reached.' }, // Apple

@@ -6,6 +6,8 @@ import { type AccessControlDeps, answerUnroutable, registerAccessControl } from 
 import { registerHostRequirement } from './client-errors.js';
 import { registerErrorHandling } from './error-handling.js';
 import { journalRoutes } from './journal/journal-routes.js';
+import type { FaultSettings } from './faults/fault-hooks.js';
+import { registerFaults } from './faults/register-faults.js';
 import type { PublicBaseUrl } from './links.js';
 import { type AppMetrics, metricsRoutes, registerRequestMetrics } from './metrics.js';
 import type { PageCache } from './page-cache.js';
@@ -26,6 +28,8 @@ export interface ApiDeps {
   readonly pageCache?: PageCache;
   /** The node's request journal, which `/_beta-metrics/journal` reads (main/create-app.ts records into it). */
   readonly journal: RequestJournal;
+  /** Faults on demand and their test controls (`serve --allow-faults`); absent: off. */
+  readonly faults?: FaultSettings;
 }
 
 /** The API door: Apple's paths, ingestion, `/healthz` and `/metrics`, every error in Apple's shape. */
@@ -65,6 +69,9 @@ export function apiDoor(deps: ApiDeps): ApiDoor {
       registerAccessControl(app, access);
       // First of the routes: it learns every other route's operationId as they are added.
       journalRoutes(app, deps.journal);
+      registerFaults(app, deps.faults, {
+        maxConcurrentBatches: deps.services.ingestion.limits.maxConcurrentBatches,
+      });
       healthRoutes(app, deps.services.health);
       metricsRoutes(app, deps.metrics);
       const routeDeps = {

@@ -5,7 +5,9 @@ declare module 'fastify' {
     /**
      * The operation a route answers: Apple's operationId where Apple's spec has one (`apps_getCollection`,
      * the handler's name with its parts joined by `_`), ours in the same style otherwise
-     * (`ingestEvents_create`). Absent on routes that answer no operation (405 for other methods).
+     * (`ingestEvents_create`). The request journal records it and fault rules match on it. Absent on routes
+     * that answer no operation (405 for other methods, health, metrics, the dashboard, the test controls),
+     * which are never faulted.
      */
     operationId?: string;
   }

@@ -5,6 +5,7 @@ import { dashboardDoor } from '../dashboard/dashboard-plugin.js';
 import { missingHost } from '../errors/api-errors.js';
 import { sendWithoutHooks } from '../http/access-control.js';
 import { apiDoor } from '../http/api-plugin.js';
+import type { FaultSettings } from '../http/faults/fault-hooks.js';
 import { answerClientError, lacksHost } from '../http/client-errors.js';
 import {
   type ConnectionLimits,
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly journal?: RequestJournal;
   /** Serve HTTPS with this certificate (chain) and key, both PEM; HTTP when absent. */
   readonly tls?: CertificatePair;
+  /** Faults on demand (`serve --allow-faults`); absent: off. */
+  readonly faults?: FaultSettings;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -66,6 +69,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     journal,
     ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
     ...(deps.pageCache !== undefined && { pageCache: deps.pageCache }),
+    ...(deps.faults !== undefined && { faults: deps.faults }),
   });
   const dashboard = dashboardDoor({ services: deps.services, baseUrl: deps.baseUrl });
   const limits = deps.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;

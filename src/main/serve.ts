@@ -72,6 +72,9 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     connectionLimits: options.connectionLimits,
     journal: requestJournal(options.journal),
     ...(tls !== undefined && { tls: tls.pair }),
+    ...(options.allowFaults && {
+      faults: { maxLatencyMs: options.faultMaxLatencyMs, clock: runtime.clock },
+    }),
   });
   // Listen for signals before listening on the port: a signal that arrives as soon as the server is up
   // (a supervisor's quick restart) must drain it, not kill it.
@@ -110,6 +113,10 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     out.info(`Report date fixed at ${reportTime.toISOString()} (${why}).`);
   }
   out.info(`Dashboard: ${shownBase}/dashboard (sign in with a link from: ${thisCommand()} dashboard-link)`);
+  if (options.allowFaults)
+    out.info(
+      `Faults on demand are on (--allow-faults): keys with TESTING may ask for them; rules at ${shownBase}/_beta-metrics/faults`,
+    );
   const cacert = tls?.selfSigned === undefined ? undefined : tls.certFile;
   if (demoKey !== undefined) out.info(await demoBanner(demoKey, shownBase, cacert));
   if (options.demo) {

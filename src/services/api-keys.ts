@@ -11,6 +11,8 @@ export interface NewApiKeyInput {
   readonly role: string;
   /** An individual key (tokens carry `sub: "user"` and no `iss`) instead of a team key. */
   readonly individual?: boolean;
+  /** The TESTING capability: faults on demand and the test controls of a server run with `--allow-faults`. */
+  readonly testing?: boolean;
 }
 
 /** A new key as Apple's key page hands it over: ids to put in tokens, and the private key, once. */
@@ -21,6 +23,7 @@ export interface CreatedApiKey {
   readonly kind: ApiKeyKind;
   readonly role: Role;
   readonly name: string;
+  readonly testing: boolean;
   /** PKCS#8 PEM, as in Apple's AuthKey_<KEYID>.p8. Never stored by beta-metrics. */
   readonly privateKeyPem: string;
 }
@@ -61,6 +64,7 @@ export function apiKeysService(store: KeyStore, issuerId: string, clock: Clock):
         publicKey,
         createdAt: clock.now().toISOString(),
         revokedAt: null,
+        testing: input.testing === true,
       });
       return {
         keyId,
@@ -68,6 +72,7 @@ export function apiKeysService(store: KeyStore, issuerId: string, clock: Clock):
         kind,
         role: input.role,
         name,
+        testing: input.testing === true,
         privateKeyPem: privateKey,
       };
     },

@@ -86,6 +86,7 @@ describe('a remembered token', () => {
       keyId: key.keyId,
       role: 'SALES',
       kind: 'TEAM',
+      testing: false,
     });
   });
 });

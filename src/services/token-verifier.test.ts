@@ -56,7 +56,16 @@ describe('a valid token', () => {
       keyId: harness.admin.keyId,
       role: 'ADMIN',
       kind: 'TEAM',
+      testing: false,
     });
+  });
+
+  it('says whether its key has the TESTING capability, first and when remembered', async () => {
+    const key = await harness.services.apiKeys.create({ name: 'suite', role: 'DEVELOPER', testing: true });
+    const token = await harness.token(key);
+    const verified = { keyId: key.keyId, role: 'DEVELOPER', kind: 'TEAM', testing: true };
+    await expect(harness.services.tokens.verify(`Bearer ${token}`, TARGET)).resolves.toEqual(verified);
+    await expect(harness.services.tokens.verify(`Bearer ${token}`, TARGET)).resolves.toEqual(verified);
   });
 
   it('is accepted with a hand-made header and claims, the baseline of the refusals below', async () => {
@@ -180,6 +189,7 @@ describe('individual keys', () => {
       keyId: key.keyId,
       role: 'MARKETING',
       kind: 'INDIVIDUAL',
+      testing: false,
     });
   });
 

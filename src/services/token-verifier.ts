@@ -44,6 +44,8 @@ export interface VerifiedKey {
   readonly keyId: string;
   readonly role: Role;
   readonly kind: ApiKeyKind;
+  /** The key has the TESTING capability (faults on demand, the test controls). */
+  readonly testing: boolean;
 }
 
 /** What the request asks for; a token's `scope`, when present, must allow it. */
@@ -106,7 +108,7 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
         ) {
           if (known.scope !== undefined && !scopeAllows(known.scope, target))
             throw new AuthenticationError('SCOPE_MISMATCH');
-          return { keyId: key.keyId, role: key.role, kind: key.kind };
+          return { keyId: key.keyId, role: key.role, kind: key.kind, testing: key.testing };
         }
         remembered.delete(token);
       }
@@ -161,7 +163,7 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
         scope,
         ...timeBounds(payload),
       });
-      return { keyId: key.keyId, role: key.role, kind: key.kind };
+      return { keyId: key.keyId, role: key.role, kind: key.kind, testing: key.testing };
     },
 
     remembered() {

@@ -135,6 +135,7 @@ describe.skipIf(!postgres)('copying a whole store SQLite -> PostgreSQL -> SQLite
         keyId: apiKey.keyId,
         role: 'ADMIN',
         kind: 'TEAM',
+        testing: false,
       });
       const revoked = (await store.listApiKeys()).filter((key) => key.revokedAt !== null);
       expect(
@@ -142,6 +143,15 @@ describe.skipIf(!postgres)('copying a whole store SQLite -> PostgreSQL -> SQLite
         name,
       ).toEqual(['Revoked']);
     }
+  });
+
+  it('keeps which keys have the TESTING capability (a column added by migration 0007)', async () => {
+    const capabilities = async (store: Store) =>
+      (await store.listApiKeys()).map((key) => [key.name, key.testing]);
+    const expected = await capabilities(sourceEnd().store);
+    expect(expected).toContainEqual(['Testing', true]);
+    expect(expected).toContainEqual(['Copied', false]);
+    for (const { store, name } of copies()) expect(await capabilities(store), name).toEqual(expected);
   });
 
   it('keeps ingest keys (live and revoked), ingestion counts with their reasons, and request counts', async () => {

@@ -61,6 +61,7 @@ export function describeKeyStore(context: StoreSuiteContext): void {
           publicKey: '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----\n',
           createdAt: '2023-01-01T00:00:00.000Z',
           revokedAt: null,
+          testing: false,
         };
         await store.createApiKey(key);
         await expect(store.createApiKey(key)).rejects.toBeInstanceOf(StoreConflictError);
@@ -69,6 +70,27 @@ export function describeKeyStore(context: StoreSuiteContext): void {
         expect(await store.revokeApiKey('ABCDE12345', '2023-03-01T00:00:00.000Z')).toBe(false);
         expect(await store.revokeApiKey('NOSUCHKEY1', '2023-03-01T00:00:00.000Z')).toBe(false);
         expect((await store.listApiKeys())[0]?.revokedAt).toBe('2023-02-01T00:00:00.000Z');
+      });
+
+      it('keeps the TESTING capability of a key, and only of that key', async () => {
+        const key = (keyId: string, testing: boolean) => ({
+          keyId,
+          name: keyId,
+          role: 'ADMIN',
+          kind: 'TEAM' as const,
+          publicKey: '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----\n',
+          createdAt: '2023-01-01T00:00:00.000Z',
+          revokedAt: null,
+          testing,
+        });
+        await store.createApiKey(key('TESTING001', true));
+        await store.createApiKey(key('ORDINARY01', false));
+        expect(await store.findApiKey('TESTING001')).toEqual(key('TESTING001', true));
+        expect(await store.findApiKey('ORDINARY01')).toEqual(key('ORDINARY01', false));
+        expect((await store.listApiKeys()).map((k) => [k.keyId, k.testing])).toEqual([
+          ['ORDINARY01', false],
+          ['TESTING001', true],
+        ]);
       });
     });
   });

@@ -87,6 +87,8 @@ export interface ApiKeysTable {
   public_key: string;
   created_at: string;
   revoked_at: string | null;
+  /** 1 for a key with the TESTING capability (faults on demand, the test controls), else 0 (0007). */
+  testing: number;
 }
 
 /** Every usage event, keyed by app and the client's own event id, which makes ingestion exactly-once. */

@@ -65,6 +65,7 @@ export async function fillStore(location: StoreLocation): Promise<FilledStore> {
       individual: true,
     });
     await services.apiKeys.revoke(revokedApiKey.keyId);
+    await services.apiKeys.create({ name: 'Testing', role: 'DEVELOPER', testing: true });
     const ingestKey = await services.ingestKeys.create(PAGE_APP.id);
     const revokedIngestKey = await services.ingestKeys.create(SECOND_APP.id);
     await services.ingestKeys.revoke(revokedIngestKey.id);

@@ -45,6 +45,8 @@ export interface HarnessOptions {
   readonly baseUrl?: string;
   /** Timeouts and the socket cap, over the defaults; they matter once a test calls `app.listen`. */
   readonly connectionLimits?: Partial<ConnectionLimits>;
+  /** Faults on demand, as `serve --allow-faults` (the longest latency 60 s unless given); off by default. */
+  readonly allowFaults?: boolean | { readonly maxLatencyMs: number };
 }
 
 export interface Harness {
@@ -85,6 +87,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     ...(options.connectionLimits !== undefined && {
       connectionLimits: { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits },
     }),
+    ...(options.allowFaults !== undefined &&
+      options.allowFaults !== false && {
+        faults: {
+          maxLatencyMs: options.allowFaults === true ? 60_000 : options.allowFaults.maxLatencyMs,
+          clock,
+        },
+      }),
   });
   await app.ready();
   const admin = await services.apiKeys.create({ name: 'test admin', role: 'ADMIN' });

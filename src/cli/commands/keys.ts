@@ -21,9 +21,21 @@ export function keysCommand(program: Command, deps: CliDeps): void {
       'ADMIN, APP_MANAGER, DEVELOPER, MARKETING, SALES, FINANCE or CUSTOMER_SUPPORT',
     )
     .option('--individual', "an individual key: tokens carry sub 'user' and no issuer id")
+    .option(
+      '--testing',
+      'the TESTING capability: its tokens may ask a server run with --allow-faults for faults on demand',
+    )
     .option('--out <dir>', 'where to write the .p8 file', '.');
   withJsonOption(withStoreOptions(create)).action(
-    async (flags: StoreFlags & { name: string; role: string; individual?: boolean; out: string }) => {
+    async (
+      flags: StoreFlags & {
+        name: string;
+        role: string;
+        individual?: boolean;
+        testing?: boolean;
+        out: string;
+      },
+    ) => {
       const outDir = resolve(flags.out);
       try {
         accessSync(outDir, constants.W_OK);
@@ -35,6 +47,7 @@ export function keysCommand(program: Command, deps: CliDeps): void {
           name: flags.name,
           role: flags.role,
           individual: flags.individual === true,
+          testing: flags.testing === true,
         });
         const keyFile = join(outDir, `AuthKey_${key.keyId}.p8`);
         try {
@@ -47,11 +60,11 @@ export function keysCommand(program: Command, deps: CliDeps): void {
           );
         }
         if (flags.json) {
-          deps.out.json({ keyId: key.keyId, issuerId: key.issuerId ?? null, keyFile });
+          deps.out.json({ keyId: key.keyId, issuerId: key.issuerId ?? null, keyFile, testing: key.testing });
           return;
         }
         deps.out.line(
-          `Created ${key.kind === 'TEAM' ? 'team' : 'individual'} key "${visibleText(key.name)}" (${key.role}).`,
+          `Created ${key.kind === 'TEAM' ? 'team' : 'individual'} key "${visibleText(key.name)}" (${key.role}${key.testing ? ', TESTING' : ''}).`,
         );
         if (key.issuerId !== undefined) deps.out.line(`Issuer ID: ${key.issuerId}`);
         deps.out.line(`Key ID:    ${key.keyId}`);
@@ -68,11 +81,12 @@ export function keysCommand(program: Command, deps: CliDeps): void {
       const all = await services.apiKeys.list();
       if (flags.json) {
         deps.out.json(
-          all.map(({ keyId, name, role, kind, createdAt, revokedAt }) => ({
+          all.map(({ keyId, name, role, kind, testing, createdAt, revokedAt }) => ({
             keyId,
             name,
             role,
             kind,
+            testing,
             createdAt,
             revokedAt,
           })),
@@ -88,8 +102,16 @@ export function keysCommand(program: Command, deps: CliDeps): void {
       deps.out.line(`Issuer ID: ${services.apiKeys.issuerId}`);
       deps.out.line(
         formatTable(
-          ['KEY ID', 'NAME', 'ROLE', 'KIND', 'CREATED', 'REVOKED'],
-          all.map((k) => [k.keyId, k.name, k.role, k.kind, k.createdAt, k.revokedAt ?? '']),
+          ['KEY ID', 'NAME', 'ROLE', 'KIND', 'TESTING', 'CREATED', 'REVOKED'],
+          all.map((k) => [
+            k.keyId,
+            k.name,
+            k.role,
+            k.kind,
+            k.testing ? 'yes' : '',
+            k.createdAt,
+            k.revokedAt ?? '',
+          ]),
         ),
       );
     });

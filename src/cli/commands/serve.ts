@@ -17,8 +17,9 @@ import {
 import { type JournalFlags, journalLimits, withJournalOptions } from '../journal-options.js';
 import { type StoreFlags, storeLocation, withStoreOptions } from '../store-options.js';
 import { tlsOptions, type TlsFlags, tlsSource } from './serve-tls.js';
+import { type ServeFaultFlags, serveFaultOptions, serveFaultSettings } from './serve-faults.js';
 
-interface ServeFlags extends StoreFlags, JournalFlags, TlsFlags {
+interface ServeFlags extends StoreFlags, JournalFlags, TlsFlags, ServeFaultFlags {
   listen: string;
   publicUrl?: string;
   now?: string;
@@ -113,6 +114,7 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         .default(String(DEFAULT_CONNECTION_LIMITS.maxConnections)),
     );
   tlsOptions(command);
+  for (const option of serveFaultOptions()) command.addOption(option);
   withJournalOptions(withStoreOptions(command)).action(async (flags: ServeFlags) => {
     if (flags.demoTesters !== undefined && flags.demo !== true)
       throw new InputError('--demo-testers works with --demo only; add --demo, or leave it out');
@@ -139,6 +141,7 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         connectionLimits: connectionLimits(flags),
         journal: journalLimits(flags),
         ...(tls !== undefined && { tls }),
+        ...serveFaultSettings(flags),
       },
       { info: (line) => deps.out.line(line), progress: (line) => deps.out.progress(line) },
     );

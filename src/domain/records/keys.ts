@@ -18,4 +18,9 @@ export interface ApiKeyRecord {
   readonly publicKey: string;
   readonly createdAt: string;
   readonly revokedAt: string | null;
+  /**
+   * The TESTING capability: its tokens may ask a server started with `--allow-faults` for faults on demand
+   * and use its test controls (`/_beta-metrics/`). No role grants it.
+   */
+  readonly testing: boolean;
 }

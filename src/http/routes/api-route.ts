@@ -13,6 +13,7 @@ const OTHER_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
  */
 export function apiRoute<Response extends TSchema, Params>(
   app: FastifyInstance,
+  /** Apple's operationId of the GET, the name its handler is named after (`apps_getCollection`). */
   operationId: string,
   url: string,
   response: Response,

@@ -6,6 +6,7 @@ import { rateLimitSchema } from './0003-rate-limits.js';
 import { monthlyRollupSchema } from './0004-monthly-rollups.js';
 import { dashboardSessionSchema } from './0005-dashboard-sessions.js';
 import { dailyRollupsByDaySchema } from './0006-daily-rollups-by-day.js';
+import { keyCapabilitiesSchema } from './0007-key-capabilities.js';
 
 /** Every migration in the order Kysely runs them (name order), written once for all backends. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, schema: (types: ColumnTypes) => Migration]> = [
@@ -15,6 +16,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, schema: (types: ColumnTy
   ['0004-monthly-rollups', monthlyRollupSchema],
   ['0005-dashboard-sessions', dashboardSessionSchema],
   ['0006-daily-rollups-by-day', dailyRollupsByDaySchema],
+  ['0007-key-capabilities', keyCapabilitiesSchema],
 ];
 
 /** The names of every migration, in the order they run: what a store migrated to the latest has applied. */

@@ -14,6 +14,7 @@ export async function insertApiKey(db: Kysely<Database>, key: ApiKeyRecord): Pro
       public_key: key.publicKey,
       created_at: key.createdAt,
       revoked_at: key.revokedAt,
+      testing: key.testing ? 1 : 0,
     })
     .execute();
 }
@@ -52,5 +53,7 @@ function toApiKeyRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     publicKey: row.public_key,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
+    // PostgreSQL and SQLite both read an integer column as a number.
+    testing: Number(row.testing) === 1,
   };
 }

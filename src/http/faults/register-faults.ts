@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import { systemClock } from '../../domain/clock.js';
+import { faultRoutes } from '../routes/faults.js';
+import type { FaultAnswerContext } from './fault-answers.js';
+import { type FaultSettings, registerFaultHooks } from './fault-hooks.js';
+import { FaultRules } from './fault-rules.js';
+
+/**
+ * Faults on demand (README, "Faults on demand"): the hooks that honour them, only with `serve --allow-faults`
+ * (`settings`), and the rules' routes under `/_beta-metrics/faults`, which answer as unknown paths without it.
+ * Registered after access control and before the API's routes, whose operationIds the rules may name.
+ */
+export function registerFaults(
+  app: FastifyInstance,
+  settings: FaultSettings | undefined,
+  context: FaultAnswerContext,
+): void {
+  const rules = new FaultRules(settings?.clock ?? systemClock);
+  if (settings !== undefined) registerFaultHooks(app, { ...context, settings, rules });
+  faultRoutes(app, { settings, rules });
+}
