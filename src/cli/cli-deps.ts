@@ -51,6 +51,13 @@ export interface ServeOptions {
   readonly allowFaults: boolean;
   /** The longest latency a fault may add. */
   readonly faultMaxLatencyMs: number;
+  /**
+   * A fresh temporary store deleted at exit (`store` and `dataDir` are then ignored), faults on demand, and an
+   * ADMIN key with TESTING made at start and shown (`--ephemeral`).
+   */
+  readonly ephemeral?: boolean;
+  /** With `ephemeral`: print the base URL and the key as one JSON line. */
+  readonly printConfig?: 'json';
 }
 
 /** Where the certificate comes from: made (and kept) under the data directory, or the operator's files. */
@@ -62,6 +69,8 @@ export type TlsSource =
 export interface ServeConsole {
   info(line: string): void;
   progress(line: string): void;
+  /** `--print-config json`: the one JSON value a tool reads. */
+  config(value: unknown): void;
 }
 
 /** What the commands need from the composition root; `main` provides it. */

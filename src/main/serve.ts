@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { relative } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { pino } from 'pino';
 import { DEMO_REPORT_TIME } from '../services/demo/demo-fixture.js';
 import { loadDemoData } from '../services/demo/load-demo.js';
@@ -13,6 +15,7 @@ import { dashboardLoginUrl } from '../services/dashboard-sessions.js';
 import { baseUrlFromHostHeader, fixedBaseUrl, type PublicBaseUrl } from '../http/links.js';
 import { redactedUrl, type StoreLocation } from '../storage/open-store.js';
 import { StoreUnavailableError } from '../domain/store-problems.js';
+import type { Services } from '../services/services.js';
 import { openRuntime } from './compose.js';
 import type { ServeConsole, ServeOptions } from '../cli/cli-deps.js';
 import { type DemoKey, ensureDemoKey } from './demo-key.js';
@@ -25,6 +28,17 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
  * down after SIGTERM or SIGINT, having finished the requests in flight.
  */
 export async function serve(options: ServeOptions, out: ServeConsole): Promise<void> {
+  if (options.ephemeral !== true) return serveStore(options, out);
+  // A stand-in for a test suite: its own store, gone when it stops.
+  const dataDir = await mkdtemp(join(tmpdir(), 'beta-metrics-ephemeral-'));
+  try {
+    await serveStore({ ...options, store: { dataDir }, dataDir, allowFaults: true }, out);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function serveStore(options: ServeOptions, out: ServeConsole): Promise<void> {
   const startedAt = performance.now();
   const logger = pino({
     level: options.logLevel,
@@ -119,6 +133,7 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     );
   const cacert = tls?.selfSigned === undefined ? undefined : tls.certFile;
   if (demoKey !== undefined) out.info(await demoBanner(demoKey, shownBase, cacert));
+  if (options.ephemeral === true) await announceEphemeralKey(runtime.services, shownBase, options, out);
   if (options.demo) {
     const link = await runtime.services.dashboardSessions.createLoginLink();
     out.info(
@@ -132,6 +147,30 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
   await drain(app.server, () => app.close(), logger);
   await runtime.close();
   logger.info('stopped');
+}
+
+/**
+ * `--ephemeral`: an ADMIN key with TESTING for the suite that started the server, as one JSON line a tool
+ * reads (`--print-config json`), or as lines for a person. The private key is shown once, like Apple's.
+ */
+async function announceEphemeralKey(
+  services: Services,
+  baseUrl: string,
+  options: ServeOptions,
+  out: ServeConsole,
+): Promise<void> {
+  const key = await services.apiKeys.create({ name: 'ephemeral', role: 'ADMIN', testing: true });
+  const config = {
+    baseUrl,
+    issuerId: key.issuerId ?? '',
+    keyId: key.keyId,
+    privateKey: key.privateKeyPem,
+  };
+  if (options.printConfig === 'json') out.config(config);
+  else
+    out.info(
+      `Ephemeral store with faults on demand. ADMIN key with TESTING: Key ID ${config.keyId}, Issuer ID ${config.issuerId}\n${config.privateKey}`,
+    );
 }
 
 const MAINTAIN_EVERY_MS = 3_600_000;

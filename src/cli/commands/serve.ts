@@ -17,9 +17,10 @@ import {
 import { type JournalFlags, journalLimits, withJournalOptions } from '../journal-options.js';
 import { type StoreFlags, storeLocation, withStoreOptions } from '../store-options.js';
 import { tlsOptions, type TlsFlags, tlsSource } from './serve-tls.js';
+import { type ServeEphemeralFlags, serveEphemeralOptions, serveEphemeralSettings } from './serve-ephemeral.js';
 import { type ServeFaultFlags, serveFaultOptions, serveFaultSettings } from './serve-faults.js';
 
-interface ServeFlags extends StoreFlags, JournalFlags, TlsFlags, ServeFaultFlags {
+interface ServeFlags extends StoreFlags, JournalFlags, TlsFlags, ServeFaultFlags, ServeEphemeralFlags {
   listen: string;
   publicUrl?: string;
   now?: string;
@@ -115,10 +116,12 @@ export function serveCommand(program: Command, deps: CliDeps): void {
     );
   tlsOptions(command);
   for (const option of serveFaultOptions()) command.addOption(option);
+  serveEphemeralOptions(command);
   withJournalOptions(withStoreOptions(command)).action(async (flags: ServeFlags) => {
     if (flags.demoTesters !== undefined && flags.demo !== true)
       throw new InputError('--demo-testers works with --demo only; add --demo, or leave it out');
     const tls = tlsSource(flags);
+    const ephemeral = serveEphemeralSettings(flags);
     await deps.serve(
       {
         listen: parseListen(flags.listen),
@@ -142,8 +145,14 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         journal: journalLimits(flags),
         ...(tls !== undefined && { tls }),
         ...serveFaultSettings(flags),
+        ...ephemeral,
       },
-      { info: (line) => deps.out.line(line), progress: (line) => deps.out.progress(line) },
+      {
+        // With --print-config, stdout carries the JSON alone.
+        info: (line) => (ephemeral.printConfig === undefined ? deps.out.line(line) : deps.out.error(line)),
+        progress: (line) => deps.out.progress(line),
+        config: (value) => deps.out.json(value),
+      },
     );
   });
 }
