@@ -42,6 +42,8 @@ export interface ServeOptions {
   readonly ingestion: IngestionLimits;
   /** Timeouts and the socket cap of the HTTP server. */
   readonly connectionLimits: ConnectionLimits;
+  /** Serve the test controls under `/_beta-metrics/` (snapshots) to ADMIN keys; never on a production server. */
+  readonly allowFaults: boolean;
 }
 
 /** Human-facing lines of `serve` (the banner, progress); its logs go to the JSON logger. */

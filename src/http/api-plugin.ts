@@ -12,6 +12,7 @@ import { betaTesterUsagesRoutes } from './routes/beta-tester-usages.js';
 import { betaTesterRoutes } from './routes/beta-testers.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { snapshotRoutes } from './routes/snapshots.js';
 
 export interface ApiDeps {
   readonly services: Services;
@@ -22,6 +23,8 @@ export interface ApiDeps {
   readonly metrics: AppMetrics;
   /** Where the metrics path keeps serialized answers; a fresh one (32 MiB) when absent. */
   readonly pageCache?: PageCache;
+  /** `serve --allow-faults`: serve the test controls under `/_beta-metrics/` (to ADMIN keys). */
+  readonly allowFaults?: boolean;
 }
 
 /** The API door: Apple's paths, ingestion, `/healthz` and `/metrics`, every error in Apple's shape. */
@@ -71,6 +74,7 @@ export function apiDoor(deps: ApiDeps): ApiDoor {
       appRoutes(app, routeDeps);
       betaTesterRoutes(app, routeDeps);
       ingestRoutes(app, routeDeps);
+      snapshotRoutes(app, { services: deps.services, allowFaults: deps.allowFaults === true });
     },
     answerUnroutable: (request, reply) => void answerUnroutable(request, reply, access),
   };

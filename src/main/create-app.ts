@@ -30,6 +30,8 @@ export interface AppDeps {
   readonly pageCache?: PageCache;
   /** Timeouts and the socket cap of the server (`serve`'s options); the defaults otherwise. */
   readonly connectionLimits?: ConnectionLimits;
+  /** `serve --allow-faults`: serve the test controls under `/_beta-metrics/` (to ADMIN keys). */
+  readonly allowFaults?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -56,6 +58,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     metrics,
     ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
     ...(deps.pageCache !== undefined && { pageCache: deps.pageCache }),
+    ...(deps.allowFaults === true && { allowFaults: true }),
   });
   const dashboard = dashboardDoor({ services: deps.services, baseUrl: deps.baseUrl });
   const limits = deps.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;

@@ -66,6 +66,7 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
     baseUrl: (request) => baseUrl(request),
     logger,
     connectionLimits: options.connectionLimits,
+    allowFaults: options.allowFaults,
   });
   // Listen for signals before listening on the port: a signal that arrives as soon as the server is up
   // (a supervisor's quick restart) must drain it, not kill it.
@@ -100,6 +101,11 @@ export async function serve(options: ServeOptions, out: ServeConsole): Promise<v
   if (reportTime !== undefined) {
     const why = options.reportTime === undefined ? "the demo's; pass --now to change it" : '--now';
     out.info(`Report date fixed at ${reportTime.toISOString()} (${why}).`);
+  }
+  if (options.allowFaults) {
+    out.info(
+      `Test controls are on (--allow-faults): ADMIN keys may save and restore snapshots at ${shownBase}/_beta-metrics/snapshots. Never on a server with data to keep.`,
+    );
   }
   out.info(`Dashboard: ${shownBase}/dashboard (sign in with a link from: ${thisCommand()} dashboard-link)`);
   if (demoKey !== undefined) out.info(await demoBanner(demoKey, shownBase));

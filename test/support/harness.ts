@@ -45,6 +45,8 @@ export interface HarnessOptions {
   readonly baseUrl?: string;
   /** Timeouts and the socket cap, over the defaults; they matter once a test calls `app.listen`. */
   readonly connectionLimits?: Partial<ConnectionLimits>;
+  /** Serve the test controls under `/_beta-metrics/`, as `serve --allow-faults` does. */
+  readonly allowFaults?: boolean;
 }
 
 export interface Harness {
@@ -85,6 +87,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     ...(options.connectionLimits !== undefined && {
       connectionLimits: { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits },
     }),
+    ...(options.allowFaults === true && { allowFaults: true }),
   });
   await app.ready();
   const admin = await services.apiKeys.create({ name: 'test admin', role: 'ADMIN' });

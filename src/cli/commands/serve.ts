@@ -33,6 +33,7 @@ interface ServeFlags extends StoreFlags {
   keepAliveTimeout: string;
   idleTimeout: string;
   maxConnections: string;
+  allowFaults?: boolean;
 }
 
 export function serveCommand(program: Command, deps: CliDeps): void {
@@ -109,6 +110,12 @@ export function serveCommand(program: Command, deps: CliDeps): void {
       new Option('--max-connections <n>', 'open connections of this process; more are closed at once')
         .env('BETA_METRICS_MAX_CONNECTIONS')
         .default(String(DEFAULT_CONNECTION_LIMITS.maxConnections)),
+    )
+    .addOption(
+      new Option(
+        '--allow-faults',
+        'serve the test controls under /_beta-metrics/ (snapshots) to ADMIN keys; for test servers only',
+      ).env('BETA_METRICS_ALLOW_FAULTS'),
     );
   withStoreOptions(command).action(async (flags: ServeFlags) => {
     if (flags.demoTesters !== undefined && flags.demo !== true)
@@ -133,10 +140,26 @@ export function serveCommand(program: Command, deps: CliDeps): void {
           maxConcurrentBatches: parsePositiveInteger('--ingest-max-concurrent', flags.ingestMaxConcurrent),
         },
         connectionLimits: connectionLimits(flags),
+        allowFaults: allowFaults(command, flags),
       },
       { info: (line) => deps.out.line(line), progress: (line) => deps.out.progress(line) },
     );
   });
+}
+
+/**
+ * Commander sets a flag from its variable whatever the value: BETA_METRICS_ALLOW_FAULTS=0 would turn the test
+ * controls on. Only 1 and true do; any other value is refused.
+ */
+function allowFaults(command: Command, flags: ServeFlags): boolean {
+  if (flags.allowFaults !== true) return false;
+  if (command.getOptionValueSource('allowFaults') !== 'env') return true;
+  const value = (process.env.BETA_METRICS_ALLOW_FAULTS ?? '').trim().toLowerCase();
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false' || value === '') return false;
+  throw new InputError(
+    `BETA_METRICS_ALLOW_FAULTS must be 1, true, 0 or false; it is '${value.slice(0, 20)}'`,
+  );
 }
 
 function connectionLimits(flags: ServeFlags): ConnectionLimits {
