@@ -11,6 +11,7 @@ import {
   createApiKey,
   createAppId,
   createIngestKey,
+  pollUntil,
 } from './operator-cli.js';
 
 /** Where an e2e test's store is: the CLI's store arguments, and how to remove it (its snapshots with it). */
@@ -64,7 +65,13 @@ export function describeSnapshotCommands(backend: string, createStore: () => Pro
     }
 
     it('restores what was saved, and the running server answers it at once', async () => {
-      expect(server.output()).toContain('Test controls are on (--allow-faults)');
+      // The banner follows the line startServer waits for.
+      const banner = await pollUntil(
+        async () => server.output(),
+        (output) => output.includes('Test controls are on (--allow-faults)'),
+        5_000,
+      );
+      expect(banner.met, banner.value).toBe(true);
       await send([
         ['s1', 'session', 0],
         ['s2', 'session', 0],
