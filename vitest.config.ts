@@ -37,7 +37,7 @@ export default defineConfig(async () => {
         {
           test: {
             name: 'e2e',
-            include: ['test/e2e/**/*.test.ts'],
+            include: ['test/e2e/**/*.test.ts', 'test/examples/**/*.test.ts'],
             exclude: ['test/e2e/postgres/**'],
             testTimeout: 60_000,
             hookTimeout: 60_000,

@@ -11,6 +11,7 @@ import { journalCommand } from './commands/journal.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
+import { snapshotCommand } from './commands/snapshot.js';
 import { testersCommand } from './commands/testers.js';
 import { tokenCommand } from './commands/token.js';
 import { usageCommand } from './commands/usage.js';
@@ -38,6 +39,7 @@ export function buildProgram(deps: CliDeps): Command {
   exportCommand(program, deps);
   migrateCommand(program, deps);
   copyCommand(program, deps);
+  snapshotCommand(program, deps);
   usageCommand(program, deps);
   dashboardLinkCommand(program, deps);
   journalCommand(program, deps);

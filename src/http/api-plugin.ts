@@ -16,6 +16,7 @@ import { betaTesterUsagesRoutes } from './routes/beta-tester-usages.js';
 import { betaTesterRoutes } from './routes/beta-testers.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { snapshotRoutes } from './routes/snapshots.js';
 
 export interface ApiDeps {
   readonly services: Services;
@@ -84,6 +85,7 @@ export function apiDoor(deps: ApiDeps): ApiDoor {
       appRoutes(app, routeDeps);
       betaTesterRoutes(app, routeDeps);
       ingestRoutes(app, routeDeps);
+      snapshotRoutes(app, { services: deps.services, allowFaults: deps.faults !== undefined });
     },
     answerUnroutable: (request, reply) => void answerUnroutable(request, reply, access),
   };

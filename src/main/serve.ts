@@ -129,7 +129,7 @@ async function serveStore(options: ServeOptions, out: ServeConsole): Promise<voi
   out.info(`Dashboard: ${shownBase}/dashboard (sign in with a link from: ${thisCommand()} dashboard-link)`);
   if (options.allowFaults)
     out.info(
-      `Faults on demand are on (--allow-faults): keys with TESTING may ask for them; rules at ${shownBase}/_beta-metrics/faults`,
+      `Test controls are on (--allow-faults): keys with TESTING may ask for faults (rules at ${shownBase}/_beta-metrics/faults) and save and restore snapshots (${shownBase}/_beta-metrics/snapshots). Never on a server with data to keep.`,
     );
   const cacert = tls?.selfSigned === undefined ? undefined : tls.certFile;
   if (demoKey !== undefined) out.info(await demoBanner(demoKey, shownBase, cacert));

@@ -16,6 +16,7 @@ import {
   type IngestionService,
   ingestionService,
 } from './ingestion.js';
+import { type SnapshotsService, snapshotsService } from './snapshots.js';
 import { type TokenVerifier, tokenVerifier } from './token-verifier.js';
 
 /** What the product does, independent of HTTP: the routes and the CLI call these. */
@@ -33,6 +34,8 @@ export interface Services {
   readonly dashboardSessions: DashboardSessionsService;
   /** The store's health: GET /healthz and the pool gauges of GET /metrics. */
   readonly health: HealthService;
+  /** Named snapshots of the whole store, and restoring them (`snapshot`, `/_beta-metrics/snapshots`). */
+  readonly snapshots: SnapshotsService;
 }
 
 export interface ServiceClocks {
@@ -67,5 +70,6 @@ export async function createServices(
     dashboard: dashboardService(store, clocks.reportClock),
     dashboardSessions: dashboardSessionsService(store, clocks.clock),
     health: healthService(store),
+    snapshots: snapshotsService(store),
   };
 }

@@ -26,6 +26,7 @@ import * as testers from './queries/testers.js';
 import * as usageEvents from './queries/usage-events.js';
 import * as usage from './queries/usage.js';
 import type { Database } from './schema.js';
+import type { SnapshotAdminStore } from './snapshot-admin-store.js';
 import type { SnapshotReads } from './snapshot-store.js';
 import type { Store, StoreReader } from './store.js';
 import type { InstalledTesterFilter } from './usage-store.js';
@@ -87,10 +88,14 @@ class KyselyStoreReader implements StoreReader {
 
 /** The Store over any Kysely backend; `specifics` answers what differs between backends. */
 export class KyselyStore extends KyselyStoreReader implements Store {
-  /** `snapshotDb`: where snapshot reads go, when not to `db` (a PostgreSQL read replica). */
+  /**
+   * `snapshots`: the backend's named snapshots of the whole store (sqlite/snapshots.ts, postgres/snapshots.ts);
+   * `snapshotDb`: where snapshot reads go, when not to `db` (a PostgreSQL read replica).
+   */
   constructor(
     db: Kysely<Database>,
     private readonly specifics: BackendSpecifics,
+    private readonly snapshots: SnapshotAdminStore,
     private readonly readPoolStats?: () => PoolStats,
     private readonly snapshotDb?: Kysely<Database>,
   ) {
@@ -243,6 +248,12 @@ export class KyselyStore extends KyselyStoreReader implements Store {
       .onConflict((conflict) => conflict.column('name').doUpdateSet({ value }))
       .execute();
   }
+
+  saveSnapshot: SnapshotAdminStore['saveSnapshot'] = (name, options) =>
+    this.snapshots.saveSnapshot(name, options);
+  restoreSnapshot = (name: string) => this.snapshots.restoreSnapshot(name);
+  listSnapshots = () => this.snapshots.listSnapshots();
+  deleteSnapshot = (name: string) => this.snapshots.deleteSnapshot(name);
 
   async close() {
     await this.snapshotDb?.destroy();

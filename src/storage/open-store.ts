@@ -6,10 +6,13 @@ import { KyselyStore } from './kysely-store.js';
 import { migrations } from './migrations/index.js';
 import { openPostgresDatabase, type PostgresLocation, redactedUrl } from './postgres/connection.js';
 import { postgresSpecifics } from './postgres/dialect.js';
+import { postgresSnapshotAdmin } from './postgres/snapshots.js';
 import { installedTestersCountQuery } from './queries/usage.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase, type SqliteConnection, sqliteStoreExists } from './sqlite/connection.js';
 import { sqliteSpecifics } from './sqlite/dialect.js';
+import { sqliteSnapshotAdmin } from './sqlite/snapshots.js';
+import type { SnapshotAdminStore } from './snapshot-admin-store.js';
 import type { PoolStats } from '../domain/records/pool-stats.js';
 import { StoreUnavailableError } from '../domain/store-problems.js';
 import { type Store, STORE_WRITES } from './store.js';
@@ -41,7 +44,10 @@ export interface OpenOptions {
 
 /** Opens the store and brings its schema up to date. The only place that picks a backend. */
 export async function openStore(location: StoreLocation, options: OpenOptions = {}): Promise<Store> {
-  const { db, specifics, schema, poolStats } = await connect(location, options.onSqliteConnectionForTests);
+  const { db, specifics, schema, poolStats, snapshots } = await connect(
+    location,
+    options.onSqliteConnectionForTests,
+  );
   let replica: Kysely<Database> | undefined;
   try {
     if (options.migrate !== false) await migrate(db, specifics, schema);
@@ -52,7 +58,7 @@ export async function openStore(location: StoreLocation, options: OpenOptions = 
     await db.destroy();
     throw error;
   }
-  return guardAvailability(new KyselyStore(db, specifics, poolStats, replica), specifics);
+  return guardAvailability(new KyselyStore(db, specifics, snapshots, poolStats, replica), specifics);
 }
 
 /** Runs the pending migrations; the names of those it ran. */
@@ -152,17 +158,27 @@ interface Connection {
   /** The PostgreSQL schema the connections use; undefined for SQLite. */
   readonly schema?: string;
   readonly poolStats?: () => PoolStats;
+  /** Named snapshots of the whole store, over `db`. */
+  readonly snapshots: SnapshotAdminStore;
 }
 
 async function connect(
   location: StoreLocation,
   onSqliteConnection?: (connection: SqliteConnection) => void,
 ): Promise<Connection> {
-  if (!('databaseUrl' in location))
-    return { db: openSqliteDatabase(location.dataDir, onSqliteConnection), specifics: sqliteSpecifics };
+  if (!('databaseUrl' in location)) {
+    const db = openSqliteDatabase(location.dataDir, onSqliteConnection);
+    return { db, specifics: sqliteSpecifics, snapshots: sqliteSnapshotAdmin(db, location.dataDir) };
+  }
   const { db, pool, schema } = await openPostgresDatabase(location);
   const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
-  return { db, specifics: postgresSpecifics, schema, poolStats };
+  return {
+    db,
+    specifics: postgresSpecifics,
+    schema,
+    poolStats,
+    snapshots: postgresSnapshotAdmin(db, schema),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { IngestionStatsReads, IngestionStatsStore } from './ingestion-stats
 import type { KeyReads, KeyStore } from './key-store.js';
 import type { RateLimitReads, RateLimitStore } from './rate-limit-store.js';
 import type { SettingsReads, SettingsStore } from './settings-store.js';
+import type { SnapshotAdminStore } from './snapshot-admin-store.js';
 import type { SnapshotReads, SnapshotStore } from './snapshot-store.js';
 import type { UsageReads, UsageStore } from './usage-store.js';
 
@@ -29,7 +30,8 @@ export interface Store
     SettingsStore,
     DashboardStore,
     HealthStore,
-    SnapshotStore<SnapshotReads> {
+    SnapshotStore<SnapshotReads>,
+    SnapshotAdminStore {
   close(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export interface StoreReader
 /** The methods of Store that write. */
 type StoreWrite = Exclude<
   keyof Store,
-  keyof StoreReader | 'snapshot' | 'poolStats' | 'unavailableRecently' | 'close'
+  keyof StoreReader | 'snapshot' | 'listSnapshots' | 'poolStats' | 'unavailableRecently' | 'close'
 >;
 
 /**
@@ -75,5 +77,8 @@ export const STORE_WRITES: ReadonlySet<string> = new Set(
     createDashboardLoginLink: true,
     exchangeDashboardLoginLink: true,
     endDashboardSession: true,
+    saveSnapshot: true,
+    restoreSnapshot: true,
+    deleteSnapshot: true,
   } satisfies Record<StoreWrite, true>),
 );

@@ -73,7 +73,8 @@ export function controlClient(baseUrl: string, token: () => Promise<string>): Co
     });
     const text = await response.text();
     if (!response.ok) {
-      const detail = (JSON.parse(text || '{}') as { errors?: Array<{ detail?: string }> }).errors?.[0]?.detail;
+      const detail = (JSON.parse(text || '{}') as { errors?: Array<{ detail?: string }> }).errors?.[0]
+        ?.detail;
       throw new ControlError(response.status, detail ?? text);
     }
     return text === '' ? undefined : JSON.parse(text);
@@ -81,7 +82,8 @@ export function controlClient(baseUrl: string, token: () => Promise<string>): Co
   const data = <T>(answer: unknown) => (answer as { data: T }).data;
   return {
     faults: {
-      add: async (rule) => data<FaultRuleView>(await call('POST', 'faults', { match: {}, when: {}, ...rule })),
+      add: async (rule) =>
+        data<FaultRuleView>(await call('POST', 'faults', { match: {}, when: {}, ...rule })),
       list: async () => data<FaultRuleView[]>(await call('GET', 'faults')),
       clear: async () => {
         await call('DELETE', 'faults');

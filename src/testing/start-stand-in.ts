@@ -61,7 +61,8 @@ const START = 'stand-in-start';
  * needs (faults, journal, snapshots, reset). See the README, "Testing with a stand-in".
  */
 export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
-  const madeDir = options.store === undefined ? await mkdtemp(join(tmpdir(), 'beta-metrics-stand-in-')) : undefined;
+  const madeDir =
+    options.store === undefined ? await mkdtemp(join(tmpdir(), 'beta-metrics-stand-in-')) : undefined;
   const location: StoreLocation = options.store ?? { dataDir: madeDir as string };
   const reportTime =
     options.now !== undefined
@@ -111,7 +112,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     const token = () =>
       signToken({ privateKeyPem: key.privateKey, keyId: key.keyId, issuerId: key.issuerId, now: new Date() });
     const controls = controlClient(baseUrl, token);
-    await runtime.services.snapshots.save(START);
+    await runtime.services.snapshots.save({ name: START, replace: true });
     return {
       baseUrl,
       key,

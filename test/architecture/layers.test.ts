@@ -22,6 +22,9 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   cli: ['domain', 'storage', 'services', 'client', 'wire-common'],
   // The composition root: config -> store -> services -> doors -> listen; it may use every layer.
   main: ['domain', 'storage', 'services', 'errors', 'http', 'dashboard', 'cli', 'wire-common'],
+  // beta-metrics/testing: a server in the test suite's process, composed like main, with a client of its
+  // test controls.
+  testing: ['domain', 'storage', 'services', 'http', 'main', 'wire-common'],
   client: ['wire-common'],
   'ingest-client': ['wire-common'],
 };

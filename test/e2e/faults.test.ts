@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/wire-common/sign-token.js';
 import { runCli, type ServerProcess, startServer } from '../support/cli-process.js';
+import { pollUntil } from '../support/operator-cli.js';
 
 /** `keys create --testing`, `serve --allow-faults` and `faults add | list | clear`, all built, over a real socket. */
 
@@ -90,8 +91,14 @@ describe('faults on demand, from the built CLI', () => {
     expect(table.split('\n').find((line) => line.startsWith(testing.keyId))).toContain('yes');
   });
 
-  it('serve says faults are on', () => {
-    expect(server.output()).toContain('Faults on demand are on (--allow-faults)');
+  it('serve says the test controls are on', async () => {
+    // The banner follows the line startServer waits for.
+    const banner = await pollUntil(
+      async () => server.output(),
+      (output) => output.includes('Test controls are on (--allow-faults)'),
+      5_000,
+    );
+    expect(banner.met, banner.value).toBe(true);
   });
 
   it('faults add: the 2nd metrics request is a 429, the 1st and 3rd pass; list shows it fired once', async () => {

@@ -144,3 +144,31 @@ export async function dropInsertsInto(
     await client.end();
   }
 }
+
+/** Every row of every table, each table's rows sorted, read with the database's own driver (as tableRowCounts). */
+export async function tableRows(location: StoreLocation): Promise<Record<string, unknown[]>> {
+  const rows: Record<string, unknown[]> = {};
+  const sorted = (list: unknown[]) =>
+    list
+      .map((row) => JSON.stringify(row))
+      .sort()
+      .map((text) => JSON.parse(text) as unknown);
+  if ('databaseUrl' in location) {
+    const client = new pg.Client({ connectionString: location.databaseUrl });
+    await client.connect();
+    try {
+      for (const table of ALL_TABLES)
+        rows[table] = sorted((await client.query(`select * from ${table}`)).rows);
+    } finally {
+      await client.end();
+    }
+    return rows;
+  }
+  const db = new Database(join(resolve(location.dataDir), 'beta-metrics.db'), { readonly: true });
+  try {
+    for (const table of ALL_TABLES) rows[table] = sorted(db.prepare(`select * from ${table}`).all());
+  } finally {
+    db.close();
+  }
+  return rows;
+}

@@ -18,12 +18,13 @@ export async function cliJson<T>(args: readonly string[]): Promise<T> {
   return JSON.parse(result.stdout) as T;
 }
 
-/** `keys create`: the .p8 goes to `outDir`. */
+/** `keys create`: the .p8 goes to `outDir`; `testing` gives the key the TESTING capability. */
 export function createApiKey(
   storeArgs: readonly string[],
   outDir: string,
   name: string,
   role = 'ADMIN',
+  testing = false,
 ): Promise<ApiKeyJson> {
   return cliJson<ApiKeyJson>([
     'keys',
@@ -32,6 +33,7 @@ export function createApiKey(
     name,
     '--role',
     role,
+    ...(testing ? ['--testing'] : []),
     '--out',
     outDir,
     ...storeArgs,

@@ -49,8 +49,22 @@ export async function createTestSchema(): Promise<{ schema: string; url: string;
     schema,
     url,
     drop: () =>
-      withClient((client) => client.query(`drop schema if exists ${schema} cascade`)).then(() => {}),
+      withClient(async (client) => {
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await dropSnapshotSchemas(client, schema);
+      }),
   };
+}
+
+/** The snapshot schemas of the store in `schema` (storage/postgres/snapshots.ts): they go with it. */
+async function dropSnapshotSchemas(client: pg.Client, schema: string): Promise<void> {
+  const found = await client.query<{ name: string }>(
+    `select nspname as name from pg_namespace
+     where case when starts_with(nspname, 'bm_snapshot_')
+       then obj_description(oid, 'pg_namespace')::jsonb ->> 'store' = $1 else false end`,
+    [schema],
+  );
+  for (const { name } of found.rows) await client.query(`drop schema if exists "${name}" cascade`);
 }
 
 /** Whether the test database answers (within two seconds). */

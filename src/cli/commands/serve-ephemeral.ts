@@ -18,9 +18,10 @@ export function serveEphemeralOptions(command: Command): void {
       'serve a fresh temporary store (deleted at exit) with faults on demand and a new ADMIN key with TESTING',
     )
     .addOption(
-      new Option('--print-config <format>', 'with --ephemeral: print the base URL and the key as JSON').choices([
-        'json',
-      ]),
+      new Option(
+        '--print-config <format>',
+        'with --ephemeral: print the base URL and the key as JSON',
+      ).choices(['json']),
     );
 }
 

@@ -17,7 +17,11 @@ import {
 import { type JournalFlags, journalLimits, withJournalOptions } from '../journal-options.js';
 import { type StoreFlags, storeLocation, withStoreOptions } from '../store-options.js';
 import { tlsOptions, type TlsFlags, tlsSource } from './serve-tls.js';
-import { type ServeEphemeralFlags, serveEphemeralOptions, serveEphemeralSettings } from './serve-ephemeral.js';
+import {
+  type ServeEphemeralFlags,
+  serveEphemeralOptions,
+  serveEphemeralSettings,
+} from './serve-ephemeral.js';
 import { type ServeFaultFlags, serveFaultOptions, serveFaultSettings } from './serve-faults.js';
 
 interface ServeFlags extends StoreFlags, JournalFlags, TlsFlags, ServeFaultFlags, ServeEphemeralFlags {

@@ -28,3 +28,51 @@ export async function raiseDataVersions(db: Kysely<Database>, appIds: Iterable<s
       .execute();
   }
 }
+
+/** The apps a node may have kept answers of before a restore, and the highest version any of them had. */
+export interface DataVersionsBefore {
+  /** Every app, and every app_id with a version (an app's row may outlive it: see renewDataVersions). */
+  readonly appIds: readonly string[];
+  readonly highest: number;
+}
+
+/** Read in a restore's transaction before its rows are replaced. */
+export async function dataVersionsBefore(db: Kysely<Database>): Promise<DataVersionsBefore> {
+  const ids = await sql<{ id: string }>`
+    select id from apps union select app_id as id from app_data_versions
+  `.execute(db);
+  return { appIds: ids.rows.map((row) => row.id), highest: await highestDataVersion(db) };
+}
+
+/**
+ * After a restore's rows are in: every app of the snapshot and every app of `before` gets the same version,
+ * one above any either had, so no answer kept under an earlier version (on any node) is current again. The
+ * apps the snapshot lacks keep a row (app_data_versions has no foreign key; appDataVersion reads only apps
+ * that exist), so an app made again later under the same id goes on counting from there instead of from 1,
+ * a number some node may have kept its old answers under.
+ */
+export async function renewDataVersions(db: Kysely<Database>, before: DataVersionsBefore): Promise<void> {
+  const version = Math.max(before.highest, await highestDataVersion(db)) + 1;
+  await db.updateTable('app_data_versions').set({ version }).execute();
+  const unversioned = await db
+    .selectFrom('apps')
+    .select('id')
+    .where('id', 'not in', db.selectFrom('app_data_versions').select('app_id'))
+    .execute();
+  const missing = [...new Set([...before.appIds, ...unversioned.map((row) => row.id)])];
+  for (let first = 0; first < missing.length; first += 1_000) {
+    await db
+      .insertInto('app_data_versions')
+      .values(missing.slice(first, first + 1_000).map((appId) => ({ app_id: appId, version })))
+      .onConflict((conflict) => conflict.column('app_id').doNothing())
+      .execute();
+  }
+}
+
+async function highestDataVersion(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('app_data_versions')
+    .select((eb) => eb.fn.max('version').as('highest'))
+    .executeTakeFirst();
+  return Number(row?.highest ?? 0);
+}
