@@ -31,7 +31,6 @@ export const ERROR_CATALOG = {
   NOT_FOUND: { status: 404, title: 'The specified resource does not exist' }, // Apple
   PATH_ERROR: { status: 404, title: 'The URL path is not valid' }, // ours
   METHOD_NOT_ALLOWED: { status: 405, title: 'The request method is not allowed for this resource' }, // ours
-  CONFLICT: { status: 409, title: 'The request conflicts with the current state of the resource' }, // ours
   REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time' }, // ours
   STATE_ERROR: {
     status: 409,

@@ -125,13 +125,13 @@ describe('with --allow-faults', () => {
     expect((await send(harness, 'GET', '/_beta-metrics/snapshots')).json()).toEqual({ data: [] });
   });
 
-  it('refuses saving over a name unless "replace" is true (409 CONFLICT)', async () => {
+  it('refuses saving over a name unless "replace" is true (409 STATE_ERROR)', async () => {
     const body = { name: 'taken' };
     expect((await send(harness, 'POST', '/_beta-metrics/snapshots', { body })).statusCode).toBe(201);
     expectErrors(await send(harness, 'POST', '/_beta-metrics/snapshots', { body }), 409, [
       {
-        code: 'CONFLICT',
-        title: 'The request conflicts with the current state of the resource',
+        code: 'STATE_ERROR',
+        title: 'The request cannot be fulfilled because of the state of another resource.',
         detail: `A snapshot named 'taken' already exists; send "replace": true to replace it, or delete it first`,
       },
     ]);

@@ -161,7 +161,7 @@ function saveInput(body: unknown): SaveSnapshotInput {
 /**
  * The service's refusals in Apple's shape: a name that breaks the rule 400 (its `source`: the body's
  * pointer or the path's parameter), an unknown snapshot 404 NOT_FOUND, a name taken or a snapshot of other
- * migrations 409 CONFLICT.
+ * migrations 409 STATE_ERROR (Apple's code for a conflict).
  */
 async function answered<T>(work: () => Promise<T>, source: ErrorSource): Promise<T> {
   try {
@@ -180,11 +180,11 @@ async function answered<T>(work: () => Promise<T>, source: ErrorSource): Promise
         throw ApiError.of('NOT_FOUND', `There is no snapshot named '${name}'`);
       case 'exists':
         throw ApiError.of(
-          'CONFLICT',
+          'STATE_ERROR',
           `A snapshot named '${name}' already exists; send "replace": true to replace it, or delete it first`,
         );
       case 'incompatible':
-        throw ApiError.of('CONFLICT', error.message);
+        throw ApiError.of('STATE_ERROR', error.message);
     }
   }
 }
