@@ -1,26 +1,15 @@
 import type { Fault } from '../http/faults/fault.js';
 import type { FaultMatch, FaultRuleView, FaultWhen } from '../http/faults/fault-rules.js';
+import type { JournalEntry } from '../services/request-journal.js';
+
+/** One answered request of the journal (README, "Request journal"). */
+export type { JournalEntry };
 
 /** A fault rule as `POST /_beta-metrics/faults` takes it (README, "Faults on demand"). */
 export interface FaultRule {
   readonly fault: Fault;
   readonly match?: FaultMatch;
   readonly when?: FaultWhen;
-}
-
-/** One answered request of the journal (README, "Request journal"). */
-export interface JournalEntry {
-  readonly seq: number;
-  readonly at: string;
-  readonly method: string;
-  readonly path: string;
-  readonly query: ReadonlyArray<readonly [string, string]>;
-  readonly status: number;
-  readonly durationMs: number;
-  readonly keyId?: string;
-  readonly operation?: string;
-  readonly errorCodes?: readonly string[];
-  readonly requestId: string;
 }
 
 export interface JournalFilter {

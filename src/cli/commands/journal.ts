@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { AscApiError, type AscClient } from '../../client/index.js';
+import type { JournalEntry } from '../../services/request-journal.js';
 import type { CliDeps } from '../cli-deps.js';
 import {
   type ClientFlags,
@@ -31,21 +32,8 @@ interface JournalFlags extends ClientFlags {
   follow?: boolean;
 }
 
-/** One entry as GET /_beta-metrics/journal answers it. */
-export interface JournalEntryJson {
-  readonly seq: number;
-  readonly at: string;
-  readonly method: string;
-  readonly path: string;
-  readonly query: ReadonlyArray<readonly [string, string]>;
-  readonly status: number;
-  readonly durationMs: number;
-  readonly keyId?: string;
-  readonly operation?: string;
-  readonly errorCodes?: readonly string[];
-  readonly requestId: string;
-  readonly aborted?: boolean;
-}
+/** One entry as GET /_beta-metrics/journal answers it: the journal's entry, as JSON. */
+type JournalEntryJson = JournalEntry;
 
 interface JournalPage {
   readonly data: JournalEntryJson[];

@@ -1,21 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CliDeps, ServeOptions } from '../cli-deps.js';
+import { recordingServe } from '../../../test/support/serve-options.js';
 import { runCli } from '../run.js';
 
 /** `serve --allow-faults` and `--fault-max-latency` as they reach the composition root; nothing served. */
 
-function recording() {
-  const served: ServeOptions[] = [];
-  const errors: string[] = [];
-  const deps: CliDeps = {
-    openRuntime: () => Promise.reject(new Error('serve opens its store in serve()')),
-    serve: async (options) => {
-      served.push(options);
-    },
-    out: { line: () => {}, json: () => {}, progress: () => {}, error: (text) => errors.push(text) },
-  };
-  return { deps, served, errors };
-}
+const recording = recordingServe;
 
 afterEach(() => {
   vi.unstubAllEnvs();

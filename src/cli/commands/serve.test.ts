@@ -1,22 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { recordingServe } from '../../../test/support/serve-options.js';
 import { DEFAULT_CONNECTION_LIMITS } from '../../http/connection-limits.js';
-import type { CliDeps, ServeOptions } from '../cli-deps.js';
 import { runCli } from '../run.js';
 
 /** `serve`'s options as they reach the composition root: parsed in process, nothing served. */
 
-function recording() {
-  const served: ServeOptions[] = [];
-  const errors: string[] = [];
-  const deps: CliDeps = {
-    openRuntime: () => Promise.reject(new Error('serve opens its store in serve()')),
-    serve: async (options) => {
-      served.push(options);
-    },
-    out: { line: () => {}, json: () => {}, progress: () => {}, error: (text) => errors.push(text) },
-  };
-  return { deps, served, errors };
-}
+const recording = recordingServe;
 
 afterEach(() => {
   vi.unstubAllEnvs();
