@@ -1,12 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { signToken } from '../../wire-common/sign-token.js';
+import { EXIT_AUTH, EXIT_FAILED, EXIT_NOT_FOUND, EXIT_USAGE } from '../client-options.js';
 import { ExitCodeError } from '../exit-code-error.js';
 
-/** Exit codes of `faults`, as `usage` has them: 2 usage, 3 auth (401/403), 4 not found (404). */
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_AUTH = 3;
-export const EXIT_NOT_FOUND = 4;
+// Exit codes of `faults`, as `usage` has them: 2 usage, 3 auth (401/403), 4 not found (404).
 
 export const DEFAULT_FAULTS_BASE_URL = 'http://127.0.0.1:8080';
 const FAULTS_PATH = '/_beta-metrics/faults';

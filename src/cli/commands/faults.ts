@@ -2,9 +2,9 @@ import { type Command, Option } from 'commander';
 import type { CliDeps } from '../cli-deps.js';
 import { ExitCodeError } from '../exit-code-error.js';
 import { formatTable } from '../output.js';
+import { EXIT_USAGE } from '../client-options.js';
 import {
   DEFAULT_FAULTS_BASE_URL,
-  EXIT_USAGE,
   type FaultsServer,
   type FaultsServerFlags,
   faultsServer,
