@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/wire-common/sign-token.js';
 import { runCli, type ServerProcess, startServer } from '../support/cli-process.js';
-import { pollUntil } from '../support/operator-cli.js';
+import { createApiKey, pollUntil } from '../support/operator-cli.js';
 
 /** `keys create --testing`, `serve --allow-faults` and `faults add | list | clear`, all built, over a real socket. */
 
@@ -17,23 +17,9 @@ interface KeyJson {
 
 const METRICS = '/v1/apps/6447306070/metrics/betaTesterUsages?groupBy=betaTesters&limit=5';
 
+/** `keys create --json` of an ADMIN key (with TESTING when `testing`), its .p8 written to `dir`. */
 async function createKey(store: string, dir: string, name: string, testing: boolean): Promise<KeyJson> {
-  const created = await runCli([
-    'keys',
-    'create',
-    '--name',
-    name,
-    '--role',
-    'ADMIN',
-    ...(testing ? ['--testing'] : []),
-    '--out',
-    dir,
-    '--json',
-    '--data-dir',
-    store,
-  ]);
-  expect(created.code, created.stderr).toBe(0);
-  return JSON.parse(created.stdout) as KeyJson;
+  return (await createApiKey(['--data-dir', store], dir, name, 'ADMIN', testing)) as KeyJson;
 }
 
 const keyArgs = (key: KeyJson) => [

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
 import { connect as connectTcp } from 'node:net';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
-import type { RawConnection } from './raw-http.js';
+import { type RawConnection, recorded } from './raw-http.js';
 
 /**
  * HTTPS spoken to a server whose certificate only the test trusts: every request is given that certificate as
@@ -90,17 +90,7 @@ export function openTlsRaw(
     ca,
     ...(alpn !== undefined && { ALPNProtocols: alpn }),
   });
-  let data = '';
-  socket.setEncoding('latin1');
-  socket.on('data', (chunk: string) => {
-    data += chunk;
-  });
-  socket.on('error', () => {});
-  const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(data)));
-  return new Promise((resolve, reject) => {
-    socket.once('secureConnect', () => resolve({ socket, received: () => data, closed }));
-    socket.once('error', reject);
-  });
+  return recorded(socket, 'secureConnect');
 }
 
 /** Plain bytes to a port: resolves with what came back before the server closed the connection. */

@@ -14,18 +14,28 @@ export interface RawConnection {
 
 /** Connects to 127.0.0.1:`port`; resolves once connected. A reset ends it like a close. */
 export function openRaw(port: number): Promise<RawConnection> {
-  const socket = connect(port, '127.0.0.1');
+  return recorded(connect(port, '127.0.0.1'), 'connect', true);
+}
+
+/**
+ * Records everything `socket` receives; resolves once `readyEvent` fires (or, with `closeIsReady`, once it
+ * closes first). A refused or reset connection is a close here: what matters is what the server sent before it.
+ */
+export function recorded<S extends Socket>(
+  socket: S,
+  readyEvent: 'connect' | 'secureConnect',
+  closeIsReady = false,
+): Promise<RawConnection & { readonly socket: S }> {
   let data = '';
   socket.setEncoding('latin1');
   socket.on('data', (chunk: string) => {
     data += chunk;
   });
-  // A refused or reset connection is a close here: what matters is what the server sent before it.
   socket.on('error', () => {});
   const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(data)));
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve({ socket, received: () => data, closed }));
-    socket.once('close', () => resolve({ socket, received: () => data, closed }));
+    socket.once(readyEvent, () => resolve({ socket, received: () => data, closed }));
+    if (closeIsReady) socket.once('close', () => resolve({ socket, received: () => data, closed }));
     socket.once('error', reject);
   });
 }
