@@ -1,3 +1,8 @@
+import type { Generated } from 'kysely';
+
+/** A column with a default (0008): inserts may leave it out, reads always have it. */
+type Defaulted<T> = Generated<T>;
+
 /**
  * The tables, as Kysely sees them. Instants are ISO 8601 strings in UTC with milliseconds
  * (`2023-10-05T12:00:00.000Z`) and days are `YYYY-MM-DD` (UTC), so both stores compare them as text and the
@@ -10,6 +15,13 @@ export interface Database {
   beta_groups: BetaGroupsTable;
   beta_group_testers: BetaGroupTestersTable;
   builds: BuildsTable;
+  pre_release_versions: PreReleaseVersionsTable;
+  build_beta_details: BuildBetaDetailsTable;
+  beta_group_builds: BetaGroupBuildsTable;
+  build_individual_testers: BuildIndividualTestersTable;
+  beta_crash_logs: BetaCrashLogsTable;
+  beta_feedback_screenshot_submissions: BetaFeedbackScreenshotSubmissionsTable;
+  beta_feedback_crash_submissions: BetaFeedbackCrashSubmissionsTable;
   api_keys: ApiKeysTable;
   usage_events: UsageEventsTable;
   usage_daily: UsageDailyTable;
@@ -31,6 +43,17 @@ export interface AppsTable {
   sku: string;
   primary_locale: string;
   created_at: string;
+  /** Apple's remaining App attributes (0008); booleans are 0/1. */
+  accessibility_url: string | null;
+  is_or_ever_was_made_for_kids: Defaulted<number>;
+  subscription_status_url: string | null;
+  subscription_status_url_version: string | null;
+  subscription_status_url_for_sandbox: string | null;
+  subscription_status_url_version_for_sandbox: string | null;
+  content_rights_declaration: string | null;
+  streamlined_purchasing_enabled: Defaulted<number>;
+  /** 1 when an event naming a build the store does not know creates it; else such an event is refused. */
+  allow_unknown_builds: Defaulted<number>;
 }
 
 export interface BetaTestersTable {
@@ -42,6 +65,8 @@ export interface BetaTestersTable {
   last_name: string | null;
   invite_type: string;
   created_at: string;
+  /** JSON `[{model, platform, osVersion, appBuildVersion}]`, or NULL (0008). */
+  app_devices: string | null;
 }
 
 /** Membership of a tester in an app, with the tester's state for that app. */
@@ -61,6 +86,16 @@ export interface BetaGroupsTable {
   /** 1 for an internal group, 0 for an external one. */
   is_internal: number;
   created_at: string;
+  /** Apple's remaining BetaGroup attributes (0008); booleans are 0/1. */
+  has_access_to_all_builds: Defaulted<number>;
+  public_link_enabled: Defaulted<number>;
+  public_link_id: string | null;
+  public_link_limit_enabled: Defaulted<number>;
+  public_link_limit: number | null;
+  public_link: string | null;
+  feedback_enabled: Defaulted<number>;
+  ios_builds_available_for_apple_silicon_mac: Defaulted<number>;
+  ios_builds_available_for_apple_vision: Defaulted<number>;
 }
 
 export interface BetaGroupTestersTable {
@@ -74,6 +109,96 @@ export interface BuildsTable {
   /** The build number (CFBundleVersion), as events name the build they came from. */
   version: string;
   uploaded_at: string;
+  /** Apple's remaining Build attributes and its pre-release version (0008). */
+  pre_release_version_id: string | null;
+  expiration_date: string | null;
+  expired: Defaulted<number>;
+  min_os_version: string | null;
+  ls_minimum_system_version: string | null;
+  computed_min_mac_os_version: string | null;
+  computed_min_vision_os_version: string | null;
+  /** JSON ImageAsset `{templateUrl, width, height}`, or NULL. */
+  icon_asset_token: string | null;
+  /** PROCESSING | FAILED | INVALID | VALID. */
+  processing_state: Defaulted<string>;
+  /** INTERNAL_ONLY | APP_STORE_ELIGIBLE, or NULL. */
+  build_audience_type: string | null;
+  /** 0/1, or NULL while not declared. */
+  uses_non_exempt_encryption: number | null;
+}
+
+/** A version (CFBundleShortVersionString) of an app on one platform, which builds belong to (0008). */
+export interface PreReleaseVersionsTable {
+  id: string;
+  app_id: string;
+  version: string;
+  /** IOS | MAC_OS | TV_OS | VISION_OS. */
+  platform: string;
+}
+
+/** The TestFlight state of a build, one per build (0008). */
+export interface BuildBetaDetailsTable {
+  id: string;
+  build_id: string;
+  auto_notify_enabled: Defaulted<number>;
+  internal_build_state: string;
+  external_build_state: string;
+}
+
+/** The builds a beta group may test (0008). */
+export interface BetaGroupBuildsTable {
+  group_id: string;
+  build_id: string;
+}
+
+/** Testers given a build individually, outside any group (0008). */
+export interface BuildIndividualTestersTable {
+  build_id: string;
+  tester_id: string;
+}
+
+/** The log of a crash a tester sent with feedback (0008). */
+export interface BetaCrashLogsTable {
+  id: string;
+  app_id: string;
+  log_text: string;
+}
+
+/** What a feedback submission of either kind tells: Apple's attributes, with its app, build and tester (0008). */
+interface FeedbackSubmissionColumns {
+  id: string;
+  app_id: string;
+  build_id: string | null;
+  tester_id: string | null;
+  created_date: string;
+  comment: string | null;
+  email: string | null;
+  device_model: string | null;
+  os_version: string | null;
+  locale: string | null;
+  time_zone: string | null;
+  architecture: string | null;
+  connection_type: string | null;
+  paired_apple_watch: string | null;
+  app_uptime_in_milliseconds: number | null;
+  disk_bytes_available: number | null;
+  disk_bytes_total: number | null;
+  battery_percentage: number | null;
+  screen_width_in_points: number | null;
+  screen_height_in_points: number | null;
+  app_platform: string | null;
+  device_platform: string | null;
+  device_family: string | null;
+  build_bundle_id: string | null;
+}
+
+export interface BetaFeedbackScreenshotSubmissionsTable extends FeedbackSubmissionColumns {
+  /** JSON `[{url, width, height, expirationDate?}]`: Apple's BetaFeedbackScreenshotImage list. */
+  screenshots: Defaulted<string>;
+}
+
+export interface BetaFeedbackCrashSubmissionsTable extends FeedbackSubmissionColumns {
+  crash_log_id: string | null;
 }
 
 /** API keys: the public half only. The private key is handed to the operator once and never stored. */

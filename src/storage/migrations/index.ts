@@ -7,6 +7,7 @@ import { monthlyRollupSchema } from './0004-monthly-rollups.js';
 import { dashboardSessionSchema } from './0005-dashboard-sessions.js';
 import { dailyRollupsByDaySchema } from './0006-daily-rollups-by-day.js';
 import { keyCapabilitiesSchema } from './0007-key-capabilities.js';
+import { testflightResourcesSchema } from './0008-testflight-resources.js';
 
 /** Every migration in the order Kysely runs them (name order), written once for all backends. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, schema: (types: ColumnTypes) => Migration]> = [
@@ -17,6 +18,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, schema: (types: ColumnTy
   ['0005-dashboard-sessions', dashboardSessionSchema],
   ['0006-daily-rollups-by-day', dailyRollupsByDaySchema],
   ['0007-key-capabilities', keyCapabilitiesSchema],
+  ['0008-testflight-resources', testflightResourcesSchema],
 ];
 
 /** The names of every migration, in the order they run: what a store migrated to the latest has applied. */
