@@ -11,7 +11,7 @@ export type InviteType = (typeof INVITE_TYPES)[number];
  * How far along a tester is, so a tester of several apps can be shown with one state (the furthest). REVOKED
  * ranks lowest: a tester revoked from one app but installed in another is INSTALLED.
  */
-const PROGRESS: Record<TesterState, number> = {
+export const TESTER_STATE_PROGRESS: Readonly<Record<TesterState, number>> = {
   REVOKED: 0,
   NOT_INVITED: 1,
   INVITED: 2,
@@ -23,9 +23,9 @@ export function furthestState(states: readonly TesterState[]): TesterState {
   let best: TesterState = 'NOT_INVITED';
   let bestRank = -1;
   for (const state of states) {
-    if (PROGRESS[state] > bestRank) {
+    if (TESTER_STATE_PROGRESS[state] > bestRank) {
       best = state;
-      bestRank = PROGRESS[state];
+      bestRank = TESTER_STATE_PROGRESS[state];
     }
   }
   return best;

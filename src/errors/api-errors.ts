@@ -21,6 +21,36 @@ export function invalidCursorItem(cursor: string): ErrorItem {
   };
 }
 
+/** `fields[...]` naming a field its type does not have (docs/apple-behavior.md, §9: Apple's text). */
+export function invalidFieldItem(parameter: string, field: string): ErrorItem {
+  return {
+    code: 'PARAMETER_ERROR.INVALID',
+    detail: `'${field}' is not a valid field name`, // Apple
+    source: { parameter },
+  };
+}
+
+/** `filter[...]` the operation does not declare (docs/apple-behavior.md, §9: Apple's text). */
+export function invalidFilterItem(parameter: string, filter: string): ErrorItem {
+  return {
+    code: 'PARAMETER_ERROR.INVALID',
+    detail: `'${filter}' is not a valid filter type`, // Apple
+    source: { parameter },
+  };
+}
+
+/**
+ * `include` or `fields[...]` asking for a type of Apple's API outside the TestFlight slice: declared by the spec,
+ * but beta-metrics keeps no such data and never invents it (docs/apple-behavior.md, "Resources").
+ */
+export function unservedTypeItem(parameter: string, name: string, type: string): ErrorItem {
+  return {
+    code: 'PARAMETER_ERROR.INVALID',
+    detail: `'${name}' is of type '${type}', which beta-metrics does not serve: it serves the TestFlight resources only`,
+    source: { parameter },
+  };
+}
+
 export function illegalParameterItem(name: string): ErrorItem {
   return {
     code: 'PARAMETER_ERROR.ILLEGAL',

@@ -94,9 +94,14 @@ export function rateLimitHeader(budget: RateLimitState): string {
   return `user-hour-lim:${budget.limit};user-hour-rem:${budget.remaining};`;
 }
 
+/** Whether the request's key has a role that may read TestFlight data (docs/apple-behavior.md, §5). */
+export function mayReadTestFlight(request: FastifyRequest): boolean {
+  return request.apiKey !== undefined && canReadTestFlight(request.apiKey.role);
+}
+
 /** 403 unless the request's key has a role that may read TestFlight data. */
 export function requireTestFlightReader(request: FastifyRequest): void {
-  if (request.apiKey === undefined || !canReadTestFlight(request.apiKey.role)) throw forbidden();
+  if (!mayReadTestFlight(request)) throw forbidden();
 }
 
 async function authenticate(request: FastifyRequest, tokens: TokenVerifier): Promise<VerifiedKey> {

@@ -11,9 +11,8 @@ import { registerFaults } from './faults/register-faults.js';
 import type { PublicBaseUrl } from './links.js';
 import { type AppMetrics, metricsRoutes, registerRequestMetrics } from './metrics.js';
 import type { PageCache } from './page-cache.js';
-import { appRoutes } from './routes/apps.js';
+import { resourceRoutes } from './resources/resource-routes.js';
 import { betaTesterUsagesRoutes } from './routes/beta-tester-usages.js';
-import { betaTesterRoutes } from './routes/beta-testers.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { snapshotRoutes } from './routes/snapshots.js';
@@ -82,8 +81,7 @@ export function apiDoor(deps: ApiDeps): ApiDoor {
         ...(deps.pageCache !== undefined && { pageCache: deps.pageCache }),
       };
       betaTesterUsagesRoutes(app, routeDeps);
-      appRoutes(app, routeDeps);
-      betaTesterRoutes(app, routeDeps);
+      resourceRoutes(app, routeDeps);
       ingestRoutes(app, routeDeps);
       snapshotRoutes(app, { services: deps.services, allowFaults: deps.faults !== undefined });
     },

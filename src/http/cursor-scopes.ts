@@ -1,5 +1,4 @@
 import type { BetaTesterUsagesQuery } from './params/beta-tester-usages-query.js';
-import type { AppsQuery, BetaTestersQuery } from './params/resource-queries.js';
 
 /**
  * What the cursors of each listing are valid for (the scope their tag binds: services/cursor-token.ts), named
@@ -14,23 +13,6 @@ export function cursorScope(path: string, params: Readonly<Record<string, string
     .sort()
     .map((name) => `${name}=${params[name]}`);
   return `${path}?${pairs.join('&')}`;
-}
-
-/** GET /v1/apps: its filters. */
-export function appsCursorScope(query: Pick<AppsQuery, 'ids' | 'bundleIds'>): string {
-  return cursorScope('/v1/apps', {
-    ...(query.ids && { 'filter[id]': query.ids.join(',') }),
-    ...(query.bundleIds && { 'filter[bundleId]': query.bundleIds.join(',') }),
-  });
-}
-
-/** GET /v1/betaTesters: its filters (emails match without regard to case). */
-export function betaTestersCursorScope(query: Pick<BetaTestersQuery, 'appIds' | 'emails' | 'ids'>): string {
-  return cursorScope('/v1/betaTesters', {
-    ...(query.appIds && { 'filter[apps]': query.appIds.join(',') }),
-    ...(query.emails && { 'filter[email]': query.emails.join(',').toLowerCase() }),
-    ...(query.ids && { 'filter[id]': query.ids.join(',') }),
-  });
 }
 
 /** GET /v1/apps/{id}/metrics/betaTesterUsages: the app, the period, the grouping and the tester filter. */

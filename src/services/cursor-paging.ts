@@ -37,6 +37,11 @@ export interface PagedListing<Row> {
   /** The rows in a window of the listing, in id order (the store's list methods). */
   list(window: RowWindow): Promise<Row[]>;
   idOf(row: Row): string;
+  /**
+   * Whether the listing is in an order of its own (a `sort`), not by id: the page after a token is then read
+   * from the position its last row was found at, in the same snapshot, instead of after that row's id.
+   */
+  readonly byOffset?: boolean;
 }
 
 /** A collection of the store that can be filtered, counted and listed in id order. */
@@ -92,7 +97,11 @@ export async function readPage<Row>(
     afterId = last.id;
     served = last.index + 1;
   }
-  const rows = await listing.list({ afterId, limit: page.limit + 1 });
+  const rows = await listing.list(
+    listing.byOffset === true
+      ? { offset: served, limit: page.limit + 1 }
+      : { afterId, limit: page.limit + 1 },
+  );
   const hasMore = rows.length > page.limit;
   const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
   const lastRow = pageRows.at(-1);

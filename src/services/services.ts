@@ -16,6 +16,7 @@ import {
   type IngestionService,
   ingestionService,
 } from './ingestion.js';
+import { type ResourcesService, resourcesService } from './resources.js';
 import { type SnapshotsService, snapshotsService } from './snapshots.js';
 import { type TokenVerifier, tokenVerifier } from './token-verifier.js';
 
@@ -24,6 +25,8 @@ export interface Services {
   readonly apps: AppsService;
   readonly betaTesters: BetaTestersService;
   readonly betaTesterUsages: BetaTesterUsagesService;
+  /** Every resource of the TestFlight slice, for the API's generic resource layer. */
+  readonly resources: ResourcesService;
   readonly apiKeys: ApiKeysService;
   readonly tokens: TokenVerifier;
   readonly ingestKeys: IngestKeysService;
@@ -63,6 +66,7 @@ export async function createServices(
     apps: appsService(store, cursorKey, clocks.clock),
     betaTesters: betaTestersService(store, cursorKey, clocks.clock),
     betaTesterUsages: betaTesterUsagesService(store, cursorKey, clocks.reportClock),
+    resources: resourcesService(store, cursorKey),
     apiKeys: apiKeysService(store, issuerId, clocks.clock),
     tokens: tokenVerifier(store, issuerId, clocks.clock),
     ingestKeys: ingestKeysService(store, clocks.clock),

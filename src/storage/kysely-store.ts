@@ -27,6 +27,8 @@ import * as usageEvents from './queries/usage-events.js';
 import * as usage from './queries/usage.js';
 import type { Database } from './schema.js';
 import type { SnapshotAdminStore } from './snapshot-admin-store.js';
+import * as resourceReads from './queries/resource-reads.js';
+import type { ResourceKind, ResourceQuery } from './resource-reads.js';
 import type { SnapshotReads } from './snapshot-store.js';
 import type { Store, StoreReader } from './store.js';
 import type { InstalledTesterFilter } from './usage-store.js';
@@ -50,6 +52,14 @@ class KyselyStoreReader implements StoreReader {
   sumUsageByTester = (appId: string, testerIds: readonly string[], firstDay: string, lastDay: string) =>
     usage.sumUsageByTester(this.db, appId, testerIds, firstDay, lastDay);
   appDataVersion = (appId: string) => dataVersions.appDataVersion(this.db, appId);
+
+  countResources = (query: ResourceQuery) => resourceReads.countResources(this.db, query);
+  listResources = (query: ResourceQuery, window: { offset: number; limit: number }) =>
+    resourceReads.listResources(this.db, query, window);
+  findResources = (kind: ResourceKind, ids: readonly string[]) =>
+    resourceReads.findResources(this.db, kind, ids);
+  linkages = (kind: ResourceKind, relationship: string, ids: readonly string[], limit?: number) =>
+    resourceReads.linkages(this.db, kind, relationship, ids, limit);
 
   listUsageEvents = (appId: string, after: EventPosition | undefined, limit: number) =>
     usageEvents.listUsageEvents(this.db, appId, after, limit);

@@ -1,9 +1,10 @@
 import type { DashboardReads } from './dashboard-store.js';
 import type { DirectoryReads } from './directory-store.js';
+import type { ResourceReads } from './resource-reads.js';
 import type { UsageReads } from './usage-store.js';
 
-/** The reads a page makes in one snapshot: the directory, usage, and the dashboard's page reads. */
-export interface SnapshotReads extends DirectoryReads, UsageReads, DashboardReads {}
+/** The reads a page makes in one snapshot: the directory, its resources, usage, and the dashboard's page reads. */
+export interface SnapshotReads extends DirectoryReads, ResourceReads, UsageReads, DashboardReads {}
 
 /** A store whose several reads can agree with each other; `Reader` is what a caller reads in a snapshot. */
 export interface SnapshotStore<Reader = SnapshotReads> {

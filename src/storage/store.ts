@@ -3,6 +3,7 @@ import type { DirectoryReads, DirectoryStore } from './directory-store.js';
 import type { HealthStore } from './health-store.js';
 import type { IngestionStatsReads, IngestionStatsStore } from './ingestion-stats-store.js';
 import type { KeyReads, KeyStore } from './key-store.js';
+import type { ResourceReads } from './resource-reads.js';
 import type { RateLimitReads, RateLimitStore } from './rate-limit-store.js';
 import type { SettingsReads, SettingsStore } from './settings-store.js';
 import type { SnapshotAdminStore } from './snapshot-admin-store.js';
@@ -38,6 +39,7 @@ export interface Store
 /** Every read of the store: what a snapshot transaction can serve, and what is not a write. */
 export interface StoreReader
   extends DirectoryReads,
+    ResourceReads,
     UsageReads,
     IngestionStatsReads,
     RateLimitReads,

@@ -42,7 +42,8 @@ export interface UsageItem {
 export interface ResourceItem {
   type: string;
   id: string;
-  attributes: Record<string, string>;
+  attributes: Record<string, unknown>;
+  relationships?: Record<string, unknown>;
   links: { self: string };
 }
 
@@ -53,6 +54,27 @@ export const invalid = (name: string, value: string): ExpectedError => ({
   title: 'A parameter has an invalid value',
   detail: `'${value}' is not a valid value for the parameter '${name}'`,
   source: { parameter: name },
+});
+
+export const invalidField = (parameter: string, field: string): ExpectedError => ({
+  code: 'PARAMETER_ERROR.INVALID',
+  title: 'A parameter has an invalid value',
+  detail: `'${field}' is not a valid field name`,
+  source: { parameter },
+});
+
+export const invalidFilter = (parameter: string): ExpectedError => ({
+  code: 'PARAMETER_ERROR.INVALID',
+  title: 'A parameter has an invalid value',
+  detail: `'${parameter.slice('filter['.length, -1)}' is not a valid filter type`,
+  source: { parameter },
+});
+
+export const unservedType = (parameter: string, name: string, type: string): ExpectedError => ({
+  code: 'PARAMETER_ERROR.INVALID',
+  title: 'A parameter has an invalid value',
+  detail: `'${name}' is of type '${type}', which beta-metrics does not serve: it serves the TestFlight resources only`,
+  source: { parameter },
 });
 
 export const invalidCursor = (cursor: string): ExpectedError => ({

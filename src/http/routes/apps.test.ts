@@ -5,9 +5,12 @@ import {
   getAs,
   illegal,
   invalid,
+  invalidField,
+  invalidFilter,
   notFound,
   type PagedBody,
   type ResourceItem,
+  unservedType,
 } from '../../../test/support/api-responses.js';
 import { APPLE_BASE_URL, createHarness, type Harness, seedApp } from '../../../test/support/harness.js';
 
@@ -29,6 +32,25 @@ async function list(query: string): Promise<PagedBody<ResourceItem>> {
   return response.json<PagedBody<ResourceItem>>();
 }
 
+/** The relationships of an app the TestFlight slice has paths for, as links. */
+function appRelationships(id: string) {
+  const links = (name: string) => ({
+    links: {
+      self: `${APPLE_BASE_URL}/v1/apps/${id}/relationships/${name}`,
+      related: `${APPLE_BASE_URL}/v1/apps/${id}/${name}`,
+    },
+  });
+  return Object.fromEntries(
+    [
+      'betaGroups',
+      'preReleaseVersions',
+      'builds',
+      'betaFeedbackScreenshotSubmissions',
+      'betaFeedbackCrashSubmissions',
+    ].map((name) => [name, links(name)]),
+  );
+}
+
 const ids = (body: PagedBody<ResourceItem>) => body.data.map((app) => app.id);
 
 describe('200', () => {
@@ -39,7 +61,15 @@ describe('200', () => {
     expect(body.data[0]).toEqual({
       type: 'apps',
       id: '100',
-      attributes: { name: 'App 100', bundleId: 'com.example.app100', sku: 'SKU100', primaryLocale: 'en-US' },
+      attributes: {
+        name: 'App 100',
+        bundleId: 'com.example.app100',
+        sku: 'SKU100',
+        primaryLocale: 'en-US',
+        isOrEverWasMadeForKids: false,
+        streamlinedPurchasingEnabled: false,
+      },
+      relationships: appRelationships('100'),
       links: { self: `${APPLE_BASE_URL}/v1/apps/100` },
     });
     expect(body.links).toEqual({ self: `${APPLE_BASE_URL}/v1/apps` });
@@ -93,7 +123,10 @@ describe('200', () => {
           bundleId: 'com.example.app300',
           sku: 'SKU300',
           primaryLocale: 'en-US',
+          isOrEverWasMadeForKids: false,
+          streamlinedPurchasingEnabled: false,
         },
+        relationships: appRelationships('300'),
         links: { self: `${APPLE_BASE_URL}/v1/apps/300` },
       },
       links: { self: `${APPLE_BASE_URL}/v1/apps/300` },
@@ -113,8 +146,23 @@ describe('200', () => {
 });
 
 describe('400', () => {
-  it.each(['sort', 'include', 'filter[name]'])('%s is PARAMETER_ERROR.ILLEGAL', async (name) => {
+  it.each(['colour', 'limit[apps]'])('%s is PARAMETER_ERROR.ILLEGAL', async (name) => {
     expectErrors(await harness.get(`/v1/apps?${encodeURIComponent(name)}=name`), 400, [illegal(name)]);
+  });
+
+  it('an undeclared filter is not a valid filter type', async () => {
+    expectErrors(await harness.get('/v1/apps?filter%5Bcolour%5D=red'), 400, [
+      invalidFilter('filter[colour]'),
+    ]);
+  });
+
+  it('include and fields of a type outside the TestFlight slice are refused as not served', async () => {
+    expectErrors(await harness.get('/v1/apps?include=appStoreVersions'), 400, [
+      unservedType('include', 'appStoreVersions', 'appStoreVersions'),
+    ]);
+    expectErrors(await harness.get('/v1/apps?fields%5BappInfos%5D=app'), 400, [
+      unservedType('fields[appInfos]', 'appInfos', 'appInfos'),
+    ]);
   });
 
   it('limit=0 is PARAMETER_ERROR.INVALID', async () => {
@@ -122,7 +170,9 @@ describe('400', () => {
   });
 
   it('an unknown field is PARAMETER_ERROR.INVALID', async () => {
-    expectErrors(await harness.get('/v1/apps?fields[apps]=colour'), 400, [invalid('fields[apps]', 'colour')]);
+    expectErrors(await harness.get('/v1/apps?fields[apps]=colour'), 400, [
+      invalidField('fields[apps]', 'colour'),
+    ]);
   });
 
   it('a parameter of the list is ILLEGAL on one app', async () => {

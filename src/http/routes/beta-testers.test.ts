@@ -57,6 +57,17 @@ describe('200', () => {
         inviteType: 'EMAIL',
         state: 'INVITED',
       },
+      relationships: Object.fromEntries(
+        ['apps', 'betaGroups', 'builds'].map((name) => [
+          name,
+          {
+            links: {
+              self: `${APPLE_BASE_URL}/v1/betaTesters/x3/relationships/${name}`,
+              related: `${APPLE_BASE_URL}/v1/betaTesters/x3/${name}`,
+            },
+          },
+        ]),
+      ),
       links: { self: `${APPLE_BASE_URL}/v1/betaTesters/x3` },
     });
     expect(body.links).toEqual({ self: `${APPLE_BASE_URL}/v1/betaTesters` });
@@ -135,13 +146,17 @@ describe('200', () => {
 });
 
 describe('400', () => {
-  it.each(['sort', 'include', 'foo', 'filter[betaGroups]'])('%s is PARAMETER_ERROR.ILLEGAL', async (name) => {
+  it.each(['foo', 'limit[colour]'])('%s is PARAMETER_ERROR.ILLEGAL', async (name) => {
     const response = await harness.get(`/v1/betaTesters?${encodeURIComponent(name)}=x`);
     expectErrors(response, 400, [illegal(name)]);
   });
 
   it('an unknown parameter is ILLEGAL on one tester too', async () => {
-    expectErrors(await harness.get('/v1/betaTesters/x1?include=apps'), 400, [illegal('include')]);
+    expectErrors(await harness.get('/v1/betaTesters/x1?limit=2'), 400, [illegal('limit')]);
+  });
+
+  it('a sort key outside the spec is INVALID', async () => {
+    expectErrors(await harness.get('/v1/betaTesters?sort=colour'), 400, [invalid('sort', 'colour')]);
   });
 
   it('limit=201 is PARAMETER_ERROR.INVALID', async () => {
