@@ -190,6 +190,48 @@ describe('200', () => {
     expect(builds.body).toContain('<title>Builds · Nightjar &lt;beta&gt; · beta-metrics</title>');
   });
 
+  it('folds away the older builds without events in the period', async () => {
+    const appId = '3333333333';
+    await harness.store.createApp({
+      id: appId,
+      name: 'Many builds',
+      bundleId: 'com.example.many',
+      sku: appId,
+      primaryLocale: 'en-US',
+      createdAt: '2023-01-01T00:00:00.000Z',
+    });
+    await harness.store.addTestersToApps([
+      { appId, testerId: testerId(0), state: 'INVITED', invitedAt: '2023-01-02T00:00:00.000Z' },
+    ]);
+    for (let n = 1; n <= 8; n++)
+      await harness.store.createBuild({
+        id: `m${n}`,
+        appId,
+        version: String(n),
+        uploadedAt: `2023-0${n}-01T00:00:00.000Z`,
+      });
+    const at = '2023-10-01T08:00:00.000Z';
+    await harness.store.appendUsageEvents([
+      {
+        id: 'm-1',
+        appId,
+        testerId: testerId(0),
+        type: 'session',
+        occurredAt: at,
+        receivedAt: at,
+        build: '4',
+      },
+    ]);
+    const numbers = (html: string) => [...html.matchAll(/<tr data-build="([^"]*)"/g)].map((m) => m[1]);
+    const builds = (await page(`/dashboard/apps/${appId}/builds`)).body;
+    const [recent = '', older = ''] = builds.split('<details class="older-builds">');
+    // Down to build 4, used in the period; 3 to 1 fold away, still listed.
+    expect(numbers(recent)).toEqual(['8', '7', '6', '5', '4']);
+    expect(numbers(older)).toEqual(['3', '2', '1']);
+    expect(older).toContain('<summary>3 older builds, without events in these days</summary>');
+    expect(buildRow(builds, '4').slice(2, 4)).toEqual(['1', '1']);
+  });
+
   it('lists groups, internal first, with their testers, and escapes their names', async () => {
     const groups = await page(`/dashboard/apps/${APP}/groups?period=P7D`);
     expect(groups.statusCode).toBe(200);

@@ -49,14 +49,16 @@ table{border-collapse:collapse;width:100%;font-size:.92rem}
 .testers table{min-width:56rem}
 th,td{padding:.4rem .6rem;text-align:left;border-bottom:1px solid var(--line);white-space:nowrap}
 thead th{background:var(--panel);font-weight:600}
-th a{color:var(--fg);text-decoration:none}
-th a:hover{text-decoration:underline}
+thead th a{color:var(--fg);text-decoration:none}
+thead th a:hover{text-decoration:underline}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 .sort-mark{font-size:.7rem;margin-left:.25rem;color:var(--muted)}
 tbody tr:hover{background:var(--panel)}
 tbody th small{display:block;font-weight:400;font-size:.8rem;color:var(--muted);white-space:normal}
 tr.version th{background:var(--panel);font-size:.85rem;color:var(--muted);padding:.3rem .6rem}
 .builds{min-width:44rem}
+.older-builds{margin:.75rem 0}
+.older-builds summary{cursor:pointer;color:var(--muted);margin-bottom:.5rem}
 .state{font-size:.8rem;text-transform:lowercase}
 [aria-busy=true]{opacity:.55}
 .table-status{color:var(--muted);margin:.3rem 0}
