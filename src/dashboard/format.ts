@@ -30,3 +30,9 @@ export function testerName(tester: {
   const name = [tester.firstName, tester.lastName].filter((part) => part !== null && part !== '').join(' ');
   return name === '' ? '(no name)' : name;
 }
+
+/** Crashes per session as a percentage with one decimal (`2.5%`), or an em dash without sessions. */
+export function formatCrashPercent(crashes: number, sessions: number): string {
+  const rate = formatCrashRate(crashes, sessions);
+  return rate === '—' ? rate : `${rate}%`;
+}

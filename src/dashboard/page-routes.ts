@@ -6,11 +6,22 @@ import { html } from './html.js';
 import { appPage } from './pages/app-page.js';
 import { appsPage } from './pages/apps-page.js';
 import { errorPage } from './pages/error-page.js';
+import { buildsPage } from './pages/builds-page.js';
+import { groupPage } from './pages/group-page.js';
+import { groupsPage } from './pages/groups-page.js';
 import { testerPage } from './pages/tester-page.js';
-import { testerTable } from './tester-table.js';
-import { type AppView, appHref, DEFAULT_VIEW, parseAppView, parsePeriodOnly } from './view-params.js';
+import { appTesters, groupTesters, testerTable } from './tester-table.js';
+import {
+  type AppView,
+  appHref,
+  DEFAULT_VIEW,
+  groupHref,
+  groupsHref,
+  parseAppView,
+  parsePeriodOnly,
+} from './view-params.js';
 
-/** The pages of a signed-in person: the apps, an app with its tester table, a tester. */
+/** The pages of a signed-in person: the apps, an app with its tester table, a tester, its builds and groups. */
 export function pageRoutes(scope: FastifyInstance, deps: DashboardDeps): void {
   scope.get('/', authed, async (_request, reply) => {
     const apps = await deps.services.dashboard.apps();
@@ -32,7 +43,7 @@ export function pageRoutes(scope: FastifyInstance, deps: DashboardDeps): void {
     if (request.headers['sec-fetch-mode'] === 'navigate') return reply.redirect(appHref(appId, view), 303);
     const table = await deps.services.dashboard.testerTable(appId, view.period, view);
     if (table === undefined) return noSuchApp(reply, appId);
-    return sendPage(reply, 200, testerTable(appId, view, table));
+    return sendPage(reply, 200, testerTable(appTesters(appId), view, table));
   });
 
   scope.get('/apps/:appId/testers/:testerId', authed, async (request, reply) => {
@@ -53,6 +64,41 @@ export function pageRoutes(scope: FastifyInstance, deps: DashboardDeps): void {
     return sendPage(reply, 200, testerPage(detail, view));
   });
 
+  scope.get('/apps/:appId/builds', authed, async (request, reply) => {
+    const { appId } = request.params as { appId: string };
+    const period = parsePeriodOnly(request.query);
+    const detail = await deps.services.dashboard.builds(appId, period);
+    if (detail === undefined) return noSuchApp(reply, appId);
+    return sendPage(reply, 200, buildsPage(detail, period));
+  });
+
+  scope.get('/apps/:appId/groups', authed, async (request, reply) => {
+    const { appId } = request.params as { appId: string };
+    const period = parsePeriodOnly(request.query);
+    const detail = await deps.services.dashboard.groups(appId);
+    if (detail === undefined) return noSuchApp(reply, appId);
+    return sendPage(reply, 200, groupsPage(detail, period));
+  });
+
+  scope.get('/apps/:appId/groups/:groupId', authed, async (request, reply) => {
+    const { appId, groupId } = request.params as { appId: string; groupId: string };
+    const view = parseAppView(request.query);
+    const detail = await deps.services.dashboard.group(appId, groupId, view.period, view);
+    if (detail === undefined) return noSuchGroup(reply, appId, groupId, view);
+    return sendPage(reply, 200, groupPage(detail, view));
+  });
+
+  scope.get('/apps/:appId/groups/:groupId/testers', authed, async (request, reply) => {
+    const { appId, groupId } = request.params as { appId: string; groupId: string };
+    const view = parseAppView(request.query);
+    // Opened as a page (a bookmark of the script's address), it is the group's page.
+    if (request.headers['sec-fetch-mode'] === 'navigate')
+      return reply.redirect(groupHref(appId, groupId, view), 303);
+    const detail = await deps.services.dashboard.group(appId, groupId, view.period, view);
+    if (detail === undefined) return noSuchGroup(reply, appId, groupId, view);
+    return sendPage(reply, 200, testerTable(groupTesters(appId, groupId), view, detail.table));
+  });
+
   // Anything else under /dashboard: a page of its own, not the API's 404.
   const notFound = async (_request: FastifyRequest, reply: FastifyReply) =>
     sendPage(reply, 404, errorPage('No such page', NO_SUCH_PAGE, true));
@@ -63,4 +109,17 @@ export function pageRoutes(scope: FastifyInstance, deps: DashboardDeps): void {
     ...authed,
     handler: notFound,
   });
+}
+
+function noSuchGroup(reply: FastifyReply, appId: string, groupId: string, view: AppView): FastifyReply {
+  return sendPage(
+    reply,
+    404,
+    errorPage(
+      'No such group',
+      html`<p>App ${appId} has no beta group with id <code>${groupId}</code>. Pick one from
+  <a href="${groupsHref(appId, view.period)}">the app's groups</a>.</p>`,
+      true,
+    ),
+  );
 }

@@ -1,9 +1,58 @@
 import type { TesterSortKey } from '../domain/tester-sort.js';
 import type { TesterTable } from '../services/dashboard.js';
 import { TESTERS_PER_PAGE } from '../services/dashboard.js';
+import { DASHBOARD_PATH } from '../services/dashboard-sessions.js';
 import { formatCount, formatCrashRate, testerName } from './format.js';
 import { type Html, html } from './html.js';
-import { type AppView, appHref, firstDirectionIsDescending, testerHref } from './view-params.js';
+import { type AppView, appHref, firstDirectionIsDescending, groupHref, testerHref } from './view-params.js';
+
+/** Whose testers a table lists: the app's, or one of its beta groups'. */
+export interface TesterTableScope {
+  readonly appId: string;
+  /** The page's path: its links add the view's query, and the script fetches the table alone at `path/testers`. */
+  readonly path: string;
+  /** The page of the table in another view. */
+  readonly href: (view: AppView) => string;
+  /** What the table says when there is no tester at all. */
+  readonly none: string;
+}
+
+export function appTesters(appId: string): TesterTableScope {
+  return {
+    appId,
+    path: `${DASHBOARD_PATH}/apps/${encodeURIComponent(appId)}`,
+    href: (view) => appHref(appId, view),
+    none: 'This app has no testers yet.',
+  };
+}
+
+export function groupTesters(appId: string, groupId: string): TesterTableScope {
+  return {
+    appId,
+    path: `${DASHBOARD_PATH}/apps/${encodeURIComponent(appId)}/groups/${encodeURIComponent(groupId)}`,
+    href: (view) => groupHref(appId, groupId, view),
+    none: 'This group has no testers of the app yet.',
+  };
+}
+
+/** The tester table with its filter form, as a page shows it (the page's script enhances it). */
+export function testerSection(scope: TesterTableScope, view: AppView, table: TesterTable): Html {
+  return html`<section id="testers" class="testers" aria-labelledby="testers-heading" data-app-path="${scope.path}">
+  <h2 id="testers-heading">Testers</h2>
+  <div class="table-tools">
+    <form class="filter" method="get" action="${scope.path}" role="search">
+      <input type="hidden" name="period" value="${view.period}">
+      <input type="hidden" name="sort" value="${view.sort}">
+      <input type="hidden" name="dir" value="${view.descending ? 'desc' : 'asc'}">
+      <label for="q">Find a tester</label>
+      <input id="q" name="q" type="search" value="${view.search}" placeholder="Name or email" autocomplete="off" maxlength="100">
+      <button type="submit">Find</button>
+    </form>
+  </div>
+  <p id="table-announcer" class="visually-hidden" aria-live="polite"></p>
+  <div id="tester-table">${testerTable(scope, view, table)}</div>
+</section>`;
+}
 
 const COLUMNS: ReadonlyArray<{ key: TesterSortKey; title: string; numeric: boolean }> = [
   { key: 'name', title: 'Name', numeric: false },
@@ -17,20 +66,20 @@ const COLUMNS: ReadonlyArray<{ key: TesterSortKey; title: string; numeric: boole
 ];
 
 /**
- * The tester table with its status line and pager: inside the app page, and alone at
- * /dashboard/apps/:id/testers for the page's script. Its links are the full page's, so it works without script.
+ * The tester table with its status line and pager: inside the app's or a group's page, and alone at the page's
+ * path + /testers for the page's script. Its links are the full page's, so it works without script.
  */
-export function testerTable(appId: string, view: AppView, table: TesterTable): Html {
+export function testerTable(scope: TesterTableScope, view: AppView, table: TesterTable): Html {
+  const { appId } = scope;
   const first = (table.page - 1) * TESTERS_PER_PAGE + 1;
   const last = first + table.rows.length - 1;
   const matching = view.search === '' ? '' : ` matching “${view.search}”`;
   let status: string;
-  if (table.matching === 0)
-    status = view.search === '' ? 'This app has no testers yet.' : `No tester matches “${view.search}”.`;
+  if (table.matching === 0) status = view.search === '' ? scope.none : `No tester matches “${view.search}”.`;
   else if (table.rows.length === 0) status = `Page ${table.page} is past the last page (${table.pages}).`;
   else
     status = `Testers ${formatCount(first)}–${formatCount(last)} of ${formatCount(table.matching)}${matching}`;
-  const link = (to: Partial<AppView>) => appHref(appId, { ...view, ...to });
+  const link = (to: Partial<AppView>) => scope.href({ ...view, ...to });
   return html`<p class="table-status" data-sort="${view.sort}" data-dir="${view.descending ? 'desc' : 'asc'}" data-q="${view.search}">${status}${
     view.search !== '' &&
     html` <a href="${link({ search: '', page: 1 })}" data-table-link>Show every tester</a>`

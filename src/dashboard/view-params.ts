@@ -89,7 +89,13 @@ export const appHref = (appId: string, view: AppView) =>
 /** The tester table alone (the page's script swaps it in), for the same view. */
 export const tableHref = (appId: string, view: AppView) =>
   `${DASHBOARD_PATH}/apps/${encodeURIComponent(appId)}/testers${viewQuery(view)}`;
+const periodQuery = (period: PeriodCode) => (period === DEFAULT_VIEW.period ? '' : `?period=${period}`);
 export const testerHref = (appId: string, testerId: string, period: PeriodCode) =>
-  `${DASHBOARD_PATH}/apps/${encodeURIComponent(appId)}/testers/${encodeURIComponent(testerId)}${
-    period === DEFAULT_VIEW.period ? '' : `?period=${period}`
-  }`;
+  `${DASHBOARD_PATH}/apps/${encodeURIComponent(appId)}/testers/${encodeURIComponent(testerId)}${periodQuery(period)}`;
+export const buildsHref = (appId: string, period: PeriodCode) =>
+  `${DASHBOARD_PATH}/apps/${encodeURIComponent(appId)}/builds${periodQuery(period)}`;
+export const groupsHref = (appId: string, period: PeriodCode) =>
+  `${DASHBOARD_PATH}/apps/${encodeURIComponent(appId)}/groups${periodQuery(period)}`;
+/** A group's page, with its tester table in `view`. */
+export const groupHref = (appId: string, groupId: string, view: AppView) =>
+  `${DASHBOARD_PATH}/apps/${encodeURIComponent(appId)}/groups/${encodeURIComponent(groupId)}${viewQuery(view)}`;

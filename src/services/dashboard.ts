@@ -9,6 +9,8 @@ import type {
   TesterUsageRow,
 } from '../domain/records/app-usage.js';
 import type { AppRecord } from '../domain/records/app.js';
+import type { BetaGroupSummary } from '../domain/records/beta-group-summary.js';
+import type { BuildUsageReport } from '../domain/records/build-usage.js';
 import type { DashboardReads } from '../storage/dashboard-store.js';
 import type { SnapshotReads, SnapshotStore } from '../storage/snapshot-store.js';
 
@@ -51,6 +53,25 @@ export interface TesterDetail {
   readonly daily: readonly DailyUsage[];
 }
 
+export interface BuildsDetail {
+  readonly app: AppRecord;
+  readonly window: UsageWindow;
+  readonly report: BuildUsageReport;
+}
+
+export interface GroupsDetail {
+  readonly app: AppRecord;
+  readonly groups: readonly BetaGroupSummary[];
+}
+
+export interface GroupDetail {
+  readonly app: AppRecord;
+  readonly group: BetaGroupSummary;
+  readonly window: UsageWindow;
+  /** The group's testers, as the app's tester table lists them. */
+  readonly table: TesterTable;
+}
+
 /**
  * What the dashboard shows, read from the rollups over the window the API uses for the same period
  * and report clock (domain/period.ts usageWindow), so its numbers are the API's. Each page is read in one
@@ -67,6 +88,16 @@ export interface DashboardService {
   ): Promise<{ summary: AppSummary; table: TesterTable } | undefined>;
   testerTable(appId: string, period: PeriodCode, table: TesterTableQuery): Promise<TesterTable | undefined>;
   tester(appId: string, testerId: string, period: PeriodCode): Promise<TesterDetail | undefined>;
+  /** Every build of the app with its usage over the period. */
+  builds(appId: string, period: PeriodCode): Promise<BuildsDetail | undefined>;
+  groups(appId: string): Promise<GroupsDetail | undefined>;
+  /** A beta group with one page of its testers' table; undefined also when the app has no such group. */
+  group(
+    appId: string,
+    groupId: string,
+    period: PeriodCode,
+    table: TesterTableQuery,
+  ): Promise<GroupDetail | undefined>;
 }
 
 export function dashboardService(
@@ -78,14 +109,16 @@ export function dashboardService(
     appId: string,
     window: UsageWindow,
     query: TesterTableQuery,
+    groupId?: string,
   ): Promise<TesterTable> => {
     const search = query.search.trim();
-    const matching = await reader.countAppTesters(appId, { search });
+    const matching = await reader.countAppTesters(appId, { search, groupId });
     const pages = Math.max(1, Math.ceil(matching / TESTERS_PER_PAGE));
     const rows = await reader.listTesterUsage(appId, {
       firstDay: window.firstDay,
       lastDay: window.lastDay,
       search,
+      groupId,
       sort: query.sort,
       descending: query.descending,
       offset: (query.page - 1) * TESTERS_PER_PAGE,
@@ -139,6 +172,33 @@ export function dashboardService(
         if (tester === undefined) return undefined;
         const daily = await reader.dailyUsage(appId, window.firstDay, window.lastDay, testerId);
         return { app, window, tester, daily };
+      });
+    },
+
+    builds(appId, period) {
+      const window = usageWindow(reportClock.now(), period);
+      return store.snapshot(async (reader) => {
+        const app = await reader.findApp(appId);
+        if (app === undefined) return undefined;
+        return { app, window, report: await reader.listBuildUsage(appId, window.firstDay, window.lastDay) };
+      });
+    },
+
+    groups(appId) {
+      return store.snapshot(async (reader) => {
+        const app = await reader.findApp(appId);
+        if (app === undefined) return undefined;
+        return { app, groups: await reader.listBetaGroupSummaries(appId) };
+      });
+    },
+
+    group(appId, groupId, period, query) {
+      const window = usageWindow(reportClock.now(), period);
+      return store.snapshot(async (reader) => {
+        const app = await reader.findApp(appId);
+        const group = app && (await reader.findBetaGroupSummary(appId, groupId));
+        if (app === undefined || group === undefined) return undefined;
+        return { app, group, window, table: await readTable(reader, appId, window, query, groupId) };
       });
     },
   };

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from './store.js';
 import type { BackendCapabilities, StoreHarness } from './store.test-suite.js';
+import { describeDashboardBuildsAndGroups } from './dashboard-store-builds-groups.test-suite.js';
 import { describeDashboardReads } from './dashboard-store-reads.test-suite.js';
 
 /**
  * The dashboard's part of the Store (dashboard-store.ts) on every backend: logins that work once here, and
- * the page reads in dashboard-store-reads.test-suite.ts.
+ * the page reads in dashboard-store-reads.test-suite.ts and dashboard-store-builds-groups.test-suite.ts.
  */
 export function describeDashboardStore(
   backend: string,
@@ -126,5 +127,6 @@ export function describeDashboardStore(
     });
 
     describeDashboardReads({ store: () => store });
+    describeDashboardBuildsAndGroups({ store: () => store });
   });
 }

@@ -5,6 +5,8 @@ import type {
   DailyUsage,
   TesterUsageRow,
 } from '../domain/records/app-usage.js';
+import type { BetaGroupSummary } from '../domain/records/beta-group-summary.js';
+import type { BuildUsageReport } from '../domain/records/build-usage.js';
 import type { DashboardTokenRecord } from '../domain/records/dashboard-token.js';
 import type { TesterSortKey } from '../domain/tester-sort.js';
 
@@ -64,6 +66,22 @@ export interface DashboardReads {
   listTesterUsage(appId: string, query: TesterUsageQuery): Promise<TesterUsageRow[]>;
   /** How many testers listTesterUsage would list in all for `filter`. */
   countAppTesters(appId: string, filter: TesterSearch): Promise<number>;
+
+  /**
+   * Every build of the app, newest upload first, with its usage over `firstDay`..`lastDay` (both included):
+   * the events that name its build number (the app's build numbers are unique). Usage of numbers that name no
+   * build of the app, or of events that named none, is summed apart (`unmatched`), so the rows and it add up
+   * to the app's usage of the window. Read from the daily rollups, through their index by app and day.
+   */
+  listBuildUsage(appId: string, firstDay: CalendarDay, lastDay: CalendarDay): Promise<BuildUsageReport>;
+
+  /**
+   * The app's beta groups with their tester counts: internal groups first, then by name (compared by UTF-16
+   * code units, the same on every backend), then by id.
+   */
+  listBetaGroupSummaries(appId: string): Promise<BetaGroupSummary[]>;
+  /** One of the app's groups; undefined when the app has no group with that id. */
+  findBetaGroupSummary(appId: string, groupId: string): Promise<BetaGroupSummary | undefined>;
 }
 
 export interface TesterSearch {
@@ -74,6 +92,8 @@ export interface TesterSearch {
   readonly search?: string;
   /** Only this tester. */
   readonly testerId?: string;
+  /** Only the members of this beta group. */
+  readonly groupId?: string;
 }
 
 export interface TesterUsageQuery extends TesterSearch {

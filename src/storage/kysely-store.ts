@@ -16,6 +16,8 @@ import { groupCommit, type WriteTogether, writeAlone } from './group-commit.js';
 import * as apiKeys from './queries/api-keys.js';
 import * as appendUsage from './queries/append-usage.js';
 import * as apps from './queries/apps.js';
+import * as betaGroupSummaries from './queries/beta-group-summaries.js';
+import * as buildUsage from './queries/build-usage.js';
 import * as dashboardSessions from './queries/dashboard-sessions.js';
 import * as dashboard from './queries/dashboard.js';
 import * as dataVersions from './queries/data-versions.js';
@@ -85,6 +87,11 @@ class KyselyStoreReader implements StoreReader {
     testerUsage.listTesterUsage(this.db, appId, query);
   countAppTesters = (appId: string, filter: TesterSearch) =>
     testerUsage.countAppTesters(this.db, appId, filter);
+  listBuildUsage = (appId: string, firstDay: string, lastDay: string) =>
+    buildUsage.listBuildUsage(this.db, appId, firstDay, lastDay);
+  listBetaGroupSummaries = (appId: string) => betaGroupSummaries.listBetaGroupSummaries(this.db, appId);
+  findBetaGroupSummary = async (appId: string, groupId: string) =>
+    (await betaGroupSummaries.listBetaGroupSummaries(this.db, appId, groupId))[0];
 
   async setting(name: string): Promise<string | undefined> {
     const row = await this.db

@@ -263,6 +263,85 @@ describe('the dashboard in Chromium, on 10,000 testers', () => {
     await phone.close();
   });
 
+  it("shows the app's builds, whose numbers add up to the app's, and its groups with their testers", async () => {
+    const column = async (tab: Page, n: number) =>
+      (await tab.locator(`table.builds tr[data-build] > :nth-child(${n})`).allTextContents()).map(count);
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    await page.goto(`${server.baseUrl}/dashboard/apps/${APP}`);
+    await follow(page, () => page.getByRole('link', { name: 'Builds', exact: true }).click());
+    expect(page.url()).toBe(`${server.baseUrl}/dashboard/apps/${APP}/builds`);
+    await chrome.timedLoad(page, 'builds, 30 days');
+    await chrome.shoot(page, 'builds');
+    for (const [period, days] of [
+      ['P30D', 30],
+      ['P365D', 365],
+    ] as const) {
+      if (period === 'P365D') {
+        await follow(page, () => page.getByRole('link', { name: `${days} days`, exact: true }).click());
+        expect(page.url()).toBe(`${server.baseUrl}/dashboard/apps/${APP}/builds?period=P365D`);
+        await chrome.timedLoad(page, 'builds, 365 days');
+      }
+      const api = totals(await server.usage(APP, period));
+      // Every event of the app is of one build or among the other events: the columns add up to the API's.
+      expect(sum(await column(page, 4)), period).toBe(api.sessionCount);
+      expect(sum(await column(page, 5)), period).toBe(api.crashCount);
+      expect(sum(await column(page, 7)), period).toBe(api.feedbackCount);
+      const uploaded = await page
+        .locator('table.builds tr[data-build] time')
+        .evaluateAll((times) => times.map((t) => t.getAttribute('datetime') ?? ''));
+      expect(uploaded.length).toBeGreaterThan(1);
+      expect(uploaded).toEqual([...uploaded].sort().reverse());
+    }
+
+    await follow(page, () => page.getByRole('link', { name: 'Groups', exact: true }).click());
+    expect(page.url()).toBe(`${server.baseUrl}/dashboard/apps/${APP}/groups?period=P365D`);
+    await chrome.timedLoad(page, 'groups');
+    await chrome.shoot(page, 'groups');
+    const groups = await page
+      .locator('table.groups tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((r) => [r.querySelector('a')?.textContent ?? '', r.lastElementChild?.textContent ?? '']),
+      );
+    expect(groups.length).toBeGreaterThan(0);
+    const [name = '', members = ''] = groups.at(-1) ?? [];
+    await follow(page, () => page.getByRole('link', { name, exact: true }).click());
+    await chrome.timedLoad(page, 'group, 365 days');
+    await chrome.shoot(page, 'group');
+    await expect
+      .poll(() => page.locator('#tester-table .table-status').textContent())
+      .toContain(`of ${members.trim()}`);
+    const api = await server.usage(APP, 'P365D');
+    const rows = await tableRows(page);
+    expect(rows.length).toBe(Math.min(ROWS_PER_PAGE, count(members)));
+    for (const row of rows)
+      expect(rowValues(row.cells), row.id).toEqual(
+        api.get(row.id) ?? { sessionCount: 0, crashCount: 0, feedbackCount: 0 },
+      );
+    // Sorting swaps in the group's table alone.
+    const groupPath = new URL(page.url()).pathname;
+    await chrome.timedSwap(page, `${groupPath}/testers`, 'group table: sort by crashes', () =>
+      page.locator('a[data-sort-key="crashes"]').click(),
+    );
+    const crashes = (await tableRows(page)).map((r) => count(r.cells[4]));
+    expect(crashes).toEqual([...crashes].sort((a, b) => b - a));
+
+    const phone = await chrome.newContext(PHONE);
+    await phone.addCookies(await laptop.cookies());
+    const tab = await phone.newPage();
+    for (const [shot, path] of [
+      ['builds', `/dashboard/apps/${APP}/builds`],
+      ['groups', `/dashboard/apps/${APP}/groups`],
+      ['group', groupPath],
+    ] as const) {
+      await tab.goto(`${server.baseUrl}${path}`);
+      expect(Number(await tab.evaluate('document.documentElement.scrollWidth')), shot).toBeLessThanOrEqual(
+        PHONE.width,
+      );
+      await chrome.shoot(tab, shot);
+    }
+    await phone.close();
+  });
+
   it('never fetches more than one page of testers, nor shows a token', async () => {
     await chrome.settled();
     const cookie = (await laptop.cookies()).find((c) => c.name === 'bm_session')?.value ?? '';

@@ -23,6 +23,9 @@ button.primary{background:var(--focus);border-color:var(--focus);color:#fff;font
 .periods{display:flex;flex-wrap:wrap;gap:.25rem;margin:.5rem 0 1rem;padding:0;list-style:none}
 .periods a{display:block;padding:.3rem .8rem;border:1px solid var(--line);border-radius:999px;text-decoration:none;color:var(--fg)}
 .periods a[aria-current=page]{background:var(--fg);color:var(--bg);border-color:var(--fg)}
+.app-nav{display:flex;gap:1.25rem;margin:0 0 .75rem;padding:0;list-style:none;border-bottom:1px solid var(--line)}
+.app-nav a{display:block;padding:.35rem 0;text-decoration:none;color:var(--muted);border-bottom:2px solid transparent;margin-bottom:-1px}
+.app-nav a[aria-current=page]{color:var(--fg);font-weight:600;border-bottom-color:var(--fg)}
 .headline{display:grid;grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr));gap:.75rem;margin:0}
 .headline div{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:.6rem .8rem}
 .headline dt{font-size:.85rem;color:var(--muted)}
@@ -46,11 +49,16 @@ table{border-collapse:collapse;width:100%;font-size:.92rem}
 .testers table{min-width:56rem}
 th,td{padding:.4rem .6rem;text-align:left;border-bottom:1px solid var(--line);white-space:nowrap}
 thead th{background:var(--panel);font-weight:600}
-th a{color:var(--fg);text-decoration:none}
-th a:hover{text-decoration:underline}
+thead th a{color:var(--fg);text-decoration:none}
+thead th a:hover{text-decoration:underline}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 .sort-mark{font-size:.7rem;margin-left:.25rem;color:var(--muted)}
 tbody tr:hover{background:var(--panel)}
+tbody th small{display:block;font-weight:400;font-size:.8rem;color:var(--muted);white-space:normal}
+tr.version th{background:var(--panel);font-size:.85rem;color:var(--muted);padding:.3rem .6rem}
+.builds{min-width:44rem}
+.older-builds{margin:.75rem 0}
+.older-builds summary{cursor:pointer;color:var(--muted);margin-bottom:.5rem}
 .state{font-size:.8rem;text-transform:lowercase}
 [aria-busy=true]{opacity:.55}
 .table-status{color:var(--muted);margin:.3rem 0}
@@ -64,6 +72,7 @@ tbody tr:hover{background:var(--panel)}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.88em}
 pre{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:.6rem;overflow-x:auto}
 .note{font-size:.85rem;color:var(--muted)}
+.empty p code{overflow-wrap:anywhere}
 footer{max-width:75rem;margin:2rem auto;padding:0 1rem;font-size:.8rem;color:var(--muted)}
 @media (max-width:40rem){h1{font-size:1.3rem}.headline dd{font-size:1.3rem}.filter input{min-width:0;flex:1}}
 `;

@@ -1,11 +1,11 @@
 import { PERIOD_DAYS } from '../../domain/period.js';
 import type { AppSummary, TesterTable } from '../../services/dashboard.js';
-import { DASHBOARD_PATH } from '../../services/dashboard-sessions.js';
+import { appNav } from '../app-nav.js';
 import { usageChart } from '../chart.js';
 import { formatCount, formatCrashRate, formatDay } from '../format.js';
 import { type Html, html } from '../html.js';
 import { page } from '../layout.js';
-import { testerTable } from '../tester-table.js';
+import { appTesters, testerSection } from '../tester-table.js';
 import { type AppView, appHref, appsHref, DASHBOARD_PERIODS } from '../view-params.js';
 
 /** The period switcher: links, so each period is a page of its own (bookmarkable, works without script). */
@@ -22,10 +22,10 @@ export function periodLinks(view: AppView, href: (view: AppView) => string): Htm
 export function appPage(summary: AppSummary, view: AppView, table: TesterTable): Html {
   const { app, totals, window } = summary;
   const v = totals.values;
-  const appPath = `${DASHBOARD_PATH}/apps/${encodeURIComponent(app.id)}`;
   const body = html`<p class="crumbs"><a href="${appsHref()}">Apps</a> › ${app.name}</p>
 <h1>${app.name}</h1>
 <p class="sub"><code>${app.bundleId}</code> · ${formatCount(summary.testers)} testers, ${formatCount(summary.installed)} installed</p>
+${appNav(app.id, 'overview', view.period)}
 ${periodLinks(view, (to) => appHref(app.id, to))}
 <h2 class="visually-hidden">The last ${PERIOD_DAYS[view.period]} days</h2>
 <p class="note">${formatDay(window.firstDay)} to ${formatDay(window.lastDay)} (UTC)</p>
@@ -47,20 +47,6 @@ curl -s ${'$'}BASE_URL/ingest/v1/events -H "Authorization: Bearer ${'$'}INGEST_K
 <p class="note">Active: installed testers with a session, crash or feedback in these days.</p>
 <h2>Sessions and crashes per day</h2>
 ${usageChart(window, summary.daily)}
-<section id="testers" class="testers" aria-labelledby="testers-heading" data-app-path="${appPath}">
-  <h2 id="testers-heading">Testers</h2>
-  <div class="table-tools">
-    <form class="filter" method="get" action="${appPath}" role="search">
-      <input type="hidden" name="period" value="${view.period}">
-      <input type="hidden" name="sort" value="${view.sort}">
-      <input type="hidden" name="dir" value="${view.descending ? 'desc' : 'asc'}">
-      <label for="q">Find a tester</label>
-      <input id="q" name="q" type="search" value="${view.search}" placeholder="Name or email" autocomplete="off" maxlength="100">
-      <button type="submit">Find</button>
-    </form>
-  </div>
-  <p id="table-announcer" class="visually-hidden" aria-live="polite"></p>
-  <div id="tester-table">${testerTable(app.id, view, table)}</div>
-</section>`;
+${testerSection(appTesters(app.id), view, table)}`;
   return page({ title: app.name, signedIn: true, body, reportDay: window.lastDay });
 }

@@ -86,6 +86,11 @@ function searched<Q extends { where(expression: Expression<unknown>): Q; where(.
 ): Q {
   let filtered = query;
   if (filter.testerId !== undefined) filtered = filtered.where(sql`m.tester_id = ${filter.testerId}`);
+  // Through beta_group_testers' primary key (group, tester), one lookup per tester of the app.
+  if (filter.groupId !== undefined)
+    filtered = filtered.where(
+      sql`exists (select 1 from beta_group_testers gt where gt.group_id = ${filter.groupId} and gt.tester_id = m.tester_id)`,
+    );
   const search = filter.search?.trim() ?? '';
   if (search !== '') {
     const pattern = `%${asciiLowerCase(search).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
