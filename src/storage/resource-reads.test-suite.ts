@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedTestflightFixture } from '../../test/support/testflight-fixture.js';
 import { openStore, type StoreLocation } from './open-store.js';
-import type { ResourceCondition, ResourceKind, ResourceQuery, ResourceSortKey } from './resource-reads.js';
+import type {
+  ResourceCondition,
+  ResourceKind,
+  ResourceQuery,
+  ResourceReads,
+  ResourceSortKey,
+} from './resource-reads.js';
 import type { Store } from './store.js';
 
 /**
@@ -21,14 +27,22 @@ export function describeResourceReads(
 ): void {
   describe(`Resource reads on ${backend}`, () => {
     let harness: ResourceReadsHarness;
-    let store: Store;
+    let opened: Store;
+    // The reads as services make them: each in a snapshot of the store.
+    const store: ResourceReads = {
+      countResources: (q) => opened.snapshot((reader) => reader.countResources(q)),
+      listResources: (q, window) => opened.snapshot((reader) => reader.listResources(q, window)),
+      findResources: (kind, ids) => opened.snapshot((reader) => reader.findResources(kind, ids)),
+      linkages: (kind, relationship, ids, limit) =>
+        opened.snapshot((reader) => reader.linkages(kind, relationship, ids, limit)),
+    };
     beforeAll(async () => {
       harness = await createHarness();
-      store = await openStore(harness.location);
+      opened = await openStore(harness.location);
       await seedTestflightFixture(harness.location);
     });
     afterAll(async () => {
-      await store?.close();
+      await opened?.close();
       await harness?.cleanup();
     });
 
