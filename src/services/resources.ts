@@ -9,6 +9,15 @@ import { RESOURCE_TABLES } from '../storage/resource-tables.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
 import { type Page, type PageRequest, readPage } from './cursor-paging.js';
 
+/** The store's vocabulary of resource reads, for the API's resource layer (which reaches the store only here). */
+export type {
+  FilterValue,
+  Linkage,
+  ResourceCondition,
+  ResourceSortKey,
+  StoredResource,
+} from '../storage/resource-reads.js';
+
 /**
  * Reads every resource of the TestFlight slice for the API's generic resource layer (docs/architecture.md,
  * "Resources"): the primary data (one resource or a page of a listing), the linkage of the relationships the

@@ -4,12 +4,16 @@ import formatsModule from 'ajv-formats';
 
 /**
  * Validates response bodies against the vendored App Store Connect OpenAPI 3.0.1 subset
- * (test/fixtures/spec/asc-openapi-4.4.1-subset.json), with the three live-service corrections of
+ * (test/fixtures/spec/asc-openapi-4.4.1-subset.json) or, with `spec: 'testflight'`, the TestFlight slice the
+ * server reads at runtime (spec/asc-openapi-4.4.1-testflight.json), with the three live-service corrections of
  * docs/apple-behavior.md, §1 applied to a copy of AppsBetaTesterUsagesV1MetricResponse: where the spec and the live
  * service disagree, the live service wins. `discriminator` is ignored (Ajv, strict: false).
  */
 
-const SPEC_URL = new URL('../fixtures/spec/asc-openapi-4.4.1-subset.json', import.meta.url);
+const SPEC_URLS = {
+  subset: new URL('../fixtures/spec/asc-openapi-4.4.1-subset.json', import.meta.url),
+  testflight: new URL('../../spec/asc-openapi-4.4.1-testflight.json', import.meta.url),
+} as const;
 const SPEC_ID = 'asc-openapi';
 const METRICS_SCHEMA = 'AppsBetaTesterUsagesV1MetricResponse';
 
@@ -21,6 +25,8 @@ interface OpenApiDocument {
 }
 
 export interface OpenApiValidatorOptions {
+  /** Which vendored spec: the metrics subset (default) or the whole TestFlight slice. */
+  readonly spec?: keyof typeof SPEC_URLS;
   /** Apply docs/apple-behavior.md, §1's corrections (default true). False validates against the spec as published. */
   readonly liveServiceCorrections?: boolean;
 }
@@ -32,16 +38,17 @@ export interface OpenApiValidator {
   validateSchema(name: string, body: unknown): string[];
 }
 
-export function loadOpenApiDocument(): OpenApiDocument {
-  return JSON.parse(readFileSync(SPEC_URL, 'utf8')) as OpenApiDocument;
+export function loadOpenApiDocument(which: keyof typeof SPEC_URLS = 'subset'): OpenApiDocument {
+  return JSON.parse(readFileSync(SPEC_URLS[which], 'utf8')) as OpenApiDocument;
 }
 
 export function createOpenApiValidator(options: OpenApiValidatorOptions = {}): OpenApiValidator {
-  const spec = loadOpenApiDocument();
+  const spec = loadOpenApiDocument(options.spec);
   const schemas = structuredClone(spec.components.schemas);
   dropNonStringFormats(schemas);
   if (options.liveServiceCorrections ?? true) {
     schemas[METRICS_SCHEMA] = correctMetricResponse(requireObject(schemas[METRICS_SCHEMA], METRICS_SCHEMA));
+    allowEmptyToOne(schemas);
   }
   const ajv = new Ajv({ strict: false, allErrors: true });
   formatsModule.default(ajv);
@@ -117,6 +124,32 @@ function correctMetricResponse(published: Json): Json {
     required: ['type', 'id'],
   };
   return schema;
+}
+
+/**
+ * docs/apple-behavior.md, §11: an empty to-one relationship is `"data": null` (JSON:API 1.0, "Resource Linkage"),
+ * in a resource's relationships, in its relationship endpoint and in its related endpoint; the spec declares an
+ * object there. Only to-one `data` is touched: a to-many one stays an array.
+ */
+function allowEmptyToOne(schemas: Record<string, Json>): void {
+  const nullable = (holder: Json) => {
+    const data = holder.data;
+    if (typeof data !== 'object' || data === null || (data as Json).type === 'array') return;
+    holder.data = { anyOf: [data, { type: 'null' }] };
+  };
+  for (const [name, schema] of Object.entries(schemas)) {
+    const properties = schema.properties as Json | undefined;
+    if (properties === undefined) continue;
+    // A single resource's document: `FooResponse`, `FooWithoutIncludesResponse`, `FooBarLinkageResponse`.
+    if (name.endsWith('Response')) nullable(properties);
+    const relationships = (properties.relationships as Json | undefined)?.properties as
+      | Record<string, Json>
+      | undefined;
+    for (const relationship of Object.values(relationships ?? {})) {
+      const members = relationship.properties as Json | undefined;
+      if (members !== undefined) nullable(members);
+    }
+  }
 }
 
 /**

@@ -28,6 +28,8 @@ export const NOT_ON_POSTGRES: Readonly<Record<string, string>> = {
     'the store suite on SQLite; src/storage/postgres/postgres-store.test.ts runs it on PostgreSQL',
   'src/storage/sqlite/sqlite-dashboard-store.test.ts':
     "the dashboard store suite on SQLite; src/storage/postgres/postgres-dashboard-store.test.ts is PostgreSQL's",
+  'src/storage/sqlite/sqlite-resource-reads.test.ts':
+    "the resource reads suite on SQLite; src/storage/postgres/postgres-resource-reads.test.ts is PostgreSQL's",
   'src/storage/sqlite/sqlite-snapshot-admin-store.test.ts':
     "the snapshot suite on SQLite; src/storage/postgres/postgres-snapshot-admin-store.test.ts is PostgreSQL's",
   'src/storage/sqlite/database-unavailable.test.ts':

@@ -1,5 +1,5 @@
 import type { ResourceDocument } from '../../services/resources.js';
-import type { Linkage, StoredResource } from '../../storage/resource-reads.js';
+import type { Linkage, StoredResource } from '../../services/resources.js';
 import { served } from './resource-query.js';
 import type { SpecResourceType, TestflightSpec } from './spec-operations.js';
 

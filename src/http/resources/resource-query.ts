@@ -8,7 +8,7 @@ import {
 } from '../../errors/api-errors.js';
 import type { CursorToken } from '../../services/cursor-token.js';
 import { storesRelationship } from '../../services/resources.js';
-import type { FilterValue, ResourceCondition, ResourceSortKey } from '../../storage/resource-reads.js';
+import type { FilterValue, ResourceCondition, ResourceSortKey } from '../../services/resources.js';
 import {
   cursorRule,
   idListRule,

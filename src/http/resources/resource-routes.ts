@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { resourceNotFound } from '../../errors/api-errors.js';
 import type { DocumentRequest, LinkageRequest } from '../../services/resources.js';
 import type { Services } from '../../services/services.js';
-import type { ResourceCondition } from '../../storage/resource-reads.js';
+import type { ResourceCondition } from '../../services/resources.js';
 import { mayReadTestFlight, requireTestFlightReader } from '../access-control.js';
 import { cursorScope } from '../cursor-scopes.js';
 import { linkTo, type PublicBaseUrl, pagedLinks } from '../links.js';

@@ -234,8 +234,11 @@ function idsAlong(
     rest.length === 0
       ? atEnd(target)
       : sql`${target} in (${idsAlong(relationship.target, rest, atEnd, depth + 1)})`;
-  return sql`select ${sql.ref(`${alias}.${relationship.from}`)} from ${sql.table(relationship.via)} as ${sql.id(alias)}
-    where ${target} is not null and ${further}`;
+  const source = sql.ref(`${alias}.${relationship.from}`);
+  // A row that links nothing (a build with no pre-release version) must not answer NULL: `not in` a list holding
+  // NULL is never true, so `exists[...]=false` would keep nothing.
+  return sql`select ${source} from ${sql.table(relationship.via)} as ${sql.id(alias)}
+    where ${source} is not null and ${target} is not null and ${further}`;
 }
 
 function endKind(kind: ResourceKind, path: readonly string[]): ResourceKind {
