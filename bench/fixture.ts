@@ -88,6 +88,8 @@ const INGEST_APP_TABLES = [
   'usage_events',
   'usage_daily',
   'usage_monthly',
+  'usage_build_daily',
+  'public_link_daily',
   'app_testers',
   'ingest_stats',
   'ingest_rejections',

@@ -27,6 +27,7 @@ export interface Database {
   usage_daily: UsageDailyTable;
   usage_monthly: UsageMonthlyTable;
   public_link_daily: PublicLinkDailyTable;
+  usage_build_daily: UsageBuildDailyTable;
   app_data_versions: AppDataVersionsTable;
   settings: SettingsTable;
   ingest_keys: IngestKeysTable;
@@ -255,6 +256,17 @@ export interface UsageMonthlyTable {
   app_id: string;
   tester_id: string;
   month: string;
+  install_count: number;
+  session_count: number;
+  crash_count: number;
+  feedback_count: number;
+}
+
+/** Per app, build number and UTC day: the sums of its daily rollups (testers together), what a build reads (0009). */
+export interface UsageBuildDailyTable {
+  app_id: string;
+  build: string;
+  day: string;
   install_count: number;
   session_count: number;
   crash_count: number;

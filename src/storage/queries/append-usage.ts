@@ -151,6 +151,28 @@ async function addToRollups(
       )
       .execute();
   }
+  // Per build and day, testers together: what GET /v1/builds/{id}/metrics/betaBuildUsages reads (0009).
+  const perBuild = summedByKey(
+    daily.map((row) => ({
+      app_id: row.app_id,
+      build: row.build,
+      day: row.day,
+      install_count: row.install_count,
+      session_count: row.session_count,
+      crash_count: row.crash_count,
+      feedback_count: row.feedback_count,
+    })),
+    (row) => `${row.app_id}\u0000${row.build}\u0000${row.day}`,
+  );
+  for (const chunk of chunksFor(perBuild, 7, maxParameters)) {
+    await db
+      .insertInto('usage_build_daily')
+      .values(chunk)
+      .onConflict((conflict) =>
+        conflict.columns(['app_id', 'build', 'day']).doUpdateSet(addedCounts('usage_build_daily')),
+      )
+      .execute();
+  }
 }
 
 type Counts = Record<CountColumn, number>;
@@ -256,7 +278,9 @@ async function addToPublicLinkRollup(
 }
 
 /** An upsert's update of a rollup: the stored counts plus the new row's. */
-function addedCounts(table: 'usage_daily' | 'usage_monthly'): Record<CountColumn, RawBuilder<number>> {
+function addedCounts(
+  table: 'usage_daily' | 'usage_monthly' | 'usage_build_daily',
+): Record<CountColumn, RawBuilder<number>> {
   const added = (column: CountColumn) =>
     sql<number>`${sql.ref(`${table}.${column}`)} + ${sql.ref(`excluded.${column}`)}`;
   return {

@@ -123,7 +123,7 @@ export async function sumUsageByApp(
 }
 
 /**
- * A build's usage from the daily rollups of its number (index usage_daily_by_build, 0009), and its invitations:
+ * A build's usage from the rollup of its number per day (usage_build_daily, 0009), and its invitations:
  * the distinct testers given the build individually and the members of the groups that have it
  * (docs/apple-behavior.md, §11).
  */
@@ -134,7 +134,7 @@ export async function sumBuildUsage(
   lastDay: CalendarDay,
 ): Promise<BuildUsageValues> {
   const usage = await db
-    .selectFrom('usage_daily')
+    .selectFrom('usage_build_daily')
     .select((eb) => [
       eb.fn.sum<number>('install_count').as('installs'),
       eb.fn.sum<number>('session_count').as('sessions'),
