@@ -6,6 +6,7 @@ import { type ApiKeysService, apiKeysService } from './api-keys.js';
 import { type AppsService, appsService } from './apps.js';
 import { type BetaTesterUsagesService, betaTesterUsagesService } from './beta-tester-usages.js';
 import { type BetaTestersService, betaTestersService } from './beta-testers.js';
+import { type BuildUsagesService, buildUsagesService } from './build-usages.js';
 import { type DashboardService, dashboardService } from './dashboard.js';
 import { type DashboardSessionsService, dashboardSessionsService } from './dashboard-sessions.js';
 import { type HealthService, healthService } from './health.js';
@@ -16,7 +17,9 @@ import {
   type IngestionService,
   ingestionService,
 } from './ingestion.js';
+import { type PublicLinkUsagesService, publicLinkUsagesService } from './public-link-usages.js';
 import { type SnapshotsService, snapshotsService } from './snapshots.js';
+import { type TesterAppUsagesService, testerAppUsagesService } from './tester-app-usages.js';
 import { type TokenVerifier, tokenVerifier } from './token-verifier.js';
 
 /** What the product does, independent of HTTP: the routes and the CLI call these. */
@@ -24,6 +27,10 @@ export interface Services {
   readonly apps: AppsService;
   readonly betaTesters: BetaTestersService;
   readonly betaTesterUsages: BetaTesterUsagesService;
+  /** The sibling metrics of docs/apple-behavior.md, §7: a tester's per app, a build's, a public link's. */
+  readonly testerAppUsages: TesterAppUsagesService;
+  readonly buildUsages: BuildUsagesService;
+  readonly publicLinkUsages: PublicLinkUsagesService;
   readonly apiKeys: ApiKeysService;
   readonly tokens: TokenVerifier;
   readonly ingestKeys: IngestKeysService;
@@ -63,6 +70,9 @@ export async function createServices(
     apps: appsService(store, cursorKey, clocks.clock),
     betaTesters: betaTestersService(store, cursorKey, clocks.clock),
     betaTesterUsages: betaTesterUsagesService(store, cursorKey, clocks.reportClock),
+    testerAppUsages: testerAppUsagesService(store, cursorKey, clocks.reportClock),
+    buildUsages: buildUsagesService(store, clocks.reportClock),
+    publicLinkUsages: publicLinkUsagesService(store, clocks.reportClock),
     apiKeys: apiKeysService(store, issuerId, clocks.clock),
     tokens: tokenVerifier(store, issuerId, clocks.clock),
     ingestKeys: ingestKeysService(store, clocks.clock),

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const REPO_ROOT = new URL('../../', import.meta.url);
 const VENDORED_DIR = fileURLToPath(new URL('test/fixtures/spec/', REPO_ROOT));
 const SHARED_DIR = fileURLToPath(new URL('../shared/spec/', REPO_ROOT));
-const READ_BY_TESTS = ['asc-openapi-4.4.1-subset.json', 'seed-read-beta-tester-metrics-for-an-app.md'];
+const READ_BY_TESTS = ['asc-openapi-4.4.1-testflight.json', 'seed-read-beta-tester-metrics-for-an-app.md'];
 const sharedMissing = !existsSync(SHARED_DIR);
 
 if (sharedMissing) {
