@@ -4,7 +4,7 @@ import { requireTestFlightReader } from '../access-control.js';
 import { testerAppUsagesCursorScope } from '../cursor-scopes.js';
 import { pagedLinks } from '../links.js';
 import { pageCache } from '../page-cache.js';
-import { parseTesterAppUsagesQuery } from '../params/tester-app-usages-query.js';
+import { parseTesterAppUsagesQuery, type TesterAppUsagesQuery } from '../params/tester-app-usages-query.js';
 import { queryPairs } from '../query-string.js';
 import { BetaTesterUsagesV1MetricResponse } from '../schemas/sibling-metrics.js';
 import { apiRoute } from './api-route.js';
@@ -24,16 +24,20 @@ export function betaTestersBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRout
     reply: FastifyReply,
   ): Promise<FastifyReply> => {
     const testerId = request.params.id;
-    // The parameters decide which apps' versions the freshness reads, but a 404 and a 403 come first (§4): a
-    // tester that exists is found with no apps, then the query is read.
-    if ((await deps.services.testerAppUsages.freshness(testerId, [])) === undefined) {
-      throw resourceNotFound('betaTesters', testerId);
+    // The freshness reads the versions of the apps the query names, but a 404 and a 403 come before a 400
+    // (§4): the query is read first and its problems are thrown after those checks.
+    let query: TesterAppUsagesQuery | undefined;
+    let problem: unknown;
+    try {
+      query = parseTesterAppUsagesQuery(queryPairs(request));
+    } catch (error) {
+      problem = error;
     }
-    requireTestFlightReader(request);
-    const base = deps.baseUrl(request);
-    const query = parseTesterAppUsagesQuery(queryPairs(request));
-    const freshness = await deps.services.testerAppUsages.freshness(testerId, query.appIds);
+    const freshness = await deps.services.testerAppUsages.freshness(testerId, query?.appIds ?? []);
     if (freshness === undefined) throw resourceNotFound('betaTesters', testerId);
+    requireTestFlightReader(request);
+    if (query === undefined) throw problem;
+    const base = deps.baseUrl(request);
     const path = `/v1/betaTesters/${encodeURIComponent(testerId)}/metrics/betaTesterUsages`;
     return sendCachedMetrics(cache, reply, metricsCacheKey(path, base, query.echo), freshness, async () => {
       const report = await deps.services.testerAppUsages.readTesterAppUsages(testerId, {
