@@ -7,6 +7,7 @@ import { createServices } from '../src/services/services.js';
 import { signToken } from '../src/services/token-signer.js';
 import { openStore } from '../src/storage/open-store.js';
 import type { BenchStore } from './options.js';
+import { prepareSiblings } from './siblings.js';
 import { BENCH_APP, REPORT_TIME, referenceWorkload, WORKLOAD_SETTING } from './workload.js';
 
 /** The app the ingestion figures write to, so the reference app's data stays as generated. */
@@ -62,6 +63,7 @@ export async function prepareFixture(target: BenchStore, options: { migrate: boo
         invitedAt: REPORT_TIME,
       })),
     );
+    await prepareSiblings(store, testerIds);
     const referenceIngestKey = (await services.ingestKeys.create(BENCH_APP.id)).key;
     const ingestAppKey = (await services.ingestKeys.create(INGEST_APP.id)).key;
     return {
@@ -88,6 +90,8 @@ const INGEST_APP_TABLES = [
   'usage_events',
   'usage_daily',
   'usage_monthly',
+  'usage_build_daily',
+  'public_link_daily',
   'app_testers',
   'ingest_stats',
   'ingest_rejections',

@@ -18,6 +18,7 @@ import {
   writeReport,
 } from './report.js';
 import { type ServerProcess, startProcess } from './server-process.js';
+import { siblingFigures } from './siblings.js';
 import { median, percentile } from './stats.js';
 import { BENCH_APP, REPORT_DAY, REPORT_TIME } from './workload.js';
 
@@ -32,7 +33,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     'postgres-only': { type: 'boolean', default: false },
     // For before/after figures: serve another build (`--server ../old/dist/main.js`) on a store left at its
-    // schema (`--no-migrate`), and run some figures only (`--only metrics,paging,cold,total,ingest`).
+    // schema (`--no-migrate`), and run some figures only (`--only metrics,paging,cold,siblings,total,ingest`).
     server: { type: 'string', default: 'dist/main.js' },
     'no-migrate': { type: 'boolean', default: false },
     only: { type: 'string' },
@@ -231,6 +232,21 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
           });
         }
       }
+    }
+
+    if (measures('siblings')) {
+      log('the sibling metrics endpoints: repeated page vs bare node:http, and one cold page each');
+      figures.push(
+        ...(await siblingFigures({
+          serverUrl: server.url,
+          headers,
+          testerId: fixture.testerIds[0] ?? '',
+          load: { connections: PLAN.connections, seconds: PLAN.loadSeconds, runs: PLAN.loadRuns },
+          coldSamples: PLAN.coldSamples,
+          coldP50Goal: goals.coldP50,
+          invalidate: () => invalidate(server?.url ?? '', fixture),
+        })),
+      );
     }
 
     if (measures('total')) {

@@ -56,3 +56,10 @@ export function usageWindow(reportTime: Date, period: PeriodCode): UsageWindow {
   const start = addDays(end, -PERIOD_DAYS[period]);
   return { start, end, firstDay: addDays(start, 1), lastDay: end };
 }
+
+/**
+ * The window of the family's operations that declare no `period` (builds_betaBuildUsages_getMetrics,
+ * betaGroups_publicLinkUsages_getMetrics): the year the others report without one. It covers a build's whole
+ * TestFlight life, since builds expire 90 days after upload (docs/apple-behavior.md, §11).
+ */
+export const PERIODLESS_REPORT_PERIOD: PeriodCode = DEFAULT_PERIOD;

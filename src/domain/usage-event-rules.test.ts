@@ -152,7 +152,8 @@ describe('checkEvent', () => {
     expect(checkEvent({ ...VALID, type: 'Session' }, 0, CONTEXT)).toEqual([
       {
         code: INVALID,
-        detail: "'Session' is not an event type; use one of install, session, crash, feedback",
+        detail:
+          "'Session' is not an event type; use one of install, session, crash, feedback, publicLinkView, publicLinkAccept, publicLinkDecline, publicLinkCriteriaNotMet",
         source: { pointer: '/events/0/type' },
       },
     ]);

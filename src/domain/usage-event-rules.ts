@@ -1,6 +1,13 @@
 import type { Problem } from './problem.js';
 import { unstorableText } from './storable-text.js';
-import { USAGE_EVENT_TYPES, type UsageEvent, type UsageEventType } from './usage-event.js';
+import {
+  DECLINE_REASONS,
+  type DeclineReason,
+  isPublicLinkEventType,
+  USAGE_EVENT_TYPES,
+  type UsageEvent,
+  type UsageEventType,
+} from './usage-event.js';
 import { visibleText } from './visible-text.js';
 
 /**
@@ -18,8 +25,11 @@ const KNOWN_FIELDS = new Set([
   'appId',
   'testerId',
   'timestamp',
+  'groupId',
+  'reason',
   ...Object.keys(OPTIONAL_TEXT_LIMITS),
 ]);
+const MAX_GROUP_ID = 64;
 /** How far ahead of the server's clock an event may be dated (a device clock running fast). */
 export const MAX_FUTURE_MS = 24 * 3_600_000;
 export const DEFAULT_RETENTION_DAYS = 400;
@@ -104,7 +114,12 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
       field: 'appId',
     });
   }
-  const testerId = required('testerId');
+  // A public link's viewer is not necessarily a tester (docs/apple-behavior.md, §11): `testerId` is optional
+  // there, kept as the client's name for the viewer, and '' when absent.
+  const publicLink = type !== undefined && isPublicLinkEventType(type);
+  const testerId = publicLink && absent(fields.testerId) ? '' : required('testerId');
+  const groupId = checkGroupId(fields.groupId, publicLink, required, problems);
+  const reason = checkReason(fields.reason, type, problems);
   const occurredAt = checkTimestamp(required('timestamp'), context, problems);
   const optional: Partial<Record<keyof typeof OPTIONAL_TEXT_LIMITS, string>> = {};
   for (const [name, limit] of Object.entries(OPTIONAL_TEXT_LIMITS) as Array<
@@ -130,9 +145,53 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
       type: type as UsageEventType,
       occurredAt,
       ...optional,
+      ...(groupId !== undefined && { groupId }),
+      ...(reason !== undefined && { reason }),
       receivedAt: context.receivedAt.toISOString(),
     },
   };
+}
+
+function absent(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+/** `groupId`: required on public-link events (the group whose link it is), refused on every other type. */
+function checkGroupId(
+  value: unknown,
+  publicLink: boolean,
+  required: (name: string) => string | undefined,
+  problems: Problem[],
+): string | undefined {
+  if (!publicLink) {
+    if (!absent(value)) problems.push(invalid("'groupId' goes with public-link events only", 'groupId'));
+    return undefined;
+  }
+  const groupId = required('groupId');
+  if (groupId !== undefined && groupId.length > MAX_GROUP_ID) {
+    problems.push(invalid(`'groupId' must be a string of at most ${MAX_GROUP_ID} characters`, 'groupId'));
+    return undefined;
+  }
+  return groupId;
+}
+
+/** `reason`: optional on `publicLinkDecline`, one of DECLINE_REASONS; refused on every other type. */
+function checkReason(
+  value: unknown,
+  type: string | undefined,
+  problems: Problem[],
+): DeclineReason | undefined {
+  if (absent(value)) return undefined;
+  if (type !== 'publicLinkDecline') {
+    problems.push(invalid("'reason' goes with publicLinkDecline events only", 'reason'));
+    return undefined;
+  }
+  if (typeof value === 'string' && (DECLINE_REASONS as readonly string[]).includes(value)) {
+    return value as DeclineReason;
+  }
+  const text = typeof value === 'string' ? `'${shown(value)}'` : 'This value';
+  problems.push(invalid(`${text} is not a reason; use one of ${DECLINE_REASONS.join(', ')}`, 'reason'));
+  return undefined;
 }
 
 /**

@@ -13,6 +13,10 @@ import { type AppMetrics, metricsRoutes, registerRequestMetrics } from './metric
 import type { PageCache } from './page-cache.js';
 import { resourceRoutes } from './resources/resource-routes.js';
 import { betaTesterUsagesRoutes } from './routes/beta-tester-usages.js';
+import { betaGroupMetricsRoutes } from './routes/beta-group-metrics.js';
+import { betaTesterMetricsRoutes } from './routes/beta-tester-metrics.js';
+import { buildMetricsRoutes } from './routes/build-metrics.js';
+import { pageCache } from './page-cache.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { snapshotRoutes } from './routes/snapshots.js';
@@ -78,10 +82,14 @@ export function apiDoor(deps: ApiDeps): ApiDoor {
         services: deps.services,
         baseUrl: deps.baseUrl,
         ingestionMetrics: deps.metrics.ingestion,
-        ...(deps.pageCache !== undefined && { pageCache: deps.pageCache }),
+        // One cache for the whole metrics family: its keys start with each request's path (metrics-answer.ts).
+        pageCache: deps.pageCache ?? pageCache(),
       };
       betaTesterUsagesRoutes(app, routeDeps);
       resourceRoutes(app, routeDeps);
+      betaGroupMetricsRoutes(app, routeDeps);
+      betaTesterMetricsRoutes(app, routeDeps);
+      buildMetricsRoutes(app, routeDeps);
       ingestRoutes(app, routeDeps);
       snapshotRoutes(app, { services: deps.services, allowFaults: deps.faults !== undefined });
     },

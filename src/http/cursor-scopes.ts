@@ -1,4 +1,5 @@
 import type { BetaTesterUsagesQuery } from './params/beta-tester-usages-query.js';
+import type { TesterAppUsagesQuery } from './params/tester-app-usages-query.js';
 
 /**
  * What the cursors of each listing are valid for (the scope their tag binds: services/cursor-token.ts), named
@@ -20,8 +21,34 @@ export function betaTesterUsagesCursorScope(
   appId: string,
   query: Pick<BetaTesterUsagesQuery, 'period' | 'groupByTesters' | 'testerId'>,
 ): string {
+  return testerMetricsScope(`/v1/apps/${appId}/metrics/betaTesterUsages`, query);
+}
+
+/** GET /v1/betaGroups/{id}/metrics/betaTesterUsages: the group, and the parameters of the app's. */
+export function groupBetaTesterUsagesCursorScope(
+  groupId: string,
+  query: Pick<BetaTesterUsagesQuery, 'period' | 'groupByTesters' | 'testerId'>,
+): string {
+  return testerMetricsScope(`/v1/betaGroups/${groupId}/metrics/betaTesterUsages`, query);
+}
+
+/** GET /v1/betaTesters/{id}/metrics/betaTesterUsages: the tester, the period and the apps (as a set). */
+export function testerAppUsagesCursorScope(
+  testerId: string,
+  query: Pick<TesterAppUsagesQuery, 'period' | 'appIds'>,
+): string {
+  return cursorScope(`/v1/betaTesters/${testerId}/metrics/betaTesterUsages`, {
+    period: query.period,
+    'filter[apps]': [...new Set(query.appIds)].sort().join(','),
+  });
+}
+
+function testerMetricsScope(
+  path: string,
+  query: Pick<BetaTesterUsagesQuery, 'period' | 'groupByTesters' | 'testerId'>,
+): string {
   const params: Record<string, string> = { period: query.period };
   if (query.groupByTesters) params.groupBy = 'betaTesters';
   if (query.testerId !== undefined) params['filter[betaTesters]'] = query.testerId;
-  return cursorScope(`/v1/apps/${appId}/metrics/betaTesterUsages`, params);
+  return cursorScope(path, params);
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import { utcDay } from '../domain/calendar-day.js';
 import { type PeriodCode, type UsageWindow, usageWindow } from '../domain/period.js';
 import { type UsageValues, zeroUsage } from '../domain/usage-values.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
@@ -11,11 +12,17 @@ export interface BetaTesterUsageRow {
   readonly values: UsageValues;
 }
 
-/** Which page of an app's per-tester usage, over which period. */
+/**
+ * Which page of an app's per-tester usage, over which period, and which testers: every installed tester of the
+ * app (GET /v1/apps/{id}/metrics/betaTesterUsages), or those of them in one of its beta groups
+ * (GET /v1/betaGroups/{id}/metrics/betaTesterUsages), either narrowed to one tester.
+ */
 export interface BetaTesterUsagesPageQuery extends PageRequest {
   readonly period: PeriodCode;
   /** Only this tester. */
   readonly testerId?: string;
+  /** Only members of this beta group of the app. */
+  readonly groupId?: string;
 }
 
 export interface BetaTesterUsagesReport {
@@ -42,6 +49,21 @@ export interface BetaTesterUsagesService {
    * is current while this says the same. Undefined when there is no such app.
    */
   freshness(appId: string): Promise<string | undefined>;
+  /**
+   * The freshness of a beta group's reports: its app's (any write to the group's members raises the app's
+   * data version). Undefined when there is no such group.
+   */
+  groupFreshness(
+    groupId: string,
+  ): Promise<{ readonly appId: string; readonly freshness: string } | undefined>;
+}
+
+/**
+ * What a report of one app's data was read at: the app's data version and the report date. Every report of the
+ * family (services/*-usages.ts) is kept under this, so a write to the app on any node retires it.
+ */
+export function reportFreshness(version: string, reportTime: Date): string {
+  return `${version}@${utcDay(reportTime)}`;
 }
 
 export function betaTesterUsagesService(
@@ -49,16 +71,25 @@ export function betaTesterUsagesService(
   cursorKey: Uint8Array,
   reportClock: Clock,
 ): BetaTesterUsagesService {
-  const freshnessOf = (version: string, window: UsageWindow) => `${version}@${window.end}`;
   return {
     async freshness(appId) {
       const version = await store.appDataVersion(appId);
-      return version === undefined ? undefined : freshnessOf(version, usageWindow(reportClock.now(), 'P7D'));
+      return version === undefined ? undefined : reportFreshness(version, reportClock.now());
+    },
+
+    async groupFreshness(groupId) {
+      const group = await store.groupDataVersion(groupId);
+      if (group === undefined) return undefined;
+      return { appId: group.appId, freshness: reportFreshness(group.version, reportClock.now()) };
     },
 
     readBetaTesterUsages(appId, query) {
-      const filter = query.testerId === undefined ? {} : { testerId: query.testerId };
-      const window = usageWindow(reportClock.now(), query.period);
+      const filter = {
+        ...(query.testerId !== undefined && { testerId: query.testerId }),
+        ...(query.groupId !== undefined && { groupId: query.groupId }),
+      };
+      const reportTime = reportClock.now();
+      const window = usageWindow(reportTime, query.period);
       return store.snapshot(async (reader) => {
         const version = (await reader.appDataVersion(appId)) ?? '0';
         const page = await readPage(
@@ -77,7 +108,7 @@ export function betaTesterUsagesService(
           total: page.total,
           limit: query.limit,
           ...(page.next !== undefined && { next: page.next }),
-          freshness: freshnessOf(version, window),
+          freshness: reportFreshness(version, reportTime),
         };
       });
     },

@@ -72,11 +72,14 @@ function eventLine(event: UsageEventRecord): Record<string, string> {
     id: event.id,
     type: event.type,
     appId: event.appId,
-    testerId: event.testerId,
+    // A public-link event that names no viewer has no testerId (domain/usage-event.ts).
+    ...(event.testerId !== '' && { testerId: event.testerId }),
     timestamp: event.occurredAt,
     ...(event.build !== undefined && { build: event.build }),
     ...(event.platform !== undefined && { platform: event.platform }),
     ...(event.device !== undefined && { device: event.device }),
     ...(event.osVersion !== undefined && { osVersion: event.osVersion }),
+    ...(event.groupId !== undefined && { groupId: event.groupId }),
+    ...(event.reason !== undefined && { reason: event.reason }),
   };
 }

@@ -50,7 +50,8 @@ describe('importRecords', () => {
       rejectedLines: [
         {
           line: 7,
-          reason: "type: 'swipe' is not an event type; use one of install, session, crash, feedback",
+          reason:
+            "type: 'swipe' is not an event type; use one of install, session, crash, feedback, publicLinkView, publicLinkAccept, publicLinkDecline, publicLinkCriteriaNotMet",
         },
         { line: 9, reason: expect.stringMatching(/^not JSON \(/) },
         {

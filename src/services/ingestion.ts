@@ -203,34 +203,51 @@ function ownAppId(raw: unknown): string {
   return typeof appId === 'string' ? appId : '';
 }
 
-/** Which apps exist and which testers belong to them, for the events that passed the other rules. */
+/**
+ * Which apps exist, which testers belong to them and which groups are theirs, for the events that passed the
+ * other rules. A public-link event names a group of its app; its viewer need not be a tester
+ * (docs/apple-behavior.md, §11).
+ */
 async function relationsOf(store: DirectoryReads, checked: readonly CheckedEvent[]) {
-  const testersByApp = new Map<string, Set<string>>();
+  const namedByApp = new Map<string, { testers: Set<string>; groups: Set<string> }>();
   for (const { event } of checked) {
-    const testers = testersByApp.get(event.appId) ?? new Set<string>();
-    testers.add(event.testerId);
-    testersByApp.set(event.appId, testers);
+    const named = namedByApp.get(event.appId) ?? { testers: new Set<string>(), groups: new Set<string>() };
+    if (event.groupId === undefined) named.testers.add(event.testerId);
+    else named.groups.add(event.groupId);
+    namedByApp.set(event.appId, named);
   }
-  const members = new Map<string, Set<string> | undefined>();
-  for (const [appId, testerIds] of testersByApp) {
-    members.set(
+  const known = new Map<string, { testers: Set<string>; groups: Set<string> } | undefined>();
+  for (const [appId, named] of namedByApp) {
+    known.set(
       appId,
       (await store.findApp(appId)) === undefined
         ? undefined
-        : await store.testersOfApp(appId, [...testerIds]),
+        : {
+            testers: await store.testersOfApp(appId, [...named.testers]),
+            groups:
+              named.groups.size === 0 ? new Set() : await store.betaGroupsOfApp(appId, [...named.groups]),
+          },
     );
   }
   return {
     problem(event: UsageEventRecord): Problem | undefined {
-      const testers = members.get(event.appId);
-      if (testers === undefined) {
+      const app = known.get(event.appId);
+      if (app === undefined) {
         return {
           code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
           detail: `There is no app with id '${shown(event.appId)}'`,
           field: 'appId',
         };
       }
-      if (!testers.has(event.testerId)) {
+      if (event.groupId !== undefined) {
+        if (app.groups.has(event.groupId)) return undefined;
+        return {
+          code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
+          detail: `There is no beta group '${shown(event.groupId)}' in app '${shown(event.appId)}'`,
+          field: 'groupId',
+        };
+      }
+      if (!app.testers.has(event.testerId)) {
         return {
           code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
           detail: `There is no tester '${shown(event.testerId)}' in app '${shown(event.appId)}'; add them with 'beta-metrics testers add'`,

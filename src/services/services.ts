@@ -6,6 +6,7 @@ import { type ApiKeysService, apiKeysService } from './api-keys.js';
 import { type AppsService, appsService } from './apps.js';
 import { type BetaTesterUsagesService, betaTesterUsagesService } from './beta-tester-usages.js';
 import { type BetaTestersService, betaTestersService } from './beta-testers.js';
+import { type BuildUsagesService, buildUsagesService } from './build-usages.js';
 import { type DashboardService, dashboardService } from './dashboard.js';
 import { type DashboardSessionsService, dashboardSessionsService } from './dashboard-sessions.js';
 import { type HealthService, healthService } from './health.js';
@@ -17,7 +18,9 @@ import {
   ingestionService,
 } from './ingestion.js';
 import { type ResourcesService, resourcesService } from './resources.js';
+import { type PublicLinkUsagesService, publicLinkUsagesService } from './public-link-usages.js';
 import { type SnapshotsService, snapshotsService } from './snapshots.js';
+import { type TesterAppUsagesService, testerAppUsagesService } from './tester-app-usages.js';
 import { type TokenVerifier, tokenVerifier } from './token-verifier.js';
 
 /** What the product does, independent of HTTP: the routes and the CLI call these. */
@@ -27,6 +30,10 @@ export interface Services {
   readonly betaTesterUsages: BetaTesterUsagesService;
   /** Every resource of the TestFlight slice, for the API's generic resource layer. */
   readonly resources: ResourcesService;
+  /** The sibling metrics of docs/apple-behavior.md, §7: a tester's per app, a build's, a public link's. */
+  readonly testerAppUsages: TesterAppUsagesService;
+  readonly buildUsages: BuildUsagesService;
+  readonly publicLinkUsages: PublicLinkUsagesService;
   readonly apiKeys: ApiKeysService;
   readonly tokens: TokenVerifier;
   readonly ingestKeys: IngestKeysService;
@@ -67,6 +74,9 @@ export async function createServices(
     betaTesters: betaTestersService(store, cursorKey, clocks.clock),
     betaTesterUsages: betaTesterUsagesService(store, cursorKey, clocks.reportClock),
     resources: resourcesService(store, cursorKey),
+    testerAppUsages: testerAppUsagesService(store, cursorKey, clocks.reportClock),
+    buildUsages: buildUsagesService(store, clocks.reportClock),
+    publicLinkUsages: publicLinkUsagesService(store, clocks.reportClock),
     apiKeys: apiKeysService(store, issuerId, clocks.clock),
     tokens: tokenVerifier(store, issuerId, clocks.clock),
     ingestKeys: ingestKeysService(store, clocks.clock),

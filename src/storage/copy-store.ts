@@ -26,6 +26,8 @@ const TABLE_KEYS = {
   usage_events: ['app_id', 'id'],
   usage_daily: ['app_id', 'tester_id', 'day', 'build'],
   usage_monthly: ['app_id', 'tester_id', 'month'],
+  public_link_daily: ['app_id', 'group_id', 'day'],
+  usage_build_daily: ['app_id', 'build', 'day'],
   app_data_versions: ['app_id'],
   settings: ['name'],
   ingest_keys: ['id'],

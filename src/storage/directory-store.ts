@@ -24,6 +24,8 @@ export interface DirectoryReads {
 
   /** Which of `testerIds` are testers of `appId`, in any state. */
   testersOfApp(appId: string, testerIds: readonly string[]): Promise<Set<string>>;
+  /** Which of `groupIds` are beta groups of `appId`. */
+  betaGroupsOfApp(appId: string, groupIds: readonly string[]): Promise<Set<string>>;
 }
 
 export interface DirectoryStore extends DirectoryReads {
@@ -40,5 +42,14 @@ export interface DirectoryStore extends DirectoryReads {
    */
   addTestersToApps(memberships: readonly MembershipRecord[]): Promise<void>;
   createBuild(build: BuildRecord): Promise<void>;
+  /** Creates a group with its members; raises the app's data version (its group metrics list members). */
   createBetaGroup(group: BetaGroupRecord, testerIds: readonly string[]): Promise<void>;
+  /**
+   * The writes below change what the metrics of a group or a build answer, so each raises the app's data
+   * version in its transaction (UsageReads.appDataVersion). Adding what is already there changes nothing;
+   * StoreReferenceError when the group, the build or a tester does not exist.
+   */
+  addTestersToBetaGroup(groupId: string, testerIds: readonly string[]): Promise<void>;
+  addBuildsToBetaGroup(groupId: string, buildIds: readonly string[]): Promise<void>;
+  addIndividualTestersToBuild(buildId: string, testerIds: readonly string[]): Promise<void>;
 }

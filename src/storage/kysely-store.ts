@@ -22,7 +22,9 @@ import * as dashboardSessions from './queries/dashboard-sessions.js';
 import * as dashboard from './queries/dashboard.js';
 import * as dataVersions from './queries/data-versions.js';
 import * as ingestion from './queries/ingestion.js';
+import * as groupLinks from './queries/group-links.js';
 import * as rateLimits from './queries/rate-limits.js';
+import * as siblingUsage from './queries/sibling-usage.js';
 import * as testerUsage from './queries/tester-usage.js';
 import * as testers from './queries/testers.js';
 import * as usageEvents from './queries/usage-events.js';
@@ -54,6 +56,23 @@ class KyselyStoreReader implements StoreReader {
   sumUsageByTester = (appId: string, testerIds: readonly string[], firstDay: string, lastDay: string) =>
     usage.sumUsageByTester(this.db, appId, testerIds, firstDay, lastDay);
   appDataVersion = (appId: string) => dataVersions.appDataVersion(this.db, appId);
+  groupDataVersion = (groupId: string) => siblingUsage.groupDataVersion(this.db, groupId);
+  buildDataVersion = (buildId: string) => siblingUsage.buildDataVersion(this.db, buildId);
+  testerAppDataVersions = (testerId: string, appIds: readonly string[]) =>
+    siblingUsage.testerAppDataVersions(this.db, testerId, appIds);
+  listInstalledAppIds = (testerId: string, appIds: readonly string[], window: RowWindow) =>
+    siblingUsage.listInstalledAppIds(this.db, testerId, appIds, window);
+  countInstalledApps = (testerId: string, appIds: readonly string[]) =>
+    siblingUsage.countInstalledApps(this.db, testerId, appIds);
+  sumUsageByApp = (testerId: string, appIds: readonly string[], firstDay: string, lastDay: string) =>
+    siblingUsage.sumUsageByApp(this.db, testerId, appIds, firstDay, lastDay);
+  sumBuildUsage = (
+    build: { readonly buildId: string; readonly appId: string; readonly buildNumber: string },
+    firstDay: string,
+    lastDay: string,
+  ) => siblingUsage.sumBuildUsage(this.db, build, firstDay, lastDay);
+  sumPublicLinkUsage = (appId: string, groupId: string, firstDay: string, lastDay: string) =>
+    siblingUsage.sumPublicLinkUsage(this.db, appId, groupId, firstDay, lastDay);
 
   countResources = (query: ResourceQuery) => resourceReads.countResources(this.db, query);
   listResources = (query: ResourceQuery, window: { offset: number; limit: number }) =>
@@ -67,6 +86,8 @@ class KyselyStoreReader implements StoreReader {
     usageEvents.listUsageEvents(this.db, appId, after, limit);
   testersOfApp = (appId: string, testerIds: readonly string[]) =>
     ingestion.testersOfApp(this.db, appId, testerIds);
+  betaGroupsOfApp = (appId: string, groupIds: readonly string[]) =>
+    ingestion.betaGroupsOfApp(this.db, appId, groupIds);
   ingestStats = () => ingestion.readIngestStats(this.db);
   requestsIn = (keyId: string, minute: number, windowMinutes: number) =>
     rateLimits.requestsIn(this.db, keyId, minute, windowMinutes);
@@ -193,9 +214,23 @@ export class KyselyStore extends KyselyStoreReader implements Store {
             .values(testerIds.map((testerId) => ({ group_id: group.id, tester_id: testerId })))
             .execute();
         }
+        await dataVersions.raiseDataVersions(trx, [group.appId]);
       }),
     );
   }
+
+  addTestersToBetaGroup = (groupId: string, testerIds: readonly string[]) =>
+    this.specifics.writeTransaction(this.db, (trx) =>
+      groupLinks.addTestersToBetaGroup(trx, groupId, testerIds, this.specifics.maxBoundParameters),
+    );
+  addBuildsToBetaGroup = (groupId: string, buildIds: readonly string[]) =>
+    this.specifics.writeTransaction(this.db, (trx) =>
+      groupLinks.addBuildsToBetaGroup(trx, groupId, buildIds, this.specifics.maxBoundParameters),
+    );
+  addIndividualTestersToBuild = (buildId: string, testerIds: readonly string[]) =>
+    this.specifics.writeTransaction(this.db, (trx) =>
+      groupLinks.addIndividualTestersToBuild(trx, buildId, testerIds, this.specifics.maxBoundParameters),
+    );
 
   appendUsageEvents(events: readonly UsageEventRecord[]): Promise<AppendResult> {
     if (events.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });

@@ -26,6 +26,8 @@ export interface Database {
   usage_events: UsageEventsTable;
   usage_daily: UsageDailyTable;
   usage_monthly: UsageMonthlyTable;
+  public_link_daily: PublicLinkDailyTable;
+  usage_build_daily: UsageBuildDailyTable;
   app_data_versions: AppDataVersionsTable;
   settings: SettingsTable;
   ingest_keys: IngestKeysTable;
@@ -231,6 +233,10 @@ export interface UsageEventsTable {
   device: string | null;
   os_version: string | null;
   received_at: string;
+  /** The beta group of a public-link event, else NULL (0009). */
+  group_id: string | null;
+  /** A `publicLinkDecline`'s reason (notRelevant | notClear | notInteresting), else NULL (0009). */
+  reason: string | null;
 }
 
 /** Per app, tester, UTC day and build: the counts of the events in `usage_events`. Metrics read only these. */
@@ -254,6 +260,34 @@ export interface UsageMonthlyTable {
   session_count: number;
   crash_count: number;
   feedback_count: number;
+}
+
+/** Per app, build number and UTC day: the sums of its daily rollups (testers together), what a build reads (0009). */
+export interface UsageBuildDailyTable {
+  app_id: string;
+  build: string;
+  day: string;
+  install_count: number;
+  session_count: number;
+  crash_count: number;
+  feedback_count: number;
+}
+
+/**
+ * Per app, beta group and UTC day: the counts of the group's public-link events (0009). A decline counts in
+ * `decline_count` and, when it gave a reason, in that reason's column too.
+ */
+export interface PublicLinkDailyTable {
+  app_id: string;
+  group_id: string;
+  day: string;
+  view_count: number;
+  accept_count: number;
+  decline_count: number;
+  not_relevant_count: number;
+  not_clear_count: number;
+  not_interesting_count: number;
+  criteria_not_met_count: number;
 }
 
 /**

@@ -7,6 +7,7 @@ import { describeIngestionStatsStore } from './ingestion-stats-store.test-suite.
 import { describeKeyStore } from './key-store.test-suite.js';
 import { describeRateLimitStore } from './rate-limit-store.test-suite.js';
 import { describeSettingsStore } from './settings-store.test-suite.js';
+import { describeSiblingUsageStore } from './sibling-usage.test-suite.js';
 import { describeSnapshotStore } from './snapshot-store.test-suite.js';
 import type { Store } from './store.js';
 import { describeUsageStore } from './usage-store.test-suite.js';
@@ -132,6 +133,7 @@ export function describeStore(
     describeDirectoryStore(context);
     describeUsageStore(context);
     describeRollupStore(context);
+    describeSiblingUsageStore(context);
     describeSnapshotStore(context);
     describeIngestionStatsStore(context);
     describeKeyStore(context);

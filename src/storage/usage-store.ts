@@ -1,12 +1,25 @@
 import type { CalendarDay } from '../domain/calendar-day.js';
 import type { AppendResult, EventPosition, UsageEventRecord } from '../domain/records/usage-event-record.js';
 import type { RowWindow } from '../domain/row-window.js';
-import type { UsageValues } from '../domain/usage-values.js';
+import type { BuildUsageValues, PublicLinkCounts, UsageValues } from '../domain/usage-values.js';
 
 /** Which installed testers a metrics listing reads. */
 export interface InstalledTesterFilter {
   /** Only this tester (the `filter[betaTesters]` of the metrics endpoint). */
   readonly testerId?: string;
+  /** Only members of this beta group (GET /v1/betaGroups/{id}/metrics/betaTesterUsages). */
+  readonly groupId?: string;
+}
+
+/** An app's data version (UsageReads.appDataVersion) with the app it belongs to. */
+export interface AppVersion {
+  readonly appId: string;
+  readonly version: string;
+}
+
+/** A build's app, its build number (what events name) and the app's data version. */
+export interface BuildVersion extends AppVersion {
+  readonly buildNumber: string;
 }
 
 /** Usage: raw events, the rollups the metrics read, installed testers and each app's data version. */
@@ -28,10 +41,55 @@ export interface UsageReads {
 
   /**
    * The app's data version: a number raised by every committed write that changes what the app's metrics
-   * answer (new events, testers added as installed), on every node sharing the store. Undefined when there is
+   * answer (new events, testers added as installed, the members and builds of its beta groups, the testers of
+   * its builds), on every node sharing the store; the metrics of its groups, builds and testers key on it too. Undefined when there is
    * no such app. Two reads that see the same version see the same metrics.
    */
   appDataVersion(appId: string): Promise<string | undefined>;
+
+  /** The data version of the app of beta group `groupId`; undefined when there is no such group. */
+  groupDataVersion(groupId: string): Promise<AppVersion | undefined>;
+  /** The app, number and data version of build `buildId`; undefined when there is no such build. */
+  buildDataVersion(buildId: string): Promise<BuildVersion | undefined>;
+  /**
+   * The data version of each of `appIds` that exists (absent from the map: no such app), when tester
+   * `testerId` exists; undefined when it does not.
+   */
+  testerAppDataVersions(
+    testerId: string,
+    appIds: readonly string[],
+  ): Promise<Map<string, string> | undefined>;
+
+  /** Of `appIds`, those the tester has installed, ordered by id (GET /v1/betaTesters/{id}/metrics/...). */
+  listInstalledAppIds(testerId: string, appIds: readonly string[], window: RowWindow): Promise<string[]>;
+  /** How many apps listInstalledAppIds would list in all. */
+  countInstalledApps(testerId: string, appIds: readonly string[]): Promise<number>;
+  /**
+   * The tester's usage of each of `appIds` over `firstDay`..`lastDay` (UTC, both included); apps without usage
+   * in those days are absent.
+   */
+  sumUsageByApp(
+    testerId: string,
+    appIds: readonly string[],
+    firstDay: CalendarDay,
+    lastDay: CalendarDay,
+  ): Promise<Map<string, UsageValues>>;
+  /**
+   * The usage of build number `buildNumber` of `appId` over `firstDay`..`lastDay`, every tester together, and
+   * how many testers build `buildId` is given to (docs/apple-behavior.md, §11).
+   */
+  sumBuildUsage(
+    build: { readonly buildId: string; readonly appId: string; readonly buildNumber: string },
+    firstDay: CalendarDay,
+    lastDay: CalendarDay,
+  ): Promise<BuildUsageValues>;
+  /** What beta group `groupId`'s public link saw over `firstDay`..`lastDay` (rollup public_link_daily). */
+  sumPublicLinkUsage(
+    appId: string,
+    groupId: string,
+    firstDay: CalendarDay,
+    lastDay: CalendarDay,
+  ): Promise<PublicLinkCounts>;
 
   /** An app's raw events in time order, after the event `after` (keyset on occurredAt, then id). */
   listUsageEvents(

@@ -39,7 +39,7 @@ function parseError(text: string): string {
   }
 }
 const REJECTED = [
-  "  line 7: type: 'swipe' is not an event type; use one of install, session, crash, feedback",
+  "  line 7: type: 'swipe' is not an event type; use one of install, session, crash, feedback, publicLinkView, publicLinkAccept, publicLinkDecline, publicLinkCriteriaNotMet",
   `  line 9: not JSON (${parseError(NOT_JSON)})`,
   `  line 10: testerId: There is no tester 'nobody' in app '${APP}'; add them with 'beta-metrics testers add'`,
   "  line 11: 'not-an-email' is not an email address",

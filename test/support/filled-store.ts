@@ -22,6 +22,8 @@ export const ALL_TABLES = [
   'usage_events',
   'usage_daily',
   'usage_monthly',
+  'usage_build_daily',
+  'public_link_daily',
   'app_data_versions',
   'settings',
   'ingest_keys',
@@ -81,6 +83,18 @@ export async function fillStore(location: StoreLocation): Promise<FilledStore> {
         detail: 'id is required',
         event: 1,
         field: 'id',
+      },
+    ]);
+    // A public-link event of the demo's public group (rollup public_link_daily, 0009).
+    await store.appendUsageEvents([
+      {
+        id: 'filled-public-link-view',
+        appId: PAGE_APP.id,
+        testerId: '',
+        type: 'publicLinkView',
+        occurredAt: DEMO_REPORT_TIME.toISOString(),
+        receivedAt: DEMO_REPORT_TIME.toISOString(),
+        groupId: `${PAGE_APP.id}-public`,
       },
     ]);
     // A dashboard session, and a sign-in link not used yet.

@@ -3,19 +3,26 @@ import { Ajv, type ErrorObject, type SchemaObject, type ValidateFunction } from 
 import formatsModule from 'ajv-formats';
 
 /**
- * Validates response bodies against the vendored App Store Connect OpenAPI 3.0.1 subset
- * (test/fixtures/spec/asc-openapi-4.4.1-subset.json) or, with `spec: 'testflight'`, the TestFlight slice the
- * server reads at runtime (spec/asc-openapi-4.4.1-testflight.json), with the three live-service corrections of
- * docs/apple-behavior.md, §1 applied to a copy of AppsBetaTesterUsagesV1MetricResponse: where the spec and the live
- * service disagree, the live service wins. `discriminator` is ignored (Ajv, strict: false).
+ * Validates response bodies against the TestFlight slice of Apple's OpenAPI 3.0.1 spec that the server reads at
+ * runtime (spec/asc-openapi-4.4.1-testflight.json, vendored unchanged), with the live-service corrections of
+ * docs/apple-behavior.md, §1 applied to copies of the metric responses (AppsBetaTesterUsagesV1MetricResponse and
+ * its siblings of §7, listed in §11) and an empty to-one relationship allowed as `null` (§11): where the spec and
+ * the live service disagree, the live service wins. `discriminator` is ignored (Ajv, strict: false).
  */
 
-const SPEC_URLS = {
-  subset: new URL('../fixtures/spec/asc-openapi-4.4.1-subset.json', import.meta.url),
-  testflight: new URL('../../spec/asc-openapi-4.4.1-testflight.json', import.meta.url),
-} as const;
+const SPEC_URL = new URL('../../spec/asc-openapi-4.4.1-testflight.json', import.meta.url);
 const SPEC_ID = 'asc-openapi';
-const METRICS_SCHEMA = 'AppsBetaTesterUsagesV1MetricResponse';
+
+/**
+ * Each metric response the API serves, with the item `type` the live service writes (§1; the siblings' are named
+ * after their schemas, §7) and the dimension whose `data` is a resource identifier object, if any.
+ */
+const METRIC_RESPONSES: ReadonlyArray<{ schema: string; type: string; dimension?: string }> = [
+  { schema: 'AppsBetaTesterUsagesV1MetricResponse', type: 'appsBetaTesterUsages', dimension: 'betaTesters' },
+  { schema: 'BetaTesterUsagesV1MetricResponse', type: 'betaTesterUsages', dimension: 'apps' },
+  { schema: 'BetaBuildUsagesV1MetricResponse', type: 'betaBuildUsages' },
+  { schema: 'BetaPublicLinkUsagesV1MetricResponse', type: 'betaPublicLinkUsages' },
+];
 
 type Json = Record<string, unknown>;
 
@@ -25,8 +32,6 @@ interface OpenApiDocument {
 }
 
 export interface OpenApiValidatorOptions {
-  /** Which vendored spec: the metrics subset (default) or the whole TestFlight slice. */
-  readonly spec?: keyof typeof SPEC_URLS;
   /** Apply docs/apple-behavior.md, §1's corrections (default true). False validates against the spec as published. */
   readonly liveServiceCorrections?: boolean;
 }
@@ -38,16 +43,21 @@ export interface OpenApiValidator {
   validateSchema(name: string, body: unknown): string[];
 }
 
-export function loadOpenApiDocument(which: keyof typeof SPEC_URLS = 'subset'): OpenApiDocument {
-  return JSON.parse(readFileSync(SPEC_URLS[which], 'utf8')) as OpenApiDocument;
+export function loadOpenApiDocument(): OpenApiDocument {
+  return JSON.parse(readFileSync(SPEC_URL, 'utf8')) as OpenApiDocument;
 }
 
 export function createOpenApiValidator(options: OpenApiValidatorOptions = {}): OpenApiValidator {
-  const spec = loadOpenApiDocument(options.spec);
+  const spec = loadOpenApiDocument();
   const schemas = structuredClone(spec.components.schemas);
   dropNonStringFormats(schemas);
   if (options.liveServiceCorrections ?? true) {
-    schemas[METRICS_SCHEMA] = correctMetricResponse(requireObject(schemas[METRICS_SCHEMA], METRICS_SCHEMA));
+    for (const metric of METRIC_RESPONSES) {
+      schemas[metric.schema] = correctMetricResponse(
+        requireObject(schemas[metric.schema], metric.schema),
+        metric,
+      );
+    }
     allowEmptyToOne(schemas);
   }
   const ajv = new Ajv({ strict: false, allErrors: true });
@@ -104,25 +114,29 @@ function responseSchemaName(spec: OpenApiDocument, pathTemplate: string, status:
   return ref.slice(prefix.length);
 }
 
-/** A deep copy of the spec's metric response with the live service's three differences (docs/apple-behavior.md, §1). */
-function correctMetricResponse(published: Json): Json {
+/** A deep copy of a metric response of the spec with the live service's differences (docs/apple-behavior.md, §1). */
+function correctMetricResponse(published: Json, metric: { type: string; dimension?: string }): Json {
   const schema = structuredClone(published);
   const item = at(schema, ['properties', 'data', 'items']);
   const itemProperties = at(item, ['properties']);
-  // §1: "each item: type = "appsBetaTesterUsages" (the spec omits type; every real body has it)".
-  item.properties = { type: { type: 'string', const: 'appsBetaTesterUsages' }, ...itemProperties };
+  // §1: "each item: type = "appsBetaTesterUsages" (the spec omits type; every real body has it)"; the
+  // siblings' types (§7, §11).
+  item.properties = { type: { type: 'string', const: metric.type }, ...itemProperties };
   item.required = [...(Array.isArray(item.required) ? item.required : []), 'type'];
   // §1: "Dates are date-only strings (the spec says date-time; the wire says date)".
   const point = at(itemProperties, ['dataPoints', 'items', 'properties']);
   at(point, ['start']).format = 'date';
   at(point, ['end']).format = 'date';
-  // §1: "dimensions.betaTesters.data is a resource identifier object (the spec says string)".
-  const betaTesters = at(itemProperties, ['dimensions', 'properties', 'betaTesters', 'properties']);
-  betaTesters.data = {
-    type: 'object',
-    properties: { type: { type: 'string', const: 'betaTesters' }, id: { type: 'string' } },
-    required: ['type', 'id'],
-  };
+  // §1: "dimensions.betaTesters.data is a resource identifier object (the spec says string)"; §7: so is
+  // dimensions.apps.data.
+  if (metric.dimension !== undefined) {
+    const dimension = at(itemProperties, ['dimensions', 'properties', metric.dimension, 'properties']);
+    dimension.data = {
+      type: 'object',
+      properties: { type: { type: 'string', const: metric.dimension }, id: { type: 'string' } },
+      required: ['type', 'id'],
+    };
+  }
   return schema;
 }
 

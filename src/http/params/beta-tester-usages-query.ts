@@ -31,7 +31,8 @@ export interface BetaTesterUsagesQuery {
 export const DEFAULT_METRICS_LIMIT = 50;
 export const MAX_METRICS_LIMIT = 200;
 
-const periodRule: ParamRule<PeriodCode> = {
+/** `period`: one of the four codes, or the hours the live service writes back (domain/period.ts). */
+export const periodRule: ParamRule<PeriodCode> = {
   parse: parsePeriod,
   echo: renderPeriodAsDuration,
 };

@@ -7,9 +7,10 @@ import { betaTesterUsagesCursorScope } from '../cursor-scopes.js';
 import { linkTo, pagedLinks, type PublicBaseUrl } from '../links.js';
 import { type PageCache, pageCache } from '../page-cache.js';
 import { parseBetaTesterUsagesQuery } from '../params/beta-tester-usages-query.js';
-import { encodeQuery, queryPairs } from '../query-string.js';
+import { queryPairs } from '../query-string.js';
 import { AppsBetaTesterUsagesV1MetricResponse } from '../schemas/beta-tester-usages.js';
 import { apiRoute } from './api-route.js';
+import { metricsCacheKey, sendCachedMetrics } from './metrics-answer.js';
 
 export interface BetaTesterUsagesRouteDeps {
   readonly services: Services;
@@ -25,8 +26,8 @@ type AppRequest = FastifyRequest<{ Params: { id: string } }>;
  * Checks in the live service's order: the app exists (404), the key may read TestFlight (403), then the
  * parameters (400). An answer is kept serialized with the app's freshness (data version and report date) and
  * served again while the freshness is the same, for the same query as read (its parameters in the client's
- * order, as `links.self` writes them) and the same base URL: byte for byte what computing it again would
- * give, cursors and links included.
+ * order, as `links.self` writes them) and the same base URL (metrics-answer.ts): byte for byte what computing
+ * it again would give, cursors and links included.
  */
 export function appsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) {
   const cache = deps.pageCache ?? pageCache();
@@ -36,41 +37,31 @@ export function appsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) 
     if (freshness === undefined) throw resourceNotFound('apps', appId);
     requireTestFlightReader(request);
     const base = deps.baseUrl(request);
-    // Keyed by the query as read, not as written: padding (`&&&`, `&=x`) or spelling (`limit=05`) that
-    // changes nothing in the answer must not make another entry.
     const query = parseBetaTesterUsagesQuery(queryPairs(request));
-    const key = `${appId}\u0000${base}\u0000${encodeQuery(query.echo)}`;
-    const kept = cache.get(key, freshness);
-    if (kept !== undefined) return reply.type('application/json').send(kept);
-
-    const body = await cache.compute(key, freshness, async () => {
+    const path = `/v1/apps/${encodeURIComponent(appId)}/metrics/betaTesterUsages`;
+    return sendCachedMetrics(cache, reply, metricsCacheKey(path, base, query.echo), freshness, async () => {
       const report = await deps.services.betaTesterUsages.readBetaTesterUsages(appId, {
         period: query.period,
-        testerId: query.testerId,
+        ...(query.testerId !== undefined && { testerId: query.testerId }),
         limit: query.limit,
-        after: query.cursor,
+        ...(query.cursor !== undefined && { after: query.cursor }),
         scope: betaTesterUsagesCursorScope(appId, query),
       });
-      const document = metricsDocument(appId, base, query.echo, report);
-      // The route's response schema serializes it (fast-json-stringify), as for any other answer.
-      const serialized = reply.serialize(document);
-      return {
-        freshness: report.freshness,
-        body:
-          typeof serialized === 'string' ? Buffer.from(serialized) : Buffer.from(serialized as ArrayBuffer),
-      };
+      return { freshness: report.freshness, document: testerUsagesDocument(base, path, query.echo, report) };
     });
-    return reply.type('application/json').send(body);
   };
 }
 
-function metricsDocument(
-  appId: string,
+/**
+ * The body of a per-tester report, the app's or a beta group's (both AppsBetaTesterUsagesV1MetricResponse):
+ * `path` is the report's own, which `self`, `next` and each dimension's `groupBy` link point at.
+ */
+export function testerUsagesDocument(
   base: string,
+  path: string,
   echo: ReadonlyArray<readonly [string, string]>,
   report: BetaTesterUsagesReport,
 ): AppsBetaTesterUsagesV1MetricResponse {
-  const path = `/v1/apps/${encodeURIComponent(appId)}/metrics/betaTesterUsages`;
   const groupBy = linkTo(base, path, [['groupBy', 'betaTesters']]);
   return {
     data: report.rows.map((row) => ({

@@ -42,7 +42,7 @@ describe('400', () => {
       at(
         'ENTITY_ERROR.ATTRIBUTE.INVALID',
         TITLES.INVALID,
-        "'launch' is not an event type; use one of install, session, crash, feedback",
+        "'launch' is not an event type; use one of install, session, crash, feedback, publicLinkView, publicLinkAccept, publicLinkDecline, publicLinkCriteriaNotMet",
         '/events/1/type',
       ),
     ],

@@ -17,7 +17,7 @@ freshIngestHarnessForEachTest((fresh) => {
 });
 
 const UNKNOWN_TYPE = (type: string) =>
-  `'${type}' is not an event type; use one of install, session, crash, feedback`;
+  `'${type}' is not an event type; use one of install, session, crash, feedback, publicLinkView, publicLinkAccept, publicLinkDecline, publicLinkCriteriaNotMet`;
 
 describe('GET /ingest/v1/stats', () => {
   describe('200', () => {

@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { AppendResult, UsageEventRecord } from '../../domain/records/usage-event-record.js';
+import { isPublicLinkEventType, type TesterEventType } from '../../domain/usage-event.js';
 import { raiseDataVersions } from './data-versions.js';
 import { addIngestCounts } from './ingestion.js';
 import { chunksFor } from './row-window.js';
@@ -29,7 +30,7 @@ export async function appendUsageEventBatches(
     .map(([, event]) => event);
 
   const inserted = new Set<string>();
-  for (const chunk of chunksFor(candidates, 11, maxParameters)) {
+  for (const chunk of chunksFor(candidates, 13, maxParameters)) {
     const rows = await db
       .insertInto('usage_events')
       .values(
@@ -45,6 +46,8 @@ export async function appendUsageEventBatches(
           device: event.device ?? null,
           os_version: event.osVersion ?? null,
           received_at: event.receivedAt,
+          group_id: event.groupId ?? null,
+          reason: event.reason ?? null,
         })),
       )
       .onConflict((conflict) => conflict.columns(['app_id', 'id']).doNothing())
@@ -53,8 +56,12 @@ export async function appendUsageEventBatches(
     for (const row of rows) inserted.add(eventKey({ appId: row.app_id, id: row.id }));
   }
   const accepted = candidates.filter((event) => inserted.has(eventKey(event)));
-  await addToRollups(db, accepted, maxParameters);
-  await markInstalled(db, accepted, maxParameters);
+  // A public link's viewer is not necessarily a tester: those events have their own rollup and make nobody
+  // INSTALLED (docs/apple-behavior.md, §11).
+  const ofTesters = accepted.filter((event) => !isPublicLinkEventType(event.type));
+  await addToRollups(db, ofTesters, maxParameters);
+  await markInstalled(db, ofTesters, maxParameters);
+  await addToPublicLinkRollup(db, accepted, maxParameters);
   await countPerApp(db, events, inserted);
   await raiseDataVersions(
     db,
@@ -144,6 +151,28 @@ async function addToRollups(
       )
       .execute();
   }
+  // Per build and day, testers together: what GET /v1/builds/{id}/metrics/betaBuildUsages reads (0009).
+  const perBuild = summedByKey(
+    daily.map((row) => ({
+      app_id: row.app_id,
+      build: row.build,
+      day: row.day,
+      install_count: row.install_count,
+      session_count: row.session_count,
+      crash_count: row.crash_count,
+      feedback_count: row.feedback_count,
+    })),
+    (row) => `${row.app_id}\u0000${row.build}\u0000${row.day}`,
+  );
+  for (const chunk of chunksFor(perBuild, 7, maxParameters)) {
+    await db
+      .insertInto('usage_build_daily')
+      .values(chunk)
+      .onConflict((conflict) =>
+        conflict.columns(['app_id', 'build', 'day']).doUpdateSet(addedCounts('usage_build_daily')),
+      )
+      .execute();
+  }
 }
 
 type Counts = Record<CountColumn, number>;
@@ -163,15 +192,95 @@ function summedByKey<Row extends Counts>(rows: readonly Row[], keyOf: (row: Row)
   return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row);
 }
 
-/** One event's counts: 1 in the column of its type. */
+/** One event's counts: 1 in the column of its type (a tester's event: the caller left public-link ones out). */
 function countsOf(type: UsageEventRecord['type']): Counts {
   const counts = { install_count: 0, session_count: 0, crash_count: 0, feedback_count: 0 };
-  counts[COUNT_COLUMN[type]] = 1;
+  if (!isPublicLinkEventType(type)) counts[COUNT_COLUMN[type]] = 1;
   return counts;
 }
 
+type PublicLinkColumn =
+  | 'view_count'
+  | 'accept_count'
+  | 'decline_count'
+  | 'not_relevant_count'
+  | 'not_clear_count'
+  | 'not_interesting_count'
+  | 'criteria_not_met_count';
+const PUBLIC_LINK_COLUMNS: readonly PublicLinkColumn[] = [
+  'view_count',
+  'accept_count',
+  'decline_count',
+  'not_relevant_count',
+  'not_clear_count',
+  'not_interesting_count',
+  'criteria_not_met_count',
+];
+const REASON_COLUMN: Record<NonNullable<UsageEventRecord['reason']>, PublicLinkColumn> = {
+  notRelevant: 'not_relevant_count',
+  notClear: 'not_clear_count',
+  notInteresting: 'not_interesting_count',
+};
+
+/** The public-link events' counts added to `public_link_daily`, per app, group and UTC day (0009). */
+async function addToPublicLinkRollup(
+  db: Kysely<Database>,
+  events: readonly UsageEventRecord[],
+  maxParameters: number,
+) {
+  const sums = new Map<
+    string,
+    { app_id: string; group_id: string; day: string } & Record<PublicLinkColumn, number>
+  >();
+  for (const event of events) {
+    if (!isPublicLinkEventType(event.type) || event.groupId === undefined) continue;
+    const day = event.occurredAt.slice(0, 10);
+    const key = `${event.appId}\u0000${event.groupId}\u0000${day}`;
+    let row = sums.get(key);
+    if (row === undefined) {
+      row = {
+        app_id: event.appId,
+        group_id: event.groupId,
+        day,
+        view_count: 0,
+        accept_count: 0,
+        decline_count: 0,
+        not_relevant_count: 0,
+        not_clear_count: 0,
+        not_interesting_count: 0,
+        criteria_not_met_count: 0,
+      };
+      sums.set(key, row);
+    }
+    if (event.type === 'publicLinkView') row.view_count++;
+    else if (event.type === 'publicLinkAccept') row.accept_count++;
+    else if (event.type === 'publicLinkCriteriaNotMet') row.criteria_not_met_count++;
+    else {
+      row.decline_count++;
+      if (event.reason !== undefined) row[REASON_COLUMN[event.reason]]++;
+    }
+  }
+  // In key order, so concurrent writers lock the rows they share in the same order.
+  const rows = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row);
+  const added = (column: PublicLinkColumn) =>
+    sql<number>`${sql.ref(`public_link_daily.${column}`)} + ${sql.ref(`excluded.${column}`)}`;
+  for (const chunk of chunksFor(rows, 10, maxParameters)) {
+    await db
+      .insertInto('public_link_daily')
+      .values(chunk)
+      .onConflict((conflict) =>
+        conflict
+          .columns(['app_id', 'group_id', 'day'])
+          .doUpdateSet(Object.fromEntries(PUBLIC_LINK_COLUMNS.map((column) => [column, added(column)]))),
+      )
+      .execute();
+  }
+}
+
 /** An upsert's update of a rollup: the stored counts plus the new row's. */
-function addedCounts(table: 'usage_daily' | 'usage_monthly'): Record<CountColumn, RawBuilder<number>> {
+function addedCounts(
+  table: 'usage_daily' | 'usage_monthly' | 'usage_build_daily',
+): Record<CountColumn, RawBuilder<number>> {
   const added = (column: CountColumn) =>
     sql<number>`${sql.ref(`${table}.${column}`)} + ${sql.ref(`excluded.${column}`)}`;
   return {
@@ -238,7 +347,7 @@ const COUNT_COLUMNS: readonly CountColumn[] = [
   'feedback_count',
 ];
 
-const COUNT_COLUMN: Record<UsageEventRecord['type'], CountColumn> = {
+const COUNT_COLUMN: Record<TesterEventType, CountColumn> = {
   install: 'install_count',
   session: 'session_count',
   crash: 'crash_count',

@@ -145,3 +145,18 @@ export async function testersOfApp(db: Kysely<Database>, appId: string, testerId
   }
   return members;
 }
+
+/** Which of `groupIds` are beta groups of `appId` (public-link events name their group). */
+export async function betaGroupsOfApp(db: Kysely<Database>, appId: string, groupIds: readonly string[]) {
+  const groups = new Set<string>();
+  for (const chunk of chunksFor([...new Set(groupIds)], 1, 10_000)) {
+    const rows = await db
+      .selectFrom('beta_groups')
+      .select('id')
+      .where('app_id', '=', appId)
+      .where('id', 'in', chunk)
+      .execute();
+    for (const row of rows) groups.add(row.id);
+  }
+  return groups;
+}

@@ -57,7 +57,7 @@ export async function insertMemberships(
 /** The first of `ids` with no row in `table`, if any. */
 export async function firstMissing(
   db: Kysely<Database>,
-  table: 'apps' | 'beta_testers',
+  table: 'apps' | 'beta_testers' | 'builds',
   ids: readonly string[],
 ): Promise<string | undefined> {
   const wanted = [...new Set(ids)];

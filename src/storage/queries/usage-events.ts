@@ -57,6 +57,8 @@ function toEventRecord(row: Selectable<UsageEventsTable>): UsageEventRecord {
     ...(row.platform !== null && { platform: row.platform }),
     ...(row.device !== null && { device: row.device }),
     ...(row.os_version !== null && { osVersion: row.os_version }),
+    ...(row.group_id !== null && { groupId: row.group_id }),
+    ...(row.reason !== null && { reason: row.reason as NonNullable<UsageEventRecord['reason']> }),
     receivedAt: row.received_at,
   };
 }

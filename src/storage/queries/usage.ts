@@ -35,6 +35,15 @@ export async function countInstalledTesters(
 function installed(db: Kysely<Database>, appId: string, filter: InstalledTesterFilter) {
   let query = db.selectFrom('app_testers').where('app_id', '=', appId).where('installed_at', 'is not', null);
   if (filter.testerId !== undefined) query = query.where('tester_id', '=', filter.testerId);
+  if (filter.groupId !== undefined) {
+    const groupId = filter.groupId;
+    query = query.where('tester_id', 'in', (eb) =>
+      eb
+        .selectFrom('beta_group_testers')
+        .select('beta_group_testers.tester_id')
+        .where('group_id', '=', groupId),
+    );
+  }
   return query;
 }
 

@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { resourceNotFound } from '../../errors/api-errors.js';
+import { requireTestFlightReader } from '../access-control.js';
+import { groupBetaTesterUsagesCursorScope } from '../cursor-scopes.js';
+import { pagedLinks } from '../links.js';
+import { pageCache } from '../page-cache.js';
+import { parseBetaTesterUsagesQuery } from '../params/beta-tester-usages-query.js';
+import { parsePeriodlessMetricsQuery } from '../params/periodless-metrics-query.js';
+import { queryPairs } from '../query-string.js';
+import { AppsBetaTesterUsagesV1MetricResponse } from '../schemas/beta-tester-usages.js';
+import { BetaPublicLinkUsagesV1MetricResponse } from '../schemas/sibling-metrics.js';
+import { apiRoute } from './api-route.js';
+import { type BetaTesterUsagesRouteDeps, testerUsagesDocument } from './beta-tester-usages.js';
+import { metricsCacheKey, sendCachedMetrics } from './metrics-answer.js';
+
+type GroupRequest = FastifyRequest<{ Params: { id: string } }>;
+
+/**
+ * GET /v1/betaGroups/{id}/metrics/betaTesterUsages — Apple's `betaGroups_betaTesterUsages_getMetrics`: the
+ * app's report (same parameters, shape and checks: docs/apple-behavior.md, §1 to §4 and §7) over the group's
+ * members who installed the group's app. The group's freshness is its app's, which every change of its members
+ * raises.
+ */
+export function betaGroupsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) {
+  const cache = deps.pageCache ?? pageCache();
+  return async (request: GroupRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const groupId = request.params.id;
+    const group = await deps.services.betaTesterUsages.groupFreshness(groupId);
+    if (group === undefined) throw resourceNotFound('betaGroups', groupId);
+    requireTestFlightReader(request);
+    const base = deps.baseUrl(request);
+    const query = parseBetaTesterUsagesQuery(queryPairs(request));
+    const path = `/v1/betaGroups/${encodeURIComponent(groupId)}/metrics/betaTesterUsages`;
+    const key = metricsCacheKey(path, base, query.echo);
+    return sendCachedMetrics(cache, reply, key, group.freshness, async () => {
+      const report = await deps.services.betaTesterUsages.readBetaTesterUsages(group.appId, {
+        period: query.period,
+        groupId,
+        ...(query.testerId !== undefined && { testerId: query.testerId }),
+        limit: query.limit,
+        ...(query.cursor !== undefined && { after: query.cursor }),
+        scope: groupBetaTesterUsagesCursorScope(groupId, query),
+      });
+      return { freshness: report.freshness, document: testerUsagesDocument(base, path, query.echo, report) };
+    });
+  };
+}
+
+/**
+ * GET /v1/betaGroups/{id}/metrics/publicLinkUsages — Apple's `betaGroups_publicLinkUsages_getMetrics`: one item
+ * with what the group's public link saw over a year (docs/apple-behavior.md, §7 and §11). Only `limit` is
+ * declared; the one group never pages.
+ */
+export function betaGroupsPublicLinkUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) {
+  const cache = deps.pageCache ?? pageCache();
+  return async (request: GroupRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const groupId = request.params.id;
+    const freshness = await deps.services.publicLinkUsages.freshness(groupId);
+    if (freshness === undefined) throw resourceNotFound('betaGroups', groupId);
+    requireTestFlightReader(request);
+    const base = deps.baseUrl(request);
+    const query = parsePeriodlessMetricsQuery(queryPairs(request));
+    const path = `/v1/betaGroups/${encodeURIComponent(groupId)}/metrics/publicLinkUsages`;
+    return sendCachedMetrics(cache, reply, metricsCacheKey(path, base, query.echo), freshness, async () => {
+      const report = await deps.services.publicLinkUsages.readPublicLinkUsages(groupId);
+      if (report === undefined) throw resourceNotFound('betaGroups', groupId);
+      const document: BetaPublicLinkUsagesV1MetricResponse = {
+        data: [
+          {
+            type: 'betaPublicLinkUsages',
+            dataPoints: [{ start: report.window.start, end: report.window.end, values: report.values }],
+          },
+        ],
+        links: pagedLinks(base, path, query.echo, undefined),
+        meta: { paging: { total: 1, limit: query.limit } },
+      };
+      return { freshness: report.freshness, document };
+    });
+  };
+}
+
+export function betaGroupMetricsRoutes(app: FastifyInstance, deps: BetaTesterUsagesRouteDeps): void {
+  apiRoute(
+    app,
+    'betaGroups_betaTesterUsages_getMetrics',
+    '/v1/betaGroups/:id/metrics/betaTesterUsages',
+    AppsBetaTesterUsagesV1MetricResponse,
+    betaGroupsBetaTesterUsagesGetMetrics(deps),
+  );
+  apiRoute(
+    app,
+    'betaGroups_publicLinkUsages_getMetrics',
+    '/v1/betaGroups/:id/metrics/publicLinkUsages',
+    BetaPublicLinkUsagesV1MetricResponse,
+    betaGroupsPublicLinkUsagesGetMetrics(deps),
+  );
+}

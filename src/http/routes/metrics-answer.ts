@@ -1,0 +1,39 @@
+import type { FastifyReply } from 'fastify';
+import type { PageCache } from '../page-cache.js';
+import type { QueryPairs } from '../params/query-params.js';
+import { encodeQuery } from '../query-string.js';
+
+/**
+ * Where the metrics family keeps an answer in the page cache (http/page-cache.ts): the request's path (so the
+ * operations share one cache without meeting), the base URL its links are built on, and the query as read, not
+ * as written: padding (`&&&`, `&=x`) or spelling (`limit=05`) that changes nothing in the answer makes no
+ * other entry.
+ */
+export function metricsCacheKey(path: string, base: string, echo: QueryPairs): string {
+  return `${path}\u0000${base}\u0000${encodeQuery(echo)}`;
+}
+
+/**
+ * Answers from the page cache when it holds `key` at `freshness` (what the store says now: a write on any node
+ * changes it), else computes the document, serializes it with the route's response schema (fast-json-stringify,
+ * as any other answer) and keeps the bytes under the freshness the document was read at.
+ */
+export async function sendCachedMetrics(
+  cache: PageCache,
+  reply: FastifyReply,
+  key: string,
+  freshness: string,
+  compute: () => Promise<{ readonly freshness: string; readonly document: unknown }>,
+): Promise<FastifyReply> {
+  const kept = cache.get(key, freshness);
+  if (kept !== undefined) return reply.type('application/json').send(kept);
+  const body = await cache.compute(key, freshness, async () => {
+    const computed = await compute();
+    const serialized = reply.serialize(computed.document);
+    return {
+      freshness: computed.freshness,
+      body: typeof serialized === 'string' ? Buffer.from(serialized) : Buffer.from(serialized as ArrayBuffer),
+    };
+  });
+  return reply.type('application/json').send(body);
+}
