@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import { isResourceId, newAppId } from '../domain/ids.js';
-import type { AppFilter, AppRecord } from '../domain/records/app.js';
+import { type AppFilter, type AppRecord, withAppDefaults } from '../domain/records/app.js';
 import { StoreConflictError } from '../domain/store-problems.js';
 import type { DirectoryReads, DirectoryStore } from '../storage/directory-store.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
@@ -65,14 +65,14 @@ export function appsService(
       }
       const primaryLocale = input.primaryLocale ?? 'en-US';
       if (!LOCALE.test(primaryLocale)) throw new InputError(`'${primaryLocale}' is not a locale like en-US`);
-      const app: AppRecord = {
+      const app = withAppDefaults({
         id: input.id ?? newAppId(),
         name,
         bundleId: input.bundleId,
         sku: input.sku ?? input.bundleId,
         primaryLocale,
         createdAt: clock.now().toISOString(),
-      };
+      });
       try {
         await store.createApp(app);
       } catch (error) {

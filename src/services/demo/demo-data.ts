@@ -2,9 +2,9 @@ import { addDays, type CalendarDay } from '../../domain/calendar-day.js';
 import { usageWindow } from '../../domain/period.js';
 import type { UsageEventType } from '../../domain/usage-event.js';
 import type { TesterState } from '../../domain/tester-state.js';
-import type { AppRecord } from '../../domain/records/app.js';
-import type { BetaGroupRecord } from '../../domain/records/beta-group.js';
-import type { BuildRecord } from '../../domain/records/build.js';
+import type { NewAppRecord } from '../../domain/records/app.js';
+import type { NewBetaGroupRecord } from '../../domain/records/beta-group.js';
+import type { NewBuildRecord } from '../../domain/records/build.js';
 import type { MembershipRecord, TesterRecord } from '../../domain/records/tester.js';
 import type { UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import {
@@ -20,12 +20,12 @@ import { SeededRandom } from './seeded-random.js';
 
 /** Everything the demo writes, made without I/O so it can be checked without a store. */
 export interface DemoData {
-  readonly apps: AppRecord[];
+  readonly apps: NewAppRecord[];
   readonly testers: TesterRecord[];
   /** Every tester starts INVITED or ACCEPTED; their events make the installed ones INSTALLED. */
   readonly memberships: MembershipRecord[];
-  readonly builds: BuildRecord[];
-  readonly groups: Array<{ group: BetaGroupRecord; testerIds: string[] }>;
+  readonly builds: NewBuildRecord[];
+  readonly groups: Array<{ group: NewBetaGroupRecord; testerIds: string[] }>;
   readonly events: UsageEventRecord[];
 }
 
@@ -216,9 +216,9 @@ function generatedUsage(random: SeededRandom): PlannedUsage {
   };
 }
 
-function buildsOf(plan: AppPlan, at: (day: CalendarDay) => string): BuildRecord[] {
+function buildsOf(plan: AppPlan, at: (day: CalendarDay) => string): NewBuildRecord[] {
   if (plan.installed === 0) return [];
-  const builds: BuildRecord[] = [];
+  const builds: NewBuildRecord[] = [];
   for (let day = BETA_START, n = plan.firstBuild; day <= REPORT_DAY; day = addDays(day, 14), n++) {
     builds.push({
       id: `${plan.app.id}-build-${n}`,
