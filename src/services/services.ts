@@ -4,10 +4,13 @@ import { newIssuerId } from '../domain/ids.js';
 import type { Store } from '../storage/store.js';
 import { type ApiKeysService, apiKeysService } from './api-keys.js';
 import { type AppsService, appsService } from './apps.js';
+import { type BetaGroupsService, betaGroupsService } from './beta-groups.js';
 import { type BetaTesterUsagesService, betaTesterUsagesService } from './beta-tester-usages.js';
 import { type BetaTestersService, betaTestersService } from './beta-testers.js';
+import { type BuildsService, buildsService } from './builds.js';
 import { type DashboardService, dashboardService } from './dashboard.js';
 import { type DashboardSessionsService, dashboardSessionsService } from './dashboard-sessions.js';
+import { type FeedbackService, feedbackService } from './feedback.js';
 import { type HealthService, healthService } from './health.js';
 import { type IngestKeysService, ingestKeysService } from './ingest-keys.js';
 import {
@@ -24,6 +27,11 @@ export interface Services {
   readonly apps: AppsService;
   readonly betaTesters: BetaTestersService;
   readonly betaTesterUsages: BetaTesterUsagesService;
+  /** Pre-release versions and builds, with their beta details and individual testers. */
+  readonly builds: BuildsService;
+  readonly betaGroups: BetaGroupsService;
+  /** Feedback submissions (screenshot and crash) and crash logs. */
+  readonly feedback: FeedbackService;
   readonly apiKeys: ApiKeysService;
   readonly tokens: TokenVerifier;
   readonly ingestKeys: IngestKeysService;
@@ -63,6 +71,9 @@ export async function createServices(
     apps: appsService(store, cursorKey, clocks.clock),
     betaTesters: betaTestersService(store, cursorKey, clocks.clock),
     betaTesterUsages: betaTesterUsagesService(store, cursorKey, clocks.reportClock),
+    builds: buildsService(store, clocks.clock),
+    betaGroups: betaGroupsService(store, clocks.clock),
+    feedback: feedbackService(store, clocks.clock),
     apiKeys: apiKeysService(store, issuerId, clocks.clock),
     tokens: tokenVerifier(store, issuerId, clocks.clock),
     ingestKeys: ingestKeysService(store, clocks.clock),
