@@ -45,6 +45,11 @@ describe('importRecords', () => {
       linesRead: 13,
       apps: { created: 1, existing: 0, rejected: 0 },
       testers: { added: 2, existing: 0, rejected: 1 },
+      preReleaseVersions: { created: 0, existing: 0, rejected: 0 },
+      builds: { created: 0, existing: 0, rejected: 0 },
+      groups: { created: 0, existing: 0, rejected: 0 },
+      screenshotFeedback: { created: 0, existing: 0, rejected: 0 },
+      crashFeedback: { created: 0, existing: 0, rejected: 0 },
       events: { accepted: 4, duplicates: 1, rejected: 3 },
       rejected: 4,
       rejectedLines: [
