@@ -203,22 +203,35 @@ function ownAppId(raw: unknown): string {
   return typeof appId === 'string' ? appId : '';
 }
 
-/** Which apps exist and which testers belong to them, for the events that passed the other rules. */
+/**
+ * Which apps exist, which testers belong to them and which of the builds the events name they have, for the
+ * events that passed the other rules: per app, one read of the app, one of its testers and (when events name
+ * builds) one indexed read of its builds (builds_app_version), whatever the batch's size. Builds are never
+ * deleted, so a build known here is known when the batch is written; one created meanwhile on another node is
+ * seen here, as every read goes to the store. README, "Builds".
+ */
 async function relationsOf(store: DirectoryReads, checked: readonly CheckedEvent[]) {
   const testersByApp = new Map<string, Set<string>>();
+  const buildsByApp = new Map<string, Set<string>>();
   for (const { event } of checked) {
     const testers = testersByApp.get(event.appId) ?? new Set<string>();
     testers.add(event.testerId);
     testersByApp.set(event.appId, testers);
+    if (event.build !== undefined && event.build !== '') {
+      const builds = buildsByApp.get(event.appId) ?? new Set<string>();
+      builds.add(event.build);
+      buildsByApp.set(event.appId, builds);
+    }
   }
   const members = new Map<string, Set<string> | undefined>();
+  /** Per app: the builds it has of those named, or undefined when an unknown build is to be created. */
+  const knownBuilds = new Map<string, Set<string> | undefined>();
   for (const [appId, testerIds] of testersByApp) {
-    members.set(
-      appId,
-      (await store.findApp(appId)) === undefined
-        ? undefined
-        : await store.testersOfApp(appId, [...testerIds]),
-    );
+    const app = await store.findApp(appId);
+    members.set(appId, app === undefined ? undefined : await store.testersOfApp(appId, [...testerIds]));
+    const builds = buildsByApp.get(appId);
+    if (app !== undefined && builds !== undefined && !app.allowUnknownBuilds)
+      knownBuilds.set(appId, await store.knownBuildVersions(appId, [...builds]));
   }
   return {
     problem(event: UsageEventRecord): Problem | undefined {
@@ -235,6 +248,19 @@ async function relationsOf(store: DirectoryReads, checked: readonly CheckedEvent
           code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
           detail: `There is no tester '${shown(event.testerId)}' in app '${shown(event.appId)}'; add them with 'beta-metrics testers add'`,
           field: 'testerId',
+        };
+      }
+      const builds = knownBuilds.get(event.appId);
+      if (
+        builds !== undefined &&
+        event.build !== undefined &&
+        event.build !== '' &&
+        !builds.has(event.build)
+      ) {
+        return {
+          code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
+          detail: `There is no build '${shown(event.build)}' of app '${shown(event.appId)}'; create it with 'beta-metrics builds create', or let events create builds with 'beta-metrics apps set ${shown(event.appId)} --allow-unknown-builds true'`,
+          field: 'build',
         };
       }
       return undefined;

@@ -4,6 +4,7 @@ import type { AppendResult, UsageEventRecord } from '../../domain/records/usage-
 import { raiseDataVersions } from './data-versions.js';
 import { addIngestCounts } from './ingestion.js';
 import { chunksFor } from './row-window.js';
+import { createUnknownBuilds } from './unknown-builds.js';
 
 /**
  * The write path of ingestion; the caller wraps it in one write transaction. Events whose id is already stored
@@ -53,6 +54,7 @@ export async function appendUsageEventBatches(
     for (const row of rows) inserted.add(eventKey({ appId: row.app_id, id: row.id }));
   }
   const accepted = candidates.filter((event) => inserted.has(eventKey(event)));
+  await createUnknownBuilds(db, accepted, maxParameters);
   await addToRollups(db, accepted, maxParameters);
   await markInstalled(db, accepted, maxParameters);
   await countPerApp(db, events, inserted);
