@@ -19,6 +19,9 @@ export const INGEST_APP = {
   sku: 'BENCH-INGEST',
 };
 
+/** The build number the ingestion figures' events name (ingest-load.ts). */
+export const INGEST_BUILD = '152';
+
 /** What a run needs from the store: keys with their secrets, and the testers events may name. */
 export interface Fixture {
   readonly apiKey: CreatedApiKey;
@@ -55,6 +58,13 @@ export async function prepareFixture(target: BenchStore, options: { migrate: boo
       intensity: 1,
     }).testers.map((tester) => tester.id);
     await store.createApp(INGEST_APP);
+    // The build ingest-load.ts's events name: an event naming a build its app lacks is refused.
+    await store.createBuild({
+      id: `${INGEST_APP.id}-build-${INGEST_BUILD}`,
+      appId: INGEST_APP.id,
+      version: INGEST_BUILD,
+      uploadedAt: REPORT_TIME,
+    });
     await store.addTestersToApps(
       testerIds.map((testerId) => ({
         appId: INGEST_APP.id,
@@ -101,6 +111,8 @@ const INGEST_APP_TABLES = [
 export async function removeIngestApp(target: BenchStore): Promise<void> {
   const statements = [
     ...INGEST_APP_TABLES.map((table) => `delete from ${table} where app_id = '${INGEST_APP.id}'`),
+    `delete from build_beta_details where build_id in (select id from builds where app_id = '${INGEST_APP.id}')`,
+    `delete from builds where app_id = '${INGEST_APP.id}'`,
     `delete from apps where id = '${INGEST_APP.id}'`,
   ];
   if (!('databaseUrl' in target.location)) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { INGEST_BUILD } from './fixture.js';
 import { send } from './http-client.js';
 import type { BenchStore } from './options.js';
 import { REPORT_DAY } from './workload.js';
@@ -26,7 +27,7 @@ export class EventSource {
     const time = `${String(Math.floor(second / 3600)).padStart(2, '0')}:${String(Math.floor((second % 3600) / 60)).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}`;
     const timestamp = `${REPORT_DAY}T${time}.000Z`;
     const id = randomUUID();
-    const json = `{"id":"${id}","type":"${type}","appId":"${this.appId}","testerId":"${testerId}","timestamp":"${timestamp}","build":"152","platform":"IOS","device":"iPhone15,2","osVersion":"18.5"}`;
+    const json = `{"id":"${id}","type":"${type}","appId":"${this.appId}","testerId":"${testerId}","timestamp":"${timestamp}","build":"${INGEST_BUILD}","platform":"IOS","device":"iPhone15,2","osVersion":"18.5"}`;
     const row = [
       id,
       this.appId,

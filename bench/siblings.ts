@@ -39,8 +39,8 @@ export async function prepareSiblings(store: Store, testerIds: readonly string[]
       },
       testerIds.filter((_, index) => index % 2 === 0),
     );
-    await store.addBuildsToBetaGroup(BENCH_GROUP, [BENCH_BUILD]);
-    await store.addIndividualTestersToBuild(
+    await store.addToBetaGroup(BENCH_GROUP, { buildIds: [BENCH_BUILD] });
+    await store.addIndividualTesters(
       BENCH_BUILD,
       testerIds.filter((_, index) => index % 7 === 1),
     );

@@ -1,6 +1,6 @@
 import { addDays } from '../src/domain/calendar-day.js';
 import { SeededRandom } from '../src/services/demo/seeded-random.js';
-import type { AppRecord } from '../src/domain/records/app.js';
+import type { NewAppRecord } from '../src/domain/records/app.js';
 import type { MembershipRecord, TesterRecord } from '../src/domain/records/tester.js';
 import type { UsageEventRecord } from '../src/domain/records/usage-event-record.js';
 
@@ -23,7 +23,7 @@ export const REFERENCE_SHAPE: WorkloadShape = { testers: 10_000, days: 365, inte
 /** The instant reports are made at (`serve --now`); the last day of usage is its UTC day. */
 export const REPORT_TIME = '2025-06-17T12:00:00.000Z';
 export const REPORT_DAY = REPORT_TIME.slice(0, 10);
-export const BENCH_APP: AppRecord = {
+export const BENCH_APP: NewAppRecord = {
   id: '1650000000',
   name: 'Benchmark',
   bundleId: 'com.example.benchmark',
@@ -59,7 +59,7 @@ interface TesterModel {
 
 export interface Workload {
   readonly shape: WorkloadShape;
-  readonly app: AppRecord;
+  readonly app: NewAppRecord;
   readonly testers: readonly TesterRecord[];
   readonly memberships: readonly MembershipRecord[];
   readonly firstDay: string;

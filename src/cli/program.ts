@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
 import { appsCommand } from './commands/apps.js';
+import { buildsCommand } from './commands/builds.js';
+import { groupsCommand } from './commands/groups.js';
 import { copyCommand } from './commands/copy.js';
 import { dashboardLinkCommand } from './commands/dashboard-link.js';
 import { exportCommand } from './commands/export.js';
@@ -13,6 +15,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { testersCommand } from './commands/testers.js';
+import { versionsCommand } from './commands/versions.js';
 import { tokenCommand } from './commands/token.js';
 import { usageCommand } from './commands/usage.js';
 
@@ -34,6 +37,9 @@ export function buildProgram(deps: CliDeps): Command {
   tokenCommand(program, deps);
   appsCommand(program, deps);
   testersCommand(program, deps);
+  versionsCommand(program, deps);
+  buildsCommand(program, deps);
+  groupsCommand(program, deps);
   ingestKeysCommand(program, deps);
   importCommand(program, deps);
   exportCommand(program, deps);

@@ -214,7 +214,7 @@ export function skewFromSentAt(sentAt: unknown, receivedAt: Date): number | Prob
  * Milliseconds since the epoch of an ISO 8601 instant with an offset, or undefined. `Date.parse` alone takes
  * days a month does not have (2023-02-30 becomes March 2), which would count an event on another day.
  */
-function parseInstant(text: string): number | undefined {
+export function parseInstant(text: string): number | undefined {
   if (!INSTANT.test(text)) return undefined;
   const parsed = Date.parse(text);
   if (Number.isNaN(parsed)) return undefined;

@@ -1,16 +1,47 @@
 import type { Clock } from '../domain/clock.js';
 import { isResourceId, newAppId } from '../domain/ids.js';
-import type { AppFilter, AppRecord } from '../domain/records/app.js';
+import {
+  type AppAttributes,
+  type AppChanges,
+  type AppFilter,
+  type AppRecord,
+  withAppDefaults,
+} from '../domain/records/app.js';
+import {
+  CONTENT_RIGHTS_DECLARATIONS,
+  SUBSCRIPTION_STATUS_URL_VERSIONS,
+} from '../domain/testflight-values.js';
+import { oneOf, storeWrite, text, url } from './attribute-input.js';
 import { StoreConflictError } from '../domain/store-problems.js';
 import type { DirectoryReads, DirectoryStore } from '../storage/directory-store.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
 import { type Page, type PageRequest, pagedCollection } from './cursor-paging.js';
 import { InputError, refuseUnstorableText } from './input-error.js';
 
-export interface NewAppInput {
+/** Apple's remaining App attributes and allowUnknownBuilds, as an operator gives them (checked here). */
+export interface AppAttributeInput {
+  readonly accessibilityUrl?: string | null;
+  readonly isOrEverWasMadeForKids?: boolean;
+  readonly subscriptionStatusUrl?: string | null;
+  readonly subscriptionStatusUrlVersion?: string | null;
+  readonly subscriptionStatusUrlForSandbox?: string | null;
+  readonly subscriptionStatusUrlVersionForSandbox?: string | null;
+  readonly contentRightsDeclaration?: string | null;
+  readonly streamlinedPurchasingEnabled?: boolean;
+  readonly allowUnknownBuilds?: boolean;
+}
+
+export interface NewAppInput extends AppAttributeInput {
   readonly name: string;
   readonly bundleId: string;
   readonly id?: string;
+  readonly sku?: string;
+  readonly primaryLocale?: string;
+}
+
+/** What `apps set` may change: a field left out is kept; null clears an optional one. */
+export interface AppUpdateInput extends AppAttributeInput {
+  readonly name?: string;
   readonly sku?: string;
   readonly primaryLocale?: string;
 }
@@ -23,6 +54,8 @@ export interface AppsService {
   list(query: AppsPageQuery): Promise<Page<AppRecord>>;
   /** Throws InputError when the input is malformed or the id or bundle id is taken. */
   create(input: NewAppInput): Promise<AppRecord>;
+  /** Throws InputError when a value is malformed or there is no such app. */
+  update(id: string, input: AppUpdateInput): Promise<AppRecord>;
 }
 
 const BUNDLE_ID = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
@@ -50,9 +83,7 @@ export function appsService(
         SKU: input.sku,
         'primary locale': input.primaryLocale,
       });
-      const name = input.name.trim();
-      if (name.length === 0 || name.length > 256)
-        throw new InputError('the app name must be 1 to 256 characters');
+      const name = checkedName(input.name);
       if (!BUNDLE_ID.test(input.bundleId)) {
         throw new InputError(
           `'${input.bundleId}' is not a bundle id; use reverse-DNS form like com.example.app`,
@@ -63,16 +94,16 @@ export function appsService(
           `'${input.id}' is not a usable app id; use up to 64 letters, digits, '.', '_' or '-'`,
         );
       }
-      const primaryLocale = input.primaryLocale ?? 'en-US';
-      if (!LOCALE.test(primaryLocale)) throw new InputError(`'${primaryLocale}' is not a locale like en-US`);
-      const app: AppRecord = {
+      const primaryLocale = checkedLocale(input.primaryLocale ?? 'en-US');
+      const app = withAppDefaults({
+        ...checkedAttributes(input),
         id: input.id ?? newAppId(),
         name,
         bundleId: input.bundleId,
         sku: input.sku ?? input.bundleId,
         primaryLocale,
         createdAt: clock.now().toISOString(),
-      };
+      });
       try {
         await store.createApp(app);
       } catch (error) {
@@ -83,5 +114,72 @@ export function appsService(
       }
       return app;
     },
+
+    async update(id, input) {
+      refuseUnstorableText({
+        'app id': id,
+        'app name': input.name,
+        SKU: input.sku,
+        'primary locale': input.primaryLocale,
+      });
+      const changes: AppChanges = {
+        ...checkedAttributes(input),
+        ...(input.name !== undefined && { name: checkedName(input.name) }),
+        ...(input.sku !== undefined && { sku: text('SKU', input.sku, 100) }),
+        ...(input.primaryLocale !== undefined && { primaryLocale: checkedLocale(input.primaryLocale) }),
+      };
+      await storeWrite(() => store.updateApp(id, changes), "'apps list'");
+      const app = await store.findApp(id);
+      if (app === undefined) throw new Error(`app ${id} vanished after its update`);
+      return app;
+    },
   };
+}
+
+function checkedName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > 256)
+    throw new InputError('the app name must be 1 to 256 characters');
+  return trimmed;
+}
+
+function checkedLocale(locale: string): string {
+  if (!LOCALE.test(locale)) throw new InputError(`'${locale}' is not a locale like en-US`);
+  return locale;
+}
+
+/** The attributes `input` gives, checked against Apple's schema App; those it leaves out stay undefined. */
+function checkedAttributes(input: AppAttributeInput): Partial<AppAttributes> {
+  refuseUnstorableText({
+    'accessibility URL': input.accessibilityUrl,
+    'subscription status URL': input.subscriptionStatusUrl,
+    'sandbox subscription status URL': input.subscriptionStatusUrlForSandbox,
+  });
+  const attributes: Partial<AppAttributes> = {
+    accessibilityUrl: url('accessibility URL', input.accessibilityUrl),
+    isOrEverWasMadeForKids: input.isOrEverWasMadeForKids,
+    subscriptionStatusUrl: url('subscription status URL', input.subscriptionStatusUrl),
+    subscriptionStatusUrlVersion: oneOf(
+      'subscription status URL version',
+      input.subscriptionStatusUrlVersion,
+      SUBSCRIPTION_STATUS_URL_VERSIONS,
+    ),
+    subscriptionStatusUrlForSandbox: url(
+      'sandbox subscription status URL',
+      input.subscriptionStatusUrlForSandbox,
+    ),
+    subscriptionStatusUrlVersionForSandbox: oneOf(
+      'sandbox subscription status URL version',
+      input.subscriptionStatusUrlVersionForSandbox,
+      SUBSCRIPTION_STATUS_URL_VERSIONS,
+    ),
+    contentRightsDeclaration: oneOf(
+      'content rights declaration',
+      input.contentRightsDeclaration,
+      CONTENT_RIGHTS_DECLARATIONS,
+    ),
+    streamlinedPurchasingEnabled: input.streamlinedPurchasingEnabled,
+    allowUnknownBuilds: input.allowUnknownBuilds,
+  };
+  return Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined));
 }

@@ -20,6 +20,13 @@ describe('exportRecords', () => {
       { id: 't-c', installed: false },
     ]);
     await seedApp(harness.store, '200', [{ id: 't-z', sessions: 1 }]);
+    // The build the event below names: an import refuses an event naming a build the app does not have.
+    await harness.store.createBuild({
+      id: 'b42',
+      appId: '100',
+      version: '42',
+      uploadedAt: '2023-09-01T00:00:00.000Z',
+    });
     await harness.store.appendUsageEvents([
       {
         id: 'with-details',
@@ -50,7 +57,7 @@ describe('exportRecords', () => {
     return { lines, counts };
   };
 
-  it('writes the app, its testers by id, then its events in time order, paging through both', async () => {
+  it('writes the app, its testers by id, its builds, then its events in time order, paging through all', async () => {
     const { lines, counts } = await exported('100', 2);
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.slice(0, 4)).toEqual([
@@ -87,7 +94,14 @@ describe('exportRecords', () => {
         lastName: 't-c',
       },
     ]);
-    const events = records.slice(4);
+    expect(records[4]).toEqual({
+      kind: 'build',
+      id: 'b42',
+      appId: '100',
+      version: '42',
+      uploadedDate: '2023-09-01T00:00:00.000Z',
+    });
+    const events = records.slice(5);
     // Events of the same instant come in id order, across page boundaries (page size 2).
     expect(events.map((e) => [e.timestamp, e.id])).toEqual([
       ['2023-09-20T10:00:00.000Z', '100-t-a-feedback-0-2023-09-20T10:00:00.000Z'],
@@ -116,7 +130,119 @@ describe('exportRecords', () => {
       device: 'iPhone14,5',
       osVersion: '17.0',
     });
-    expect(counts).toEqual({ testers: 3, events: 7 });
+    expect(counts).toEqual({
+      testers: 3,
+      preReleaseVersions: 0,
+      builds: 1,
+      groups: 0,
+      screenshotFeedback: 0,
+      crashFeedback: 0,
+      events: 7,
+    });
+  });
+
+  it('round-trips every TestFlight resource with every attribute, and a second import finds them all', async () => {
+    const { services } = harness;
+    await services.apps.update('100', {
+      isOrEverWasMadeForKids: true,
+      subscriptionStatusUrl: 'https://example.com/status',
+      subscriptionStatusUrlVersion: 'V2',
+      contentRightsDeclaration: 'DOES_NOT_USE_THIRD_PARTY_CONTENT',
+      allowUnknownBuilds: true,
+    });
+    const version = await services.builds.createPreReleaseVersion({
+      appId: '100',
+      version: '1.5',
+      id: 'v15',
+    });
+    await services.builds.create({
+      appId: '100',
+      id: 'b43',
+      version: '43',
+      uploadedDate: '2023-09-10T08:00:00Z',
+      preReleaseVersionId: version.id,
+      iconAssetToken: { templateUrl: 'https://example.invalid/{w}x{h}bb.{f}', width: 1024, height: 1024 },
+      minOsVersion: '16.0',
+      buildAudienceType: 'APP_STORE_ELIGIBLE',
+      usesNonExemptEncryption: false,
+      autoNotifyEnabled: true,
+      externalBuildState: 'IN_BETA_TESTING',
+      individualTesterIds: ['t-c'],
+    });
+    await services.betaGroups.create({
+      appId: '100',
+      id: 'g-public',
+      name: 'Public',
+      createdDate: '2023-09-01T00:00:00Z',
+      publicLinkEnabled: true,
+      publicLinkLimitEnabled: true,
+      publicLinkLimit: 250,
+      feedbackEnabled: false,
+      testerIds: ['t-a', 't-b'],
+      buildIds: ['b43', 'b42'],
+    });
+    await services.feedback.createScreenshot({
+      appId: '100',
+      id: 'fs-1',
+      buildId: 'b43',
+      testerId: 't-a',
+      createdDate: '2023-09-12T10:00:00Z',
+      comment: 'Cut off',
+      deviceFamily: 'IPHONE',
+      batteryPercentage: 80,
+      screenshots: [{ url: 'https://example.invalid/fs-1.png', width: 1179, height: 2556 }],
+    });
+    await services.feedback.createCrash({
+      appId: '100',
+      id: 'fc-1',
+      testerId: 't-b',
+      createdDate: '2023-09-13T10:00:00Z',
+      connectionType: 'WIFI',
+      crashLog: 'Thread 0 Crashed',
+    });
+    const { lines, counts } = await exported('100');
+    expect(counts).toMatchObject({
+      preReleaseVersions: 1,
+      builds: 2,
+      groups: 1,
+      screenshotFeedback: 1,
+      crashFeedback: 1,
+    });
+    const fresh = await createHarness();
+    try {
+      const first = await importRecords(fresh.store, fresh.services, linesOf(lines));
+      expect(first).toMatchObject({
+        preReleaseVersions: { created: 1 },
+        builds: { created: 2 },
+        groups: { created: 1 },
+        screenshotFeedback: { created: 1 },
+        crashFeedback: { created: 1 },
+        rejected: 0,
+      });
+      const again: string[] = [];
+      await exportRecords(fresh.store, '100', async (line) => {
+        again.push(line);
+      });
+      expect(again).toEqual(lines);
+      const second = await importRecords(fresh.store, fresh.services, linesOf(lines));
+      expect(second).toMatchObject({
+        apps: { created: 0, existing: 1 },
+        preReleaseVersions: { created: 0, existing: 1 },
+        builds: { created: 0, existing: 2 },
+        groups: { created: 0, existing: 1 },
+        screenshotFeedback: { created: 0, existing: 1 },
+        crashFeedback: { created: 0, existing: 1 },
+        rejected: 0,
+      });
+      expect(await fresh.store.findBetaGroup('g-public')).toEqual(
+        await harness.store.findBetaGroup('g-public'),
+      );
+      expect(await fresh.store.findCrashFeedback('fc-1')).toEqual(
+        await harness.store.findCrashFeedback('fc-1'),
+      );
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('leaves out names a tester does not have', async () => {

@@ -79,7 +79,7 @@ describe('parseImportLine', () => {
     expect(parseImportLine('{"kind":"testr","appId":"100","email":"a@example.com"}')).toEqual({
       kind: 'invalid',
       record: 'event',
-      reason: `'kind' must be "app", "tester" or "event" (or absent, for an event), not "testr"`,
+      reason: `'kind' must be "app", "tester", "preReleaseVersion", "build", "group", "screenshotFeedback", "crashFeedback" or "event" (or absent, for an event), not "testr"`,
     });
   });
 
@@ -97,7 +97,9 @@ describe('parseImportLine', () => {
     expect(parseImportLine('{"kind":"app","id":"1","name":"N","bundleID":"com.example.n"}')).toEqual({
       kind: 'invalid',
       record: 'app',
-      reason: "'bundleID' is not a field of app lines; use id, name, bundleId, sku, primaryLocale",
+      reason: expect.stringMatching(
+        /^'bundleID' is not a field of app lines; use id, name, bundleId, sku, primaryLocale, accessibilityUrl, .*allowUnknownBuilds$/,
+      ),
     });
     expect(parseImportLine('{"kind":"tester","email":"a@example.com"}')).toEqual({
       kind: 'invalid',

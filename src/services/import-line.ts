@@ -1,23 +1,156 @@
 import { unstorableText } from '../domain/storable-text.js';
 import { visibleText } from '../domain/visible-text.js';
 import type { NewAppInput } from './apps.js';
+import type { NewBetaGroupInput } from './beta-groups.js';
 import type { NewTesterInput } from './beta-testers.js';
+import type { NewBuildInput, NewPreReleaseVersionInput } from './builds.js';
+import type { CrashFeedbackInput, ScreenshotFeedbackInput } from './feedback.js';
+
+type WithId<T> = T & { readonly id: string };
 
 /**
- * One line of an import file (docs/import-format.md): an app, a tester of an app, or a usage event. Only the
- * shape is read here; the services judge the values (bundle ids, emails, event rules) when the line is used.
+ * One line of an import file (docs/import-format.md): an app, a tester of an app, a TestFlight resource of an
+ * app (pre-release version, build, group, screenshot or crash feedback), or a usage event. Only the shape is
+ * read here; the services judge the values (bundle ids, emails, enumerations, event rules) when the line is used.
  */
 export type ImportLine =
   | { readonly kind: 'blank' }
-  | { readonly kind: 'app'; readonly app: NewAppInput & { readonly id: string } }
+  | { readonly kind: 'app'; readonly app: WithId<NewAppInput> }
   | { readonly kind: 'tester'; readonly tester: NewTesterInput }
+  | { readonly kind: 'preReleaseVersion'; readonly input: WithId<NewPreReleaseVersionInput> }
+  | { readonly kind: 'build'; readonly input: WithId<NewBuildInput> }
+  | { readonly kind: 'group'; readonly input: WithId<NewBetaGroupInput> }
+  | { readonly kind: 'screenshotFeedback'; readonly input: WithId<ScreenshotFeedbackInput> }
+  | { readonly kind: 'crashFeedback'; readonly input: WithId<CrashFeedbackInput> }
   /** The event as sent, without `kind`, for ingestion's rules to check. */
   | { readonly kind: 'event'; readonly event: Readonly<Record<string, unknown>> }
-  /** `record`: what the line would have been; a line that is not an app or a tester line is an event line. */
-  | { readonly kind: 'invalid'; readonly record: 'app' | 'tester' | 'event'; readonly reason: string };
+  /** `record`: what the line would have been; a line that is no record kind is an event line. */
+  | { readonly kind: 'invalid'; readonly record: RecordKind | 'event'; readonly reason: string };
 
-const APP_FIELDS = ['kind', 'id', 'name', 'bundleId', 'sku', 'primaryLocale'];
-const TESTER_FIELDS = ['kind', 'appId', 'id', 'email', 'firstName', 'lastName'];
+export type RecordKind =
+  | 'app'
+  | 'tester'
+  | 'preReleaseVersion'
+  | 'build'
+  | 'group'
+  | 'screenshotFeedback'
+  | 'crashFeedback';
+
+/** string, boolean, whole number, list of ids, ImageAsset, list of BetaFeedbackScreenshotImage. */
+type FieldType = 's' | 'b' | 'i' | 'ids' | 'image' | 'screenshots';
+
+const FEEDBACK_FIELDS = {
+  id: 's',
+  appId: 's',
+  buildId: 's',
+  testerId: 's',
+  createdDate: 's',
+  comment: 's',
+  email: 's',
+  deviceModel: 's',
+  osVersion: 's',
+  locale: 's',
+  timeZone: 's',
+  architecture: 's',
+  connectionType: 's',
+  pairedAppleWatch: 's',
+  appUptimeInMilliseconds: 'i',
+  diskBytesAvailable: 'i',
+  diskBytesTotal: 'i',
+  batteryPercentage: 'i',
+  screenWidthInPoints: 'i',
+  screenHeightInPoints: 'i',
+  appPlatform: 's',
+  devicePlatform: 's',
+  deviceFamily: 's',
+  buildBundleId: 's',
+} as const satisfies Record<string, FieldType>;
+
+/** Each kind's fields (in the order a rejection lists them) and which of them a line must have. */
+const KINDS: Record<RecordKind, { fields: Record<string, FieldType>; required: readonly string[] }> = {
+  app: {
+    fields: {
+      id: 's',
+      name: 's',
+      bundleId: 's',
+      sku: 's',
+      primaryLocale: 's',
+      accessibilityUrl: 's',
+      isOrEverWasMadeForKids: 'b',
+      subscriptionStatusUrl: 's',
+      subscriptionStatusUrlVersion: 's',
+      subscriptionStatusUrlForSandbox: 's',
+      subscriptionStatusUrlVersionForSandbox: 's',
+      contentRightsDeclaration: 's',
+      streamlinedPurchasingEnabled: 'b',
+      allowUnknownBuilds: 'b',
+    },
+    required: ['id', 'name', 'bundleId'],
+  },
+  tester: {
+    fields: { appId: 's', id: 's', email: 's', firstName: 's', lastName: 's' },
+    required: ['appId', 'email'],
+  },
+  preReleaseVersion: {
+    fields: { id: 's', appId: 's', version: 's', platform: 's' },
+    required: ['id', 'appId', 'version'],
+  },
+  build: {
+    fields: {
+      id: 's',
+      appId: 's',
+      version: 's',
+      uploadedDate: 's',
+      preReleaseVersionId: 's',
+      expirationDate: 's',
+      expired: 'b',
+      minOsVersion: 's',
+      lsMinimumSystemVersion: 's',
+      computedMinMacOsVersion: 's',
+      computedMinVisionOsVersion: 's',
+      iconAssetToken: 'image',
+      processingState: 's',
+      buildAudienceType: 's',
+      usesNonExemptEncryption: 'b',
+      autoNotifyEnabled: 'b',
+      internalBuildState: 's',
+      externalBuildState: 's',
+      individualTesterIds: 'ids',
+    },
+    required: ['id', 'appId', 'version'],
+  },
+  group: {
+    fields: {
+      id: 's',
+      appId: 's',
+      name: 's',
+      isInternalGroup: 'b',
+      createdDate: 's',
+      hasAccessToAllBuilds: 'b',
+      publicLinkEnabled: 'b',
+      publicLinkId: 's',
+      publicLinkLimitEnabled: 'b',
+      publicLinkLimit: 'i',
+      publicLink: 's',
+      feedbackEnabled: 'b',
+      iosBuildsAvailableForAppleSiliconMac: 'b',
+      iosBuildsAvailableForAppleVision: 'b',
+      testerIds: 'ids',
+      buildIds: 'ids',
+    },
+    required: ['id', 'appId', 'name'],
+  },
+  screenshotFeedback: {
+    fields: { ...FEEDBACK_FIELDS, screenshots: 'screenshots' },
+    required: ['id', 'appId'],
+  },
+  crashFeedback: {
+    fields: { ...FEEDBACK_FIELDS, crashLogId: 's', crashLog: 's' },
+    required: ['id', 'appId'],
+  },
+};
+
+const RECORD_KINDS = Object.keys(KINDS) as RecordKind[];
 
 /** Reads one line (without its line break). Never throws: a line that cannot be used says why. */
 export function parseImportLine(text: string): ImportLine {
@@ -32,94 +165,99 @@ export function parseImportLine(text: string): ImportLine {
     return invalid('event', 'not a JSON object');
   }
   const { kind, ...fields } = value as Record<string, unknown>;
-  if (kind === 'app') return appLine(fields);
-  if (kind === 'tester') return testerLine(fields);
   if (kind === undefined || kind === 'event') return { kind: 'event', event: fields };
-  // A misspelt kind would otherwise be read as an event and refused for unrelated reasons.
-  return invalid(
-    'event',
-    `'kind' must be "app", "tester" or "event" (or absent, for an event), not ${clip(JSON.stringify(kind))}`,
-  );
-}
-
-function appLine(fields: Record<string, unknown>): ImportLine {
-  const read = reader('app', APP_FIELDS, fields);
-  const id = read.required('id');
-  const name = read.required('name');
-  const bundleId = read.required('bundleId');
-  const sku = read.optional('sku');
-  const primaryLocale = read.optional('primaryLocale');
-  if (read.problem !== undefined || id === undefined || name === undefined || bundleId === undefined) {
-    return invalid('app', read.problem ?? 'an app line needs id, name and bundleId');
+  if (typeof kind !== 'string' || !(RECORD_KINDS as string[]).includes(kind)) {
+    // A misspelt kind would otherwise be read as an event and refused for unrelated reasons.
+    const kinds = RECORD_KINDS.map((name) => `"${name}"`).join(', ');
+    return invalid(
+      'event',
+      `'kind' must be ${kinds} or "event" (or absent, for an event), not ${clip(JSON.stringify(kind))}`,
+    );
   }
-  return {
-    kind: 'app',
-    app: {
-      id,
-      name,
-      bundleId,
-      ...(sku !== undefined && { sku }),
-      ...(primaryLocale !== undefined && { primaryLocale }),
-    },
-  };
-}
-
-function testerLine(fields: Record<string, unknown>): ImportLine {
-  const read = reader('tester', TESTER_FIELDS, fields);
-  const appId = read.required('appId');
-  const email = read.required('email');
-  const id = read.optional('id');
-  const firstName = read.optional('firstName');
-  const lastName = read.optional('lastName');
-  if (read.problem !== undefined || appId === undefined || email === undefined) {
-    return invalid('tester', read.problem ?? 'a tester line needs appId and email');
+  const recordKind = kind as RecordKind;
+  const read = readFields(recordKind, fields);
+  if (typeof read === 'string') return invalid(recordKind, read);
+  switch (recordKind) {
+    case 'app':
+      return { kind: 'app', app: read as unknown as WithId<NewAppInput> };
+    case 'tester':
+      return { kind: 'tester', tester: read as unknown as NewTesterInput };
+    default:
+      return { kind: recordKind, input: read } as unknown as ImportLine;
   }
-  return {
-    kind: 'tester',
-    tester: {
-      appId,
-      email,
-      ...(id !== undefined && { id }),
-      ...(firstName !== undefined && { firstName }),
-      ...(lastName !== undefined && { lastName }),
-    },
-  };
 }
 
-/** Reads string fields of a record line, keeping the first problem found. */
-function reader(what: string, known: readonly string[], fields: Record<string, unknown>) {
-  const state: { problem?: string } = {};
-  const unknown = Object.keys(fields).find((name) => !known.includes(name));
+/** The line's fields by their kind's types (null is absent), or the first problem found. */
+function readFields(kind: RecordKind, fields: Record<string, unknown>): Record<string, unknown> | string {
+  const { fields: types, required } = KINDS[kind];
+  const names = Object.keys(types);
+  const unknown = Object.keys(fields).find((name) => !names.includes(name));
   if (unknown !== undefined)
-    state.problem = `'${clip(unknown)}' is not a field of ${what} lines; use ${known.slice(1).join(', ')}`;
-  const read = (name: string, required: boolean): string | undefined => {
+    return `'${clip(unknown)}' is not a field of ${kind} lines; use ${names.join(', ')}`;
+  const read: Record<string, unknown> = {};
+  for (const name of names) {
     const value = fields[name];
     if (value === undefined || value === null) {
-      if (required) state.problem ??= `${what === 'app' ? 'an' : 'a'} ${what} line needs '${name}'`;
-      return undefined;
+      if (required.includes(name)) return `${kind === 'app' ? 'an' : 'a'} ${kind} line needs '${name}'`;
+      continue;
     }
-    if (typeof value !== 'string') {
-      state.problem ??= `'${name}' must be a string`;
-      return undefined;
-    }
-    // Here, before the line's app or tester is looked up: PostgreSQL fails on such text even in a query.
-    const problem = unstorableText(value);
-    if (problem !== undefined) {
-      state.problem ??= `'${name}' ${problem}`;
-      return undefined;
-    }
-    return value;
-  };
-  return {
-    required: (name: string) => read(name, true),
-    optional: (name: string) => read(name, false),
-    get problem() {
-      return state.problem;
-    },
-  };
+    const problem = fieldProblem(name, types[name] ?? 's', value);
+    if (problem !== undefined) return problem;
+    read[name] = value;
+  }
+  return read;
 }
 
-function invalid(record: 'app' | 'tester' | 'event', reason: string): ImportLine {
+function fieldProblem(name: string, type: FieldType, value: unknown): string | undefined {
+  switch (type) {
+    case 's':
+      return typeof value === 'string' ? storable(name, value) : `'${name}' must be a string`;
+    case 'b':
+      return typeof value === 'boolean' ? undefined : `'${name}' must be true or false`;
+    case 'i':
+      return Number.isSafeInteger(value) ? undefined : `'${name}' must be a whole number`;
+    case 'ids':
+      if (!Array.isArray(value) || value.some((id) => typeof id !== 'string'))
+        return `'${name}' must be a list of id strings`;
+      return value.map((id: string) => storable(name, id)).find((problem) => problem !== undefined);
+    case 'image':
+      return imageProblem(name, value, ['templateUrl']);
+    case 'screenshots':
+      if (!Array.isArray(value)) return `'${name}' must be a list of {url, width, height, expirationDate}`;
+      return value.map((image) => imageProblem(name, image, ['url'], ['expirationDate'])).find(Boolean);
+  }
+}
+
+/** `{<texts>, width, height}` with whole numbers, as ImageAsset and BetaFeedbackScreenshotImage are. */
+function imageProblem(
+  name: string,
+  value: unknown,
+  texts: readonly string[],
+  optionalTexts: readonly string[] = [],
+): string | undefined {
+  const shape = `'${name}' must be {${[...texts, 'width', 'height', ...optionalTexts].join(', ')}}`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return shape;
+  const image = value as Record<string, unknown>;
+  const allowed = [...texts, 'width', 'height', ...optionalTexts];
+  if (Object.keys(image).some((key) => !allowed.includes(key))) return shape;
+  if (!Number.isSafeInteger(image.width) || !Number.isSafeInteger(image.height)) return shape;
+  for (const key of [...texts, ...optionalTexts]) {
+    const text = image[key];
+    if (text === undefined && optionalTexts.includes(key)) continue;
+    if (typeof text !== 'string') return shape;
+    const problem = storable(name, text);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+/** Here, before the line's app or tester is looked up: PostgreSQL fails on such text even in a query. */
+function storable(name: string, value: string): string | undefined {
+  const problem = unstorableText(value);
+  return problem === undefined ? undefined : `'${name}' ${problem}`;
+}
+
+function invalid(record: RecordKind | 'event', reason: string): ImportLine {
   return { kind: 'invalid', record, reason };
 }
 

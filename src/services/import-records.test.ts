@@ -45,6 +45,11 @@ describe('importRecords', () => {
       linesRead: 13,
       apps: { created: 1, existing: 0, rejected: 0 },
       testers: { added: 2, existing: 0, rejected: 1 },
+      preReleaseVersions: { created: 0, existing: 0, rejected: 0 },
+      builds: { created: 0, existing: 0, rejected: 0 },
+      groups: { created: 0, existing: 0, rejected: 0 },
+      screenshotFeedback: { created: 0, existing: 0, rejected: 0 },
+      crashFeedback: { created: 0, existing: 0, rejected: 0 },
       events: { accepted: 4, duplicates: 1, rejected: 3 },
       rejected: 4,
       rejectedLines: [
@@ -97,6 +102,8 @@ describe('importRecords', () => {
       event('ev-7', 'session', 'tester-a', '2023-10-04T10:00:00Z').replace('}', ',"build":"a\\u0000b"}'),
       event('ev-8', 'session', 'tester-a', '2023-10-04T10:00:00Z').replace('}', ',"device":"\\udc00"}'),
       event('ev-9', 'session', 'tester-a', '2023-10-04T10:00:00Z').replace(APP, 'a\\u0000'),
+      // Any storable text names a build, once the app has it.
+      `{"kind":"build","id":"b-emoji","appId":"${APP}","version":"😀"}`,
       event('ev-10', 'crash', 'tester-a', '2023-10-04T11:00:00Z').replace('}', ',"build":"😀"}'),
     ]);
     const reasons = summary.rejectedLines.slice(4);
@@ -121,6 +128,7 @@ describe('importRecords', () => {
     expect(summary).toMatchObject({
       apps: { created: 1, rejected: 2 },
       testers: { added: 2, rejected: 4 },
+      builds: { created: 1 },
       events: { accepted: 5, duplicates: 1, rejected: 6 },
     });
     expect(

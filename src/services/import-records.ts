@@ -3,7 +3,7 @@ import { unstorableText } from '../domain/storable-text.js';
 import type { DirectoryReads } from '../storage/directory-store.js';
 import type { NewAppInput } from './apps.js';
 import type { NewTesterInput } from './beta-testers.js';
-import { parseImportLine } from './import-line.js';
+import { type ImportLine, parseImportLine } from './import-line.js';
 import type { CheckedBatch } from './ingestion.js';
 import { InputError } from './input-error.js';
 import type { Services } from './services.js';
@@ -19,10 +19,32 @@ export interface RejectedLine {
   readonly reason: string;
 }
 
+/** Lines of one kind of record: created, found already there (by id), rejected. */
+export interface RecordCounts {
+  created: number;
+  existing: number;
+  rejected: number;
+}
+
+/** The TestFlight resources an import creates by id, each counted as apps are. */
+export const RESOURCE_KINDS = [
+  'preReleaseVersion',
+  'build',
+  'group',
+  'screenshotFeedback',
+  'crashFeedback',
+] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
 export interface ImportSummary {
   linesRead: number;
-  readonly apps: { created: number; existing: number; rejected: number };
+  readonly apps: RecordCounts;
   readonly testers: { added: number; existing: number; rejected: number };
+  readonly preReleaseVersions: RecordCounts;
+  readonly builds: RecordCounts;
+  readonly groups: RecordCounts;
+  readonly screenshotFeedback: RecordCounts;
+  readonly crashFeedback: RecordCounts;
   /** `rejected` includes lines that are no record at all (not JSON, an unknown kind). */
   readonly events: { accepted: number; duplicates: number; rejected: number };
   /** Rejected lines of every kind. */
@@ -42,7 +64,22 @@ export interface ImportOptions {
   readonly listed?: number;
 }
 
-export type ImportServices = Pick<Services, 'apps' | 'betaTesters' | 'ingestion'>;
+export type ImportServices = Pick<
+  Services,
+  'apps' | 'betaTesters' | 'ingestion' | 'builds' | 'betaGroups' | 'feedback'
+>;
+
+/** Where each resource kind is counted in the summary. */
+const SECTION: Record<
+  ResourceKind,
+  'preReleaseVersions' | 'builds' | 'groups' | 'screenshotFeedback' | 'crashFeedback'
+> = {
+  preReleaseVersion: 'preReleaseVersions',
+  build: 'builds',
+  group: 'groups',
+  screenshotFeedback: 'screenshotFeedback',
+  crashFeedback: 'crashFeedback',
+};
 
 interface PendingEvent {
   readonly line: number;
@@ -65,6 +102,11 @@ export async function importRecords(
     linesRead: 0,
     apps: { created: 0, existing: 0, rejected: 0 },
     testers: { added: 0, existing: 0, rejected: 0 },
+    preReleaseVersions: { created: 0, existing: 0, rejected: 0 },
+    builds: { created: 0, existing: 0, rejected: 0 },
+    groups: { created: 0, existing: 0, rejected: 0 },
+    screenshotFeedback: { created: 0, existing: 0, rejected: 0 },
+    crashFeedback: { created: 0, existing: 0, rejected: 0 },
     events: { accepted: 0, duplicates: 0, rejected: 0 },
     rejected: 0,
     rejectedLines: [],
@@ -96,9 +138,25 @@ export async function importRecords(
       await flush();
       if (stopped()) break;
       if (parsed.kind === 'invalid') {
-        summary[parsed.record === 'event' ? 'events' : parsed.record === 'app' ? 'apps' : 'testers']
-          .rejected++;
+        const { record } = parsed;
+        summary[
+          record === 'event'
+            ? 'events'
+            : record === 'app'
+              ? 'apps'
+              : record === 'tester'
+                ? 'testers'
+                : SECTION[record]
+        ].rejected++;
         reject(line, parsed.reason);
+      } else if (parsed.kind !== 'app' && parsed.kind !== 'tester') {
+        const counts = summary[SECTION[parsed.kind]];
+        const outcome = await settle(() => importResource(store, services, parsed));
+        if (typeof outcome === 'string') counts[outcome]++;
+        else {
+          counts.rejected++;
+          reject(line, outcome.error);
+        }
       } else if (parsed.kind === 'app') {
         const outcome = await settle(() => importApp(store, services, parsed.app));
         if (typeof outcome === 'string') summary.apps[outcome]++;
@@ -134,6 +192,42 @@ async function importApp(
   if ((await store.findApp(app.id)) !== undefined) return 'existing';
   await services.apps.create(app);
   return 'created';
+}
+
+type ResourceLine = Extract<ImportLine, { kind: ResourceKind }>;
+
+/**
+ * A resource whose id is stored already counts as existing and is left as it is (whatever its attributes), as
+ * an app is; otherwise it is created through its service, with the same checks as the CLI's.
+ */
+async function importResource(
+  store: DirectoryReads,
+  services: ImportServices,
+  line: ResourceLine,
+): Promise<'created' | 'existing'> {
+  const { id } = line.input;
+  switch (line.kind) {
+    case 'preReleaseVersion':
+      if ((await store.findPreReleaseVersion(id)) !== undefined) return 'existing';
+      await services.builds.createPreReleaseVersion(line.input);
+      return 'created';
+    case 'build':
+      if ((await store.findBuild(id)) !== undefined) return 'existing';
+      await services.builds.create(line.input);
+      return 'created';
+    case 'group':
+      if ((await store.findBetaGroup(id)) !== undefined) return 'existing';
+      await services.betaGroups.create(line.input);
+      return 'created';
+    case 'screenshotFeedback':
+      if ((await store.findScreenshotFeedback(id)) !== undefined) return 'existing';
+      await services.feedback.createScreenshot(line.input);
+      return 'created';
+    case 'crashFeedback':
+      if ((await store.findCrashFeedback(id)) !== undefined) return 'existing';
+      await services.feedback.createCrash(line.input);
+      return 'created';
+  }
 }
 
 /** A tester already in the app is left as it is; otherwise they are added (as `testers add` would). */

@@ -204,23 +204,35 @@ function ownAppId(raw: unknown): string {
 }
 
 /**
- * Which apps exist, which testers belong to them and which groups are theirs, for the events that passed the
- * other rules. A public-link event names a group of its app; its viewer need not be a tester
- * (docs/apple-behavior.md, §11).
+ * Which apps exist, which testers belong to them, which groups are theirs and which of the builds the events name
+ * they have, for the events that passed the other rules: per app, one read of the app, one of its testers, one of
+ * its groups when public-link events name some, and (when events name builds) one indexed read of its builds
+ * (builds_app_version), whatever the batch's size. A public-link event names a group of its app; its viewer need
+ * not be a tester (docs/apple-behavior.md, §11). Builds are never deleted, so a build known here is known when the
+ * batch is written; one created meanwhile on another node is seen here, as every read goes to the store. README,
+ * "Builds".
  */
 async function relationsOf(store: DirectoryReads, checked: readonly CheckedEvent[]) {
-  const namedByApp = new Map<string, { testers: Set<string>; groups: Set<string> }>();
+  const namedByApp = new Map<string, { testers: Set<string>; groups: Set<string>; builds: Set<string> }>();
   for (const { event } of checked) {
-    const named = namedByApp.get(event.appId) ?? { testers: new Set<string>(), groups: new Set<string>() };
+    const named = namedByApp.get(event.appId) ?? {
+      testers: new Set<string>(),
+      groups: new Set<string>(),
+      builds: new Set<string>(),
+    };
     if (event.groupId === undefined) named.testers.add(event.testerId);
     else named.groups.add(event.groupId);
+    if (event.build !== undefined && event.build !== '') named.builds.add(event.build);
     namedByApp.set(event.appId, named);
   }
   const known = new Map<string, { testers: Set<string>; groups: Set<string> } | undefined>();
+  /** Per app: the builds it has of those named, or absent when an unknown build is to be created. */
+  const knownBuilds = new Map<string, Set<string>>();
   for (const [appId, named] of namedByApp) {
+    const app = await store.findApp(appId);
     known.set(
       appId,
-      (await store.findApp(appId)) === undefined
+      app === undefined
         ? undefined
         : {
             testers: await store.testersOfApp(appId, [...named.testers]),
@@ -228,6 +240,8 @@ async function relationsOf(store: DirectoryReads, checked: readonly CheckedEvent
               named.groups.size === 0 ? new Set() : await store.betaGroupsOfApp(appId, [...named.groups]),
           },
     );
+    if (app !== undefined && named.builds.size > 0 && !app.allowUnknownBuilds)
+      knownBuilds.set(appId, await store.knownBuildVersions(appId, [...named.builds]));
   }
   return {
     problem(event: UsageEventRecord): Problem | undefined {
@@ -252,6 +266,19 @@ async function relationsOf(store: DirectoryReads, checked: readonly CheckedEvent
           code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
           detail: `There is no tester '${shown(event.testerId)}' in app '${shown(event.appId)}'; add them with 'beta-metrics testers add'`,
           field: 'testerId',
+        };
+      }
+      const builds = knownBuilds.get(event.appId);
+      if (
+        builds !== undefined &&
+        event.build !== undefined &&
+        event.build !== '' &&
+        !builds.has(event.build)
+      ) {
+        return {
+          code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
+          detail: `There is no build '${shown(event.build)}' of app '${shown(event.appId)}'; create it with 'beta-metrics builds create', or let events create builds with 'beta-metrics apps set ${shown(event.appId)} --allow-unknown-builds true'`,
+          field: 'build',
         };
       }
       return undefined;

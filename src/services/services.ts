@@ -4,11 +4,14 @@ import { newIssuerId } from '../domain/ids.js';
 import type { Store } from '../storage/store.js';
 import { type ApiKeysService, apiKeysService } from './api-keys.js';
 import { type AppsService, appsService } from './apps.js';
+import { type BetaGroupsService, betaGroupsService } from './beta-groups.js';
 import { type BetaTesterUsagesService, betaTesterUsagesService } from './beta-tester-usages.js';
 import { type BetaTestersService, betaTestersService } from './beta-testers.js';
 import { type BuildUsagesService, buildUsagesService } from './build-usages.js';
+import { type BuildsService, buildsService } from './builds.js';
 import { type DashboardService, dashboardService } from './dashboard.js';
 import { type DashboardSessionsService, dashboardSessionsService } from './dashboard-sessions.js';
+import { type FeedbackService, feedbackService } from './feedback.js';
 import { type HealthService, healthService } from './health.js';
 import { type IngestKeysService, ingestKeysService } from './ingest-keys.js';
 import {
@@ -34,6 +37,11 @@ export interface Services {
   readonly testerAppUsages: TesterAppUsagesService;
   readonly buildUsages: BuildUsagesService;
   readonly publicLinkUsages: PublicLinkUsagesService;
+  /** Pre-release versions and builds, with their beta details and individual testers. */
+  readonly builds: BuildsService;
+  readonly betaGroups: BetaGroupsService;
+  /** Feedback submissions (screenshot and crash) and crash logs. */
+  readonly feedback: FeedbackService;
   readonly apiKeys: ApiKeysService;
   readonly tokens: TokenVerifier;
   readonly ingestKeys: IngestKeysService;
@@ -77,6 +85,9 @@ export async function createServices(
     testerAppUsages: testerAppUsagesService(store, cursorKey, clocks.reportClock),
     buildUsages: buildUsagesService(store, clocks.reportClock),
     publicLinkUsages: publicLinkUsagesService(store, clocks.reportClock),
+    builds: buildsService(store, clocks.clock),
+    betaGroups: betaGroupsService(store, clocks.clock),
+    feedback: feedbackService(store, clocks.clock),
     apiKeys: apiKeysService(store, issuerId, clocks.clock),
     tokens: tokenVerifier(store, issuerId, clocks.clock),
     ingestKeys: ingestKeysService(store, clocks.clock),

@@ -1,8 +1,25 @@
-import type { AppFilter, AppRecord } from '../domain/records/app.js';
-import type { BetaGroupRecord } from '../domain/records/beta-group.js';
-import type { BuildRecord } from '../domain/records/build.js';
+import type { AppChanges, AppFilter, AppRecord, NewAppRecord } from '../domain/records/app.js';
+import type {
+  BetaGroupChanges,
+  BetaGroupWithMembers,
+  NewBetaGroupRecord,
+} from '../domain/records/beta-group.js';
+import type {
+  BuildBetaDetailRecord,
+  BuildChanges,
+  BuildWithDetails,
+  NewBuildRecord,
+} from '../domain/records/build.js';
+import type {
+  CrashFeedbackRecord,
+  CrashFeedbackWithLog,
+  CrashLogRecord,
+  ScreenshotFeedbackRecord,
+} from '../domain/records/feedback.js';
+import type { PreReleaseVersionRecord } from '../domain/records/pre-release-version.js';
 import type {
   MembershipRecord,
+  TesterChanges,
   TesterFilter,
   TesterRecord,
   TesterWithStates,
@@ -10,8 +27,10 @@ import type {
 import type { RowWindow } from '../domain/row-window.js';
 
 /**
- * The directory the metrics are about: apps, testers and their state per app, builds, beta groups. The
- * conventions of every store method are in store.ts (lists ordered by id, windows, instants in UTC).
+ * The directory the metrics are about: apps, testers and their state per app, and the TestFlight resources
+ * around them (pre-release versions, builds with their beta details and individual testers, beta groups with
+ * their testers and builds, feedback submissions and crash logs). The conventions of every store method are
+ * in store.ts (lists ordered by id, windows, instants in UTC).
  */
 export interface DirectoryReads {
   findApp(id: string): Promise<AppRecord | undefined>;
@@ -26,30 +45,75 @@ export interface DirectoryReads {
   testersOfApp(appId: string, testerIds: readonly string[]): Promise<Set<string>>;
   /** Which of `groupIds` are beta groups of `appId`. */
   betaGroupsOfApp(appId: string, groupIds: readonly string[]): Promise<Set<string>>;
+
+  findPreReleaseVersion(id: string): Promise<PreReleaseVersionRecord | undefined>;
+  listPreReleaseVersions(appId: string, window: RowWindow): Promise<PreReleaseVersionRecord[]>;
+  findBuild(id: string): Promise<BuildWithDetails | undefined>;
+  listBuilds(appId: string, window: RowWindow): Promise<BuildWithDetails[]>;
+  /** Which of the build numbers `versions` `appId` has builds of (one indexed read). */
+  knownBuildVersions(appId: string, versions: readonly string[]): Promise<Set<string>>;
+  findBetaGroup(id: string): Promise<BetaGroupWithMembers | undefined>;
+  listBetaGroups(appId: string, window: RowWindow): Promise<BetaGroupWithMembers[]>;
+  findScreenshotFeedback(id: string): Promise<ScreenshotFeedbackRecord | undefined>;
+  listScreenshotFeedback(appId: string, window: RowWindow): Promise<ScreenshotFeedbackRecord[]>;
+  findCrashFeedback(id: string): Promise<CrashFeedbackWithLog | undefined>;
+  listCrashFeedback(appId: string, window: RowWindow): Promise<CrashFeedbackWithLog[]>;
 }
 
+/**
+ * Every write is all or none. A write that names a row that does not exist (or is of another app) throws
+ * StoreReferenceError naming it; one whose id or unique key is taken throws StoreConflictError.
+ */
 export interface DirectoryStore extends DirectoryReads {
-  /** Throws StoreConflictError when the id or the bundle id is taken. */
-  createApp(app: AppRecord): Promise<void>;
+  /** Throws StoreConflictError when the id or the bundle id is taken; leaves out attributes at APP_DEFAULTS. */
+  createApp(app: NewAppRecord): Promise<void>;
+  /** Throws StoreReferenceError when there is no such app. */
+  updateApp(id: string, changes: AppChanges): Promise<void>;
   /**
    * Creates testers, all or none: throws StoreConflictError when an id or an email (in any case) is taken,
    * within the list or by a stored tester.
    */
   createTesters(testers: readonly TesterRecord[]): Promise<void>;
+  /** Throws StoreReferenceError when there is no such tester. */
+  updateTester(id: string, changes: TesterChanges): Promise<void>;
   /**
    * Adds testers to apps, all or none: throws StoreConflictError when a tester is already in the app, and
    * StoreReferenceError when an app or a tester does not exist.
    */
   addTestersToApps(memberships: readonly MembershipRecord[]): Promise<void>;
-  createBuild(build: BuildRecord): Promise<void>;
-  /** Creates a group with its members; raises the app's data version (its group metrics list members). */
-  createBetaGroup(group: BetaGroupRecord, testerIds: readonly string[]): Promise<void>;
+
+  /** StoreConflictError when the id, or the app's (platform, version), is taken. */
+  createPreReleaseVersion(version: PreReleaseVersionRecord): Promise<void>;
   /**
-   * The writes below change what the metrics of a group or a build answer, so each raises the app's data
-   * version in its transaction (UsageReads.appDataVersion). Adding what is already there changes nothing;
-   * StoreReferenceError when the group, the build or a tester does not exist.
+   * A build with its beta detail (what `extras.betaDetail` leaves out follows its processing state) and its
+   * individual testers (testers of its app). StoreConflictError when the id or the app's build number is taken.
    */
-  addTestersToBetaGroup(groupId: string, testerIds: readonly string[]): Promise<void>;
-  addBuildsToBetaGroup(groupId: string, buildIds: readonly string[]): Promise<void>;
-  addIndividualTestersToBuild(buildId: string, testerIds: readonly string[]): Promise<void>;
+  createBuild(
+    build: NewBuildRecord,
+    extras?: {
+      readonly betaDetail?: Partial<BuildBetaDetailRecord>;
+      readonly individualTesterIds?: readonly string[];
+    },
+  ): Promise<void>;
+  updateBuild(id: string, changes: BuildChanges, betaDetail?: Partial<BuildBetaDetailRecord>): Promise<void>;
+  /** StoreConflictError when a tester has the build individually already. */
+  addIndividualTesters(buildId: string, testerIds: readonly string[]): Promise<void>;
+
+  /** A group with its testers and builds (of its app). */
+  createBetaGroup(
+    group: NewBetaGroupRecord,
+    testerIds: readonly string[],
+    buildIds?: readonly string[],
+  ): Promise<void>;
+  updateBetaGroup(id: string, changes: BetaGroupChanges): Promise<void>;
+  /** StoreConflictError when the group has one of them already. */
+  addToBetaGroup(
+    groupId: string,
+    members: { readonly testerIds?: readonly string[]; readonly buildIds?: readonly string[] },
+  ): Promise<void>;
+
+  /** Its build and tester, when named, are of its app. */
+  createScreenshotFeedback(submission: ScreenshotFeedbackRecord): Promise<void>;
+  /** With `crashLog`, the log is written too (its id is the submission's `crashLogId`). */
+  createCrashFeedback(submission: CrashFeedbackRecord, crashLog?: CrashLogRecord): Promise<void>;
 }

@@ -1,12 +1,23 @@
 import type { Kysely } from 'kysely';
-import type { AppFilter, AppRecord } from '../domain/records/app.js';
-import type { BetaGroupRecord } from '../domain/records/beta-group.js';
-import type { BuildRecord } from '../domain/records/build.js';
+import type { AppChanges, AppFilter, NewAppRecord } from '../domain/records/app.js';
+import type { BetaGroupChanges, NewBetaGroupRecord } from '../domain/records/beta-group.js';
+import type { BuildBetaDetailRecord, BuildChanges, NewBuildRecord } from '../domain/records/build.js';
+import type {
+  CrashFeedbackRecord,
+  CrashLogRecord,
+  ScreenshotFeedbackRecord,
+} from '../domain/records/feedback.js';
+import type { PreReleaseVersionRecord } from '../domain/records/pre-release-version.js';
 import type { DashboardTokenRecord } from '../domain/records/dashboard-token.js';
 import type { Refusal } from '../domain/records/ingestion-stats.js';
 import type { ApiKeyRecord, IngestKeyRecord } from '../domain/records/keys.js';
 import type { PoolStats } from '../domain/records/pool-stats.js';
-import type { MembershipRecord, TesterFilter, TesterRecord } from '../domain/records/tester.js';
+import type {
+  MembershipRecord,
+  TesterChanges,
+  TesterFilter,
+  TesterRecord,
+} from '../domain/records/tester.js';
 import type { AppendResult, EventPosition, UsageEventRecord } from '../domain/records/usage-event-record.js';
 import type { RowWindow } from '../domain/row-window.js';
 import { StoreConflictError, StoreReferenceError } from '../domain/store-problems.js';
@@ -18,11 +29,14 @@ import * as appendUsage from './queries/append-usage.js';
 import * as apps from './queries/apps.js';
 import * as betaGroupSummaries from './queries/beta-group-summaries.js';
 import * as buildUsage from './queries/build-usage.js';
+import * as betaGroups from './queries/beta-groups.js';
+import * as builds from './queries/builds.js';
 import * as dashboardSessions from './queries/dashboard-sessions.js';
 import * as dashboard from './queries/dashboard.js';
 import * as dataVersions from './queries/data-versions.js';
+import * as feedback from './queries/feedback.js';
 import * as ingestion from './queries/ingestion.js';
-import * as groupLinks from './queries/group-links.js';
+import * as preReleaseVersions from './queries/pre-release-versions.js';
 import * as rateLimits from './queries/rate-limits.js';
 import * as siblingUsage from './queries/sibling-usage.js';
 import * as testerUsage from './queries/tester-usage.js';
@@ -81,6 +95,22 @@ class KyselyStoreReader implements StoreReader {
     resourceReads.findResources(this.db, kind, ids);
   linkages = (kind: ResourceKind, relationship: string, ids: readonly string[], limit?: number) =>
     resourceReads.linkages(this.db, kind, relationship, ids, limit);
+
+  findPreReleaseVersion = (id: string) => preReleaseVersions.findPreReleaseVersion(this.db, id);
+  listPreReleaseVersions = (appId: string, window: RowWindow) =>
+    preReleaseVersions.listPreReleaseVersions(this.db, appId, window);
+  findBuild = (id: string) => builds.findBuild(this.db, id);
+  listBuilds = (appId: string, window: RowWindow) => builds.listBuilds(this.db, appId, window);
+  knownBuildVersions = (appId: string, versions: readonly string[]) =>
+    builds.knownBuildVersions(this.db, appId, versions);
+  findBetaGroup = (id: string) => betaGroups.findBetaGroup(this.db, id);
+  listBetaGroups = (appId: string, window: RowWindow) => betaGroups.listBetaGroups(this.db, appId, window);
+  findScreenshotFeedback = (id: string) => feedback.findScreenshotFeedback(this.db, id);
+  listScreenshotFeedback = (appId: string, window: RowWindow) =>
+    feedback.listScreenshotFeedback(this.db, appId, window);
+  findCrashFeedback = (id: string) => feedback.findCrashFeedback(this.db, id);
+  listCrashFeedback = (appId: string, window: RowWindow) =>
+    feedback.listCrashFeedback(this.db, appId, window);
 
   listUsageEvents = (appId: string, after: EventPosition | undefined, limit: number) =>
     usageEvents.listUsageEvents(this.db, appId, after, limit);
@@ -149,7 +179,15 @@ export class KyselyStore extends KyselyStoreReader implements Store {
     return this.specifics.readSnapshot(this.snapshotDb ?? this.db, (trx) => read(new KyselyStoreReader(trx)));
   }
 
-  createApp = (app: AppRecord) => this.translateConflicts(() => apps.insertApp(this.db, app));
+  createApp = (app: NewAppRecord) => this.translateConflicts(() => apps.insertApp(this.db, app));
+
+  async updateApp(id: string, changes: AppChanges): Promise<void> {
+    if (!(await apps.updateApp(this.db, id, changes))) throw new StoreReferenceError(`app ${id}`);
+  }
+
+  async updateTester(id: string, changes: TesterChanges): Promise<void> {
+    if (!(await testers.updateTester(this.db, id, changes))) throw new StoreReferenceError(`tester ${id}`);
+  }
 
   createTesters(list: readonly TesterRecord[]): Promise<void> {
     if (list.length === 0) return Promise.resolve();
@@ -186,51 +224,35 @@ export class KyselyStore extends KyselyStoreReader implements Store {
     );
   }
 
-  createBuild(build: BuildRecord): Promise<void> {
-    return this.translateConflicts(async () => {
-      await this.db
-        .insertInto('builds')
-        .values({ id: build.id, app_id: build.appId, version: build.version, uploaded_at: build.uploadedAt })
-        .execute();
-    });
-  }
+  createPreReleaseVersion = (version: PreReleaseVersionRecord) =>
+    this.write((trx) => preReleaseVersions.insertPreReleaseVersion(trx, version));
 
-  createBetaGroup(group: BetaGroupRecord, testerIds: readonly string[]): Promise<void> {
-    return this.translateConflicts(() =>
-      this.specifics.writeTransaction(this.db, async (trx) => {
-        await trx
-          .insertInto('beta_groups')
-          .values({
-            id: group.id,
-            app_id: group.appId,
-            name: group.name,
-            is_internal: group.isInternal ? 1 : 0,
-            created_at: group.createdAt,
-          })
-          .execute();
-        if (testerIds.length > 0) {
-          await trx
-            .insertInto('beta_group_testers')
-            .values(testerIds.map((testerId) => ({ group_id: group.id, tester_id: testerId })))
-            .execute();
-        }
-        await dataVersions.raiseDataVersions(trx, [group.appId]);
-      }),
+  createBuild = (build: NewBuildRecord, extras: builds.BuildExtras = {}) =>
+    this.write((trx) => builds.insertBuild(trx, build, extras, this.specifics.maxBoundParameters));
+  updateBuild = (id: string, changes: BuildChanges, betaDetail?: Partial<BuildBetaDetailRecord>) =>
+    this.write((trx) => builds.updateBuild(trx, id, changes, betaDetail));
+  addIndividualTesters = (buildId: string, testerIds: readonly string[]) =>
+    this.write((trx) =>
+      builds.addIndividualTesters(trx, buildId, testerIds, this.specifics.maxBoundParameters),
     );
-  }
 
-  addTestersToBetaGroup = (groupId: string, testerIds: readonly string[]) =>
-    this.specifics.writeTransaction(this.db, (trx) =>
-      groupLinks.addTestersToBetaGroup(trx, groupId, testerIds, this.specifics.maxBoundParameters),
+  createBetaGroup = (
+    group: NewBetaGroupRecord,
+    testerIds: readonly string[],
+    buildIds: readonly string[] = [],
+  ) =>
+    this.write((trx) =>
+      betaGroups.insertBetaGroup(trx, group, { testerIds, buildIds }, this.specifics.maxBoundParameters),
     );
-  addBuildsToBetaGroup = (groupId: string, buildIds: readonly string[]) =>
-    this.specifics.writeTransaction(this.db, (trx) =>
-      groupLinks.addBuildsToBetaGroup(trx, groupId, buildIds, this.specifics.maxBoundParameters),
-    );
-  addIndividualTestersToBuild = (buildId: string, testerIds: readonly string[]) =>
-    this.specifics.writeTransaction(this.db, (trx) =>
-      groupLinks.addIndividualTestersToBuild(trx, buildId, testerIds, this.specifics.maxBoundParameters),
-    );
+  updateBetaGroup = (id: string, changes: BetaGroupChanges) =>
+    this.write((trx) => betaGroups.updateBetaGroup(trx, id, changes));
+  addToBetaGroup = (groupId: string, members: betaGroups.GroupMembers) =>
+    this.write((trx) => betaGroups.addToBetaGroup(trx, groupId, members, this.specifics.maxBoundParameters));
+
+  createScreenshotFeedback = (submission: ScreenshotFeedbackRecord) =>
+    this.write((trx) => feedback.insertScreenshotFeedback(trx, submission));
+  createCrashFeedback = (submission: CrashFeedbackRecord, crashLog?: CrashLogRecord) =>
+    this.write((trx) => feedback.insertCrashFeedback(trx, submission, crashLog));
 
   appendUsageEvents(events: readonly UsageEventRecord[]): Promise<AppendResult> {
     if (events.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
@@ -312,6 +334,11 @@ export class KyselyStore extends KyselyStoreReader implements Store {
     await this.db.destroy();
   }
 
+  /** One write transaction, its unique violations as StoreConflictError. */
+  private write<T>(body: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.translateConflicts(() => this.specifics.writeTransaction(this.db, body));
+  }
+
   private async translateConflicts<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
@@ -333,5 +360,15 @@ const CONFLICT_NAMES: Record<string, string> = {
   'builds.id': 'a build with this id',
   'builds.app_id': 'a build with this version in this app',
   'beta_groups.id': 'a beta group with this id',
+  'beta_group_testers.group_id': 'this tester in this beta group',
+  'beta_group_builds.group_id': 'this build in this beta group',
+  'pre_release_versions.id': 'a pre-release version with this id',
+  'pre_release_versions.app_id': 'a pre-release version with this version and platform in this app',
+  'build_beta_details.id': 'a build with this id',
+  'build_beta_details.build_id': 'a build with this id',
+  'build_individual_testers.build_id': 'this tester on this build',
+  'beta_crash_logs.id': 'a crash log with this id',
+  'beta_feedback_screenshot_submissions.id': 'a screenshot feedback submission with this id',
+  'beta_feedback_crash_submissions.id': 'a crash feedback submission with this id',
   'api_keys.key_id': 'an API key with this key id',
 };

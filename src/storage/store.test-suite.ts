@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe } from 'vitest';
-import type { AppRecord } from '../domain/records/app.js';
+import { type AppRecord, withAppDefaults } from '../domain/records/app.js';
 import type { TesterRecord } from '../domain/records/tester.js';
 import type { UsageEventRecord } from '../domain/records/usage-event-record.js';
 import { describeDirectoryStore } from './directory-store.test-suite.js';
@@ -10,6 +10,7 @@ import { describeSettingsStore } from './settings-store.test-suite.js';
 import { describeSiblingUsageStore } from './sibling-usage.test-suite.js';
 import { describeSnapshotStore } from './snapshot-store.test-suite.js';
 import type { Store } from './store.js';
+import { describeTestFlightStore } from './testflight-store.test-suite.js';
 import { describeUsageStore } from './usage-store.test-suite.js';
 import { describeRollupStore } from './usage-store-rollups.test-suite.js';
 
@@ -40,6 +41,7 @@ export interface StoreSuiteContext {
   /** Another handle on the same data (another node); closed after the test. */
   openHandle(): Promise<Store>;
   readonly capabilities: BackendCapabilities;
+  /** An app with every attribute at Apple's defaults, as findApp reads it back. */
   app(id: string, bundleId?: string): AppRecord;
   tester(id: string, email?: string): TesterRecord;
   event(id: string, over?: Partial<UsageEventRecord>): UsageEventRecord;
@@ -75,14 +77,15 @@ export function describeStore(
       await harness.cleanup();
     });
 
-    const app = (id: string, bundleId = `com.example.${id}`) => ({
-      id,
-      name: `App ${id}`,
-      bundleId,
-      sku: `SKU${id}`,
-      primaryLocale: 'en-US',
-      createdAt: '2023-01-01T00:00:00.000Z',
-    });
+    const app = (id: string, bundleId = `com.example.${id}`) =>
+      withAppDefaults({
+        id,
+        name: `App ${id}`,
+        bundleId,
+        sku: `SKU${id}`,
+        primaryLocale: 'en-US',
+        createdAt: '2023-01-01T00:00:00.000Z',
+      });
     const tester = (id: string, email = `${id}@example.com`): TesterRecord => ({
       id,
       email,
@@ -131,6 +134,7 @@ export function describeStore(
       },
     };
     describeDirectoryStore(context);
+    describeTestFlightStore(context);
     describeUsageStore(context);
     describeRollupStore(context);
     describeSiblingUsageStore(context);

@@ -126,6 +126,11 @@ describe('import and export with the built CLI', () => {
       linesRead: 13,
       apps: { created: 0, existing: 1, rejected: 0 },
       testers: { added: 0, existing: 2, rejected: 1 },
+      preReleaseVersions: { created: 0, existing: 0, rejected: 0 },
+      builds: { created: 0, existing: 0, rejected: 0 },
+      groups: { created: 0, existing: 0, rejected: 0 },
+      screenshotFeedback: { created: 0, existing: 0, rejected: 0 },
+      crashFeedback: { created: 0, existing: 0, rejected: 0 },
       events: { accepted: 0, duplicates: 5, rejected: 3 },
       rejected: 4,
       rejectedLines: REJECTED.map((text) => {

@@ -27,7 +27,7 @@ export interface ClientFixture {
 }
 
 /**
- * A real beta-metrics server (report time now) with app 100 and testers t1, t2 (none installed yet), an
+ * A real beta-metrics server (report time now) with app 100 (build 42) and testers t1, t2 (none installed yet), an
  * ingest key, listening on a free port behind a fault proxy. `limits` change the server's ingestion limits.
  */
 export async function startClientFixture(limits: Partial<IngestionLimits> = {}): Promise<ClientFixture> {
@@ -36,6 +36,13 @@ export async function startClientFixture(limits: Partial<IngestionLimits> = {}):
     { id: 't1', installed: false },
     { id: 't2', installed: false },
   ]);
+  // The build the client tests' events name: an event naming a build its app lacks is refused.
+  await harness.store.createBuild({
+    id: '100-build-42',
+    appId: '100',
+    version: '42',
+    uploadedAt: new Date().toISOString(),
+  });
   let server: FastifyInstance = harness.app;
   if (Object.keys(limits).length > 0) {
     const clocks = { clock: harness.clock, reportClock: harness.reportClock };

@@ -12,8 +12,14 @@ import { APPLE_BASE_URL, createHarness, type Harness, seedApp } from './harness.
 export const NOW = '2023-10-05T12:00:00.000Z';
 export const DAY_MS = 86_400_000;
 
+/** The builds app 100 has in an IngestHarness. */
+export const INGEST_BUILDS = ['42', '412', 'b', '😀'] as const;
+
 export interface IngestHarness extends Harness {
-  /** An ingest key of app 100 (testers t1, t2, t3, none installed); app 200 has tester u1. */
+  /**
+   * An ingest key of app 100 (testers t1, t2, t3, none installed; builds INGEST_BUILDS); app 200 has tester u1
+   * and no builds.
+   */
   readonly key: string;
   readonly keyId: string;
 }
@@ -26,6 +32,15 @@ export async function createIngestHarness(): Promise<IngestHarness> {
     { id: 't3', installed: false },
   ]);
   await seedApp(harness.store, '200', [{ id: 'u1', installed: false }]);
+  // The builds the ingestion tests' events name: an event naming a build its app lacks is refused.
+  for (const version of INGEST_BUILDS) {
+    await harness.store.createBuild({
+      id: `100-build-${version}`,
+      appId: '100',
+      version,
+      uploadedAt: '2023-09-01T00:00:00.000Z',
+    });
+  }
   const created = await harness.services.ingestKeys.create('100');
   return Object.assign(harness, { key: created.key, keyId: created.id });
 }

@@ -78,8 +78,8 @@ export async function seedSiblings(store: Store): Promise<void> {
   });
   await store.createBetaGroup(group(GROUP), ['s1', 's3', 's5', 's6']);
   await store.createBetaGroup(group(OTHER_GROUP), ['s2']);
-  await store.addBuildsToBetaGroup(GROUP, [BUILD]);
-  await store.addIndividualTestersToBuild(BUILD, ['s4']);
+  await store.addToBetaGroup(GROUP, { buildIds: [BUILD] });
+  await store.addIndividualTesters(BUILD, ['s4']);
 }
 
 /** The sums of `EVENTS` that match `keep`, as Apple's values name them. */

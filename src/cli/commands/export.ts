@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { exportRecords } from '../../services/export-records.js';
+import { type ExportCounts, exportRecords } from '../../services/export-records.js';
 import { InputError } from '../../services/input-error.js';
 import { type CliDeps, withRuntime } from '../cli-deps.js';
 import { type StoreFlags, withStoreOptions } from '../store-options.js';
@@ -25,11 +25,23 @@ export function exportCommand(program: Command, deps: CliDeps): void {
       await target.end();
       if (flags.out !== undefined) {
         deps.out.line(
-          `Exported app ${flags.app} to ${flags.out}: ${plural(counts.testers, 'tester')}, ${plural(counts.events, 'event')}.`,
+          `Exported app ${flags.app} to ${flags.out}: ${plural(counts.testers, 'tester')}, ${plural(counts.events, 'event')}${resources(counts)}.`,
         );
       }
     });
   });
+}
+
+/** The TestFlight resources exported, when there are any: an app without them reads as before. */
+function resources(counts: ExportCounts): string {
+  const parts = [
+    [counts.preReleaseVersions, 'pre-release version'],
+    [counts.builds, 'build'],
+    [counts.groups, 'group'],
+    [counts.screenshotFeedback + counts.crashFeedback, 'feedback submission'],
+  ] as const;
+  const shown = parts.filter(([n]) => n > 0).map(([n, noun]) => plural(n, noun));
+  return shown.length === 0 ? '' : `, ${shown.join(', ')}`;
 }
 
 function plural(n: number, noun: string): string {

@@ -89,12 +89,30 @@ function summaryText(name: string, summary: ImportSummary, rejectedList: readonl
     `Read ${plural(summary.linesRead, 'line')} from ${name}.`,
     `Apps:    ${count(apps.created)} created, ${count(apps.existing)} existing, ${count(apps.rejected)} rejected`,
     `Testers: ${count(testers.added)} added, ${count(testers.existing)} existing, ${count(testers.rejected)} rejected`,
+    // The TestFlight resources, for a file that has any: an import of apps, testers and events reads as before.
+    ...resourceLines(summary),
     `Events:  ${count(events.accepted)} accepted, ${plural(events.duplicates, 'duplicate')}, ${count(events.rejected)} rejected`,
     ...(rejectedList.length === 0 ? [] : ['Rejected lines:', ...rejectedList]),
     ...(summary.stoppedAtLine === undefined
       ? []
       : [`Stopped at line ${summary.stoppedAtLine} (--strict): nothing after it was imported.`]),
   ].join('\n');
+}
+
+function resourceLines(summary: ImportSummary): string[] {
+  const sections = [
+    ['Versions', summary.preReleaseVersions],
+    ['Builds', summary.builds],
+    ['Groups', summary.groups],
+    ['Screenshot feedback', summary.screenshotFeedback],
+    ['Crash feedback', summary.crashFeedback],
+  ] as const;
+  return sections
+    .filter(([, c]) => c.created + c.existing + c.rejected > 0)
+    .map(
+      ([name, c]) =>
+        `${name}: ${count(c.created)} created, ${count(c.existing)} existing, ${count(c.rejected)} rejected`,
+    );
 }
 
 function progressLine(linesRead: number, fraction: number | undefined): string {

@@ -1,4 +1,13 @@
+import type { DevicePlatform } from '../testflight-values.js';
 import type { InviteType, TesterState } from '../tester-state.js';
+
+/** One of Apple's BetaTester.appDevices: a device the tester runs the app on; a field not known is absent. */
+export interface AppDevice {
+  readonly model?: string;
+  readonly platform?: DevicePlatform;
+  readonly osVersion?: string;
+  readonly appBuildVersion?: string;
+}
 
 /** A beta tester: one person across apps. Instants are ISO 8601 strings in UTC with milliseconds. */
 export interface TesterRecord {
@@ -8,6 +17,15 @@ export interface TesterRecord {
   readonly lastName: string | null;
   readonly inviteType: InviteType;
   readonly createdAt: string;
+  /** Apple's appDevices; absent or null when none is known. */
+  readonly appDevices?: readonly AppDevice[] | null;
+}
+
+/** What a tester update may change; a field left out is kept. */
+export interface TesterChanges {
+  readonly firstName?: string | null;
+  readonly lastName?: string | null;
+  readonly appDevices?: readonly AppDevice[] | null;
 }
 
 export interface TesterWithStates extends TesterRecord {

@@ -123,7 +123,7 @@ describe('200', () => {
       return response.json<PagedBody<UsageItem>>().data.map((item) => item.dimensions.betaTesters.data.id);
     };
     expect(await ids()).toEqual(['s2']);
-    await harness.store.addTestersToBetaGroup(OTHER_GROUP, ['s4']);
+    await harness.store.addToBetaGroup(OTHER_GROUP, { testerIds: ['s4'] });
     expect(await ids()).toEqual(['s2', 's4']);
   });
 });

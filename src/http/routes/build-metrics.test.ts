@@ -105,9 +105,9 @@ describe('200', () => {
     const invites = async (buildId: string) =>
       (await ok(`/v1/builds/${buildId}/metrics/betaBuildUsages`)).data[0]?.dataPoints[0]?.values.inviteCount;
     expect(await invites(OTHER_BUILD)).toBe(0);
-    await harness.store.addIndividualTestersToBuild(OTHER_BUILD, ['s2']);
+    await harness.store.addIndividualTesters(OTHER_BUILD, ['s2']);
     expect(await invites(OTHER_BUILD)).toBe(1);
-    await harness.store.addBuildsToBetaGroup(GROUP, [OTHER_BUILD]);
+    await harness.store.addToBetaGroup(GROUP, { buildIds: [OTHER_BUILD] });
     expect(await invites(OTHER_BUILD)).toBe(5);
   });
 });

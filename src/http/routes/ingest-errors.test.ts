@@ -67,6 +67,16 @@ describe('400', () => {
       ),
     ],
     [
+      'a build the app does not have',
+      { build: '999' },
+      at(
+        'ENTITY_ERROR.RELATIONSHIP.INVALID',
+        TITLES.RELATIONSHIP,
+        "There is no build '999' of app '100'; create it with 'beta-metrics builds create', or let events create builds with 'beta-metrics apps set 100 --allow-unknown-builds true'",
+        '/events/1/build',
+      ),
+    ],
+    [
       'an unknown field',
       { timeStamp: '2023-10-05T10:00:00Z' },
       at(

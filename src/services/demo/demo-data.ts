@@ -2,9 +2,9 @@ import { addDays, type CalendarDay } from '../../domain/calendar-day.js';
 import { usageWindow } from '../../domain/period.js';
 import type { UsageEventType } from '../../domain/usage-event.js';
 import type { TesterState } from '../../domain/tester-state.js';
-import type { AppRecord } from '../../domain/records/app.js';
-import type { BetaGroupRecord } from '../../domain/records/beta-group.js';
-import type { BuildRecord } from '../../domain/records/build.js';
+import type { NewAppRecord } from '../../domain/records/app.js';
+import type { NewBuildRecord } from '../../domain/records/build.js';
+import type { PreReleaseVersionRecord } from '../../domain/records/pre-release-version.js';
 import type { MembershipRecord, TesterRecord } from '../../domain/records/tester.js';
 import type { UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import {
@@ -16,17 +16,29 @@ import {
   SECOND_APP,
 } from './demo-fixture.js';
 import { type DemoPerson, demoPeople } from './demo-people.js';
+import {
+  buildDetailsOf,
+  type DemoBuild,
+  type DemoFeedback,
+  type DemoGroup,
+  feedbackOf,
+  groupsOf,
+  preReleaseVersionsOf,
+} from './demo-testflight.js';
 import { SeededRandom } from './seeded-random.js';
 
 /** Everything the demo writes, made without I/O so it can be checked without a store. */
 export interface DemoData {
-  readonly apps: AppRecord[];
+  readonly apps: NewAppRecord[];
   readonly testers: TesterRecord[];
   /** Every tester starts INVITED or ACCEPTED; their events make the installed ones INSTALLED. */
   readonly memberships: MembershipRecord[];
-  readonly builds: BuildRecord[];
-  readonly groups: Array<{ group: BetaGroupRecord; testerIds: string[] }>;
+  readonly preReleaseVersions: PreReleaseVersionRecord[];
+  /** Every build with its attributes, beta detail and individual testers (demo-testflight.ts). */
+  readonly builds: DemoBuild[];
+  readonly groups: DemoGroup[];
   readonly events: UsageEventRecord[];
+  readonly feedback: DemoFeedback;
 }
 
 const REPORT_DAY = DEMO_REPORT_TIME.toISOString().slice(0, 10);
@@ -78,7 +90,16 @@ export function generateDemoData(options: DemoOptions = {}): DemoData {
   );
   const random = new SeededRandom(0x5eed2023);
   const person = demoPeople(random);
-  const data: DemoData = { apps: [], testers: [], memberships: [], builds: [], groups: [], events: [] };
+  const data: DemoData = {
+    apps: [],
+    testers: [],
+    memberships: [],
+    preReleaseVersions: [],
+    builds: [],
+    groups: [],
+    events: [],
+    feedback: { screenshots: [], crashes: [] },
+  };
   const takenIds = new Set(FIXED_TESTERS.map((tester) => tester.id));
   const newTesterId = (after?: string) => {
     for (;;) {
@@ -100,7 +121,7 @@ export function generateDemoData(options: DemoOptions = {}): DemoData {
       createdAt: at(addDays(BETA_START, -10)),
     });
     const builds = buildsOf(plan, at);
-    data.builds.push(...builds);
+    data.preReleaseVersions.push(...preReleaseVersionsOf(app.id, builds));
     const buildOn = (day: CalendarDay) =>
       [...builds].reverse().find((build) => build.uploadedAt.slice(0, 10) <= day)?.version ??
       builds[0]?.version ??
@@ -157,9 +178,20 @@ export function generateDemoData(options: DemoOptions = {}): DemoData {
       const state: TesterState = random.chance(0.35) ? 'ACCEPTED' : 'INVITED';
       addTester(newTesterId(), person(), state, randomDay(random, BETA_START, addDays(REPORT_DAY, -1)));
     }
-    if (installedIds.length > 0) data.groups.push(...groupsOf(app.id, installedIds, at(BETA_START), random));
+    const detailed = buildDetailsOf(app.id, builds, installedIds.slice(0, 2));
+    data.builds.push(...detailed);
+    if (installedIds.length > 0) {
+      // In this order, as the demo always drew them: the groups' creation time, then who is internal.
+      const createdAt = at(BETA_START);
+      const internal = installedIds.filter(() => random.chance(0.04));
+      const external = installedIds.filter((id) => !internal.includes(id));
+      const testers = new Map(data.testers.map((tester) => [tester.id, tester]));
+      data.groups.push(...groupsOf(app.id, internal, external, testers, detailed, createdAt));
+    }
   }
-  return data;
+  const testers = new Map(data.testers.map((tester) => [tester.id, tester]));
+  const buildIds = new Map(data.builds.map(({ build }) => [`${build.appId}/${build.version}`, build.id]));
+  return { ...data, feedback: feedbackOf(data.events, testers, buildIds) };
 }
 
 interface PlannedUsage {
@@ -216,9 +248,9 @@ function generatedUsage(random: SeededRandom): PlannedUsage {
   };
 }
 
-function buildsOf(plan: AppPlan, at: (day: CalendarDay) => string): BuildRecord[] {
+function buildsOf(plan: AppPlan, at: (day: CalendarDay) => string): NewBuildRecord[] {
   if (plan.installed === 0) return [];
-  const builds: BuildRecord[] = [];
+  const builds: NewBuildRecord[] = [];
   for (let day = BETA_START, n = plan.firstBuild; day <= REPORT_DAY; day = addDays(day, 14), n++) {
     builds.push({
       id: `${plan.app.id}-build-${n}`,
@@ -228,19 +260,6 @@ function buildsOf(plan: AppPlan, at: (day: CalendarDay) => string): BuildRecord[
     });
   }
   return builds;
-}
-
-function groupsOf(appId: string, installedIds: string[], createdAt: string, random: SeededRandom) {
-  const internal = installedIds.filter(() => random.chance(0.04));
-  const external = installedIds.filter((id) => !internal.includes(id));
-  const group = (suffix: string, name: string, isInternal: boolean, testerIds: string[]) => ({
-    group: { id: `${appId}-${suffix}`, appId, name, isInternal, createdAt },
-    testerIds,
-  });
-  return [
-    group('internal', 'Internal Team', true, internal),
-    group('public', 'Public Beta', false, external),
-  ];
 }
 
 function randomDay(random: SeededRandom, from: CalendarDay, to: CalendarDay): CalendarDay {

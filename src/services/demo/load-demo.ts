@@ -42,6 +42,7 @@ export async function loadDemoData(
     await store.appendUsageEvents(data.events.slice(i, i + EVENTS_PER_BATCH));
     onProgress(Math.min(i + EVENTS_PER_BATCH, data.events.length), data.events.length);
   }
+  await writeFeedback(store, data);
   await store.setSetting(DEMO_LOADED_SETTING, DEMO_VERSION);
   return { loaded: true, apps: data.apps.length, testers: data.testers.length, events: data.events.length };
 }
@@ -58,10 +59,21 @@ async function writeEntities(store: DirectoryStore, data: DemoData): Promise<voi
   if (firstMember !== undefined && (await store.findTester(firstMember.testerId))?.apps.length === 0) {
     await store.addTestersToApps(data.memberships);
   }
-  for (const build of data.builds) await ignoringConflict(() => store.createBuild(build));
-  for (const { group, testerIds } of data.groups) {
-    await ignoringConflict(() => store.createBetaGroup(group, testerIds));
+  for (const version of data.preReleaseVersions)
+    await ignoringConflict(() => store.createPreReleaseVersion(version));
+  for (const { build, betaDetail, individualTesterIds } of data.builds)
+    await ignoringConflict(() => store.createBuild(build, { betaDetail, individualTesterIds }));
+  for (const { group, testerIds, buildIds } of data.groups) {
+    await ignoringConflict(() => store.createBetaGroup(group, testerIds, buildIds));
   }
+}
+
+/** After the events: their submissions name the builds and testers the events made. */
+async function writeFeedback(store: DirectoryStore, data: DemoData): Promise<void> {
+  for (const submission of data.feedback.screenshots)
+    await ignoringConflict(() => store.createScreenshotFeedback(submission));
+  for (const { submission, log } of data.feedback.crashes)
+    await ignoringConflict(() => store.createCrashFeedback(submission, log));
 }
 
 async function ignoringConflict(write: () => Promise<void>): Promise<void> {

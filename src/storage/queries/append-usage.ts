@@ -5,6 +5,7 @@ import { isPublicLinkEventType, type TesterEventType } from '../../domain/usage-
 import { raiseDataVersions } from './data-versions.js';
 import { addIngestCounts } from './ingestion.js';
 import { chunksFor } from './row-window.js';
+import { createUnknownBuilds } from './unknown-builds.js';
 
 /**
  * The write path of ingestion; the caller wraps it in one write transaction. Events whose id is already stored
@@ -56,6 +57,7 @@ export async function appendUsageEventBatches(
     for (const row of rows) inserted.add(eventKey({ appId: row.app_id, id: row.id }));
   }
   const accepted = candidates.filter((event) => inserted.has(eventKey(event)));
+  await createUnknownBuilds(db, accepted, maxParameters);
   // A public link's viewer is not necessarily a tester: those events have their own rollup and make nobody
   // INSTALLED (docs/apple-behavior.md, §11).
   const ofTesters = accepted.filter((event) => !isPublicLinkEventType(event.type));

@@ -1,10 +1,18 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { AppsTable, Database } from '../schema.js';
-import type { AppFilter, AppRecord } from '../../domain/records/app.js';
+import {
+  type AppChanges,
+  type AppFilter,
+  type AppRecord,
+  type NewAppRecord,
+  withAppDefaults,
+} from '../../domain/records/app.js';
 import type { RowWindow } from '../../domain/row-window.js';
 import { applyWindow, toCount } from './row-window.js';
+import { flag, fromFlag } from './stored-values.js';
 
-export async function insertApp(db: Kysely<Database>, app: AppRecord): Promise<void> {
+export async function insertApp(db: Kysely<Database>, input: NewAppRecord): Promise<void> {
+  const app = withAppDefaults(input);
   await db
     .insertInto('apps')
     .values({
@@ -14,8 +22,38 @@ export async function insertApp(db: Kysely<Database>, app: AppRecord): Promise<v
       sku: app.sku,
       primary_locale: app.primaryLocale,
       created_at: app.createdAt,
+      ...appColumns(app),
     })
     .execute();
+}
+
+/** Changes an app's attributes; false when there is no such app. */
+export async function updateApp(db: Kysely<Database>, id: string, changes: AppChanges): Promise<boolean> {
+  const columns = appColumns(changes);
+  if (Object.keys(columns).length === 0) {
+    return (await db.selectFrom('apps').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+  }
+  const result = await db.updateTable('apps').set(columns).where('id', '=', id).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** The columns of the attributes `app` gives (a field left undefined is left out). */
+function appColumns(app: AppChanges): Updateable<AppsTable> {
+  const columns: Updateable<AppsTable> = {
+    name: app.name,
+    sku: app.sku,
+    primary_locale: app.primaryLocale,
+    accessibility_url: app.accessibilityUrl,
+    is_or_ever_was_made_for_kids: flag(app.isOrEverWasMadeForKids),
+    subscription_status_url: app.subscriptionStatusUrl,
+    subscription_status_url_version: app.subscriptionStatusUrlVersion,
+    subscription_status_url_for_sandbox: app.subscriptionStatusUrlForSandbox,
+    subscription_status_url_version_for_sandbox: app.subscriptionStatusUrlVersionForSandbox,
+    content_rights_declaration: app.contentRightsDeclaration,
+    streamlined_purchasing_enabled: flag(app.streamlinedPurchasingEnabled),
+    allow_unknown_builds: flag(app.allowUnknownBuilds),
+  };
+  return Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined));
 }
 
 export async function findApp(db: Kysely<Database>, id: string): Promise<AppRecord | undefined> {
@@ -55,5 +93,16 @@ export function toAppRecord(row: Selectable<AppsTable>): AppRecord {
     sku: row.sku,
     primaryLocale: row.primary_locale,
     createdAt: row.created_at,
+    accessibilityUrl: row.accessibility_url,
+    isOrEverWasMadeForKids: fromFlag(row.is_or_ever_was_made_for_kids),
+    subscriptionStatusUrl: row.subscription_status_url,
+    subscriptionStatusUrlVersion:
+      row.subscription_status_url_version as AppRecord['subscriptionStatusUrlVersion'],
+    subscriptionStatusUrlForSandbox: row.subscription_status_url_for_sandbox,
+    subscriptionStatusUrlVersionForSandbox:
+      row.subscription_status_url_version_for_sandbox as AppRecord['subscriptionStatusUrlVersionForSandbox'],
+    contentRightsDeclaration: row.content_rights_declaration as AppRecord['contentRightsDeclaration'],
+    streamlinedPurchasingEnabled: fromFlag(row.streamlined_purchasing_enabled),
+    allowUnknownBuilds: fromFlag(row.allow_unknown_builds),
   };
 }

@@ -2,20 +2,23 @@ import type { Kysely, Selectable } from 'kysely';
 import type { TesterState } from '../../domain/tester-state.js';
 import type { BetaTestersTable, Database } from '../schema.js';
 import type {
+  AppDevice,
   MembershipRecord,
+  TesterChanges,
   TesterFilter,
   TesterRecord,
   TesterWithStates,
 } from '../../domain/records/tester.js';
 import type { RowWindow } from '../../domain/row-window.js';
 import { applyWindow, chunksFor, toCount } from './row-window.js';
+import { fromJson, jsonOrNull } from './stored-values.js';
 
 export async function insertTesters(
   db: Kysely<Database>,
   testers: readonly TesterRecord[],
   maxParameters: number,
 ): Promise<void> {
-  for (const chunk of chunksFor(testers, 7, maxParameters)) {
+  for (const chunk of chunksFor(testers, 8, maxParameters)) {
     await db
       .insertInto('beta_testers')
       .values(
@@ -27,6 +30,7 @@ export async function insertTesters(
           last_name: tester.lastName,
           invite_type: tester.inviteType,
           created_at: tester.createdAt,
+          app_devices: jsonOrNull(tester.appDevices) ?? null,
         })),
       )
       .execute();
@@ -57,7 +61,7 @@ export async function insertMemberships(
 /** The first of `ids` with no row in `table`, if any. */
 export async function firstMissing(
   db: Kysely<Database>,
-  table: 'apps' | 'beta_testers' | 'builds',
+  table: 'apps' | 'beta_testers' | 'builds' | 'beta_groups' | 'pre_release_versions',
   ids: readonly string[],
 ): Promise<string | undefined> {
   const wanted = [...new Set(ids)];
@@ -141,5 +145,24 @@ function toTesterRecord(row: Selectable<BetaTestersTable>): TesterRecord {
     lastName: row.last_name,
     inviteType: row.invite_type as TesterRecord['inviteType'],
     createdAt: row.created_at,
+    appDevices: fromJson<AppDevice[]>(row.app_devices),
   };
+}
+
+/** Changes a tester's names and devices; false when there is no such tester. */
+export async function updateTester(
+  db: Kysely<Database>,
+  id: string,
+  changes: TesterChanges,
+): Promise<boolean> {
+  const columns = Object.fromEntries(
+    Object.entries({
+      first_name: changes.firstName,
+      last_name: changes.lastName,
+      app_devices: jsonOrNull(changes.appDevices),
+    }).filter(([, value]) => value !== undefined),
+  );
+  if (Object.keys(columns).length === 0) return (await findTester(db, id)) !== undefined;
+  const result = await db.updateTable('beta_testers').set(columns).where('id', '=', id).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

@@ -1,0 +1,173 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openRuntime } from '../../main/compose.js';
+import type { CliDeps } from '../cli-deps.js';
+import { runCli } from '../run.js';
+
+/** apps set, versions, builds and groups in process, on one store, as an operator would type them. */
+describe('beta-metrics apps set | versions | builds | groups (in process)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'beta-metrics-testflight-cli-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const run = async (...args: string[]) => {
+    const shown = { lines: [] as string[], errors: [] as string[] };
+    const deps: CliDeps = {
+      openRuntime,
+      serve: () => Promise.reject(new Error('not served here')),
+      out: {
+        line: (text) => shown.lines.push(text),
+        json: (value) => shown.lines.push(JSON.stringify(value)),
+        progress: () => {},
+        error: (text) => shown.errors.push(text),
+      },
+    };
+    const code = await runCli([...args, '--data-dir', join(dir, 'store')], deps);
+    return { code, shown, json: () => JSON.parse(shown.lines.at(-1) ?? 'null') as Record<string, unknown> };
+  };
+
+  it('sets every kind of attribute, and lists what it made as JSON', async () => {
+    expect(
+      (await run('apps', 'create', '--name', 'Lumen', '--bundle-id', 'com.example.l', '--id', '100')).code,
+    ).toBe(0);
+    const set = await run(
+      'apps',
+      'set',
+      '100',
+      '--allow-unknown-builds',
+      'true',
+      '--made-for-kids',
+      'true',
+      '--json',
+    );
+    expect(set.json()).toMatchObject({ id: '100', allowUnknownBuilds: true, isOrEverWasMadeForKids: true });
+    await run('testers', 'add', '--app', '100', '--email', 'a@example.com', '--id', 't1');
+
+    expect((await run('versions', 'create', '--app', '100', '--number', '1.5', '--id', 'v15')).code).toBe(0);
+    const build = await run(
+      'builds',
+      'create',
+      '--app',
+      '100',
+      '--number',
+      '412',
+      '--id',
+      'b412',
+      '--pre-release-version',
+      'v15',
+      '--uses-non-exempt-encryption',
+      'false',
+      '--icon',
+      'https://example.invalid/{w}x{h}.png:1024:1024',
+      '--external-state',
+      'IN_BETA_TESTING',
+      '--tester',
+      't1',
+      '--json',
+    );
+    expect(build.code).toBe(0);
+    expect(build.json()).toMatchObject({
+      version: '412',
+      preReleaseVersionId: 'v15',
+      usesNonExemptEncryption: false,
+      iconAssetToken: { templateUrl: 'https://example.invalid/{w}x{h}.png', width: 1024, height: 1024 },
+      betaDetail: { externalBuildState: 'IN_BETA_TESTING' },
+      individualTesterIds: ['t1'],
+    });
+    const group = await run(
+      'groups',
+      'create',
+      '--app',
+      '100',
+      '--name',
+      'Open Beta',
+      '--id',
+      'g1',
+      '--public-link',
+      'true',
+      '--public-link-limit-enabled',
+      'true',
+      '--public-link-limit',
+      '500',
+      '--tester',
+      't1',
+      '--build',
+      'b412',
+      '--json',
+    );
+    expect(group.json()).toMatchObject({
+      publicLinkEnabled: true,
+      publicLinkLimit: 500,
+      publicLink: expect.stringMatching(/^https:\/\/testflight\.apple\.com\/join\/.+/),
+      testerIds: ['t1'],
+      buildIds: ['b412'],
+    });
+    expect(
+      (
+        await run(
+          'groups',
+          'set',
+          'g1',
+          '--public-link-limit',
+          'none',
+          '--public-link-limit-enabled',
+          'false',
+        )
+      ).code,
+    ).toBe(0);
+    const listed = await run('groups', 'list', '--app', '100');
+    expect(listed.shown.lines.join('\n')).toMatch(/g1\s+Open Beta\s+external\s+1\s+1\s+https:/);
+    expect((await run('builds', 'list', '--app', '100', '--json')).json()).toMatchObject([{ id: 'b412' }]);
+    expect((await run('versions', 'list', '--app', '100', '--json')).json()).toEqual([
+      { id: 'v15', appId: '100', version: '1.5', platform: 'IOS' },
+    ]);
+  });
+
+  it("refuses values outside Apple's enumerations and ranges, saying what would do", async () => {
+    await run('apps', 'create', '--name', 'Lumen', '--bundle-id', 'com.example.l', '--id', '100');
+    const state = await run(
+      'builds',
+      'create',
+      '--app',
+      '100',
+      '--number',
+      '1',
+      '--processing-state',
+      'DONE',
+    );
+    expect(state.code).not.toBe(0);
+    expect(state.shown.errors.join('\n')).toContain(
+      "'DONE' is not a processing state; use one of PROCESSING, FAILED, INVALID, VALID",
+    );
+    const limit = await run(
+      'groups',
+      'create',
+      '--app',
+      '100',
+      '--name',
+      'G',
+      '--public-link-limit',
+      '10001',
+    );
+    expect(limit.shown.errors.join('\n')).toContain(
+      'the public link limit must be a whole number from 1 to 10000',
+    );
+    const flag = await run('apps', 'set', '100', '--allow-unknown-builds', 'yes');
+    expect(flag.shown.errors.join('\n')).toContain('--allow-unknown-builds takes true or false');
+    const unknown = await run(
+      'builds',
+      'create',
+      '--app',
+      '100',
+      '--number',
+      '2',
+      '--pre-release-version',
+      'nope',
+    );
+    expect(unknown.shown.errors.join('\n')).toContain('there is no pre-release version nope of app 100');
+  });
+});

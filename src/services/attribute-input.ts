@@ -1,0 +1,127 @@
+import { isResourceId } from '../domain/ids.js';
+import { StoreConflictError, StoreReferenceError } from '../domain/store-problems.js';
+import { parseInstant } from '../domain/usage-event-rules.js';
+import { InputError, refuseUnstorableText } from './input-error.js';
+
+/**
+ * The checks of the TestFlight resources' attributes an operator gives (CLI flags, import lines): each throws
+ * InputError naming the field and what would be accepted, and passes `undefined` (not given) through.
+ */
+
+/** One of Apple's enumerations (domain/testflight-values.ts). */
+export function oneOf<T extends string>(
+  field: string,
+  value: string | undefined,
+  allowed: readonly T[],
+): T | undefined;
+export function oneOf<T extends string>(
+  field: string,
+  value: string | null | undefined,
+  allowed: readonly T[],
+): T | null | undefined;
+export function oneOf<T extends string>(
+  field: string,
+  value: string | null | undefined,
+  allowed: readonly T[],
+): T | null | undefined {
+  if (value === undefined || value === null) return value;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new InputError(`'${value}' is not a ${field}; use one of ${allowed.join(', ')}`);
+}
+
+/** An ISO 8601 instant with an offset, as the store keeps it: UTC with milliseconds. */
+export function instant(field: string, value: string | undefined): string | undefined;
+export function instant(field: string, value: string | null | undefined): string | null | undefined;
+export function instant(field: string, value: string | null | undefined): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  const parsed = parseInstant(value);
+  if (parsed === undefined)
+    throw new InputError(`the ${field} '${value}' is not an ISO 8601 instant like 2023-10-05T12:00:00Z`);
+  return new Date(parsed).toISOString();
+}
+
+/** An http(s) URL. */
+export function url(field: string, value: string | null | undefined): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:'))
+    throw new InputError(`the ${field} '${value}' is not an http or https URL`);
+  return value;
+}
+
+/** A whole number from `min` to `max`. */
+export function integer(
+  field: string,
+  value: number | undefined,
+  min: number,
+  max: number,
+): number | undefined;
+export function integer(
+  field: string,
+  value: number | null | undefined,
+  min: number,
+  max: number,
+): number | null | undefined;
+export function integer(
+  field: string,
+  value: number | null | undefined,
+  min: number,
+  max: number,
+): number | null | undefined {
+  if (value === undefined || value === null) return value;
+  if (!Number.isSafeInteger(value) || value < min || value > max)
+    throw new InputError(`the ${field} must be a whole number from ${min} to ${max}, not ${value}`);
+  return value;
+}
+
+/** Text of 1 to `max` characters that any store can keep. */
+export function text(field: string, value: string | undefined, max: number): string | undefined;
+export function text(field: string, value: string | null | undefined, max: number): string | null | undefined;
+export function text(
+  field: string,
+  value: string | null | undefined,
+  max: number,
+): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  refuseUnstorableText({ [field]: value });
+  if (value.length === 0 || value.length > max)
+    throw new InputError(`the ${field} must be 1 to ${max} characters`);
+  return value;
+}
+
+/** An id an operator chose (domain/ids.ts), or undefined. */
+export function resourceId(field: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  refuseUnstorableText({ [field]: value });
+  if (!isResourceId(value))
+    throw new InputError(
+      `'${value}' is not a usable ${field}; use up to 64 letters, digits, '.', '_' or '-'`,
+    );
+  return value;
+}
+
+/** Every id of a list, each checked as resourceId. */
+export function resourceIds(field: string, values: readonly string[] | undefined): string[] {
+  return (values ?? []).map((value) => resourceId(field, value) ?? value);
+}
+
+/**
+ * Runs a store write, its StoreConflictError and StoreReferenceError as InputError saying what to do next:
+ * `listHint` names the command that lists what exists ("'builds list --app ID'").
+ */
+export async function storeWrite<T>(write: () => Promise<T>, listHint: string): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof StoreConflictError)
+      throw new InputError(`${error.what} already exists; choose another or see ${listHint}`);
+    if (error instanceof StoreReferenceError)
+      throw new InputError(`there is no ${error.what}; see what exists with ${listHint}`);
+    throw error;
+  }
+}
