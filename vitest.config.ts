@@ -25,6 +25,10 @@ export default defineConfig(async () => {
   }
   return {
     test: {
+      // Two files at a time, not vitest's default of cores - 1 (one on these 2-core machines): most test files
+      // wait on PostgreSQL, child processes or Chromium rather than compute, and the suite must stay well under
+      // CI's 20 minutes. Timeouts are generous enough for the contention this adds.
+      maxWorkers: 2,
       projects: [
         {
           test: {

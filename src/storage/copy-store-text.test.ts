@@ -110,6 +110,11 @@ describe.skipIf(!postgres)('copying text PostgreSQL cannot store', () => {
       /^the usage_daily row \(app_id "100", tester_id "t1", day "2023-10-01", build "a\\u0000b"\) cannot be copied: its build contains the NUL/,
     );
     withSqlite(source, (db) => db.prepare("delete from usage_daily where build like 'a%'").run());
+    // The per-build rollup keys on the build too (0009).
+    expect(await refusal()).toMatch(
+      /^the usage_build_daily row \(app_id "100", build "a\\u0000b", day "2023-10-01"\) cannot be copied/,
+    );
+    withSqlite(source, (db) => db.prepare("delete from usage_build_daily where build like 'a%'").run());
 
     await copyStore(source, target);
     const store = await openStore(target);

@@ -107,7 +107,7 @@ describe('beta-metrics journal (in process)', () => {
       'an operation the server has not',
       async () => [...keyArgs(), '--operation', 'apps_list'],
       2,
-      /400 PARAMETER_ERROR.INVALID: 'apps_list' .*operations: apps_betaTesterUsages_getMetrics/,
+      /400 PARAMETER_ERROR.INVALID: 'apps_list' .*operations: .*apps_betaTesterUsages_getMetrics/,
     ],
     ['no key', async () => [], 2, /no API key: pass --key-id and --key-file/],
   ])('%s: one line, the exit code scripts tell apart', async (_case, args, exitCode, message) => {
