@@ -1,4 +1,6 @@
 import { isResourceId } from '../domain/ids.js';
+import type { AppDevice } from '../domain/records/tester.js';
+import { DEVICE_PLATFORMS } from '../domain/testflight-values.js';
 import { StoreConflictError, StoreReferenceError } from '../domain/store-problems.js';
 import { parseInstant } from '../domain/usage-event-rules.js';
 import { InputError, refuseUnstorableText } from './input-error.js';
@@ -124,4 +126,49 @@ export async function storeWrite<T>(write: () => Promise<T>, listHint: string): 
       throw new InputError(`there is no ${error.what}; see what exists with ${listHint}`);
     throw error;
   }
+}
+
+/** At most this many devices per tester: Apple lists a tester's few devices, not a fleet. */
+export const MAX_APP_DEVICES = 50;
+const APP_DEVICE_TEXTS = ['model', 'osVersion', 'appBuildVersion'] as const;
+
+/**
+ * Apple's BetaTester.appDevices: a list of `{model, platform, osVersion, appBuildVersion}`, each field optional,
+ * `platform` one of DevicePlatform. `undefined` (not given) passes through.
+ */
+export function appDevices(field: string, value: unknown): AppDevice[] | undefined {
+  if (value === undefined) return undefined;
+  const shape = `${field} must be a list of {model, platform, osVersion, appBuildVersion}`;
+  if (!Array.isArray(value)) throw new InputError(shape);
+  if (value.length > MAX_APP_DEVICES)
+    throw new InputError(`${field} may list at most ${MAX_APP_DEVICES} devices`);
+  return value.map((device: unknown) => {
+    if (typeof device !== 'object' || device === null || Array.isArray(device)) throw new InputError(shape);
+    const fields = device as Record<string, unknown>;
+    if (
+      Object.keys(fields).some(
+        (key) => key !== 'platform' && !(APP_DEVICE_TEXTS as readonly string[]).includes(key),
+      )
+    )
+      throw new InputError(shape);
+    const read: Record<string, string> = {};
+    for (const key of APP_DEVICE_TEXTS) {
+      const text = fields[key];
+      if (text === undefined || text === null) continue;
+      if (typeof text !== 'string') throw new InputError(shape);
+      read[key] = textOf(`${field} ${key}`, text);
+    }
+    const platform = fields.platform;
+    if (platform !== undefined && platform !== null) {
+      if (typeof platform !== 'string') throw new InputError(shape);
+      read.platform = oneOf(`${field} platform`, platform, DEVICE_PLATFORMS) ?? platform;
+    }
+    return read as AppDevice;
+  });
+}
+
+function textOf(field: string, value: string): string {
+  const checked = text(field, value, 256);
+  if (checked === undefined) throw new InputError(`${field} must be text`);
+  return checked;
 }

@@ -1,10 +1,11 @@
 import type { Clock } from '../domain/clock.js';
 import { isResourceId, newTesterId } from '../domain/ids.js';
 import type { TesterFilter, TesterWithStates } from '../domain/records/tester.js';
-import { StoreConflictError } from '../domain/store-problems.js';
+import { StoreConflictError, StoreReferenceError } from '../domain/store-problems.js';
 import type { DirectoryReads, DirectoryStore } from '../storage/directory-store.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
 import { type Page, type PageRequest, pagedCollection } from './cursor-paging.js';
+import { appDevices } from './attribute-input.js';
 import { InputError, refuseUnstorableText } from './input-error.js';
 
 export interface NewTesterInput {
@@ -13,6 +14,8 @@ export interface NewTesterInput {
   readonly firstName?: string;
   readonly lastName?: string;
   readonly id?: string;
+  /** Apple's appDevices (attribute-input.ts checks them); kept for a tester new to the store. */
+  readonly appDevices?: unknown;
 }
 
 /** Which page of which testers: the filter's conditions all hold. */
@@ -27,6 +30,8 @@ export interface BetaTestersService {
    * malformed input, an unknown app, or a tester already in the app.
    */
   add(input: NewTesterInput): Promise<{ tester: TesterWithStates; created: boolean }>;
+  /** Replaces a tester's appDevices (null: none known). InputError for bad devices or an unknown tester. */
+  setAppDevices(id: string, devices: unknown): Promise<TesterWithStates>;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -65,6 +70,7 @@ export function betaTestersService(
       if (app === undefined) {
         throw new InputError(`there is no app with id '${input.appId}'; list them with 'apps list'`);
       }
+      const devices = appDevices('app devices', input.appDevices);
       const now = clock.now().toISOString();
       const [known] = await store.listTesters({ emails: [email] }, { limit: 1 });
       if (known !== undefined && input.id !== undefined && known.id !== input.id) {
@@ -81,6 +87,7 @@ export function betaTestersService(
               lastName: input.lastName ?? null,
               inviteType: 'EMAIL',
               createdAt: now,
+              ...(devices !== undefined && { appDevices: devices }),
             },
           ]);
         }
@@ -98,6 +105,21 @@ export function betaTestersService(
       const tester = await store.findTester(testerId);
       if (tester === undefined) throw new Error(`tester ${testerId} vanished after being added`);
       return { tester, created: known === undefined };
+    },
+
+    async setAppDevices(id, devices) {
+      const checked = devices === null ? null : (appDevices('app devices', devices) ?? null);
+      try {
+        await store.updateTester(id, { appDevices: checked });
+      } catch (error) {
+        if (error instanceof StoreReferenceError) {
+          throw new InputError(`there is no tester with id '${id}'; list them with 'testers list --app ID'`);
+        }
+        throw error;
+      }
+      const tester = await store.findTester(id);
+      if (tester === undefined) throw new Error(`tester ${id} vanished after being changed`);
+      return tester;
     },
   };
 }

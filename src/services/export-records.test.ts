@@ -200,6 +200,8 @@ describe('exportRecords', () => {
       connectionType: 'WIFI',
       crashLog: 'Thread 0 Crashed',
     });
+    const devices = [{ model: 'iPhone15,2', platform: 'IOS', osVersion: '17.0', appBuildVersion: '43' }];
+    await services.betaTesters.setAppDevices('t-a', devices);
     const { lines, counts } = await exported('100');
     expect(counts).toMatchObject({
       preReleaseVersions: 1,
@@ -234,6 +236,7 @@ describe('exportRecords', () => {
         crashFeedback: { created: 0, existing: 1 },
         rejected: 0,
       });
+      expect((await fresh.store.findTester('t-a'))?.appDevices).toEqual(devices);
       expect(await fresh.store.findBetaGroup('g-public')).toEqual(
         await harness.store.findBetaGroup('g-public'),
       );

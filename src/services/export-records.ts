@@ -66,6 +66,8 @@ export async function exportRecords(
           email: tester.email,
           ...(tester.firstName !== null && { firstName: tester.firstName }),
           ...(tester.lastName !== null && { lastName: tester.lastName }),
+          ...(tester.appDevices !== undefined &&
+            tester.appDevices !== null && { appDevices: tester.appDevices }),
         }),
       );
     }

@@ -111,7 +111,7 @@ describe('parseImportLine', () => {
     ).toEqual({
       kind: 'invalid',
       record: 'tester',
-      reason: "'state' is not a field of tester lines; use appId, id, email, firstName, lastName",
+      reason: "'state' is not a field of tester lines; use appId, id, email, firstName, lastName, appDevices",
     });
   });
 });

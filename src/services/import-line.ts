@@ -37,7 +37,7 @@ export type RecordKind =
   | 'crashFeedback';
 
 /** string, boolean, whole number, list of ids, ImageAsset, list of BetaFeedbackScreenshotImage. */
-type FieldType = 's' | 'b' | 'i' | 'ids' | 'image' | 'screenshots';
+type FieldType = 's' | 'b' | 'i' | 'ids' | 'image' | 'screenshots' | 'devices';
 
 const FEEDBACK_FIELDS = {
   id: 's',
@@ -88,7 +88,7 @@ const KINDS: Record<RecordKind, { fields: Record<string, FieldType>; required: r
     required: ['id', 'name', 'bundleId'],
   },
   tester: {
-    fields: { appId: 's', id: 's', email: 's', firstName: 's', lastName: 's' },
+    fields: { appId: 's', id: 's', email: 's', firstName: 's', lastName: 's', appDevices: 'devices' },
     required: ['appId', 'email'],
   },
   preReleaseVersion: {
@@ -222,6 +222,11 @@ function fieldProblem(name: string, type: FieldType, value: unknown): string | u
       return value.map((id: string) => storable(name, id)).find((problem) => problem !== undefined);
     case 'image':
       return imageProblem(name, value, ['templateUrl']);
+    case 'devices':
+      // Each device's fields and platform are checked with the tester (services/attribute-input.ts).
+      return Array.isArray(value)
+        ? undefined
+        : `'${name}' must be a list of {model, platform, osVersion, appBuildVersion}`;
     case 'screenshots':
       if (!Array.isArray(value)) return `'${name}' must be a list of {url, width, height, expirationDate}`;
       return value.map((image) => imageProblem(name, image, ['url'], ['expirationDate'])).find(Boolean);

@@ -6,7 +6,7 @@ import { formatTable } from '../output.js';
 import { type StoreFlags, withJsonOption, withStoreOptions } from '../store-options.js';
 import { everyPage } from './every-page.js';
 
-/** `testers add | list`: invite testers to an app; they start INVITED and become INSTALLED by their events. */
+/** `testers add | set | list`: invite testers to an app; they start INVITED and become INSTALLED by their events. */
 export function testersCommand(program: Command, deps: CliDeps): void {
   const testers = program.command('testers').description('add and list beta testers');
 
@@ -41,6 +41,37 @@ export function testersCommand(program: Command, deps: CliDeps): void {
             ),
           );
         }
+      });
+    },
+  );
+
+  const set = testers
+    .command('set')
+    .description("set a tester's app devices (Apple's BetaTester.appDevices)")
+    .argument('<testerId>', 'the tester id')
+    .requiredOption(
+      '--app-devices <json>',
+      'a JSON list of {model, platform, osVersion, appBuildVersion}, or none to clear them',
+    );
+  withJsonOption(withStoreOptions(set)).action(
+    async (testerId: string, flags: StoreFlags & { appDevices: string }) => {
+      await withRuntime(deps, flags, async ({ services }) => {
+        let devices: unknown = null;
+        if (flags.appDevices !== 'none') {
+          try {
+            devices = JSON.parse(flags.appDevices) as unknown;
+          } catch {
+            throw new InputError(
+              `--app-devices must be JSON like '[{"model":"iPhone15,2","platform":"IOS"}]', or none`,
+            );
+          }
+        }
+        const tester = await services.betaTesters.setAppDevices(testerId, devices);
+        if (flags.json) deps.out.json({ id: tester.id, appDevices: tester.appDevices ?? null });
+        else
+          deps.out.line(
+            visibleText(`Set the app devices of tester ${tester.id}: ${tester.appDevices?.length ?? 0}.`),
+          );
       });
     },
   );

@@ -30,6 +30,22 @@ describe('beta-metrics apps set | versions | builds | groups (in process)', () =
     return { code, shown, json: () => JSON.parse(shown.lines.at(-1) ?? 'null') as Record<string, unknown> };
   };
 
+  it("sets a tester's app devices from JSON, clears them with none, and refuses a platform Apple has not", async () => {
+    await run('apps', 'create', '--name', 'Lumen', '--bundle-id', 'com.example.l', '--id', '100');
+    await run('testers', 'add', '--app', '100', '--email', 'a@example.com', '--id', 't1');
+    const devices = [{ model: 'iPhone15,2', platform: 'IOS', osVersion: '17.0', appBuildVersion: '412' }];
+    const set = await run('testers', 'set', 't1', '--app-devices', JSON.stringify(devices), '--json');
+    expect(set.code).toBe(0);
+    expect(set.json()).toEqual({ id: 't1', appDevices: devices });
+    const bad = await run('testers', 'set', 't1', '--app-devices', '[{"platform":"ANDROID"}]');
+    expect(bad.code).not.toBe(0);
+    expect(bad.shown.errors.join('\n')).toContain("'ANDROID' is not a app devices platform; use one of IOS");
+    const unknown = await run('testers', 'set', 'nobody', '--app-devices', '[]');
+    expect(unknown.shown.errors.join('\n')).toContain("there is no tester with id 'nobody'");
+    const cleared = await run('testers', 'set', 't1', '--app-devices', 'none', '--json');
+    expect(cleared.json()).toEqual({ id: 't1', appDevices: null });
+  });
+
   it('sets every kind of attribute, and lists what it made as JSON', async () => {
     expect(
       (await run('apps', 'create', '--name', 'Lumen', '--bundle-id', 'com.example.l', '--id', '100')).code,
