@@ -1,5 +1,4 @@
 import { DEFAULT_PERIOD, type PeriodCode, parsePeriod, renderPeriodAsDuration } from '../../domain/period.js';
-import { ApiError } from '../../errors/api-error.js';
 import { requiredParameterItem } from '../../errors/api-errors.js';
 import type { CursorToken } from '../../services/cursor-token.js';
 import {
@@ -7,10 +6,9 @@ import {
   enumListRule,
   limitRule,
   type ParamRule,
-  parseQuery,
+  parseQueryRequiring,
   type QueryPairs,
   singleValueRule,
-  throwIfAny,
 } from './query-params.js';
 
 /** The query of GET /v1/apps/{id}/metrics/betaTesterUsages, read under docs/apple-behavior.md, §2. */
@@ -57,15 +55,7 @@ export function parseBetaTesterUsagesQuery(pairs: QueryPairs): BetaTesterUsagesQ
           "This endpoint requires either the 'groupBy' or the 'filter[betaTesters]' parameter",
         ),
       ];
-  let parsed: ReturnType<typeof parseQuery<typeof RULES>>;
-  try {
-    parsed = parseQuery(pairs, RULES);
-  } catch (error) {
-    if (error instanceof ApiError) throw new ApiError([...error.items, ...missing]);
-    throw error;
-  }
-  throwIfAny(missing);
-  const { values, echo } = parsed;
+  const { values, echo } = parseQueryRequiring(pairs, RULES, missing);
   return {
     period: values.period ?? DEFAULT_PERIOD,
     groupByTesters: values.groupBy !== undefined,

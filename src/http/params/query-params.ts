@@ -68,6 +68,26 @@ export function parseQuery<R extends ParamRules>(pairs: QueryPairs, rules: R): P
   return { values: values as ParsedValues<R>, echo };
 }
 
+/**
+ * parseQuery, with `missing` (the caller's PARAMETER_ERROR.REQUIRED items, judged on the names sent) listed after
+ * any other problem, so one 400 names them all.
+ */
+export function parseQueryRequiring<R extends ParamRules>(
+  pairs: QueryPairs,
+  rules: R,
+  missing: readonly ErrorItem[],
+): ParsedQuery<R> {
+  let parsed: ParsedQuery<R>;
+  try {
+    parsed = parseQuery(pairs, rules);
+  } catch (error) {
+    if (error instanceof ApiError) throw new ApiError([...error.items, ...missing]);
+    throw error;
+  }
+  throwIfAny(missing);
+  return parsed;
+}
+
 /** Throws the errors collected by a caller's own cross-parameter checks, if any. */
 export function throwIfAny(problems: readonly ErrorItem[]): void {
   if (problems.length > 0) throw new ApiError(problems);

@@ -1,16 +1,8 @@
 import { DEFAULT_PERIOD, type PeriodCode } from '../../domain/period.js';
-import { ApiError } from '../../errors/api-error.js';
 import { requiredParameterItem } from '../../errors/api-errors.js';
 import type { CursorToken } from '../../services/cursor-token.js';
 import { DEFAULT_METRICS_LIMIT, MAX_METRICS_LIMIT, periodRule } from './beta-tester-usages-query.js';
-import {
-  cursorRule,
-  idListRule,
-  limitRule,
-  parseQuery,
-  type QueryPairs,
-  throwIfAny,
-} from './query-params.js';
+import { cursorRule, idListRule, limitRule, parseQueryRequiring, type QueryPairs } from './query-params.js';
 
 /**
  * The query of GET /v1/betaTesters/{id}/metrics/betaTesterUsages (Apple's betaTesters_betaTesterUsages_getMetrics:
@@ -40,15 +32,7 @@ export function parseTesterAppUsagesQuery(pairs: QueryPairs): TesterAppUsagesQue
   const missing = pairs.some(([name]) => name === 'filter[apps]')
     ? []
     : [requiredParameterItem("This endpoint requires the 'filter[apps]' parameter")];
-  let parsed: ReturnType<typeof parseQuery<typeof RULES>>;
-  try {
-    parsed = parseQuery(pairs, RULES);
-  } catch (error) {
-    if (error instanceof ApiError) throw new ApiError([...error.items, ...missing]);
-    throw error;
-  }
-  throwIfAny(missing);
-  const { values, echo } = parsed;
+  const { values, echo } = parseQueryRequiring(pairs, RULES, missing);
   return {
     period: values.period ?? DEFAULT_PERIOD,
     appIds: values['filter[apps]'] ?? [],
