@@ -36,6 +36,9 @@ export default defineConfig(async () => {
             include: ['src/**/*.test.ts', 'test/wire/**/*.test.ts', 'test/architecture/**/*.test.ts'],
             exclude: ['src/storage/postgres/**'],
             testTimeout: 20_000,
+            // Some files load the demo in a hook (the page's examples), which takes over 10 s with two files
+            // running at once on 2 cores.
+            hookTimeout: 30_000,
           },
         },
         {
