@@ -31,11 +31,7 @@ export function withAttributeOptions(command: Command, options: readonly Attribu
             : '<value>';
     const hint = option.type === 'nullable' || option.type === 'integer' ? ` (none: clear it)` : '';
     if (option.type === 'list') {
-      command.option(
-        `${option.flag} ${value}`,
-        `${option.description} (repeat for more)`,
-        (text: string, previous: string[] = []) => [...previous, text],
-      );
+      command.option(`${option.flag} ${value}`, `${option.description} (repeat for more)`, repeated);
     } else command.option(`${option.flag} ${value}`, `${option.description}${hint}`);
   }
   return command;
@@ -75,4 +71,20 @@ function parsed(option: AttributeOption, raw: unknown): unknown {
 /** What commander names an option's value: `--allow-unknown-builds` -> `allowUnknownBuilds`. */
 function camelCase(flag: string): string {
   return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** Commander's argument parser for an option given more than once: every value, in order. */
+export function repeated(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/**
+ * An image given as `URL:WIDTH:HEIGHT` (`--icon`, `--screenshot`), split at the last two colons since the URL
+ * has its own.
+ */
+export function sizedImage(flag: string, text: string): { url: string; width: number; height: number } {
+  const match = /^(.+):(\d{1,6}):(\d{1,6})$/.exec(text);
+  if (match === null)
+    throw new InputError(`${flag} takes URL:WIDTH:HEIGHT, like https://example.com/{w}x{h}.png:1024:1024`);
+  return { url: match[1] ?? text, width: Number(match[2]), height: Number(match[3]) };
 }

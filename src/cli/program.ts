@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
 import { appsCommand } from './commands/apps.js';
 import { buildsCommand } from './commands/builds.js';
+import { feedbackCommand } from './commands/feedback.js';
 import { groupsCommand } from './commands/groups.js';
 import { copyCommand } from './commands/copy.js';
 import { dashboardLinkCommand } from './commands/dashboard-link.js';
@@ -40,6 +41,7 @@ export function buildProgram(deps: CliDeps): Command {
   versionsCommand(program, deps);
   buildsCommand(program, deps);
   groupsCommand(program, deps);
+  feedbackCommand(program, deps);
   ingestKeysCommand(program, deps);
   importCommand(program, deps);
   exportCommand(program, deps);

@@ -1,8 +1,13 @@
 import type { Command } from 'commander';
 import { visibleText } from '../../domain/visible-text.js';
-import { InputError } from '../../services/input-error.js';
 import type { BuildWithDetails } from '../../domain/records/build.js';
-import { type AttributeOption, attributesFrom, withAttributeOptions } from '../attribute-options.js';
+import {
+  type AttributeOption,
+  attributesFrom,
+  repeated,
+  sizedImage,
+  withAttributeOptions,
+} from '../attribute-options.js';
 import { type CliDeps, withRuntime } from '../cli-deps.js';
 import { formatTable } from '../output.js';
 import { type StoreFlags, withJsonOption, withStoreOptions } from '../store-options.js';
@@ -88,7 +93,7 @@ export function buildsCommand(program: Command, deps: CliDeps): void {
     .option('--id <id>', 'its id (default: a new UUID)')
     .option('--uploaded-date <instant>', 'uploadedDate (default: now)')
     .option(ICON_OPTION, 'iconAssetToken, like https://example.com/{w}x{h}.png:1024:1024')
-    .option('--tester <id>', 'a tester of the app given the build individually (repeat for more)', collect);
+    .option('--tester <id>', 'a tester of the app given the build individually (repeat for more)', repeated);
   withAttributeOptions(create, BUILD_ATTRIBUTES);
   withJsonOption(withStoreOptions(create)).action(
     async (
@@ -146,7 +151,7 @@ export function buildsCommand(program: Command, deps: CliDeps): void {
     .command('add-testers')
     .description('give testers of the app a build individually, outside any group')
     .argument('<id>', 'the build id')
-    .requiredOption('--tester <id>', 'a tester id (repeat for more)', collect);
+    .requiredOption('--tester <id>', 'a tester id (repeat for more)', repeated);
   withJsonOption(withStoreOptions(addTesters)).action(
     async (id: string, flags: StoreFlags & { tester: string[] }) => {
       await withRuntime(deps, flags, async ({ services }) => {
@@ -189,14 +194,8 @@ function row(build: BuildWithDetails): string[] {
   ];
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-/** `URL:WIDTH:HEIGHT`, split at the last two colons (the URL has its own). */
+/** Apple's ImageAsset of a build's icon, from `--icon URL:WIDTH:HEIGHT`. */
 function iconOf(text: string): { templateUrl: string; width: number; height: number } {
-  const match = /^(.+):(\d{1,6}):(\d{1,6})$/.exec(text);
-  if (match === null)
-    throw new InputError(`--icon takes URL:WIDTH:HEIGHT, like https://example.com/{w}x{h}.png:1024:1024`);
-  return { templateUrl: match[1] ?? text, width: Number(match[2]), height: Number(match[3]) };
+  const { url, width, height } = sizedImage('--icon', text);
+  return { templateUrl: url, width, height };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -185,5 +185,83 @@ describe('beta-metrics apps set | versions | builds | groups (in process)', () =
       'nope',
     );
     expect(unknown.shown.errors.join('\n')).toContain('there is no pre-release version nope of app 100');
+  });
+
+  it('records screenshot and crash feedback with their device details and log, lists them, and refuses bad input', async () => {
+    await run('apps', 'create', '--name', 'Lumen', '--bundle-id', 'com.example.l', '--id', '100');
+    await run('testers', 'add', '--app', '100', '--email', 'a@example.com', '--id', 't1');
+    await run('builds', 'create', '--app', '100', '--number', '412', '--id', 'b412');
+    const shot = await run(
+      'feedback',
+      'screenshot',
+      '--app',
+      '100',
+      '--id',
+      'f1',
+      '--build',
+      'b412',
+      '--tester',
+      't1',
+      '--comment',
+      'The chart is cut off',
+      '--battery',
+      '54',
+      '--connection-type',
+      'WIFI',
+      '--created-date',
+      '2026-11-02T10:00:00Z',
+      '--screenshot',
+      'https://example.com/s1.png:1170:2532',
+      '--json',
+    );
+    expect(shot.code).toBe(0);
+    expect(shot.json()).toMatchObject({
+      id: 'f1',
+      buildId: 'b412',
+      testerId: 't1',
+      comment: 'The chart is cut off',
+      batteryPercentage: 54,
+      connectionType: 'WIFI',
+      screenshots: [{ url: 'https://example.com/s1.png', width: 1170, height: 2532 }],
+    });
+    const logPath = join(dir, 'crash.txt');
+    await writeFile(logPath, 'Exception Type: EXC_CRASH (SIGABRT)\n');
+    const crash = await run(
+      'feedback',
+      'crash',
+      '--app',
+      '100',
+      '--id',
+      'c1',
+      '--log-file',
+      logPath,
+      '--created-date',
+      '2026-11-03T10:00:00Z',
+      '--json',
+    );
+    expect(crash.code).toBe(0);
+    expect(crash.json()).toMatchObject({
+      id: 'c1',
+      crashLog: { logText: 'Exception Type: EXC_CRASH (SIGABRT)\n' },
+    });
+    const listed = await run('feedback', 'list', '--app', '100');
+    expect(listed.code).toBe(0);
+    const table = listed.shown.lines.join('\n');
+    expect(table.indexOf('c1')).toBeGreaterThan(-1);
+    expect(table.indexOf('c1')).toBeLessThan(table.indexOf('f1'));
+    expect(table).toContain('The chart is cut off');
+    const onlyCrashes = await run('feedback', 'list', '--app', '100', '--kind', 'crash', '--json');
+    expect(onlyCrashes.json()).toMatchObject({ screenshots: [], crashes: [{ id: 'c1' }] });
+
+    const battery = await run('feedback', 'screenshot', '--app', '100', '--battery', '101');
+    expect(battery.shown.errors.join('\n')).toContain('battery percentage');
+    const image = await run('feedback', 'screenshot', '--app', '100', '--screenshot', 'shot.png');
+    expect(image.shown.errors.join('\n')).toContain('--screenshot takes URL:WIDTH:HEIGHT');
+    const missing = await run('feedback', 'crash', '--app', '100', '--log-file', join(dir, 'nope.txt'));
+    expect(missing.shown.errors.join('\n')).toContain('cannot read the crash log');
+    const stranger = await run('feedback', 'screenshot', '--app', '100', '--tester', 'nobody');
+    expect(stranger.code).not.toBe(0);
+    const after = await run('feedback', 'list', '--app', '100', '--json');
+    expect(after.json()).toMatchObject({ screenshots: [{ id: 'f1' }], crashes: [{ id: 'c1' }] });
   });
 });
