@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../errors/api-error.js';
-import { parseBetaTesterUsagesQuery } from './beta-tester-usages-query.js';
+import { testflightSpec } from '../resources/spec-operations.js';
+import { betaTesterUsagesQueryParser } from './beta-tester-usages-query.js';
+import { metricsQueryReader } from './metrics-query.js';
 import { enumListRule, idListRule, limitRule, parseQuery } from './query-params.js';
+
+const parseBetaTesterUsagesQuery = betaTesterUsagesQueryParser('apps_betaTesterUsages_getMetrics');
 
 function errorsOf(run: () => unknown) {
   try {
@@ -88,5 +92,55 @@ describe('query parameters', () => {
   it('shorten a huge value when quoting it in an error', () => {
     const [item] = errorsOf(() => parseBetaTesterUsagesQuery([['groupBy', 'x'.repeat(5000)]]));
     expect(item?.detail.length).toBeLessThan(320);
+  });
+
+  describe('of every metrics operation, derived from the vendored spec', () => {
+    const metrics = testflightSpec().operations.filter((operation) => operation.shape.kind === 'metrics');
+
+    it('finds the five metrics operations', () => {
+      expect(metrics.map((operation) => operation.operationId).sort()).toEqual([
+        'apps_betaTesterUsages_getMetrics',
+        'betaGroups_betaTesterUsages_getMetrics',
+        'betaGroups_publicLinkUsages_getMetrics',
+        'betaTesters_betaTesterUsages_getMetrics',
+        'builds_betaBuildUsages_getMetrics',
+      ]);
+    });
+
+    for (const operation of metrics) {
+      it(`${operation.operationId}: takes what the spec declares, with its maximum and requirements, and nothing else`, () => {
+        const reader = metricsQueryReader(operation.operationId, { pages: false });
+        const declared = [...operation.parameters.values()];
+        const required = declared
+          .filter((parameter) => parameter.required)
+          .map((parameter) => parameter.name);
+        const sent = declared.map((parameter): [string, string] => [
+          parameter.name,
+          parameter.name === 'limit' ? String(parameter.maximum) : (parameter.values?.[0] ?? 'x1'),
+        ]);
+        expect(reader.read(sent).echo.map(([name]) => name)).toEqual(
+          declared.map((parameter) => parameter.name),
+        );
+        const maximum = operation.parameters.get('limit')?.maximum;
+        expect(maximum).toBeGreaterThan(0);
+        expect(errorsOf(() => reader.read([['limit', String((maximum ?? 0) + 1)]]))[0]).toMatchObject({
+          code: 'PARAMETER_ERROR.INVALID',
+          source: { parameter: 'limit' },
+        });
+        expect(errorsOf(() => reader.read([...sent, ['cursor', 'abc']]))).toEqual([
+          expect.objectContaining({ code: 'PARAMETER_ERROR.ILLEGAL', source: { parameter: 'cursor' } }),
+        ]);
+        const absent = required.length === 0 ? [] : errorsOf(() => reader.read([]));
+        expect(absent.map((item) => item.detail)).toEqual(
+          required.map((name) => `This endpoint requires the '${name}' parameter`),
+        );
+      });
+    }
+
+    it('refuses an operation the spec does not declare', () => {
+      expect(() => metricsQueryReader('apps_crashes_getMetrics', { pages: true })).toThrow(
+        'the vendored spec declares no metrics operation apps_crashes_getMetrics',
+      );
+    });
   });
 });

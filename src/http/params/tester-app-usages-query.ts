@@ -1,8 +1,7 @@
-import { DEFAULT_PERIOD, type PeriodCode } from '../../domain/period.js';
-import { requiredParameterItem } from '../../errors/api-errors.js';
+import type { PeriodCode } from '../../domain/period.js';
 import type { CursorToken } from '../../services/cursor-token.js';
-import { DEFAULT_METRICS_LIMIT, MAX_METRICS_LIMIT, periodRule } from './beta-tester-usages-query.js';
-import { cursorRule, idListRule, limitRule, parseQueryRequiring, type QueryPairs } from './query-params.js';
+import { metricsQueryReader } from './metrics-query.js';
+import type { QueryPairs } from './query-params.js';
 
 /**
  * The query of GET /v1/betaTesters/{id}/metrics/betaTesterUsages (Apple's betaTesters_betaTesterUsages_getMetrics:
@@ -19,25 +18,20 @@ export interface TesterAppUsagesQuery {
   readonly echo: ReadonlyArray<readonly [string, string]>;
 }
 
-const RULES = {
-  period: periodRule,
-  'filter[apps]': idListRule(MAX_METRICS_LIMIT),
-  limit: limitRule(MAX_METRICS_LIMIT),
-  cursor: cursorRule(),
-};
-
-/** Throws ApiError (400) listing every problem. */
-export function parseTesterAppUsagesQuery(pairs: QueryPairs): TesterAppUsagesQuery {
-  // The spec marks `filter[apps]` required; judged on the names sent, so it is listed with any other problem.
-  const missing = pairs.some(([name]) => name === 'filter[apps]')
-    ? []
-    : [requiredParameterItem("This endpoint requires the 'filter[apps]' parameter")];
-  const { values, echo } = parseQueryRequiring(pairs, RULES, missing);
-  return {
-    period: values.period ?? DEFAULT_PERIOD,
-    appIds: values['filter[apps]'] ?? [],
-    limit: values.limit ?? DEFAULT_METRICS_LIMIT,
-    ...(values.cursor !== undefined && { cursor: values.cursor }),
-    echo,
+/** The parser of the tester's query; throws ApiError (400) listing every problem. */
+export function testerAppUsagesQueryParser(): (pairs: QueryPairs) => TesterAppUsagesQuery {
+  const reader = metricsQueryReader('betaTesters_betaTesterUsages_getMetrics', {
+    pages: true,
+    lists: ['filter[apps]'],
+  });
+  return (pairs) => {
+    const query = reader.read(pairs);
+    return {
+      period: query.period,
+      appIds: query.filters.get('apps') ?? [],
+      limit: query.limit,
+      ...(query.cursor !== undefined && { cursor: query.cursor }),
+      echo: query.echo,
+    };
   };
 }

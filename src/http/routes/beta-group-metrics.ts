@@ -4,8 +4,8 @@ import { requireTestFlightReader } from '../access-control.js';
 import { groupBetaTesterUsagesCursorScope } from '../cursor-scopes.js';
 import { pagedLinks } from '../links.js';
 import { pageCache } from '../page-cache.js';
-import { parseBetaTesterUsagesQuery } from '../params/beta-tester-usages-query.js';
-import { parsePeriodlessMetricsQuery } from '../params/periodless-metrics-query.js';
+import { betaTesterUsagesQueryParser } from '../params/beta-tester-usages-query.js';
+import { metricsQueryReader } from '../params/metrics-query.js';
 import { queryPairs } from '../query-string.js';
 import { AppsBetaTesterUsagesV1MetricResponse } from '../schemas/beta-tester-usages.js';
 import { BetaPublicLinkUsagesV1MetricResponse } from '../schemas/sibling-metrics.js';
@@ -23,13 +23,14 @@ type GroupRequest = FastifyRequest<{ Params: { id: string } }>;
  */
 export function betaGroupsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) {
   const cache = deps.pageCache ?? pageCache();
+  const parseQuery = betaTesterUsagesQueryParser('betaGroups_betaTesterUsages_getMetrics');
   return async (request: GroupRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const groupId = request.params.id;
     const group = await deps.services.betaTesterUsages.groupFreshness(groupId);
     if (group === undefined) throw resourceNotFound('betaGroups', groupId);
     requireTestFlightReader(request);
     const base = deps.baseUrl(request);
-    const query = parseBetaTesterUsagesQuery(queryPairs(request));
+    const query = parseQuery(queryPairs(request));
     const path = `/v1/betaGroups/${encodeURIComponent(groupId)}/metrics/betaTesterUsages`;
     const key = metricsCacheKey(path, base, query.echo);
     return sendCachedMetrics(cache, reply, key, group.freshness, async () => {
@@ -53,13 +54,14 @@ export function betaGroupsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRoute
  */
 export function betaGroupsPublicLinkUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) {
   const cache = deps.pageCache ?? pageCache();
+  const readQuery = metricsQueryReader('betaGroups_publicLinkUsages_getMetrics', { pages: false });
   return async (request: GroupRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const groupId = request.params.id;
     const freshness = await deps.services.publicLinkUsages.freshness(groupId);
     if (freshness === undefined) throw resourceNotFound('betaGroups', groupId);
     requireTestFlightReader(request);
     const base = deps.baseUrl(request);
-    const query = parsePeriodlessMetricsQuery(queryPairs(request));
+    const query = readQuery.read(queryPairs(request));
     const path = `/v1/betaGroups/${encodeURIComponent(groupId)}/metrics/publicLinkUsages`;
     return sendCachedMetrics(cache, reply, metricsCacheKey(path, base, query.echo), freshness, async () => {
       const report = await deps.services.publicLinkUsages.readPublicLinkUsages(groupId);

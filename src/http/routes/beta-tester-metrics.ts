@@ -4,7 +4,7 @@ import { requireTestFlightReader } from '../access-control.js';
 import { testerAppUsagesCursorScope } from '../cursor-scopes.js';
 import { pagedLinks } from '../links.js';
 import { pageCache } from '../page-cache.js';
-import { parseTesterAppUsagesQuery, type TesterAppUsagesQuery } from '../params/tester-app-usages-query.js';
+import { type TesterAppUsagesQuery, testerAppUsagesQueryParser } from '../params/tester-app-usages-query.js';
 import { queryPairs } from '../query-string.js';
 import { BetaTesterUsagesV1MetricResponse } from '../schemas/sibling-metrics.js';
 import { apiRoute } from './api-route.js';
@@ -19,6 +19,7 @@ import { metricsCacheKey, sendCachedMetrics } from './metrics-answer.js';
  */
 export function betaTestersBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) {
   const cache = deps.pageCache ?? pageCache();
+  const parseQuery = testerAppUsagesQueryParser();
   return async (
     request: FastifyRequest<{ Params: { id: string } }>,
     reply: FastifyReply,
@@ -29,7 +30,7 @@ export function betaTestersBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRout
     let query: TesterAppUsagesQuery | undefined;
     let problem: unknown;
     try {
-      query = parseTesterAppUsagesQuery(queryPairs(request));
+      query = parseQuery(queryPairs(request));
     } catch (error) {
       problem = error;
     }

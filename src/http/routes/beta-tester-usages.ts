@@ -6,7 +6,7 @@ import { requireTestFlightReader } from '../access-control.js';
 import { betaTesterUsagesCursorScope } from '../cursor-scopes.js';
 import { linkTo, pagedLinks, type PublicBaseUrl } from '../links.js';
 import { type PageCache, pageCache } from '../page-cache.js';
-import { parseBetaTesterUsagesQuery } from '../params/beta-tester-usages-query.js';
+import { betaTesterUsagesQueryParser } from '../params/beta-tester-usages-query.js';
 import { queryPairs } from '../query-string.js';
 import { AppsBetaTesterUsagesV1MetricResponse } from '../schemas/beta-tester-usages.js';
 import { apiRoute } from './api-route.js';
@@ -31,13 +31,14 @@ type AppRequest = FastifyRequest<{ Params: { id: string } }>;
  */
 export function appsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) {
   const cache = deps.pageCache ?? pageCache();
+  const parseQuery = betaTesterUsagesQueryParser('apps_betaTesterUsages_getMetrics');
   return async (request: AppRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const appId = request.params.id;
     const freshness = await deps.services.betaTesterUsages.freshness(appId);
     if (freshness === undefined) throw resourceNotFound('apps', appId);
     requireTestFlightReader(request);
     const base = deps.baseUrl(request);
-    const query = parseBetaTesterUsagesQuery(queryPairs(request));
+    const query = parseQuery(queryPairs(request));
     const path = `/v1/apps/${encodeURIComponent(appId)}/metrics/betaTesterUsages`;
     return sendCachedMetrics(cache, reply, metricsCacheKey(path, base, query.echo), freshness, async () => {
       const report = await deps.services.betaTesterUsages.readBetaTesterUsages(appId, {

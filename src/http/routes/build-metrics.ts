@@ -3,7 +3,7 @@ import { resourceNotFound } from '../../errors/api-errors.js';
 import { requireTestFlightReader } from '../access-control.js';
 import { pagedLinks } from '../links.js';
 import { pageCache } from '../page-cache.js';
-import { parsePeriodlessMetricsQuery } from '../params/periodless-metrics-query.js';
+import { metricsQueryReader } from '../params/metrics-query.js';
 import { queryPairs } from '../query-string.js';
 import { BetaBuildUsagesV1MetricResponse } from '../schemas/sibling-metrics.js';
 import { apiRoute } from './api-route.js';
@@ -17,6 +17,7 @@ import { metricsCacheKey, sendCachedMetrics } from './metrics-answer.js';
  */
 export function buildsBetaBuildUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) {
   const cache = deps.pageCache ?? pageCache();
+  const readQuery = metricsQueryReader('builds_betaBuildUsages_getMetrics', { pages: false });
   return async (
     request: FastifyRequest<{ Params: { id: string } }>,
     reply: FastifyReply,
@@ -26,7 +27,7 @@ export function buildsBetaBuildUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps)
     if (freshness === undefined) throw resourceNotFound('builds', buildId);
     requireTestFlightReader(request);
     const base = deps.baseUrl(request);
-    const query = parsePeriodlessMetricsQuery(queryPairs(request));
+    const query = readQuery.read(queryPairs(request));
     const path = `/v1/builds/${encodeURIComponent(buildId)}/metrics/betaBuildUsages`;
     return sendCachedMetrics(cache, reply, metricsCacheKey(path, base, query.echo), freshness, async () => {
       const report = await deps.services.buildUsages.readBuildUsages(buildId);
