@@ -213,6 +213,7 @@ describe('exportRecords', () => {
     const fresh = await createHarness();
     try {
       const first = await importRecords(fresh.store, fresh.services, linesOf(lines));
+      expect(first.rejectedLines).toEqual([]);
       expect(first).toMatchObject({
         preReleaseVersions: { created: 1 },
         builds: { created: 2 },
