@@ -24,3 +24,14 @@ const TESTFLIGHT_READERS: ReadonlySet<Role> = new Set(['ADMIN', 'APP_MANAGER', '
 export function canReadTestFlight(role: Role): boolean {
   return TESTFLIGHT_READERS.has(role);
 }
+
+/**
+ * Roles that may change TestFlight data through the API's writes (invite and remove testers, manage groups and
+ * builds): Admin and App Manager, the roles App Store Connect lets manage testers. Apple does not publish the
+ * table for API keys; this is beta-metrics' choice (docs/apple-behavior.md, §11).
+ */
+const TESTFLIGHT_WRITERS: ReadonlySet<Role> = new Set(['ADMIN', 'APP_MANAGER']);
+
+export function canWriteTestFlight(role: Role): boolean {
+  return TESTFLIGHT_WRITERS.has(role);
+}

@@ -19,13 +19,17 @@ export class ApiError extends Error {
   /** Extra response headers this error needs (for example `Allow` on 405). */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(items: readonly ErrorItem[], headers: Record<string, string> = {}) {
+  /**
+   * `status` overrides the catalog's for the same codes answered elsewhere with another status: the entity errors
+   * of the API's writes are 409, those of ingestion 400 (docs/errors.md).
+   */
+  constructor(items: readonly ErrorItem[], headers: Record<string, string> = {}, status?: number) {
     const first = items[0];
     if (first === undefined) throw new TypeError('ApiError needs at least one item');
     super(`${first.code}: ${first.detail}`);
     this.name = 'ApiError';
     this.items = items;
-    this.status = ERROR_CATALOG[first.code].status;
+    this.status = status ?? ERROR_CATALOG[first.code].status;
     this.headers = headers;
   }
 

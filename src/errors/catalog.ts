@@ -25,6 +25,10 @@ export const ERROR_CATALOG = {
     status: 400,
     title: 'The provided entity includes a relationship with an invalid value',
   },
+  'ENTITY_ERROR.RELATIONSHIP.REQUIRED': {
+    status: 400,
+    title: 'The provided entity is missing a required relationship',
+  },
   BAD_REQUEST: { status: 400, title: 'The request is not a valid HTTP request' }, // ours
   NOT_AUTHORIZED: { status: 401, title: 'Authentication credentials are missing or invalid.' }, // Apple
   FORBIDDEN_ERROR: { status: 403, title: 'This request is forbidden for security reasons' }, // Apple

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { canReadTestFlight } from '../domain/roles.js';
+import { canReadTestFlight, canWriteTestFlight } from '../domain/roles.js';
 import { holdsUnstorableText } from '../domain/storable-text.js';
 import type { ApiError } from '../errors/api-error.js';
 import { forbidden, notAuthorized, pathNotFound, rateLimitExceeded } from '../errors/api-errors.js';
@@ -102,6 +102,11 @@ export function mayReadTestFlight(request: FastifyRequest): boolean {
 /** 403 unless the request's key has a role that may read TestFlight data. */
 export function requireTestFlightReader(request: FastifyRequest): void {
   if (!mayReadTestFlight(request)) throw forbidden();
+}
+
+/** 403 unless the request's key has a role that may change TestFlight data (the API's writes). */
+export function requireTestFlightWriter(request: FastifyRequest): void {
+  if (request.apiKey === undefined || !canWriteTestFlight(request.apiKey.role)) throw forbidden();
 }
 
 async function authenticate(request: FastifyRequest, tokens: TokenVerifier): Promise<VerifiedKey> {

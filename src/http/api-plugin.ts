@@ -12,6 +12,7 @@ import type { PublicBaseUrl } from './links.js';
 import { type AppMetrics, metricsRoutes, registerRequestMetrics } from './metrics.js';
 import type { PageCache } from './page-cache.js';
 import { resourceRoutes } from './resources/resource-routes.js';
+import { writeRoutes } from './resources/write-routes.js';
 import { betaTesterUsagesRoutes } from './routes/beta-tester-usages.js';
 import { betaGroupMetricsRoutes } from './routes/beta-group-metrics.js';
 import { betaTesterMetricsRoutes } from './routes/beta-tester-metrics.js';
@@ -87,6 +88,7 @@ export function apiDoor(deps: ApiDeps): ApiDoor {
       };
       betaTesterUsagesRoutes(app, routeDeps);
       resourceRoutes(app, routeDeps);
+      writeRoutes(app, routeDeps);
       betaGroupMetricsRoutes(app, routeDeps);
       betaTesterMetricsRoutes(app, routeDeps);
       buildMetricsRoutes(app, routeDeps);

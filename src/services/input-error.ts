@@ -5,9 +5,24 @@ import { unstorableText } from '../domain/storable-text.js';
  * that says what is wrong and what to do; the CLI prints it as it is.
  */
 export class InputError extends Error {
-  constructor(message: string) {
+  /**
+   * @param field Apple's name of the attribute or relationship at fault (`email`, `betaGroups`), when there is
+   *   one: the API's writes point at it (`/data/attributes/email`).
+   */
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'InputError';
+  }
+}
+
+/** The input asks for what exists already (a tester already in the group): 409 STATE_ERROR over the API. */
+export class ConflictError extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
   }
 }
 

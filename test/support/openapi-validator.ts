@@ -41,7 +41,11 @@ export interface OpenApiValidator {
   validateResponse(pathTemplate: string, status: number, body: unknown): string[];
   /** Errors of `body` against `#/components/schemas/<name>` (for responses the spec lists no path for). */
   validateSchema(name: string, body: unknown): string[];
+  /** Errors of a write's answer against what the spec declares for `method` of `pathTemplate` and `status`. */
+  validateWriteResponse(method: HttpMethod, pathTemplate: string, status: number, body: unknown): string[];
 }
+
+export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
 
 export function loadOpenApiDocument(): OpenApiDocument {
   return JSON.parse(readFileSync(SPEC_URL, 'utf8')) as OpenApiDocument;
@@ -85,6 +89,9 @@ export function createOpenApiValidator(options: OpenApiValidatorOptions = {}): O
     validateResponse(pathTemplate, status, body) {
       return validateSchema(responseSchemaName(spec, pathTemplate, status), body);
     },
+    validateWriteResponse(method, pathTemplate, status, body) {
+      return validateSchema(responseSchemaName(spec, pathTemplate, status, method), body);
+    },
   };
 }
 
@@ -99,17 +106,23 @@ export function validateSchema(name: string, body: unknown): string[] {
   return corrected.validateSchema(name, body);
 }
 
-function responseSchemaName(spec: OpenApiDocument, pathTemplate: string, status: number): string {
-  const operation = spec.paths[pathTemplate]?.get;
-  if (operation === undefined) throw new Error(`the spec has no GET ${pathTemplate}`);
+function responseSchemaName(
+  spec: OpenApiDocument,
+  pathTemplate: string,
+  status: number,
+  method: HttpMethod = 'get',
+): string {
+  const name = `${method.toUpperCase()} ${pathTemplate}`;
+  const operation = spec.paths[pathTemplate]?.[method];
+  if (operation === undefined) throw new Error(`the spec has no ${name}`);
   const response = operation.responses?.[String(status)];
-  if (response === undefined) throw new Error(`the spec declares no ${status} for GET ${pathTemplate}`);
-  const content = requireObject(response.content, `GET ${pathTemplate} ${status} content`);
-  const json = requireObject(content['application/json'], `GET ${pathTemplate} ${status} application/json`);
-  const ref = requireObject(json.schema, `GET ${pathTemplate} ${status} schema`).$ref;
+  if (response === undefined) throw new Error(`the spec declares no ${status} for ${name}`);
+  const content = requireObject(response.content, `${name} ${status} content`);
+  const json = requireObject(content['application/json'], `${name} ${status} application/json`);
+  const ref = requireObject(json.schema, `${name} ${status} schema`).$ref;
   const prefix = '#/components/schemas/';
   if (typeof ref !== 'string' || !ref.startsWith(prefix)) {
-    throw new Error(`GET ${pathTemplate} ${status}: expected a $ref to a component schema`);
+    throw new Error(`${name} ${status}: expected a $ref to a component schema`);
   }
   return ref.slice(prefix.length);
 }

@@ -9,6 +9,7 @@ import { cursorScope } from '../cursor-scopes.js';
 import { linkTo, type PublicBaseUrl, pagedLinks } from '../links.js';
 import { queryPairs } from '../query-string.js';
 import { apiRoute } from '../routes/api-route.js';
+import { servedWrites } from './write-operations.js';
 import { type DocumentContext, documentParts, identifier, resourcePath } from './resource-document.js';
 import {
   DEFAULT_INCLUDED_LIMIT,
@@ -55,9 +56,13 @@ export function resourceRoutes(app: FastifyInstance, deps: ResourceRouteDeps): v
   const spec = testflightSpec();
   const operations = servedResourceOperations(spec);
   const servedPaths = new Set(operations.map((operation) => operation.path));
+  const writeMethods = new Map<string, string[]>();
+  for (const write of servedWrites())
+    writeMethods.set(write.path, [...(writeMethods.get(write.path) ?? []), write.method]);
   for (const operation of operations) {
     const url = operation.path.replace('{id}', ':id');
-    apiRoute(app, operation.operationId, url, ANY_BODY, handlerFor(spec, operation, servedPaths, deps));
+    const handler = handlerFor(spec, operation, servedPaths, deps);
+    apiRoute(app, operation.operationId, url, ANY_BODY, handler, writeMethods.get(operation.path));
   }
 }
 

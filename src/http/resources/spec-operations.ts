@@ -9,7 +9,7 @@ import { isResourceKind, type ResourceKind } from '../../domain/resource-kinds.j
 
 const SPEC_URL = new URL('../../../spec/asc-openapi-4.4.1-testflight.json', import.meta.url);
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 interface ParameterObject {
   readonly name: string;
@@ -76,10 +76,17 @@ export interface TestflightSpec {
 }
 
 let loaded: TestflightSpec | undefined;
+let document: Json | undefined;
+
+/** The vendored spec as its JSON says it, read once (spec-writes.ts indexes its writes from it). */
+export function specDocument(): Json {
+  document ??= JSON.parse(readFileSync(SPEC_URL, 'utf8')) as Json;
+  return document;
+}
 
 /** The vendored spec, read and indexed on first use. */
 export function testflightSpec(): TestflightSpec {
-  loaded ??= indexSpec(JSON.parse(readFileSync(SPEC_URL, 'utf8')) as Json);
+  loaded ??= indexSpec(specDocument());
   return loaded;
 }
 

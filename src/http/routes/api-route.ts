@@ -22,6 +22,8 @@ export function apiRoute<Response extends TSchema, Params>(
     request: FastifyRequest<{ Params: Params }>,
     reply: FastifyReply,
   ) => Promise<Static<Response> | FastifyReply>,
+  /** The methods a write route answers at the same URL (resources/write-routes.ts): not 405, and in `Allow`. */
+  writeMethods: readonly string[] = [],
 ): void {
   app.route<{ Params: Params }>({
     method: 'GET',
@@ -30,11 +32,12 @@ export function apiRoute<Response extends TSchema, Params>(
     config: { rateLimited: true, operationId },
     handler,
   });
+  const allowed = [...READ_METHODS, ...writeMethods];
   app.route({
-    method: [...OTHER_METHODS],
+    method: OTHER_METHODS.filter((method) => !writeMethods.includes(method)),
     url,
     handler: async (request) => {
-      throw methodNotAllowed(request.method, READ_METHODS);
+      throw methodNotAllowed(request.method, allowed);
     },
   });
 }
