@@ -129,6 +129,10 @@ async function resourceDocument(
   spec: ReturnType<typeof testflightSpec>,
   outcome: NonNullable<WriteOutcome>,
 ): Promise<unknown> {
+  const self = linkTo(deps.baseUrl(request), resourcePath(outcome.type, outcome.id), []);
+  // A resource kept nowhere but in its effects (an invitation: the tester's invitedAt) is its identifier.
+  if (!isResourceKind(outcome.type))
+    return { data: { type: outcome.type, id: outcome.id, links: { self } }, links: { self } };
   const type = spec.resourceType(outcome.type);
   if (type === undefined) throw new Error(`the spec has no resource type ${outcome.type}`);
   const document = await deps.services.resources.readOne(
@@ -143,10 +147,7 @@ async function resourceDocument(
     servedPaths: servedReadPaths(),
   };
   const parts = documentParts(context, type, document, new Map());
-  return {
-    data: parts.data[0],
-    links: { self: linkTo(context.base, resourcePath(outcome.type, outcome.id), []) },
-  };
+  return { data: parts.data[0], links: { self } };
 }
 
 let readPaths: ReadonlySet<string> | undefined;
