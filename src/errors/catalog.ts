@@ -28,7 +28,7 @@ export const ERROR_CATALOG = {
   'ENTITY_ERROR.RELATIONSHIP.REQUIRED': {
     status: 400,
     title: 'The provided entity is missing a required relationship',
-  },
+  }, // the title is ours
   BAD_REQUEST: { status: 400, title: 'The request is not a valid HTTP request' }, // ours
   NOT_AUTHORIZED: { status: 401, title: 'Authentication credentials are missing or invalid.' }, // Apple
   FORBIDDEN_ERROR: { status: 403, title: 'This request is forbidden for security reasons' }, // Apple
