@@ -29,6 +29,12 @@ export interface PublicLinkCounts {
   readonly criteriaNotMet: number;
 }
 
+/** A public link with its limit on: the limit, and how many accepted it so far (every day of its rollup). */
+export interface PublicLinkLimit {
+  readonly limit: number;
+  readonly accepted: number;
+}
+
 /** Apple's BetaPublicLinkUsages values, in the spec's member order. */
 export interface PublicLinkValues {
   viewCount: number;

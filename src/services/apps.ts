@@ -11,12 +11,13 @@ import {
   CONTENT_RIGHTS_DECLARATIONS,
   SUBSCRIPTION_STATUS_URL_VERSIONS,
 } from '../domain/testflight-values.js';
-import { oneOf, storeWrite, text, url } from './attribute-input.js';
+import { oneOf, relatedIds, resourceId, text, url } from './attribute-input.js';
 import { StoreConflictError } from '../domain/store-problems.js';
 import type { DirectoryReads, DirectoryStore } from '../storage/directory-store.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
 import { type Page, type PageRequest, pagedCollection } from './cursor-paging.js';
-import { InputError, refuseUnstorableText } from './input-error.js';
+import { storeWrite } from './store-write.js';
+import { ConflictError, InputError, refuseUnstorableText } from './input-error.js';
 
 /** Apple's remaining App attributes and allowUnknownBuilds, as an operator gives them (checked here). */
 export interface AppAttributeInput {
@@ -56,6 +57,12 @@ export interface AppsService {
   create(input: NewAppInput): Promise<AppRecord>;
   /** Throws InputError when a value is malformed or there is no such app. */
   update(id: string, input: AppUpdateInput): Promise<AppRecord>;
+  /**
+   * Apple's apps_betaTesters_deleteToManyRelationship: the testers leave the app (BetaTestersService
+   * removeFromApps says what goes). A tester not in it is left alone; an unknown one is an InputError (field
+   * `betaTesters`).
+   */
+  removeBetaTesters(appId: string, testerIds: readonly string[]): Promise<void>;
 }
 
 const BUNDLE_ID = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
@@ -108,7 +115,9 @@ export function appsService(
         await store.createApp(app);
       } catch (error) {
         if (error instanceof StoreConflictError) {
-          throw new InputError(`${error.what} already exists; choose another or list them with 'apps list'`);
+          throw new ConflictError(
+            `${error.what} already exists; choose another or list them with 'apps list'`,
+          );
         }
         throw error;
       }
@@ -132,6 +141,18 @@ export function appsService(
       const app = await store.findApp(id);
       if (app === undefined) throw new Error(`app ${id} vanished after its update`);
       return app;
+    },
+
+    async removeBetaTesters(appId, testerIds) {
+      resourceId('app id', appId);
+      const ids = relatedIds('betaTesters', 'tester id', testerIds);
+      if ((await store.findApp(appId)) === undefined)
+        throw new InputError(`there is no app with id '${appId}'; list them with 'apps list'`);
+      await storeWrite(
+        () => store.removeTestersFromApps(ids.map((testerId) => ({ appId, testerId }))),
+        `'testers list --app ${appId}'`,
+        { tester: 'betaTesters' },
+      );
     },
   };
 }

@@ -1,9 +1,8 @@
 import { isResourceId } from '../domain/ids.js';
 import type { AppDevice } from '../domain/records/tester.js';
 import { DEVICE_PLATFORMS } from '../domain/testflight-values.js';
-import { StoreConflictError, StoreReferenceError } from '../domain/store-problems.js';
 import { parseInstant } from '../domain/usage-event-rules.js';
-import { InputError, refuseUnstorableText } from './input-error.js';
+import { InputError, inField, refuseUnstorableText } from './input-error.js';
 
 /**
  * The checks of the TestFlight resources' attributes an operator gives (CLI flags, import lines): each throws
@@ -113,19 +112,15 @@ export function resourceIds(field: string, values: readonly string[] | undefined
 }
 
 /**
- * Runs a store write, its StoreConflictError and StoreReferenceError as InputError saying what to do next:
- * `listHint` names the command that lists what exists ("'builds list --app ID'").
+ * The ids of a relationship an API write names (`betaGroups`: its groups), each checked as resourceId with the
+ * relationship as the error's field, each once.
  */
-export async function storeWrite<T>(write: () => Promise<T>, listHint: string): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (error instanceof StoreConflictError)
-      throw new InputError(`${error.what} already exists; choose another or see ${listHint}`);
-    if (error instanceof StoreReferenceError)
-      throw new InputError(`there is no ${error.what}; see what exists with ${listHint}`);
-    throw error;
-  }
+export function relatedIds(
+  relationship: string,
+  what: string,
+  values: readonly string[] | undefined,
+): string[] {
+  return [...new Set(inField(relationship, () => resourceIds(what, values)))];
 }
 
 /** At most this many devices per tester: Apple lists a tester's few devices, not a fleet. */

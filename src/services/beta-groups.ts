@@ -4,8 +4,11 @@ import type { BetaGroupChanges, BetaGroupWithMembers } from '../domain/records/b
 import { PUBLIC_LINK_LIMIT_MAX, PUBLIC_LINK_LIMIT_MIN } from '../domain/testflight-values.js';
 import type { DirectoryStore } from '../storage/directory-store.js';
 import { defined, everyRow } from './builds.js';
-import { instant, integer, resourceId, resourceIds, storeWrite, text, url } from './attribute-input.js';
-import { InputError } from './input-error.js';
+import { StoreConflictError } from '../domain/store-problems.js';
+import { BETA_GROUP_NAME_TAKEN } from '../storage/conflict-names.js';
+import { instant, integer, relatedIds, resourceId, resourceIds, text, url } from './attribute-input.js';
+import { storeWrite } from './store-write.js';
+import { ConflictError, InputError } from './input-error.js';
 
 /** Apple's BetaGroup attributes as an operator gives them: a field left out keeps its default (or value). */
 export interface BetaGroupAttributeInput {
@@ -36,13 +39,28 @@ export interface NewBetaGroupInput extends BetaGroupAttributeInput {
   readonly buildIds?: readonly string[];
 }
 
+/** Testers and builds of a group, as its relationship writes name them. */
+export interface GroupMembersInput {
+  readonly testerIds?: readonly string[];
+  readonly buildIds?: readonly string[];
+}
+
 export interface BetaGroupsService {
+  /** ConflictError (field `name`) when the app has a group of that name, in any case. */
   create(input: NewBetaGroupInput): Promise<BetaGroupWithMembers>;
+  /** ConflictError (field `name`) when another group of the app has that name, in any case. */
   update(id: string, input: BetaGroupAttributeInput): Promise<BetaGroupWithMembers>;
-  add(
-    groupId: string,
-    members: { readonly testerIds?: readonly string[]; readonly buildIds?: readonly string[] },
-  ): Promise<BetaGroupWithMembers>;
+  /**
+   * Adds testers and builds (Apple's betaGroups_betaTesters_ and betaGroups_builds_createToManyRelationship): a
+   * tester of the store not yet in the group's app joins it, INVITED now. ConflictError for a tester or build
+   * in the group already; InputError (field `betaTesters` or `builds`) for an unknown one or a build of
+   * another app. All or none.
+   */
+  add(groupId: string, members: GroupMembersInput): Promise<BetaGroupWithMembers>;
+  /** Takes testers and builds out of the group (those not in it: ignored); the testers stay in the app. */
+  remove(groupId: string, members: GroupMembersInput): Promise<void>;
+  /** The group, its memberships and builds go; its testers stay in the app. */
+  delete(id: string): Promise<void>;
   /** Every group of an app, by id; InputError when there is no such app. */
   list(appId: string): Promise<BetaGroupWithMembers[]>;
 }
@@ -50,11 +68,25 @@ export interface BetaGroupsService {
 /** Where App Store Connect's public links point: `https://testflight.apple.com/join/<publicLinkId>`. */
 const PUBLIC_LINK_BASE = 'https://testflight.apple.com/join/';
 
+const GROUPS_HINT = "'groups list --app APP_ID'";
+
 export function betaGroupsService(store: DirectoryStore, clock: Clock): BetaGroupsService {
   const found = async (id: string) => {
     const group = await store.findBetaGroup(id);
     if (group === undefined) throw new Error(`beta group ${id} vanished after it was written`);
     return group;
+  };
+  /** The pairs a relationship write of the group names, once the group is known to exist. */
+  const membersOf = async (groupId: string, members: GroupMembersInput) => {
+    resourceId('group id', groupId);
+    const testerIds = relatedIds('betaTesters', 'tester id', members.testerIds);
+    const buildIds = relatedIds('builds', 'build id', members.buildIds);
+    if ((await store.appsOf('betaGroup', [groupId])).size === 0)
+      throw new InputError(`there is no beta group with id '${groupId}'; list them with ${GROUPS_HINT}`);
+    return {
+      groupTesters: testerIds.map((testerId) => ({ groupId, testerId })),
+      groupBuilds: buildIds.map((buildId) => ({ groupId, buildId })),
+    };
   };
   return {
     async create(input) {
@@ -71,8 +103,9 @@ export function betaGroupsService(store: DirectoryStore, clock: Clock): BetaGrou
       const testerIds = resourceIds('tester id', input.testerIds);
       const buildIds = resourceIds('build id', input.buildIds);
       await storeWrite(
-        () => store.createBetaGroup(group, testerIds, buildIds),
+        () => nameUnique(() => store.createBetaGroup(group, testerIds, buildIds)),
         `'groups list --app ${appId}'`,
+        { app: 'app', tester: 'betaTesters', build: 'builds' },
       );
       return found(id);
     },
@@ -80,19 +113,30 @@ export function betaGroupsService(store: DirectoryStore, clock: Clock): BetaGrou
     async update(id, input) {
       resourceId('group id', id);
       const changes = checkedAttributes(input);
-      await storeWrite(() => store.updateBetaGroup(id, changes), "'groups list --app APP_ID'");
+      await storeWrite(() => nameUnique(() => store.updateBetaGroup(id, changes)), GROUPS_HINT);
       return found(id);
     },
 
     async add(groupId, members) {
-      resourceId('group id', groupId);
-      const testerIds = resourceIds('tester id', members.testerIds);
-      const buildIds = resourceIds('build id', members.buildIds);
-      await storeWrite(
-        () => store.addToBetaGroup(groupId, { testerIds, buildIds }),
-        "'groups list --app APP_ID'",
-      );
+      const links = await membersOf(groupId, members);
+      await storeWrite(() => store.grantBetaAccess(links, clock.now().toISOString()), GROUPS_HINT, {
+        tester: 'betaTesters',
+        build: 'builds',
+      });
       return found(groupId);
+    },
+
+    async remove(groupId, members) {
+      const links = await membersOf(groupId, members);
+      await storeWrite(() => store.withdrawBetaAccess(links), GROUPS_HINT, {
+        tester: 'betaTesters',
+        build: 'builds',
+      });
+    },
+
+    async delete(id) {
+      resourceId('group id', id);
+      await storeWrite(() => store.deleteBetaGroup(id), GROUPS_HINT);
     },
 
     async list(appId) {
@@ -102,6 +146,17 @@ export function betaGroupsService(store: DirectoryStore, clock: Clock): BetaGrou
       return everyRow((window) => store.listBetaGroups(appId, window));
     },
   };
+}
+
+/** Runs a write of a group's name: the app's name being taken is a ConflictError about `name`. */
+async function nameUnique<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof StoreConflictError && error.what === BETA_GROUP_NAME_TAKEN)
+      throw new ConflictError(`${error.what} already exists; choose another name`, 'name');
+    throw error;
+  }
 }
 
 function checkedName(name: string): string {

@@ -6,7 +6,8 @@ import type { DirectoryReads, DirectoryStore } from '../storage/directory-store.
 import type { SnapshotStore } from '../storage/snapshot-store.js';
 import { type Page, type PageRequest, pagedCollection } from './cursor-paging.js';
 import { appDevices } from './attribute-input.js';
-import { InputError, refuseUnstorableText } from './input-error.js';
+import { type BetaTesterWrites, betaTesterWrites, checkedEmail } from './beta-tester-writes.js';
+import { ConflictError, InputError, refuseUnstorableText } from './input-error.js';
 
 export interface NewTesterInput {
   readonly appId: string;
@@ -21,7 +22,7 @@ export interface NewTesterInput {
 /** Which page of which testers: the filter's conditions all hold. */
 export interface BetaTestersPageQuery extends TesterFilter, PageRequest {}
 
-export interface BetaTestersService {
+export interface BetaTestersService extends BetaTesterWrites {
   find(id: string): Promise<TesterWithStates | undefined>;
   list(query: BetaTestersPageQuery): Promise<Page<TesterWithStates>>;
   /**
@@ -34,8 +35,6 @@ export interface BetaTestersService {
   setAppDevices(id: string, devices: unknown): Promise<TesterWithStates>;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export function betaTestersService(
   store: DirectoryStore & SnapshotStore<DirectoryReads>,
   cursorKey: Uint8Array,
@@ -46,6 +45,8 @@ export function betaTestersService(
     list: (reader, filter, window) => reader.listTesters(filter, window),
   });
   return {
+    ...betaTesterWrites(store, clock),
+
     find: (id) => store.findTester(id),
 
     list: (query) => pages({ appIds: query.appIds, emails: query.emails, ids: query.ids }, query),
@@ -58,9 +59,7 @@ export function betaTestersService(
         'first name': input.firstName,
         'last name': input.lastName,
       });
-      const email = input.email.trim();
-      if (!EMAIL.test(email) || email.length > 254)
-        throw new InputError(`'${input.email}' is not an email address`);
+      const email = checkedEmail(input.email);
       if (input.id !== undefined && !isResourceId(input.id)) {
         throw new InputError(
           `'${input.id}' is not a usable tester id; use a UUID or up to 64 letters and digits`,
@@ -94,11 +93,9 @@ export function betaTestersService(
         await store.addTestersToApps([{ appId: app.id, testerId, state: 'INVITED', invitedAt: now }]);
       } catch (error) {
         if (error instanceof StoreConflictError) {
-          throw new InputError(
-            known === undefined
-              ? `${error.what} already exists; choose another`
-              : `the tester ${email} is already in app ${app.id}`,
-          );
+          throw known === undefined
+            ? new ConflictError(`${error.what} already exists; choose another`)
+            : new ConflictError(`the tester ${email} is already in app ${app.id}`, 'email');
         }
         throw error;
       }

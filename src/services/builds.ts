@@ -16,7 +16,8 @@ import {
   PROCESSING_STATES,
 } from '../domain/testflight-values.js';
 import type { DirectoryStore } from '../storage/directory-store.js';
-import { instant, integer, oneOf, resourceId, resourceIds, storeWrite, text } from './attribute-input.js';
+import { instant, integer, oneOf, relatedIds, resourceId, resourceIds, text } from './attribute-input.js';
+import { storeWrite } from './store-write.js';
 import { InputError } from './input-error.js';
 
 /** A version (CFBundleShortVersionString) of an app on one platform, which builds belong to. */
@@ -64,12 +65,28 @@ export interface BuildsService {
   listPreReleaseVersions(appId: string): Promise<PreReleaseVersionRecord[]>;
   create(input: NewBuildInput): Promise<BuildWithDetails>;
   update(id: string, input: BuildAttributeInput): Promise<BuildWithDetails>;
+  /**
+   * Gives testers the build individually (Apple's builds_individualTesters_createToManyRelationship): a tester
+   * of the store not yet in the build's app joins it, INVITED now. ConflictError for one who has it already;
+   * InputError (field `individualTesters`) for an unknown one. All or none.
+   */
   addIndividualTesters(buildId: string, testerIds: readonly string[]): Promise<BuildWithDetails>;
+  /** Takes the build from testers who have it individually (the others: ignored); they stay in the app. */
+  removeIndividualTesters(buildId: string, testerIds: readonly string[]): Promise<void>;
+  /**
+   * Puts the build in beta groups of its app (builds_betaGroups_createToManyRelationship). ConflictError for a
+   * group that has it already; InputError (field `betaGroups`) for an unknown group or one of another app.
+   */
+  addToBetaGroups(buildId: string, groupIds: readonly string[]): Promise<void>;
+  /** Takes the build out of beta groups (those without it: ignored). */
+  removeFromBetaGroups(buildId: string, groupIds: readonly string[]): Promise<void>;
   /** Every build of an app, by id; InputError when there is no such app. */
   list(appId: string): Promise<BuildWithDetails[]>;
 }
 
 const LIST_PAGE = 1000;
+const TESTERS_HINT = "'testers list --app APP_ID'";
+const GROUPS_HINT = "'groups list --app APP_ID'";
 const VERSION_TEXT = 64;
 
 export function buildsService(store: DirectoryStore, clock: Clock): BuildsService {
@@ -77,6 +94,14 @@ export function buildsService(store: DirectoryStore, clock: Clock): BuildsServic
     resourceId('app id', appId);
     if ((await store.findApp(appId)) === undefined)
       throw new InputError(`there is no app with id '${appId}'; list them with 'apps list'`);
+  };
+  /** The build a relationship write is about exists (the API answers 404 before; the CLI calls directly). */
+  const requireBuild = async (buildId: string) => {
+    resourceId('build id', buildId);
+    if ((await store.appsOf('build', [buildId])).size === 0)
+      throw new InputError(
+        `there is no build with id '${buildId}'; list them with 'builds list --app APP_ID'`,
+      );
   };
   const found = async (id: string) => {
     const build = await store.findBuild(id);
@@ -128,10 +153,42 @@ export function buildsService(store: DirectoryStore, clock: Clock): BuildsServic
     },
 
     async addIndividualTesters(buildId, testerIds) {
-      resourceId('build id', buildId);
-      const ids = resourceIds('tester id', testerIds);
-      await storeWrite(() => store.addIndividualTesters(buildId, ids), "'testers list --app APP_ID'");
+      const ids = relatedIds('individualTesters', 'tester id', testerIds);
+      await requireBuild(buildId);
+      const buildTesters = ids.map((testerId) => ({ buildId, testerId }));
+      await storeWrite(
+        () => store.grantBetaAccess({ buildTesters }, clock.now().toISOString()),
+        TESTERS_HINT,
+        { tester: 'individualTesters' },
+      );
       return found(buildId);
+    },
+
+    async removeIndividualTesters(buildId, testerIds) {
+      const ids = relatedIds('individualTesters', 'tester id', testerIds);
+      await requireBuild(buildId);
+      const buildTesters = ids.map((testerId) => ({ buildId, testerId }));
+      await storeWrite(() => store.withdrawBetaAccess({ buildTesters }), TESTERS_HINT, {
+        tester: 'individualTesters',
+      });
+    },
+
+    async addToBetaGroups(buildId, groupIds) {
+      const ids = relatedIds('betaGroups', 'beta group id', groupIds);
+      await requireBuild(buildId);
+      const groupBuilds = ids.map((groupId) => ({ groupId, buildId }));
+      await storeWrite(() => store.grantBetaAccess({ groupBuilds }), GROUPS_HINT, {
+        betaGroup: 'betaGroups',
+      });
+    },
+
+    async removeFromBetaGroups(buildId, groupIds) {
+      const ids = relatedIds('betaGroups', 'beta group id', groupIds);
+      await requireBuild(buildId);
+      const groupBuilds = ids.map((groupId) => ({ groupId, buildId }));
+      await storeWrite(() => store.withdrawBetaAccess({ groupBuilds }), GROUPS_HINT, {
+        betaGroup: 'betaGroups',
+      });
     },
 
     async list(appId) {

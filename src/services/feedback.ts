@@ -10,8 +10,9 @@ import {
 } from '../domain/records/feedback.js';
 import { DEVICE_CONNECTION_TYPES, DEVICE_FAMILIES, PLATFORMS } from '../domain/testflight-values.js';
 import type { DirectoryStore } from '../storage/directory-store.js';
-import { instant, integer, oneOf, resourceId, storeWrite, text, url } from './attribute-input.js';
+import { instant, integer, oneOf, resourceId, text, url } from './attribute-input.js';
 import { everyRow } from './builds.js';
+import { storeWrite } from './store-write.js';
 import { InputError } from './input-error.js';
 
 /** Apple's attributes of a feedback submission of either kind, as an operator gives them; all optional. */
@@ -61,6 +62,10 @@ export interface FeedbackService {
   /** Every submission of an app, by id; InputError when there is no such app. */
   listScreenshots(appId: string): Promise<ScreenshotFeedbackRecord[]>;
   listCrashes(appId: string): Promise<CrashFeedbackWithLog[]>;
+  /** Apple's betaFeedbackScreenshotSubmissions_deleteInstance; InputError when there is no such submission. */
+  deleteScreenshot(id: string): Promise<void>;
+  /** Apple's betaFeedbackCrashSubmissions_deleteInstance: its crash log goes with it (unless another names it). */
+  deleteCrash(id: string): Promise<void>;
 }
 
 const TEXT = 4096;
@@ -108,6 +113,16 @@ export function feedbackService(store: DirectoryStore, clock: Clock): FeedbackSe
     async listCrashes(appId) {
       await requireApp(appId);
       return everyRow((window) => store.listCrashFeedback(appId, window));
+    },
+
+    async deleteScreenshot(id) {
+      resourceId('submission id', id);
+      await storeWrite(() => store.deleteScreenshotFeedback(id), "'feedback list --app APP_ID'");
+    },
+
+    async deleteCrash(id) {
+      resourceId('submission id', id);
+      await storeWrite(() => store.deleteCrashFeedback(id), "'feedback list --app APP_ID'");
     },
   };
 }

@@ -4,7 +4,6 @@ import {
   type CheckedEvent,
   checkEvent,
   DEFAULT_RETENTION_DAYS,
-  shown,
   skewFromSentAt,
 } from '../domain/usage-event-rules.js';
 import { visibleText } from '../domain/visible-text.js';
@@ -14,6 +13,7 @@ import type { DirectoryReads } from '../storage/directory-store.js';
 import type { IngestionStatsStore } from '../storage/ingestion-stats-store.js';
 import type { UsageStore } from '../storage/usage-store.js';
 import { type BatchProblem, RefusedBatch, TooManyEvents } from './batch-problems.js';
+import { relationsOf } from './event-relations.js';
 
 /** The store slices ingestion uses: it checks events against the directory, stores them, and counts. */
 type IngestionStore = DirectoryReads & UsageStore & IngestionStatsStore;
@@ -201,87 +201,4 @@ function reasonsOf(problems: readonly CountedProblem[], at: Date): RejectionReco
 function ownAppId(raw: unknown): string {
   const appId = typeof raw === 'object' && raw !== null ? (raw as { appId?: unknown }).appId : undefined;
   return typeof appId === 'string' ? appId : '';
-}
-
-/**
- * Which apps exist, which testers belong to them, which groups are theirs and which of the builds the events name
- * they have, for the events that passed the other rules: per app, one read of the app, one of its testers, one of
- * its groups when public-link events name some, and (when events name builds) one indexed read of its builds
- * (builds_app_version), whatever the batch's size. A public-link event names a group of its app; its viewer need
- * not be a tester (docs/apple-behavior.md, §11). Builds are never deleted, so a build known here is known when the
- * batch is written; one created meanwhile on another node is seen here, as every read goes to the store. README,
- * "Builds".
- */
-async function relationsOf(store: DirectoryReads, checked: readonly CheckedEvent[]) {
-  const namedByApp = new Map<string, { testers: Set<string>; groups: Set<string>; builds: Set<string> }>();
-  for (const { event } of checked) {
-    const named = namedByApp.get(event.appId) ?? {
-      testers: new Set<string>(),
-      groups: new Set<string>(),
-      builds: new Set<string>(),
-    };
-    if (event.groupId === undefined) named.testers.add(event.testerId);
-    else named.groups.add(event.groupId);
-    if (event.build !== undefined && event.build !== '') named.builds.add(event.build);
-    namedByApp.set(event.appId, named);
-  }
-  const known = new Map<string, { testers: Set<string>; groups: Set<string> } | undefined>();
-  /** Per app: the builds it has of those named, or absent when an unknown build is to be created. */
-  const knownBuilds = new Map<string, Set<string>>();
-  for (const [appId, named] of namedByApp) {
-    const app = await store.findApp(appId);
-    known.set(
-      appId,
-      app === undefined
-        ? undefined
-        : {
-            testers: await store.testersOfApp(appId, [...named.testers]),
-            groups:
-              named.groups.size === 0 ? new Set() : await store.betaGroupsOfApp(appId, [...named.groups]),
-          },
-    );
-    if (app !== undefined && named.builds.size > 0 && !app.allowUnknownBuilds)
-      knownBuilds.set(appId, await store.knownBuildVersions(appId, [...named.builds]));
-  }
-  return {
-    problem(event: UsageEventRecord): Problem | undefined {
-      const app = known.get(event.appId);
-      if (app === undefined) {
-        return {
-          code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
-          detail: `There is no app with id '${shown(event.appId)}'`,
-          field: 'appId',
-        };
-      }
-      if (event.groupId !== undefined) {
-        if (app.groups.has(event.groupId)) return undefined;
-        return {
-          code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
-          detail: `There is no beta group '${shown(event.groupId)}' in app '${shown(event.appId)}'`,
-          field: 'groupId',
-        };
-      }
-      if (!app.testers.has(event.testerId)) {
-        return {
-          code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
-          detail: `There is no tester '${shown(event.testerId)}' in app '${shown(event.appId)}'; add them with 'beta-metrics testers add'`,
-          field: 'testerId',
-        };
-      }
-      const builds = knownBuilds.get(event.appId);
-      if (
-        builds !== undefined &&
-        event.build !== undefined &&
-        event.build !== '' &&
-        !builds.has(event.build)
-      ) {
-        return {
-          code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
-          detail: `There is no build '${shown(event.build)}' of app '${shown(event.appId)}'; create it with 'beta-metrics builds create', or let events create builds with 'beta-metrics apps set ${shown(event.appId)} --allow-unknown-builds true'`,
-          field: 'build',
-        };
-      }
-      return undefined;
-    },
-  };
 }

@@ -2,13 +2,11 @@ import { unstorableText } from '../domain/storable-text.js';
 
 /**
  * An operator's input cannot be used (a malformed email, a bundle id already taken). The message is one line
- * that says what is wrong and what to do; the CLI prints it as it is.
+ * that says what is wrong and what to do; the CLI prints it as it is. `field` is the Apple attribute or
+ * relationship the problem is about (`email`, `betaGroups`, ...), for the API to point at; absent when the
+ * problem is about the whole request or the resource it names.
  */
 export class InputError extends Error {
-  /**
-   * @param field Apple's name of the attribute or relationship at fault (`email`, `betaGroups`), when there is
-   *   one: the API's writes point at it (`/data/attributes/email`).
-   */
   constructor(
     message: string,
     readonly field?: string,
@@ -18,11 +16,26 @@ export class InputError extends Error {
   }
 }
 
-/** The input asks for what exists already (a tester already in the group): 409 STATE_ERROR over the API. */
+/**
+ * The input is fine but clashes with what exists (a tester already in the app, a group name taken): a 409
+ * over the API. An InputError, so every caller that shows InputErrors (the CLI) shows these too.
+ */
 export class ConflictError extends InputError {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, field?: string) {
+    super(message, field);
     this.name = 'ConflictError';
+  }
+}
+
+/** Runs `check`; an InputError it throws without a field gets `field`. */
+export function inField<T>(field: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof InputError) || error.field !== undefined) throw error;
+    throw error instanceof ConflictError
+      ? new ConflictError(error.message, field)
+      : new InputError(error.message, field);
   }
 }
 

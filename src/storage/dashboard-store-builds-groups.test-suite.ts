@@ -188,7 +188,8 @@ export function describeDashboardBuildsAndGroups(context: { store(): Store }): v
         // A group holds testers of its app only (the store refuses others), so t8 of a2 is in none of a1's.
         await group('g-a', APP, 'alpha', false, ['t2', 't3', 't4']);
         await group('g-b', APP, 'Beta', false, []);
-        await group('g-b2', APP, 'Beta', false, ['t5']);
+        // Names are unique within an app in any case (migration 0010): no two of these tie.
+        await group('g-b2', APP, 'Beta 2', false, ['t5']);
         await group('g-other', 'a2', 'Other app', false, ['t8']);
         await enablePublicLink(store, 'g-a');
       });
@@ -198,7 +199,7 @@ export function describeDashboardBuildsAndGroups(context: { store(): Store }): v
         expect(groups.map((g) => [g.id, g.name, g.isInternal, g.publicLinkEnabled, g.testers])).toEqual([
           ['g-z', 'Zeta crew', true, false, 2],
           ['g-b', 'Beta', false, false, 0],
-          ['g-b2', 'Beta', false, false, 1],
+          ['g-b2', 'Beta 2', false, false, 1],
           ['g-a', 'alpha', false, true, 3],
         ]);
         expect(groups[0]).toEqual({

@@ -64,10 +64,10 @@ export function describeDirectoryStore(context: StoreSuiteContext): void {
           store.addTestersToApps([{ ...membership, testerId: 't2' }, membership]),
         ).rejects.toBeInstanceOf(StoreConflictError);
         await expect(store.addTestersToApps([{ ...membership, appId: 'zz' }])).rejects.toThrow(
-          new StoreReferenceError('app zz'),
+          new StoreReferenceError('app zz', { kind: 'app', id: 'zz' }),
         );
         await expect(store.addTestersToApps([{ ...membership, testerId: 'zz' }])).rejects.toThrow(
-          new StoreReferenceError('tester zz'),
+          new StoreReferenceError('tester zz', { kind: 'tester', id: 'zz' }),
         );
         expect((await store.findTester('t2'))?.apps).toEqual([]);
       });

@@ -1,4 +1,5 @@
 import type { AppChanges, AppFilter, AppRecord, NewAppRecord } from '../domain/records/app.js';
+import type { BetaAccess, TesterJoiningApp } from '../domain/records/beta-access.js';
 import type {
   BetaGroupChanges,
   BetaGroupWithMembers,
@@ -45,6 +46,8 @@ export interface DirectoryReads {
   testersOfApp(appId: string, testerIds: readonly string[]): Promise<Set<string>>;
   /** Which of `groupIds` are beta groups of `appId`. */
   betaGroupsOfApp(appId: string, groupIds: readonly string[]): Promise<Set<string>>;
+  /** The app of each of `ids` that is a beta group (or a build); an id absent from the map names none. */
+  appsOf(kind: 'betaGroup' | 'build', ids: readonly string[]): Promise<Map<string, string>>;
 
   findPreReleaseVersion(id: string): Promise<PreReleaseVersionRecord | undefined>;
   listPreReleaseVersions(appId: string, window: RowWindow): Promise<PreReleaseVersionRecord[]>;
@@ -52,6 +55,8 @@ export interface DirectoryReads {
   listBuilds(appId: string, window: RowWindow): Promise<BuildWithDetails[]>;
   /** Which of the build numbers `versions` `appId` has builds of (one indexed read). */
   knownBuildVersions(appId: string, versions: readonly string[]): Promise<Set<string>>;
+  /** Which of the build numbers `versions` are of `appId`'s expired builds (one indexed read). */
+  expiredBuildVersions(appId: string, versions: readonly string[]): Promise<Set<string>>;
   findBetaGroup(id: string): Promise<BetaGroupWithMembers | undefined>;
   listBetaGroups(appId: string, window: RowWindow): Promise<BetaGroupWithMembers[]>;
   findScreenshotFeedback(id: string): Promise<ScreenshotFeedbackRecord | undefined>;
@@ -61,8 +66,10 @@ export interface DirectoryReads {
 }
 
 /**
- * Every write is all or none. A write that names a row that does not exist (or is of another app) throws
- * StoreReferenceError naming it; one whose id or unique key is taken throws StoreConflictError.
+ * Every write is all or none, and raises the data version of every app whose rows it changes (except where
+ * said). A write that names a row that does not exist (or is of another app) throws StoreReferenceError naming
+ * it (with the row's kind and id where the store knows them); one whose id or unique key is taken throws
+ * StoreConflictError.
  */
 export interface DirectoryStore extends DirectoryReads {
   /** Throws StoreConflictError when the id or the bundle id is taken; leaves out attributes at APP_DEFAULTS. */
@@ -111,9 +118,48 @@ export interface DirectoryStore extends DirectoryReads {
     groupId: string,
     members: { readonly testerIds?: readonly string[]; readonly buildIds?: readonly string[] },
   ): Promise<void>;
+  /** A group with its memberships and builds; its testers stay in the app. */
+  deleteBetaGroup(id: string): Promise<void>;
+
+  /**
+   * Adds the pairs of `access`. StoreReferenceError when a group, build or tester does not exist, a build is of
+   * another app than its group, or (without `invitedAt`) a tester is not in the app of their group or build;
+   * with `invitedAt`, such a tester joins that app, INVITED then. StoreConflictError (with the pair as `row`
+   * and `holder`) when a pair is there already.
+   */
+  grantBetaAccess(access: BetaAccess, invitedAt?: string): Promise<void>;
+  /** Removes the pairs of `access`; a pair not there is left alone. StoreReferenceError for a row not there. */
+  withdrawBetaAccess(access: BetaAccess): Promise<void>;
+
+  /**
+   * The tester with `input.tester`'s email (in any case), or `input.tester` when there is none, joins the app
+   * INVITED with its groups and builds; returns the tester's id. StoreConflictError when they are in it already.
+   */
+  addTesterToApp(input: TesterJoiningApp): Promise<string>;
+  /**
+   * Invites a tester of the app again: `invitedAt`, and state INVITED unless INSTALLED or REVOKED.
+   * StoreReferenceError when the app or the tester does not exist, or the tester is not in the app.
+   */
+  reinviteTester(appId: string, testerId: string, invitedAt: string): Promise<void>;
+  /**
+   * Each tester leaves each app: membership, places in its groups, its builds given individually. The tester,
+   * their events and rollups stay. Pairs not in the store are left alone; StoreReferenceError for an unknown app
+   * or tester.
+   */
+  removeTestersFromApps(
+    memberships: ReadonlyArray<{ readonly appId: string; readonly testerId: string }>,
+  ): Promise<void>;
+  /**
+   * The tester leaves every app, group and build, and is deleted; their feedback stays with no tester, their
+   * events and rollups stay.
+   */
+  deleteTester(id: string): Promise<void>;
 
   /** Its build and tester, when named, are of its app. */
   createScreenshotFeedback(submission: ScreenshotFeedbackRecord): Promise<void>;
   /** With `crashLog`, the log is written too (its id is the submission's `crashLogId`). */
   createCrashFeedback(submission: CrashFeedbackRecord, crashLog?: CrashLogRecord): Promise<void>;
+  deleteScreenshotFeedback(id: string): Promise<void>;
+  /** The submission and its crash log, unless another submission names the same log. */
+  deleteCrashFeedback(id: string): Promise<void>;
 }

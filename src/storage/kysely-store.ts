@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { AppChanges, AppFilter, NewAppRecord } from '../domain/records/app.js';
+import type { AppChanges, NewAppRecord } from '../domain/records/app.js';
+import type { BetaAccess, TesterJoiningApp } from '../domain/records/beta-access.js';
 import type { BetaGroupChanges, NewBetaGroupRecord } from '../domain/records/beta-group.js';
 import type { BuildBetaDetailRecord, BuildChanges, NewBuildRecord } from '../domain/records/build.js';
 import type {
@@ -12,147 +13,32 @@ import type { DashboardTokenRecord } from '../domain/records/dashboard-token.js'
 import type { Refusal } from '../domain/records/ingestion-stats.js';
 import type { ApiKeyRecord, IngestKeyRecord } from '../domain/records/keys.js';
 import type { PoolStats } from '../domain/records/pool-stats.js';
-import type {
-  MembershipRecord,
-  TesterChanges,
-  TesterFilter,
-  TesterRecord,
-} from '../domain/records/tester.js';
-import type { AppendResult, EventPosition, UsageEventRecord } from '../domain/records/usage-event-record.js';
-import type { RowWindow } from '../domain/row-window.js';
+import type { MembershipRecord, TesterChanges, TesterRecord } from '../domain/records/tester.js';
+import type { AppendResult, UsageEventRecord } from '../domain/records/usage-event-record.js';
 import { StoreConflictError, StoreReferenceError } from '../domain/store-problems.js';
 import type { BackendSpecifics } from './backend-specifics.js';
-import type { TesterSearch, TesterUsageQuery } from './dashboard-store.js';
+import { CONFLICT_NAMES } from './conflict-names.js';
 import { groupCommit, type WriteTogether, writeAlone } from './group-commit.js';
 import * as apiKeys from './queries/api-keys.js';
 import * as appendUsage from './queries/append-usage.js';
 import * as apps from './queries/apps.js';
-import * as betaGroupSummaries from './queries/beta-group-summaries.js';
-import * as buildUsage from './queries/build-usage.js';
 import * as betaGroups from './queries/beta-groups.js';
 import * as builds from './queries/builds.js';
 import * as dashboardSessions from './queries/dashboard-sessions.js';
-import * as dashboard from './queries/dashboard.js';
 import * as dataVersions from './queries/data-versions.js';
 import * as feedback from './queries/feedback.js';
+import * as groupLinks from './queries/group-links.js';
 import * as ingestion from './queries/ingestion.js';
 import * as preReleaseVersions from './queries/pre-release-versions.js';
 import * as rateLimits from './queries/rate-limits.js';
-import * as siblingUsage from './queries/sibling-usage.js';
-import * as testerUsage from './queries/tester-usage.js';
+import * as testerMemberships from './queries/tester-memberships.js';
 import * as testers from './queries/testers.js';
 import * as usageEvents from './queries/usage-events.js';
-import * as usage from './queries/usage.js';
 import type { Database } from './schema.js';
 import type { SnapshotAdminStore } from './snapshot-admin-store.js';
-import * as resourceReads from './queries/resource-reads.js';
-import type { ResourceKind, ResourceQuery } from './resource-reads.js';
 import type { SnapshotReads } from './snapshot-store.js';
-import type { Store, StoreReader } from './store.js';
-import type { InstalledTesterFilter } from './usage-store.js';
-
-/** Reads, on the database itself or inside a snapshot transaction. */
-class KyselyStoreReader implements StoreReader {
-  constructor(protected readonly db: Kysely<Database>) {}
-
-  findApp = (id: string) => apps.findApp(this.db, id);
-  listApps = (filter: AppFilter, window: RowWindow) => apps.listApps(this.db, filter, window);
-  countApps = (filter: AppFilter) => apps.countApps(this.db, filter);
-
-  findTester = (id: string) => testers.findTester(this.db, id);
-  listTesters = (filter: TesterFilter, window: RowWindow) => testers.listTesters(this.db, filter, window);
-  countTesters = (filter: TesterFilter) => testers.countTesters(this.db, filter);
-
-  listInstalledTesterIds = (appId: string, filter: InstalledTesterFilter, window: RowWindow) =>
-    usage.listInstalledTesterIds(this.db, appId, filter, window);
-  countInstalledTesters = (appId: string, filter: InstalledTesterFilter) =>
-    usage.countInstalledTesters(this.db, appId, filter);
-  sumUsageByTester = (appId: string, testerIds: readonly string[], firstDay: string, lastDay: string) =>
-    usage.sumUsageByTester(this.db, appId, testerIds, firstDay, lastDay);
-  appDataVersion = (appId: string) => dataVersions.appDataVersion(this.db, appId);
-  groupDataVersion = (groupId: string) => siblingUsage.groupDataVersion(this.db, groupId);
-  buildDataVersion = (buildId: string) => siblingUsage.buildDataVersion(this.db, buildId);
-  testerAppDataVersions = (testerId: string, appIds: readonly string[]) =>
-    siblingUsage.testerAppDataVersions(this.db, testerId, appIds);
-  listInstalledAppIds = (testerId: string, appIds: readonly string[], window: RowWindow) =>
-    siblingUsage.listInstalledAppIds(this.db, testerId, appIds, window);
-  countInstalledApps = (testerId: string, appIds: readonly string[]) =>
-    siblingUsage.countInstalledApps(this.db, testerId, appIds);
-  sumUsageByApp = (testerId: string, appIds: readonly string[], firstDay: string, lastDay: string) =>
-    siblingUsage.sumUsageByApp(this.db, testerId, appIds, firstDay, lastDay);
-  sumBuildUsage = (
-    build: { readonly buildId: string; readonly appId: string; readonly buildNumber: string },
-    firstDay: string,
-    lastDay: string,
-  ) => siblingUsage.sumBuildUsage(this.db, build, firstDay, lastDay);
-  sumPublicLinkUsage = (appId: string, groupId: string, firstDay: string, lastDay: string) =>
-    siblingUsage.sumPublicLinkUsage(this.db, appId, groupId, firstDay, lastDay);
-
-  countResources = (query: ResourceQuery) => resourceReads.countResources(this.db, query);
-  listResources = (query: ResourceQuery, window: { offset: number; limit: number }) =>
-    resourceReads.listResources(this.db, query, window);
-  findResources = (kind: ResourceKind, ids: readonly string[]) =>
-    resourceReads.findResources(this.db, kind, ids);
-  linkages = (kind: ResourceKind, relationship: string, ids: readonly string[], limit?: number) =>
-    resourceReads.linkages(this.db, kind, relationship, ids, limit);
-
-  findPreReleaseVersion = (id: string) => preReleaseVersions.findPreReleaseVersion(this.db, id);
-  listPreReleaseVersions = (appId: string, window: RowWindow) =>
-    preReleaseVersions.listPreReleaseVersions(this.db, appId, window);
-  findBuild = (id: string) => builds.findBuild(this.db, id);
-  listBuilds = (appId: string, window: RowWindow) => builds.listBuilds(this.db, appId, window);
-  knownBuildVersions = (appId: string, versions: readonly string[]) =>
-    builds.knownBuildVersions(this.db, appId, versions);
-  findBetaGroup = (id: string) => betaGroups.findBetaGroup(this.db, id);
-  listBetaGroups = (appId: string, window: RowWindow) => betaGroups.listBetaGroups(this.db, appId, window);
-  findScreenshotFeedback = (id: string) => feedback.findScreenshotFeedback(this.db, id);
-  listScreenshotFeedback = (appId: string, window: RowWindow) =>
-    feedback.listScreenshotFeedback(this.db, appId, window);
-  findCrashFeedback = (id: string) => feedback.findCrashFeedback(this.db, id);
-  listCrashFeedback = (appId: string, window: RowWindow) =>
-    feedback.listCrashFeedback(this.db, appId, window);
-
-  listUsageEvents = (appId: string, after: EventPosition | undefined, limit: number) =>
-    usageEvents.listUsageEvents(this.db, appId, after, limit);
-  testersOfApp = (appId: string, testerIds: readonly string[]) =>
-    ingestion.testersOfApp(this.db, appId, testerIds);
-  betaGroupsOfApp = (appId: string, groupIds: readonly string[]) =>
-    ingestion.betaGroupsOfApp(this.db, appId, groupIds);
-  ingestStats = () => ingestion.readIngestStats(this.db);
-  requestsIn = (keyId: string, minute: number, windowMinutes: number) =>
-    rateLimits.requestsIn(this.db, keyId, minute, windowMinutes);
-  findIngestKeyByHash = (keyHash: string) => ingestion.findIngestKeyByHash(this.db, keyHash);
-  listIngestKeys = (appId?: string) => ingestion.listIngestKeys(this.db, appId);
-
-  findApiKey = (keyId: string) => apiKeys.findApiKey(this.db, keyId);
-  listApiKeys = () => apiKeys.listApiKeys(this.db);
-
-  findDashboardSession = (tokenHash: string, at: string) =>
-    dashboardSessions.findSession(this.db, tokenHash, at);
-  listAppsWithTesterCounts = () => dashboard.listAppsWithTesterCounts(this.db);
-  sumAppUsage = (appId: string, firstDay: string, lastDay: string) =>
-    dashboard.sumAppUsage(this.db, appId, firstDay, lastDay);
-  dailyUsage = (appId: string, firstDay: string, lastDay: string, testerId?: string) =>
-    dashboard.dailyUsage(this.db, appId, firstDay, lastDay, testerId);
-  listTesterUsage = (appId: string, query: TesterUsageQuery) =>
-    testerUsage.listTesterUsage(this.db, appId, query);
-  countAppTesters = (appId: string, filter: TesterSearch) =>
-    testerUsage.countAppTesters(this.db, appId, filter);
-  listBuildUsage = (appId: string, firstDay: string, lastDay: string) =>
-    buildUsage.listBuildUsage(this.db, appId, firstDay, lastDay);
-  listBetaGroupSummaries = (appId: string) => betaGroupSummaries.listBetaGroupSummaries(this.db, appId);
-  findBetaGroupSummary = async (appId: string, groupId: string) =>
-    (await betaGroupSummaries.listBetaGroupSummaries(this.db, appId, groupId))[0];
-
-  async setting(name: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('settings')
-      .select('value')
-      .where('name', '=', name)
-      .executeTakeFirst();
-    return row?.value;
-  }
-}
+import type { Store } from './store.js';
+import { KyselyStoreReader } from './kysely-store-reader.js';
 
 /** The Store over any Kysely backend; `specifics` answers what differs between backends. */
 export class KyselyStore extends KyselyStoreReader implements Store {
@@ -181,12 +67,16 @@ export class KyselyStore extends KyselyStoreReader implements Store {
 
   createApp = (app: NewAppRecord) => this.translateConflicts(() => apps.insertApp(this.db, app));
 
-  async updateApp(id: string, changes: AppChanges): Promise<void> {
-    if (!(await apps.updateApp(this.db, id, changes))) throw new StoreReferenceError(`app ${id}`);
-  }
+  updateApp = (id: string, changes: AppChanges) =>
+    this.write(async (trx) => {
+      if (!(await apps.updateApp(trx, id, changes)))
+        throw new StoreReferenceError(`app ${id}`, { kind: 'app', id });
+      await dataVersions.raiseDataVersions(trx, [id]);
+    });
 
   async updateTester(id: string, changes: TesterChanges): Promise<void> {
-    if (!(await testers.updateTester(this.db, id, changes))) throw new StoreReferenceError(`tester ${id}`);
+    if (!(await testers.updateTester(this.db, id, changes)))
+      throw new StoreReferenceError(`tester ${id}`, { kind: 'tester', id });
   }
 
   createTesters(list: readonly TesterRecord[]): Promise<void> {
@@ -207,13 +97,14 @@ export class KyselyStore extends KyselyStoreReader implements Store {
           'apps',
           memberships.map((m) => m.appId),
         );
-        if (app !== undefined) throw new StoreReferenceError(`app ${app}`);
+        if (app !== undefined) throw new StoreReferenceError(`app ${app}`, { kind: 'app', id: app });
         const tester = await testers.firstMissing(
           trx,
           'beta_testers',
           memberships.map((m) => m.testerId),
         );
-        if (tester !== undefined) throw new StoreReferenceError(`tester ${tester}`);
+        if (tester !== undefined)
+          throw new StoreReferenceError(`tester ${tester}`, { kind: 'tester', id: tester });
         await testers.insertMemberships(trx, memberships, this.specifics.maxBoundParameters);
         // A tester added as INSTALLED appears in the app's metrics at once.
         await dataVersions.raiseDataVersions(
@@ -248,11 +139,31 @@ export class KyselyStore extends KyselyStoreReader implements Store {
     this.write((trx) => betaGroups.updateBetaGroup(trx, id, changes));
   addToBetaGroup = (groupId: string, members: betaGroups.GroupMembers) =>
     this.write((trx) => betaGroups.addToBetaGroup(trx, groupId, members, this.specifics.maxBoundParameters));
+  deleteBetaGroup = (id: string) => this.write((trx) => betaGroups.deleteBetaGroup(trx, id));
+
+  grantBetaAccess = (access: BetaAccess, invitedAt?: string) =>
+    this.write((trx) =>
+      groupLinks.grantBetaAccess(trx, access, invitedAt, this.specifics.maxBoundParameters),
+    );
+  withdrawBetaAccess = (access: BetaAccess) =>
+    this.write((trx) => groupLinks.withdrawBetaAccess(trx, access, this.specifics.maxBoundParameters));
+
+  addTesterToApp = (input: TesterJoiningApp) =>
+    this.write((trx) => testerMemberships.addTesterToApp(trx, input, this.specifics.maxBoundParameters));
+  reinviteTester = (appId: string, testerId: string, invitedAt: string) =>
+    this.write((trx) => testerMemberships.reinviteTester(trx, appId, testerId, invitedAt));
+  removeTestersFromApps = (memberships: ReadonlyArray<{ appId: string; testerId: string }>) =>
+    this.write((trx) =>
+      testerMemberships.removeTestersFromApps(trx, memberships, this.specifics.maxBoundParameters),
+    );
+  deleteTester = (id: string) => this.write((trx) => testerMemberships.deleteTester(trx, id));
 
   createScreenshotFeedback = (submission: ScreenshotFeedbackRecord) =>
     this.write((trx) => feedback.insertScreenshotFeedback(trx, submission));
   createCrashFeedback = (submission: CrashFeedbackRecord, crashLog?: CrashLogRecord) =>
     this.write((trx) => feedback.insertCrashFeedback(trx, submission, crashLog));
+  deleteScreenshotFeedback = (id: string) => this.write((trx) => feedback.deleteScreenshotFeedback(trx, id));
+  deleteCrashFeedback = (id: string) => this.write((trx) => feedback.deleteCrashFeedback(trx, id));
 
   appendUsageEvents(events: readonly UsageEventRecord[]): Promise<AppendResult> {
     if (events.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
@@ -349,26 +260,3 @@ export class KyselyStore extends KyselyStoreReader implements Store {
     }
   }
 }
-
-/** What a user calls the thing a unique constraint protects. */
-const CONFLICT_NAMES: Record<string, string> = {
-  'apps.id': 'an app with this id',
-  'apps.bundle_id': 'an app with this bundle id',
-  'beta_testers.id': 'a tester with this id',
-  'beta_testers.email_key': 'a tester with this email',
-  'app_testers.app_id': 'this tester in this app',
-  'builds.id': 'a build with this id',
-  'builds.app_id': 'a build with this version in this app',
-  'beta_groups.id': 'a beta group with this id',
-  'beta_group_testers.group_id': 'this tester in this beta group',
-  'beta_group_builds.group_id': 'this build in this beta group',
-  'pre_release_versions.id': 'a pre-release version with this id',
-  'pre_release_versions.app_id': 'a pre-release version with this version and platform in this app',
-  'build_beta_details.id': 'a build with this id',
-  'build_beta_details.build_id': 'a build with this id',
-  'build_individual_testers.build_id': 'this tester on this build',
-  'beta_crash_logs.id': 'a crash log with this id',
-  'beta_feedback_screenshot_submissions.id': 'a screenshot feedback submission with this id',
-  'beta_feedback_crash_submissions.id': 'a crash feedback submission with this id',
-  'api_keys.key_id': 'an API key with this key id',
-};

@@ -85,6 +85,11 @@ export interface BetaGroupsTable {
   id: string;
   app_id: string;
   name: string;
+  /**
+   * The name lowercased, unique per app (0010); NULL only for a group that shared its name with an older one
+   * of its app before 0010.
+   */
+  name_key: string | null;
   /** 1 for an internal group, 0 for an external one. */
   is_internal: number;
   created_at: string;

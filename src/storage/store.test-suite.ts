@@ -11,6 +11,8 @@ import { describeSiblingUsageStore } from './sibling-usage.test-suite.js';
 import { describeSnapshotStore } from './snapshot-store.test-suite.js';
 import type { Store } from './store.js';
 import { describeTestFlightStore } from './testflight-store.test-suite.js';
+import { describeTestFlightTesterWrites } from './testflight-tester-writes.test-suite.js';
+import { describeTestFlightWrites } from './testflight-writes.test-suite.js';
 import { describeUsageStore } from './usage-store.test-suite.js';
 import { describeRollupStore } from './usage-store-rollups.test-suite.js';
 
@@ -135,6 +137,8 @@ export function describeStore(
     };
     describeDirectoryStore(context);
     describeTestFlightStore(context);
+    describeTestFlightWrites(context);
+    describeTestFlightTesterWrites(context);
     describeUsageStore(context);
     describeRollupStore(context);
     describeSiblingUsageStore(context);

@@ -48,7 +48,7 @@ export function describeTestFlightStore(context: StoreSuiteContext): void {
         streamlinedPurchasingEnabled: true,
       });
       await expect(store.updateApp('nope', { allowUnknownBuilds: true })).rejects.toThrow(
-        new StoreReferenceError('app nope'),
+        new StoreReferenceError('app nope', { kind: 'app', id: 'nope' }),
       );
     });
 
@@ -110,14 +110,26 @@ export function describeTestFlightStore(context: StoreSuiteContext): void {
           uploadedAt: AT,
           preReleaseVersionId: 'v2x',
         }),
-      ).rejects.toThrow(new StoreReferenceError('pre-release version v2x of app a1'));
+      ).rejects.toThrow(
+        new StoreReferenceError(
+          'pre-release version v2x of app a1',
+          { kind: 'preReleaseVersion', id: 'v2x' },
+          { kind: 'app', id: 'a1' },
+        ),
+      );
       await store.createTesters([context.tester('t9')]);
       await expect(
         store.createBuild(
           { id: 'b411', appId: 'a1', version: '411', uploadedAt: AT },
           { individualTesterIds: ['t9'] },
         ),
-      ).rejects.toThrow(new StoreReferenceError('tester t9 in app a1'));
+      ).rejects.toThrow(
+        new StoreReferenceError(
+          'tester t9 in app a1',
+          { kind: 'tester', id: 't9' },
+          { kind: 'app', id: 'a1' },
+        ),
+      );
       expect(await store.findBuild('b411')).toBeUndefined();
       await expect(
         store.createBuild({ id: 'b410x', appId: 'a1', version: '410', uploadedAt: AT }),
@@ -143,7 +155,11 @@ export function describeTestFlightStore(context: StoreSuiteContext): void {
       });
       await store.addIndividualTesters('b411', ['t3']);
       await expect(store.addIndividualTesters('b411', ['t3'])).rejects.toThrow(
-        new StoreConflictError('this tester on this build'),
+        new StoreConflictError(
+          'this tester on this build',
+          { kind: 'tester', id: 't3' },
+          { kind: 'build', id: 'b411' },
+        ),
       );
       expect((await store.listBuilds('a1', { limit: 10 })).map((b) => [b.id, b.individualTesterIds])).toEqual(
         [
@@ -190,7 +206,13 @@ export function describeTestFlightStore(context: StoreSuiteContext): void {
           ['t1'],
           ['b2'],
         ),
-      ).rejects.toThrow(new StoreReferenceError('build b2 of app a1'));
+      ).rejects.toThrow(
+        new StoreReferenceError(
+          'build b2 of app a1',
+          { kind: 'build', id: 'b2' },
+          { kind: 'betaGroup', id: 'g2' },
+        ),
+      );
       expect(await store.findBetaGroup('g2')).toBeUndefined();
       await store.updateBetaGroup('g1', {
         feedbackEnabled: false,
@@ -199,7 +221,11 @@ export function describeTestFlightStore(context: StoreSuiteContext): void {
       });
       await store.addToBetaGroup('g1', { testerIds: ['t3'] });
       await expect(store.addToBetaGroup('g1', { buildIds: ['b1'] })).rejects.toThrow(
-        new StoreConflictError('this build in this beta group'),
+        new StoreConflictError(
+          'this build in this beta group',
+          { kind: 'build', id: 'b1' },
+          { kind: 'betaGroup', id: 'g1' },
+        ),
       );
       expect(await store.listBetaGroups('a1', { limit: 5 })).toMatchObject([
         { id: 'g1', feedbackEnabled: false, publicLinkLimit: null, testerIds: ['t1', 't2', 't3'] },
@@ -226,7 +252,11 @@ export function describeTestFlightStore(context: StoreSuiteContext): void {
       const log = { id: 'log1', appId: 'a1', logText: 'Thread 0 Crashed:\n0 libswiftCore.dylib' };
       // A tester not in the app: neither the submission nor its log is written.
       await expect(store.createCrashFeedback({ ...crash, testerId: 'nobody' }, log)).rejects.toThrow(
-        new StoreReferenceError('tester nobody in app a1'),
+        new StoreReferenceError(
+          'tester nobody in app a1',
+          { kind: 'tester', id: 'nobody' },
+          { kind: 'app', id: 'a1' },
+        ),
       );
       expect(await store.findCrashFeedback('c1')).toBeUndefined();
       await store.createCrashFeedback(crash, log);

@@ -1,7 +1,12 @@
 import type { CalendarDay } from '../domain/calendar-day.js';
 import type { AppendResult, EventPosition, UsageEventRecord } from '../domain/records/usage-event-record.js';
 import type { RowWindow } from '../domain/row-window.js';
-import type { BuildUsageValues, PublicLinkCounts, UsageValues } from '../domain/usage-values.js';
+import type {
+  BuildUsageValues,
+  PublicLinkCounts,
+  PublicLinkLimit,
+  UsageValues,
+} from '../domain/usage-values.js';
 
 /** Which installed testers a metrics listing reads. */
 export interface InstalledTesterFilter {
@@ -90,6 +95,14 @@ export interface UsageReads {
     firstDay: CalendarDay,
     lastDay: CalendarDay,
   ): Promise<PublicLinkCounts>;
+
+  /**
+   * Of the beta groups `groupIds` of `appId`, those whose public link has its limit on, with the limit and the
+   * accepts counted so far on every day (public_link_daily): what ingestion judges a public link's accepts by.
+   */
+  publicLinkLimits(appId: string, groupIds: readonly string[]): Promise<Map<string, PublicLinkLimit>>;
+  /** Which of the event ids `ids` `appId` has stored (raw events: within the retention period). */
+  storedEventIds(appId: string, ids: readonly string[]): Promise<Set<string>>;
 
   /** An app's raw events in time order, after the event `after` (keyset on occurredAt, then id). */
   listUsageEvents(

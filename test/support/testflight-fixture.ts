@@ -125,6 +125,8 @@ async function writeFixture(db: Kysely<Database>): Promise<void> {
     id,
     app_id: app,
     name,
+    // What the store keeps a group's name unique by within its app (migration 0010), as it writes it.
+    name_key: name.toLowerCase(),
     is_internal: internal,
     created_at: created,
   });

@@ -9,6 +9,7 @@ import { dailyRollupsByDaySchema } from './0006-daily-rollups-by-day.js';
 import { keyCapabilitiesSchema } from './0007-key-capabilities.js';
 import { testflightResourcesSchema } from './0008-testflight-resources.js';
 import { publicLinkUsageSchema } from './0009-public-link-usage.js';
+import { betaGroupNamesSchema } from './0010-beta-group-names.js';
 
 /** Every migration in the order Kysely runs them (name order), written once for all backends. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, schema: (types: ColumnTypes) => Migration]> = [
@@ -21,6 +22,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, schema: (types: ColumnTy
   ['0007-key-capabilities', keyCapabilitiesSchema],
   ['0008-testflight-resources', testflightResourcesSchema],
   ['0009-public-link-usage', publicLinkUsageSchema],
+  ['0010-beta-group-names', betaGroupNamesSchema],
 ];
 
 /** The names of every migration, in the order they run: what a store migrated to the latest has applied. */

@@ -8,9 +8,10 @@ import {
 } from '../../domain/records/beta-group.js';
 import type { RowWindow } from '../../domain/row-window.js';
 import type { BetaGroupsTable, Database } from '../schema.js';
-import { appOf, requireApp, requireOfApp, requireTestersOfApp } from './references.js';
 import { raiseDataVersions } from './data-versions.js';
-import { applyWindow, chunksFor } from './row-window.js';
+import { grantBetaAccess } from './group-links.js';
+import { appOf, requireApp } from './references.js';
+import { applyWindow } from './row-window.js';
 import { flag, fromFlag } from './stored-values.js';
 
 /** Who and what a group gives access to: testers and builds of the group's app. */
@@ -42,7 +43,10 @@ export async function insertBetaGroup(
       ...groupColumns(group),
     })
     .execute();
-  await insertMembers(db, group.id, group.appId, members, maxParameters);
+  await grantBetaAccess(db, linksOf(group.id, members), undefined, maxParameters);
+  // A new group is new data of its app, members or not: kept answers retire (docs/architecture.md, "Data
+  // versions and the page cache").
+  await raiseDataVersions(db, [group.appId]);
 }
 
 /** Changes a group's attributes; StoreReferenceError when there is no such group. */
@@ -51,10 +55,11 @@ export async function updateBetaGroup(
   id: string,
   changes: BetaGroupChanges,
 ): Promise<void> {
-  await appOf(db, 'beta_groups', 'beta group', id);
+  const appId = await appOf(db, 'beta_groups', 'beta group', id);
   const columns = groupColumns(changes);
-  if (Object.keys(columns).length > 0)
-    await db.updateTable('beta_groups').set(columns).where('id', '=', id).execute();
+  if (Object.keys(columns).length === 0) return;
+  await db.updateTable('beta_groups').set(columns).where('id', '=', id).execute();
+  await raiseDataVersions(db, [appId]);
 }
 
 /** Adds testers and builds of the group's app to a group; one it has already is a conflict. */
@@ -64,41 +69,33 @@ export async function addToBetaGroup(
   members: GroupMembers,
   maxParameters: number,
 ): Promise<void> {
-  const appId = await appOf(db, 'beta_groups', 'beta group', groupId);
-  await insertMembers(db, groupId, appId, members, maxParameters);
+  await appOf(db, 'beta_groups', 'beta group', groupId);
+  await grantBetaAccess(db, linksOf(groupId, members), undefined, maxParameters);
 }
 
-async function insertMembers(
-  db: Kysely<Database>,
-  groupId: string,
-  appId: string,
-  members: GroupMembers,
-  maxParameters: number,
-): Promise<void> {
-  const testerIds = members.testerIds ?? [];
-  const buildIds = members.buildIds ?? [];
-  await requireTestersOfApp(db, appId, testerIds);
-  await requireOfApp(db, 'builds', 'build', appId, buildIds);
-  for (const chunk of chunksFor(testerIds, 2, maxParameters)) {
-    await db
-      .insertInto('beta_group_testers')
-      .values(chunk.map((testerId) => ({ group_id: groupId, tester_id: testerId })))
-      .execute();
-  }
-  for (const chunk of chunksFor(buildIds, 2, maxParameters)) {
-    await db
-      .insertInto('beta_group_builds')
-      .values(chunk.map((buildId) => ({ group_id: groupId, build_id: buildId })))
-      .execute();
-  }
-  // A group's members and builds decide what its metrics and its builds' `inviteCount` answer: kept answers
-  // retire (docs/architecture.md, "Data versions and the page cache").
+/**
+ * Deletes a group with its memberships and builds; its testers stay in the app. Its public link's counts stay
+ * in public_link_daily (no answer reads them once the group is gone). StoreReferenceError when there is none.
+ */
+export async function deleteBetaGroup(db: Kysely<Database>, id: string): Promise<void> {
+  const appId = await appOf(db, 'beta_groups', 'beta group', id);
+  await db.deleteFrom('beta_group_testers').where('group_id', '=', id).execute();
+  await db.deleteFrom('beta_group_builds').where('group_id', '=', id).execute();
+  await db.deleteFrom('beta_groups').where('id', '=', id).execute();
   await raiseDataVersions(db, [appId]);
+}
+
+function linksOf(groupId: string, members: GroupMembers) {
+  return {
+    groupTesters: (members.testerIds ?? []).map((testerId) => ({ groupId, testerId })),
+    groupBuilds: (members.buildIds ?? []).map((buildId) => ({ groupId, buildId })),
+  };
 }
 
 function groupColumns(group: BetaGroupChanges): Updateable<BetaGroupsTable> {
   const columns: Updateable<BetaGroupsTable> = {
     name: group.name,
+    name_key: group.name === undefined ? undefined : nameKey(group.name),
     has_access_to_all_builds: flag(group.hasAccessToAllBuilds),
     public_link_enabled: flag(group.publicLinkEnabled),
     public_link_id: group.publicLinkId,
@@ -110,6 +107,11 @@ function groupColumns(group: BetaGroupChanges): Updateable<BetaGroupsTable> {
     ios_builds_available_for_apple_vision: flag(group.iosBuildsAvailableForAppleVision),
   };
   return Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined));
+}
+
+/** What a group's name is unique by within its app (0010): the name lowercased, as a tester's email is. */
+export function nameKey(name: string): string {
+  return name.toLowerCase();
 }
 
 export async function findBetaGroup(

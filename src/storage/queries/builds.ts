@@ -11,8 +11,9 @@ import {
 } from '../../domain/records/build.js';
 import type { RowWindow } from '../../domain/row-window.js';
 import type { BuildBetaDetailsTable, BuildsTable, Database } from '../schema.js';
-import { appOf, requireApp, requireOfApp, requireTestersOfApp } from './references.js';
 import { raiseDataVersions } from './data-versions.js';
+import { grantBetaAccess } from './group-links.js';
+import { appOf, requireApp, requireOfApp } from './references.js';
 import { applyWindow, chunksFor } from './row-window.js';
 import { flag, fromFlag, fromJson, fromNullableFlag, jsonOrNull } from './stored-values.js';
 
@@ -42,8 +43,6 @@ export async function insertBuild(
       build.preReleaseVersionId,
     ]);
   }
-  const testerIds = extras.individualTesterIds ?? [];
-  await requireTestersOfApp(db, build.appId, testerIds);
   await db
     .insertInto('builds')
     .values({
@@ -65,7 +64,7 @@ export async function insertBuild(
       external_build_state: detail.externalBuildState,
     })
     .execute();
-  await insertIndividualTesters(db, build.id, testerIds, maxParameters);
+  await grantBetaAccess(db, individually(build.id, extras.individualTesterIds), undefined, maxParameters);
   // A new build changes what the builds' metrics and the dashboard answer: kept answers retire.
   await raiseDataVersions(db, [build.appId]);
 }
@@ -98,6 +97,8 @@ export async function updateBuild(
   );
   if (Object.keys(detail).length > 0)
     await db.updateTable('build_beta_details').set(detail).where('build_id', '=', id).execute();
+  // Every write of an app's resources retires its kept answers (docs/architecture.md, "Data versions").
+  await raiseDataVersions(db, [appId]);
 }
 
 /** Gives testers of the build's app the build individually; a tester who has it already is a conflict. */
@@ -107,25 +108,12 @@ export async function addIndividualTesters(
   testerIds: readonly string[],
   maxParameters: number,
 ): Promise<void> {
-  const appId = await appOf(db, 'builds', 'build', buildId);
-  await requireTestersOfApp(db, appId, testerIds);
-  await insertIndividualTesters(db, buildId, testerIds, maxParameters);
-  // The build's `inviteCount` counts them: kept answers retire (docs/architecture.md, "Data versions").
-  await raiseDataVersions(db, [appId]);
+  await appOf(db, 'builds', 'build', buildId);
+  await grantBetaAccess(db, individually(buildId, testerIds), undefined, maxParameters);
 }
 
-async function insertIndividualTesters(
-  db: Kysely<Database>,
-  buildId: string,
-  testerIds: readonly string[],
-  maxParameters: number,
-): Promise<void> {
-  for (const chunk of chunksFor(testerIds, 2, maxParameters)) {
-    await db
-      .insertInto('build_individual_testers')
-      .values(chunk.map((testerId) => ({ build_id: buildId, tester_id: testerId })))
-      .execute();
-  }
+function individually(buildId: string, testerIds: readonly string[] = []) {
+  return { buildTesters: testerIds.map((testerId) => ({ buildId, testerId })) };
 }
 
 function buildColumns(build: BuildChanges): Updateable<BuildsTable> {
@@ -182,6 +170,26 @@ export async function knownBuildVersions(
     for (const row of rows) known.add(row.version);
   }
   return known;
+}
+
+/** Which of the build numbers `versions` of app `appId` are of expired builds (one indexed read per 10,000). */
+export async function expiredBuildVersions(
+  db: Kysely<Database>,
+  appId: string,
+  versions: readonly string[],
+): Promise<Set<string>> {
+  const expired = new Set<string>();
+  for (const chunk of chunksFor([...new Set(versions)], 1, 10_000)) {
+    const rows = await db
+      .selectFrom('builds')
+      .select('version')
+      .where('app_id', '=', appId)
+      .where('version', 'in', chunk)
+      .where('expired', '=', 1)
+      .execute();
+    for (const row of rows) expired.add(row.version);
+  }
+  return expired;
 }
 
 function withDetails(db: Kysely<Database>) {

@@ -13,6 +13,8 @@ import type {
   BetaFeedbackScreenshotSubmissionsTable,
   Database,
 } from '../schema.js';
+import { StoreReferenceError } from '../../domain/store-problems.js';
+import { raiseDataVersions } from './data-versions.js';
 import { requireApp, requireOfApp, requireTestersOfApp } from './references.js';
 import { applyWindow } from './row-window.js';
 import { fromCounter } from './stored-values.js';
@@ -55,6 +57,45 @@ export async function insertCrashFeedback(
     .insertInto('beta_feedback_crash_submissions')
     .values({ ...submissionColumns(submission), crash_log_id: submission.crashLogId })
     .execute();
+}
+
+/** Apple's betaFeedbackScreenshotSubmissions_deleteInstance; StoreReferenceError when there is none. */
+export async function deleteScreenshotFeedback(db: Kysely<Database>, id: string): Promise<void> {
+  const row = await db
+    .deleteFrom('beta_feedback_screenshot_submissions')
+    .where('id', '=', id)
+    .returning('app_id')
+    .executeTakeFirst();
+  if (row === undefined) throw new StoreReferenceError(`screenshot feedback submission ${id}`);
+  await raiseDataVersions(db, [row.app_id]);
+}
+
+/**
+ * Apple's betaFeedbackCrashSubmissions_deleteInstance: the submission and its crash log, unless another
+ * submission names the same log. StoreReferenceError when there is none.
+ */
+export async function deleteCrashFeedback(db: Kysely<Database>, id: string): Promise<void> {
+  const row = await db
+    .deleteFrom('beta_feedback_crash_submissions')
+    .where('id', '=', id)
+    .returning(['app_id', 'crash_log_id'])
+    .executeTakeFirst();
+  if (row === undefined) throw new StoreReferenceError(`crash feedback submission ${id}`);
+  const logId = row.crash_log_id;
+  if (logId !== null) {
+    await db
+      .deleteFrom('beta_crash_logs')
+      .where('id', '=', logId)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb.selectFrom('beta_feedback_crash_submissions').select('id').where('crash_log_id', '=', logId),
+          ),
+        ),
+      )
+      .execute();
+  }
+  await raiseDataVersions(db, [row.app_id]);
 }
 
 function submissionColumns(submission: FeedbackSubmissionRecord) {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, UsageEventsTable } from '../schema.js';
 import type { EventPosition, UsageEventRecord } from '../../domain/records/usage-event-record.js';
+import { chunksFor } from './row-window.js';
 
 /** The raw events themselves: read back for export, deleted past retention. Rollups live in usage.ts. */
 
@@ -21,6 +22,25 @@ export async function listUsageEvents(
   }
   const rows = await query.orderBy('occurred_at').orderBy('id').limit(limit).execute();
   return rows.map(toEventRecord);
+}
+
+/** Which of the event ids `ids` app `appId` has stored (raw events are kept for the retention period). */
+export async function storedEventIds(
+  db: Kysely<Database>,
+  appId: string,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const stored = new Set<string>();
+  for (const chunk of chunksFor([...new Set(ids)], 1, 10_000)) {
+    const rows = await db
+      .selectFrom('usage_events')
+      .select('id')
+      .where('app_id', '=', appId)
+      .where('id', 'in', chunk)
+      .execute();
+    for (const row of rows) stored.add(row.id);
+  }
+  return stored;
 }
 
 /** Deletes up to `limit` raw events older than `before`, app by app (the app_id, occurred_at index serves). */
