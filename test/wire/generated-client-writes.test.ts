@@ -1,6 +1,7 @@
 import { AppStoreConnectClient } from '@rage-against-the-pixel/app-store-connect-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createIngestHarness, expectIngested, type IngestHarness, postEvents } from '../support/ingest.js';
+import { createHarness, seedApp } from '../support/harness.js';
+import { expectIngested, type IngestHarness, postEvents } from '../support/ingest.js';
 
 /**
  * A release tool's day through the client generated from Apple's spec (@rage-against-the-pixel/app-store-connect-api,
@@ -9,11 +10,23 @@ import { createIngestHarness, expectIngested, type IngestHarness, postEvents } f
  * remove a tester, read again. Every call is the client's typed one; each status is the one the spec declares.
  */
 
+const BUILD = '100-build-412';
 let harness: IngestHarness;
 let api: AppStoreConnectClient['api'];
 let at: { baseUrl: string };
+/** The client signs its tokens with the real clock, so the server runs on it too: events are of yesterday. */
+const YESTERDAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 beforeAll(async () => {
-  harness = await createIngestHarness();
+  const base = await createHarness({ rateLimit: 0, reportTime: new Date().toISOString() });
+  await seedApp(base.store, '100', [{ id: 't1', installed: false }]);
+  await base.store.createBuild({
+    id: BUILD,
+    appId: '100',
+    version: '412',
+    uploadedAt: `${YESTERDAY}T00:00:00.000Z`,
+  });
+  const created = await base.services.ingestKeys.create('100');
+  harness = Object.assign(base, { key: created.key, keyId: created.id });
   const address = await harness.app.listen({ port: 0, host: '127.0.0.1' });
   at = { baseUrl: address };
   api = new AppStoreConnectClient({
@@ -37,8 +50,6 @@ async function answered<T>(call: Promise<Result<T>>, status: number): Promise<T 
   expect(result.response?.status, JSON.stringify(result.error)).toBe(status);
   return result.data;
 }
-
-const BUILD = '100-build-412';
 
 async function groupTesters(groupId: string): Promise<unknown[]> {
   const body = await answered(
@@ -111,7 +122,7 @@ it('creates a group, invites testers, assigns a build, reads the metrics, remove
       appId: '100',
       testerId,
       build: '412',
-      timestamp: '2023-10-04T09:00:00Z',
+      timestamp: `${YESTERDAY}T09:00:00Z`,
     },
     {
       id: `session-${index}`,
@@ -119,7 +130,7 @@ it('creates a group, invites testers, assigns a build, reads the metrics, remove
       appId: '100',
       testerId,
       build: '412',
-      timestamp: '2023-10-04T10:00:00Z',
+      timestamp: `${YESTERDAY}T10:00:00Z`,
     },
   ]);
   expectIngested(await postEvents(harness, { events }), 4, 0);

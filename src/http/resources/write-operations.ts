@@ -29,6 +29,14 @@ const one = (body: ResourceBody, relationship: string): string | undefined =>
 const many = (body: ResourceBody, relationship: string): readonly string[] =>
   body.relationships.get(relationship) ?? [];
 
+/** An operation that answers 204: its service call's result is not shown. */
+const noContent =
+  (write: (context: WriteContext) => Promise<unknown>): WriteOperation =>
+  async (context) => {
+    await write(context);
+    return undefined;
+  };
+
 /** Attributes as the services take them: Apple's names, values as sent (the services judge them). */
 type Attributes = Record<string, unknown>;
 
@@ -67,20 +75,75 @@ export const WRITE_OPERATIONS: Readonly<Record<string, WriteOperation>> = {
     return { type: 'betaGroups', id };
   },
 
-  async betaGroups_betaTesters_createToManyRelationship({ services, id, ids }) {
-    await services.betaGroups.add(id, { testerIds: ids });
-    return undefined;
+  betaTesters_createInstance: async ({ services, body }) => {
+    const tester = await services.betaTesters.create({
+      email: String(body.attributes.email ?? ''),
+      ...(typeof body.attributes.firstName === 'string' && { firstName: body.attributes.firstName }),
+      ...(typeof body.attributes.lastName === 'string' && { lastName: body.attributes.lastName }),
+      betaGroupIds: many(body, 'betaGroups'),
+      buildIds: many(body, 'builds'),
+    });
+    return { type: 'betaTesters', id: tester.id };
+  },
+  betaTesterInvitations_createInstance: async ({ services, body }) => {
+    const invitation = await services.betaTesters.invite({
+      appId: one(body, 'app') ?? '',
+      betaTesterId: one(body, 'betaTester') ?? '',
+    });
+    return { type: 'betaTesterInvitations', id: invitation.id };
   },
 
-  async betaGroups_builds_createToManyRelationship({ services, id, ids }) {
-    await services.betaGroups.add(id, { buildIds: ids });
-    return undefined;
-  },
-
-  async builds_individualTesters_createToManyRelationship({ services, id, ids }) {
-    await services.builds.addIndividualTesters(id, ids);
-    return undefined;
-  },
+  // The rest answer 204: nothing to show.
+  betaGroups_deleteInstance: noContent(({ services, id }) => services.betaGroups.delete(id)),
+  betaTesters_deleteInstance: noContent(({ services, id }) => services.betaTesters.delete(id)),
+  betaFeedbackScreenshotSubmissions_deleteInstance: noContent(({ services, id }) =>
+    services.feedback.deleteScreenshot(id),
+  ),
+  betaFeedbackCrashSubmissions_deleteInstance: noContent(({ services, id }) =>
+    services.feedback.deleteCrash(id),
+  ),
+  betaGroups_betaTesters_createToManyRelationship: noContent(({ services, id, ids }) =>
+    services.betaGroups.add(id, { testerIds: ids }),
+  ),
+  betaGroups_betaTesters_deleteToManyRelationship: noContent(({ services, id, ids }) =>
+    services.betaGroups.remove(id, { testerIds: ids }),
+  ),
+  betaGroups_builds_createToManyRelationship: noContent(({ services, id, ids }) =>
+    services.betaGroups.add(id, { buildIds: ids }),
+  ),
+  betaGroups_builds_deleteToManyRelationship: noContent(({ services, id, ids }) =>
+    services.betaGroups.remove(id, { buildIds: ids }),
+  ),
+  apps_betaTesters_deleteToManyRelationship: noContent(({ services, id, ids }) =>
+    services.apps.removeBetaTesters(id, ids),
+  ),
+  betaTesters_apps_deleteToManyRelationship: noContent(({ services, id, ids }) =>
+    services.betaTesters.removeFromApps(id, ids),
+  ),
+  betaTesters_betaGroups_createToManyRelationship: noContent(({ services, id, ids }) =>
+    services.betaTesters.addToBetaGroups(id, ids),
+  ),
+  betaTesters_betaGroups_deleteToManyRelationship: noContent(({ services, id, ids }) =>
+    services.betaTesters.removeFromBetaGroups(id, ids),
+  ),
+  betaTesters_builds_createToManyRelationship: noContent(({ services, id, ids }) =>
+    services.betaTesters.addToBuilds(id, ids),
+  ),
+  betaTesters_builds_deleteToManyRelationship: noContent(({ services, id, ids }) =>
+    services.betaTesters.removeFromBuilds(id, ids),
+  ),
+  builds_betaGroups_createToManyRelationship: noContent(({ services, id, ids }) =>
+    services.builds.addToBetaGroups(id, ids),
+  ),
+  builds_betaGroups_deleteToManyRelationship: noContent(({ services, id, ids }) =>
+    services.builds.removeFromBetaGroups(id, ids),
+  ),
+  builds_individualTesters_createToManyRelationship: noContent(({ services, id, ids }) =>
+    services.builds.addIndividualTesters(id, ids),
+  ),
+  builds_individualTesters_deleteToManyRelationship: noContent(({ services, id, ids }) =>
+    services.builds.removeIndividualTesters(id, ids),
+  ),
 };
 
 /** The write operations served: apiRoute answers 405 for the other methods of their paths. */

@@ -158,7 +158,7 @@ describe('the API writes', () => {
   it('answers 405 with the methods a path takes, writes included', async () => {
     const answer = await send('PUT', '/v1/betaGroups/g1', {});
     expect(answer.status).toBe(405);
-    expect(answer.headers.allow).toBe('GET, HEAD, PATCH');
+    expect(answer.headers.allow).toBe('GET, HEAD, PATCH, DELETE');
   });
 
   it('refuses a relationship to a type beta-metrics does not serve rather than dropping it', async () => {
@@ -184,5 +184,40 @@ describe('the API writes', () => {
     expect((build.json() as { data: { attributes: { expired: boolean } } }).data.attributes.expired).toBe(
       false,
     );
+  });
+
+  it('lets one of two identical creates racing win: one 201 and one 409, one resource', async () => {
+    const group = {
+      data: {
+        type: 'betaGroups',
+        attributes: { name: 'Raced' },
+        relationships: { app: { data: { type: 'apps', id: 'a1' } } },
+      },
+    };
+    const groups = await Promise.all([
+      send('POST', '/v1/betaGroups', group),
+      send('POST', '/v1/betaGroups', group),
+    ]);
+    expect(groups.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    const conflict = groups.find((answer) => answer.status === 409);
+    expect(conflict?.json.errors).toMatchObject([{ code: 'STATE_ERROR' }]);
+    expectValid('post', '/v1/betaGroups', 409, conflict?.json);
+    const named = await harness.get('/v1/betaGroups?filter%5Bname%5D=Raced');
+    expect((named.json() as { data: unknown[] }).data).toHaveLength(1);
+
+    const tester = {
+      data: {
+        type: 'betaTesters',
+        attributes: { email: 'raced@example.com' },
+        relationships: { betaGroups: { data: [{ type: 'betaGroups', id: 'g1' }] } },
+      },
+    };
+    const testers = await Promise.all([
+      send('POST', '/v1/betaTesters', tester),
+      send('POST', '/v1/betaTesters', tester),
+    ]);
+    expect(testers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    const found = await harness.get('/v1/betaTesters?filter%5Bemail%5D=raced@example.com');
+    expect((found.json() as { data: unknown[] }).data).toHaveLength(1);
   });
 });
