@@ -290,4 +290,39 @@ describe('two serve processes over one PostgreSQL database', () => {
       refusedBatches: 0,
     });
   });
+
+  it("(f) a write through node B retires what node A kept: a group's metrics change at once", async () => {
+    const write = (base: string, method: string, path: string, body: unknown) =>
+      fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: admin, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const created = await write(b, 'POST', '/v1/betaGroups', {
+      data: {
+        type: 'betaGroups',
+        attributes: { name: 'Across nodes' },
+        relationships: { app: { data: { type: 'apps', id: appId } } },
+      },
+    });
+    expect(created.status).toBe(201);
+    const groupId = ((await created.json()) as { data: { id: string } }).data.id;
+    const [t0, t1] = testers as [string, string];
+    const members = (...ids: string[]) => ({ data: ids.map((id) => ({ type: 'betaTesters', id })) });
+    const path = `/v1/betaGroups/${groupId}/relationships/betaTesters`;
+    expect((await write(b, 'POST', path, members(t0, t1))).status).toBe(204);
+    const shown = async (node: string) => {
+      const { response, body } = await getJson<PagedBody<UsageItem>>(
+        `${node}/v1/betaGroups/${groupId}/metrics/betaTesterUsages?groupBy=betaTesters`,
+        admin,
+      );
+      expect(response.status).toBe(200);
+      return body.data.map((item) => item.dimensions.betaTesters.data.id).sort();
+    };
+    expect(await shown(a)).toEqual([t0, t1].sort());
+    expect(await shown(a)).toEqual([t0, t1].sort()); // now kept by node A's page cache
+    expect((await write(b, 'DELETE', path, members(t0))).status).toBe(204);
+    // One request, no polling: node B's 204 meant committed, and the data version it raised retires A's page.
+    expect(await shown(a)).toEqual([t1]);
+  });
 });
