@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli, type ServerProcess, startServer } from './cli-process.js';
+import { bearerToken, createApiKey } from './operator-cli.js';
 
 /**
  * An API write interrupted by SIGKILL leaves nothing half-done, on the store `storeArgs` names: four writers each
@@ -20,7 +21,7 @@ export function describeWriteInterruption(
 ): void {
   let dir: string;
   let store: { args: string[]; drop(): Promise<void> };
-  let token: string;
+  let authorization: string;
   let server: ServerProcess | undefined;
 
   beforeAll(async () => {
@@ -39,31 +40,7 @@ export function describeWriteInterruption(
     );
     const imported = await runCli(['import', fixture, ...store.args]);
     expect(imported.code, imported.stderr).toBe(0);
-    const key = await runCli([
-      'keys',
-      'create',
-      '--name',
-      'writer',
-      '--role',
-      'ADMIN',
-      '--out',
-      dir,
-      '--json',
-      ...store.args,
-    ]);
-    expect(key.code, key.stderr).toBe(0);
-    const created = JSON.parse(key.stdout) as { keyId: string; issuerId: string; keyFile: string };
-    const minted = await runCli([
-      'token',
-      '--key-file',
-      created.keyFile,
-      '--key-id',
-      created.keyId,
-      '--issuer-id',
-      created.issuerId,
-    ]);
-    expect(minted.code, minted.stderr).toBe(0);
-    token = minted.stdout.trim();
+    authorization = await bearerToken(await createApiKey(store.args, dir, 'writer'));
   });
   afterAll(async () => {
     await server?.stop('SIGKILL');
@@ -75,7 +52,7 @@ export function describeWriteInterruption(
     fetch(`${base}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${token}`,
+        authorization,
         ...(body !== undefined && { 'content-type': 'application/json' }),
       },
       ...(body !== undefined && { body: JSON.stringify(body) }),

@@ -1,5 +1,6 @@
-import { AppStoreConnectClient } from '@rage-against-the-pixel/app-store-connect-api';
+import type { AppStoreConnectClient } from '@rage-against-the-pixel/app-store-connect-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { answered, generatedClient } from '../support/generated-client.js';
 import { createHarness, seedApp } from '../support/harness.js';
 import { expectIngested, type IngestHarness, postEvents } from '../support/ingest.js';
 
@@ -27,29 +28,11 @@ beforeAll(async () => {
   });
   const created = await base.services.ingestKeys.create('100');
   harness = Object.assign(base, { key: created.key, keyId: created.id });
-  const address = await harness.app.listen({ port: 0, host: '127.0.0.1' });
-  at = { baseUrl: address };
-  api = new AppStoreConnectClient({
-    issuerId: harness.admin.issuerId ?? '',
-    privateKeyId: harness.admin.keyId,
-    privateKey: harness.admin.privateKeyPem,
-  }).api;
+  ({ api, at } = await generatedClient(harness));
 });
 afterAll(async () => {
   await harness?.close();
 });
-
-interface Result<T> {
-  readonly data?: T;
-  readonly error?: unknown;
-  readonly response?: Response;
-}
-
-async function answered<T>(call: Promise<Result<T>>, status: number): Promise<T | undefined> {
-  const result = await call;
-  expect(result.response?.status, JSON.stringify(result.error)).toBe(status);
-  return result.data;
-}
 
 async function groupTesters(groupId: string): Promise<unknown[]> {
   const body = await answered(

@@ -1,5 +1,6 @@
-import { AppStoreConnectClient } from '@rage-against-the-pixel/app-store-connect-api';
+import type { AppStoreConnectClient } from '@rage-against-the-pixel/app-store-connect-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answered, generatedClient, type Result } from '../support/generated-client.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { seedTestflightFixture } from '../support/testflight-fixture.js';
 import { specReads } from '../support/testflight-reads.js';
@@ -7,11 +8,8 @@ import { specReads } from '../support/testflight-reads.js';
 /**
  * Every read of the TestFlight slice through a client generated from Apple's own OpenAPI spec
  * (@rage-against-the-pixel/app-store-connect-api 4.4.1, hey-api's generator), against a server listening on a
- * port of its own: the client's typed calls must parse our answers and find the fixture's data in them.
- *
- * The client's constructor pins the module's shared client to Apple's host; the supported way to point it at
- * another server is hey-api's per-request `baseUrl` option (every SDK call takes the client config's fields), so
- * each call below passes `at`. Its token is its own (jose, ES256, team key, no `iat`).
+ * port of its own: the client's typed calls must parse our answers and find the fixture's data in them. Each call
+ * passes `at`, the server's address (test/support/generated-client.ts says why).
  */
 
 let harness: Harness;
@@ -20,31 +18,17 @@ let at: { baseUrl: string };
 beforeAll(async () => {
   harness = await createHarness({ rateLimit: 0 });
   await seedTestflightFixture(harness.location.location);
-  const address = await harness.app.listen({ port: 0, host: '127.0.0.1' });
-  at = { baseUrl: address };
-  const client = new AppStoreConnectClient({
-    issuerId: harness.admin.issuerId ?? '',
-    privateKeyId: harness.admin.keyId,
-    privateKey: harness.admin.privateKeyPem,
-  });
-  api = client.api;
+  ({ api, at } = await generatedClient(harness));
 });
 afterAll(async () => {
   await harness?.close();
 });
 
-interface Result<T> {
-  readonly data?: T;
-  readonly error?: unknown;
-  readonly response?: Response;
-}
-
 /** The typed body of a call that must answer 200. */
 async function ok<T>(call: Promise<Result<T>>): Promise<T> {
-  const result = await call;
-  expect(result.response?.status, JSON.stringify(result.error)).toBe(200);
-  if (result.data === undefined) throw new Error('a 200 without a body');
-  return result.data;
+  const body = await answered(call, 200);
+  if (body === undefined) throw new Error('a 200 without a body');
+  return body;
 }
 
 const idsOf = (items: ReadonlyArray<{ id: string }>): string[] => items.map((item) => item.id);
