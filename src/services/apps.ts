@@ -17,7 +17,7 @@ import type { DirectoryReads, DirectoryStore } from '../storage/directory-store.
 import type { SnapshotStore } from '../storage/snapshot-store.js';
 import { type Page, type PageRequest, pagedCollection } from './cursor-paging.js';
 import { storeWrite } from './store-write.js';
-import { ConflictError, InputError, refuseUnstorableText } from './input-error.js';
+import { ConflictError, InputError, inField, refuseUnstorableText } from './input-error.js';
 
 /** Apple's remaining App attributes and allowUnknownBuilds, as an operator gives them (checked here). */
 export interface AppAttributeInput {
@@ -135,7 +135,9 @@ export function appsService(
         ...checkedAttributes(input),
         ...(input.name !== undefined && { name: checkedName(input.name) }),
         ...(input.sku !== undefined && { sku: text('SKU', input.sku, 100) }),
-        ...(input.primaryLocale !== undefined && { primaryLocale: checkedLocale(input.primaryLocale) }),
+        ...(input.primaryLocale !== undefined && {
+          primaryLocale: inField('primaryLocale', () => checkedLocale(input.primaryLocale ?? '')),
+        }),
       };
       await storeWrite(() => store.updateApp(id, changes), "'apps list'");
       const app = await store.findApp(id);
@@ -171,36 +173,36 @@ function checkedLocale(locale: string): string {
 
 /** The attributes `input` gives, checked against Apple's schema App; those it leaves out stay undefined. */
 function checkedAttributes(input: AppAttributeInput): Partial<AppAttributes> {
-  refuseUnstorableText({
-    'accessibility URL': input.accessibilityUrl,
-    'subscription status URL': input.subscriptionStatusUrl,
-    'sandbox subscription status URL': input.subscriptionStatusUrlForSandbox,
-  });
+  const version = (what: string, value: string | null | undefined) =>
+    oneOf(what, value, SUBSCRIPTION_STATUS_URL_VERSIONS);
   const attributes: Partial<AppAttributes> = {
-    accessibilityUrl: url('accessibility URL', input.accessibilityUrl),
+    accessibilityUrl: inField('accessibilityUrl', () =>
+      storableUrl('accessibility URL', input.accessibilityUrl),
+    ),
     isOrEverWasMadeForKids: input.isOrEverWasMadeForKids,
-    subscriptionStatusUrl: url('subscription status URL', input.subscriptionStatusUrl),
-    subscriptionStatusUrlVersion: oneOf(
-      'subscription status URL version',
-      input.subscriptionStatusUrlVersion,
-      SUBSCRIPTION_STATUS_URL_VERSIONS,
+    subscriptionStatusUrl: inField('subscriptionStatusUrl', () =>
+      storableUrl('subscription status URL', input.subscriptionStatusUrl),
     ),
-    subscriptionStatusUrlForSandbox: url(
-      'sandbox subscription status URL',
-      input.subscriptionStatusUrlForSandbox,
+    subscriptionStatusUrlVersion: inField('subscriptionStatusUrlVersion', () =>
+      version('subscription status URL version', input.subscriptionStatusUrlVersion),
     ),
-    subscriptionStatusUrlVersionForSandbox: oneOf(
-      'sandbox subscription status URL version',
-      input.subscriptionStatusUrlVersionForSandbox,
-      SUBSCRIPTION_STATUS_URL_VERSIONS,
+    subscriptionStatusUrlForSandbox: inField('subscriptionStatusUrlForSandbox', () =>
+      storableUrl('sandbox subscription status URL', input.subscriptionStatusUrlForSandbox),
     ),
-    contentRightsDeclaration: oneOf(
-      'content rights declaration',
-      input.contentRightsDeclaration,
-      CONTENT_RIGHTS_DECLARATIONS,
+    subscriptionStatusUrlVersionForSandbox: inField('subscriptionStatusUrlVersionForSandbox', () =>
+      version('sandbox subscription status URL version', input.subscriptionStatusUrlVersionForSandbox),
+    ),
+    contentRightsDeclaration: inField('contentRightsDeclaration', () =>
+      oneOf('content rights declaration', input.contentRightsDeclaration, CONTENT_RIGHTS_DECLARATIONS),
     ),
     streamlinedPurchasingEnabled: input.streamlinedPurchasingEnabled,
     allowUnknownBuilds: input.allowUnknownBuilds,
   };
   return Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined));
+}
+
+/** An http(s) URL any store can keep. */
+function storableUrl(what: string, value: string | null | undefined): string | null | undefined {
+  refuseUnstorableText({ [what]: value });
+  return url(what, value);
 }

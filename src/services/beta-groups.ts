@@ -6,9 +6,9 @@ import type { DirectoryStore } from '../storage/directory-store.js';
 import { defined, everyRow } from './builds.js';
 import { StoreConflictError } from '../domain/store-problems.js';
 import { BETA_GROUP_NAME_TAKEN } from '../storage/conflict-names.js';
-import { instant, integer, relatedIds, resourceId, resourceIds, text, url } from './attribute-input.js';
+import { instant, integer, relatedIds, resourceId, text, url } from './attribute-input.js';
 import { storeWrite } from './store-write.js';
-import { ConflictError, InputError } from './input-error.js';
+import { ConflictError, InputError, inField } from './input-error.js';
 
 /** Apple's BetaGroup attributes as an operator gives them: a field left out keeps its default (or value). */
 export interface BetaGroupAttributeInput {
@@ -91,17 +91,19 @@ export function betaGroupsService(store: DirectoryStore, clock: Clock): BetaGrou
   return {
     async create(input) {
       const id = resourceId('group id', input.id) ?? randomUUID();
-      const appId = resourceId('app id', input.appId) ?? input.appId;
+      const appId = inField('app', () => resourceId('app id', input.appId) ?? input.appId);
       const group = {
         ...checkedAttributes(input),
         id,
         appId,
         name: checkedName(input.name),
         isInternal: input.isInternalGroup ?? false,
-        createdAt: instant('created date', input.createdDate) ?? clock.now().toISOString(),
+        createdAt:
+          inField('createdDate', () => instant('created date', input.createdDate)) ??
+          clock.now().toISOString(),
       };
-      const testerIds = resourceIds('tester id', input.testerIds);
-      const buildIds = resourceIds('build id', input.buildIds);
+      const testerIds = relatedIds('betaTesters', 'tester id', input.testerIds);
+      const buildIds = relatedIds('builds', 'build id', input.buildIds);
       await storeWrite(
         () => nameUnique(() => store.createBetaGroup(group, testerIds, buildIds)),
         `'groups list --app ${appId}'`,
@@ -161,24 +163,24 @@ async function nameUnique<T>(write: () => Promise<T>): Promise<T> {
 
 function checkedName(name: string): string {
   const trimmed = name.trim();
-  text('group name', trimmed || undefined, 256);
-  if (trimmed.length === 0) throw new InputError('the group name must be 1 to 256 characters');
+  inField('name', () => text('group name', trimmed || undefined, 256));
+  if (trimmed.length === 0) throw new InputError('the group name must be 1 to 256 characters', 'name');
   return trimmed;
 }
 
 function checkedAttributes(input: BetaGroupAttributeInput): BetaGroupChanges {
-  const limit = integer(
-    'public link limit',
-    input.publicLinkLimit,
-    PUBLIC_LINK_LIMIT_MIN,
-    PUBLIC_LINK_LIMIT_MAX,
+  const limit = inField('publicLinkLimit', () =>
+    integer('public link limit', input.publicLinkLimit, PUBLIC_LINK_LIMIT_MIN, PUBLIC_LINK_LIMIT_MAX),
   );
   if (input.publicLinkLimitEnabled === true && (limit === undefined || limit === null))
     throw new InputError(
       `a public link limit must be given with the limit enabled: a whole number from ${PUBLIC_LINK_LIMIT_MIN} to ${PUBLIC_LINK_LIMIT_MAX}`,
+      'publicLinkLimit',
     );
-  let publicLinkId = input.publicLinkId === null ? null : resourceId('public link id', input.publicLinkId);
-  let publicLink = url('public link', input.publicLink);
+  let publicLinkId = inField('publicLinkId', () =>
+    input.publicLinkId === null ? null : resourceId('public link id', input.publicLinkId),
+  );
+  let publicLink = inField('publicLink', () => url('public link', input.publicLink));
   if (input.publicLinkEnabled === true && publicLinkId === undefined) {
     publicLinkId = randomBytes(6).toString('base64url');
   }

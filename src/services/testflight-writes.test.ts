@@ -147,6 +147,35 @@ describe('beta groups', () => {
   });
 });
 
+describe('attributes', () => {
+  it("names the attribute at fault in a group's or an app's", async () => {
+    const { betaGroups, apps } = harness.services;
+    expect(await refusal(() => betaGroups.update('g1', { publicLinkLimit: 0 }))).toEqual({
+      conflict: false,
+      message: 'the public link limit must be a whole number from 1 to 10000, not 0',
+      field: 'publicLinkLimit',
+    });
+    expect(await refusal(() => betaGroups.update('g1', { publicLinkLimitEnabled: true }))).toMatchObject({
+      field: 'publicLinkLimit',
+    });
+    expect(await refusal(() => betaGroups.update('g1', { name: '  ' }))).toMatchObject({ field: 'name' });
+    expect(await refusal(() => betaGroups.update('g1', { publicLink: 'ftp://x' }))).toMatchObject({
+      field: 'publicLink',
+    });
+    expect(await refusal(() => apps.update('100', { accessibilityUrl: 'ftp://x' }))).toEqual({
+      conflict: false,
+      message: "the accessibility URL 'ftp://x' is not an http or https URL",
+      field: 'accessibilityUrl',
+    });
+    expect(await refusal(() => apps.update('100', { subscriptionStatusUrlVersion: 'V9' }))).toMatchObject({
+      field: 'subscriptionStatusUrlVersion',
+    });
+    expect(await refusal(() => apps.update('100', { primaryLocale: 'English' }))).toMatchObject({
+      field: 'primaryLocale',
+    });
+  });
+});
+
 describe('builds', () => {
   it('gives a build to testers of the store, who join its app; takes it back', async () => {
     const { builds } = harness.services;

@@ -18,18 +18,17 @@ import { firstMissing, insertMemberships } from './testers.js';
 type LinkName = keyof BetaAccess;
 type LinkTable = 'beta_group_testers' | 'beta_group_builds' | 'build_individual_testers';
 
-/** A side of a link: its column, and the table and kind of the rows it names. */
+/** A side of a link: its column, and the kind of the rows it names. */
 interface LinkSide {
   readonly column: 'group_id' | 'tester_id' | 'build_id';
-  readonly table: 'beta_groups' | 'beta_testers' | 'builds';
   readonly kind: StoreRowKind;
   /** How a message names such a row. */
   readonly what: string;
 }
 
-const GROUP: LinkSide = { column: 'group_id', table: 'beta_groups', kind: 'betaGroup', what: 'beta group' };
-const TESTER: LinkSide = { column: 'tester_id', table: 'beta_testers', kind: 'tester', what: 'tester' };
-const BUILD: LinkSide = { column: 'build_id', table: 'builds', kind: 'build', what: 'build' };
+const GROUP: LinkSide = { column: 'group_id', kind: 'betaGroup', what: 'beta group' };
+const TESTER: LinkSide = { column: 'tester_id', kind: 'tester', what: 'tester' };
+const BUILD: LinkSide = { column: 'build_id', kind: 'build', what: 'build' };
 
 /** Each link: its table, the row that holds it (of the app) and its member, and what a repeat of it is. */
 const LINKS: Readonly<
