@@ -1,3 +1,4 @@
+import { InputError } from '../../services/input-error.js';
 import type { Services } from '../../services/services.js';
 import { type SpecWrite, specWrites } from './spec-writes.js';
 import type { ResourceBody } from './write-body.js';
@@ -42,7 +43,12 @@ type Attributes = Record<string, unknown>;
 
 export const WRITE_OPERATIONS: Readonly<Record<string, WriteOperation>> = {
   async apps_updateInstance({ services, id, body }) {
-    await services.apps.update(id, body.attributes as Attributes);
+    const { bundleId, ...attributes } = body.attributes;
+    // AppUpdateRequest declares bundleId, but an app's bundle id is fixed once builds carry it: the same value is
+    // accepted (clients send back what they read), another is refused (docs/apple-behavior.md, §11).
+    if (bundleId !== undefined && bundleId !== (await services.apps.find(id))?.bundleId)
+      throw new InputError(`the bundle id of app ${id} cannot change`, 'bundleId');
+    await services.apps.update(id, attributes as Attributes);
     return { type: 'apps', id };
   },
 

@@ -220,4 +220,23 @@ describe('the API writes', () => {
     const found = await harness.get('/v1/betaTesters?filter%5Bemail%5D=raced@example.com');
     expect((found.json() as { data: unknown[] }).data).toHaveLength(1);
   });
+
+  it("takes an app's own bundle id back in a PATCH, and refuses another at its pointer", async () => {
+    const same = await send('PATCH', '/v1/apps/a1', {
+      data: { type: 'apps', id: 'a1', attributes: { bundleId: 'com.example.alpha', primaryLocale: 'fr-FR' } },
+    });
+    expect(same.status).toBe(200);
+    const other = await send('PATCH', '/v1/apps/a1', {
+      data: { type: 'apps', id: 'a1', attributes: { bundleId: 'com.example.other', primaryLocale: 'de-DE' } },
+    });
+    expect(other.status).toBe(409);
+    expect(other.json.errors).toMatchObject([
+      { code: 'ENTITY_ERROR.ATTRIBUTE.INVALID', source: { pointer: '/data/attributes/bundleId' } },
+    ]);
+    const app = await harness.get('/v1/apps/a1');
+    expect((app.json() as { data: { attributes: unknown } }).data.attributes).toMatchObject({
+      bundleId: 'com.example.alpha',
+      primaryLocale: 'fr-FR',
+    });
+  });
 });
