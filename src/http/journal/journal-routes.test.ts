@@ -93,7 +93,10 @@ describe('GET /_beta-metrics/journal', () => {
     };
     const [operation] = await problems('?operation=apps_getColection');
     expect(operation).toMatchObject({ code: 'PARAMETER_ERROR.INVALID', source: { parameter: 'operation' } });
-    expect(operation?.detail).toContain('apps_betaTesterUsages_getMetrics, apps_builds_getToManyRelated');
+    expect(operation?.detail).toContain(
+      'apps_betaTesterUsages_getMetrics, apps_betaTesters_deleteToManyRelationship',
+    );
+    expect(operation?.detail).toContain('betaTesters_createInstance');
     expect(operation?.detail).toContain('builds_preReleaseVersion_getToOneRelated');
     expect(operation?.detail).toContain('ingestEvents_create');
     expect((await problems('?status=abc,200&method=get&since=-1&limit=1001')).map((e) => e.source)).toEqual([
