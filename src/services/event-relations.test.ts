@@ -50,6 +50,29 @@ async function ingest(events: ReadonlyArray<Record<string, string>>) {
 }
 
 describe('an expired build', () => {
+  it('with an expiration date, takes the installs dated before it (history, an import) and none after', async () => {
+    await harness.services.builds.create({
+      appId: '100',
+      version: '9',
+      id: 'b9',
+      expired: true,
+      expirationDate: '2023-10-01T00:00:00Z',
+    });
+    expect(await ingest([event({ type: 'install', build: '9', timestamp: '2023-09-30T23:59:59Z' })])).toEqual(
+      {
+        accepted: 1,
+        duplicates: 0,
+      },
+    );
+    expect(
+      await ingest([
+        event({ type: 'install', build: '9', testerId: 't2', timestamp: '2023-10-01T00:00:00Z' }),
+      ]),
+    ).toEqual({
+      refused: [expect.objectContaining({ field: 'build', event: 0 })],
+    });
+  });
+
   it('takes no install, and every other event', async () => {
     expect(
       await ingest([event({ type: 'session', build: '7' }), event({ type: 'install', build: '7' })]),

@@ -15,7 +15,7 @@ interface AppRelations {
   /** The builds it has of those named, or undefined when an unknown build is to be created. */
   readonly builds: Set<string> | undefined;
   /** Of the builds install events name, the expired ones. */
-  readonly expiredBuilds: Set<string>;
+  readonly expiredBuilds: ExpiredBuilds;
   /** Of the groups accept events name, those whose public link has a limit. */
   readonly limits: Map<string, PublicLinkLimit>;
   /** Of the events the two rules above would refuse, those stored already: duplicates, never judged again. */
@@ -48,7 +48,7 @@ export async function relationsOf(store: RelationReads, checked: readonly Checke
     }
     const expiredBuilds =
       names.installedBuilds.size === 0
-        ? new Set<string>()
+        ? new Map<string, string | null>()
         : await store.expiredBuildVersions(appId, [...names.installedBuilds]);
     const limits =
       names.acceptsPerGroup.size === 0
@@ -134,7 +134,7 @@ export async function relationsOf(store: RelationReads, checked: readonly Checke
       if (
         event.type === 'install' &&
         build !== undefined &&
-        app.expiredBuilds.has(build) &&
+        installedTooLate(event, app.expiredBuilds) &&
         !app.stored.has(event.id)
       ) {
         return {
@@ -190,12 +190,26 @@ function namedByApp(checked: readonly CheckedEvent[]) {
  */
 function wouldRefuse(
   event: UsageEventRecord,
-  expiredBuilds: Set<string>,
+  expiredBuilds: ExpiredBuilds,
   limits: Map<string, PublicLinkLimit>,
   acceptsPerGroup: Map<string, number>,
 ): boolean {
-  if (event.type === 'install') return event.build !== undefined && expiredBuilds.has(event.build);
+  if (event.type === 'install') return installedTooLate(event, expiredBuilds);
   if (event.type !== 'publicLinkAccept' || event.groupId === undefined) return false;
   const limit = limits.get(event.groupId);
   return limit !== undefined && limit.accepted + (acceptsPerGroup.get(event.groupId) ?? 0) > limit.limit;
+}
+
+/** An app's expired builds by build number, each with its expirationDate (null when none is known). */
+type ExpiredBuilds = ReadonlyMap<string, string | null>;
+
+/**
+ * An install of an expired build dated at or after its expiration: testers could not install it then. An
+ * install from before (history sent late, an import of an export) stands; a build marked expired without a
+ * date takes no install at all (docs/apple-behavior.md, §11).
+ */
+function installedTooLate(event: UsageEventRecord, expiredBuilds: ExpiredBuilds): boolean {
+  if (event.build === undefined || !expiredBuilds.has(event.build)) return false;
+  const expiration = expiredBuilds.get(event.build) ?? null;
+  return expiration === null || event.occurredAt >= expiration;
 }

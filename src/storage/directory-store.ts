@@ -55,8 +55,11 @@ export interface DirectoryReads {
   listBuilds(appId: string, window: RowWindow): Promise<BuildWithDetails[]>;
   /** Which of the build numbers `versions` `appId` has builds of (one indexed read). */
   knownBuildVersions(appId: string, versions: readonly string[]): Promise<Set<string>>;
-  /** Which of the build numbers `versions` are of `appId`'s expired builds (one indexed read). */
-  expiredBuildVersions(appId: string, versions: readonly string[]): Promise<Set<string>>;
+  /**
+   * Which of the build numbers `versions` are of `appId`'s expired builds, each with its expirationDate (null when
+   * none is known); one indexed read.
+   */
+  expiredBuildVersions(appId: string, versions: readonly string[]): Promise<Map<string, string | null>>;
   findBetaGroup(id: string): Promise<BetaGroupWithMembers | undefined>;
   listBetaGroups(appId: string, window: RowWindow): Promise<BetaGroupWithMembers[]>;
   findScreenshotFeedback(id: string): Promise<ScreenshotFeedbackRecord | undefined>;

@@ -241,6 +241,14 @@ export function describeTestFlightWrites(context: StoreSuiteContext): void {
 
     it("reads which app groups and builds are of, and which of an app's builds expired", async () => {
       await store.createBuild({ id: 'b3', appId: 'a1', version: '3', uploadedAt: AT, expired: true });
+      await store.createBuild({
+        id: 'b4',
+        appId: 'a1',
+        version: '4',
+        uploadedAt: AT,
+        expired: true,
+        expirationDate: '2023-10-01T00:00:00.000Z',
+      });
       expect(await store.appsOf('betaGroup', ['g1', 'g2', 'nope'])).toEqual(
         new Map([
           ['g1', 'a1'],
@@ -248,8 +256,13 @@ export function describeTestFlightWrites(context: StoreSuiteContext): void {
         ]),
       );
       expect(await store.appsOf('build', ['b2', 'g1'])).toEqual(new Map([['b2', 'a2']]));
-      expect(await store.expiredBuildVersions('a1', ['1', '3', '9'])).toEqual(new Set(['3']));
-      expect(await store.expiredBuildVersions('a2', ['3'])).toEqual(new Set());
+      expect(await store.expiredBuildVersions('a1', ['1', '3', '4', '9'])).toEqual(
+        new Map([
+          ['3', null],
+          ['4', '2023-10-01T00:00:00.000Z'],
+        ]),
+      );
+      expect(await store.expiredBuildVersions('a2', ['3'])).toEqual(new Map());
     });
   });
 }

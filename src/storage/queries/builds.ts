@@ -177,17 +177,17 @@ export async function expiredBuildVersions(
   db: Kysely<Database>,
   appId: string,
   versions: readonly string[],
-): Promise<Set<string>> {
-  const expired = new Set<string>();
+): Promise<Map<string, string | null>> {
+  const expired = new Map<string, string | null>();
   for (const chunk of chunksFor([...new Set(versions)], 1, 10_000)) {
     const rows = await db
       .selectFrom('builds')
-      .select('version')
+      .select(['version', 'expiration_date'])
       .where('app_id', '=', appId)
       .where('version', 'in', chunk)
       .where('expired', '=', 1)
       .execute();
-    for (const row of rows) expired.add(row.version);
+    for (const row of rows) expired.set(row.version, row.expiration_date);
   }
   return expired;
 }
