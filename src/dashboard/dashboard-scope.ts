@@ -28,6 +28,9 @@ export const CSP =
 export const OPEN_ROUTE = { config: { authentication: 'elsewhere' as const, dashboardPublic: true } };
 export const SIGNED_IN_ROUTE = { config: { authentication: 'elsewhere' as const } };
 
+/** A dashboard form is a few short fields: its body, in any content type, is at most this. */
+export const FORM_BODY_LIMIT = 4096;
+
 /**
  * What every dashboard route shares in its scope: the form body parser the API does not accept, the security
  * headers, the session check (its own instead of the API's JWT: the routes say `authentication: 'elsewhere'`,
@@ -40,7 +43,7 @@ export function registerDashboardScope(scope: FastifyInstance, deps: DashboardDe
 
   scope.addContentTypeParser(
     'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: 4096 },
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
   );
 

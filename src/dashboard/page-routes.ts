@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DashboardDeps } from './dashboard-deps.js';
-import { NO_SUCH_PAGE, noSuchApp, sendPage } from './dashboard-replies.js';
+import { NO_SUCH_PAGE, noSuchApp, noSuchGroup, sendPage } from './dashboard-replies.js';
 import { SIGNED_IN_ROUTE as authed } from './dashboard-scope.js';
 import { html } from './html.js';
 import { appPage } from './pages/app-page.js';
@@ -16,7 +16,6 @@ import {
   appHref,
   DEFAULT_VIEW,
   groupHref,
-  groupsHref,
   parseAppView,
   parsePeriodOnly,
 } from './view-params.js';
@@ -109,17 +108,4 @@ export function pageRoutes(scope: FastifyInstance, deps: DashboardDeps): void {
     ...authed,
     handler: notFound,
   });
-}
-
-function noSuchGroup(reply: FastifyReply, appId: string, groupId: string, view: AppView): FastifyReply {
-  return sendPage(
-    reply,
-    404,
-    errorPage(
-      'No such group',
-      html`<p>App ${appId} has no beta group with id <code>${groupId}</code>. Pick one from
-  <a href="${groupsHref(appId, view.period)}">the app's groups</a>.</p>`,
-      true,
-    ),
-  );
 }

@@ -4,7 +4,14 @@ import { TESTERS_PER_PAGE } from '../services/dashboard.js';
 import { DASHBOARD_PATH } from '../services/dashboard-sessions.js';
 import { formatCount, formatCrashRate, testerName } from './format.js';
 import { type Html, html } from './html.js';
-import { type AppView, appHref, firstDirectionIsDescending, groupHref, testerHref } from './view-params.js';
+import {
+  type AppView,
+  appHref,
+  firstDirectionIsDescending,
+  groupActionHref,
+  groupHref,
+  testerHref,
+} from './view-params.js';
 
 /** Whose testers a table lists: the app's, or one of its beta groups'. */
 export interface TesterTableScope {
@@ -15,6 +22,8 @@ export interface TesterTableScope {
   readonly href: (view: AppView) => string;
   /** What the table says when there is no tester at all. */
   readonly none: string;
+  /** Where a row's "Remove from group" button posts, in a view (a group's table only). */
+  readonly removeAction?: (view: AppView) => string;
 }
 
 export function appTesters(appId: string): TesterTableScope {
@@ -32,6 +41,7 @@ export function groupTesters(appId: string, groupId: string): TesterTableScope {
     path: `${DASHBOARD_PATH}/apps/${encodeURIComponent(appId)}/groups/${encodeURIComponent(groupId)}`,
     href: (view) => groupHref(appId, groupId, view),
     none: 'This group has no testers of the app yet.',
+    removeAction: (view) => groupActionHref(appId, groupId, 'remove', view),
   };
 }
 
@@ -80,6 +90,7 @@ export function testerTable(scope: TesterTableScope, view: AppView, table: Teste
   else
     status = `Testers ${formatCount(first)}–${formatCount(last)} of ${formatCount(table.matching)}${matching}`;
   const link = (to: Partial<AppView>) => scope.href({ ...view, ...to });
+  const removeAction = scope.removeAction?.(view);
   return html`<p class="table-status" data-sort="${view.sort}" data-dir="${view.descending ? 'desc' : 'asc'}" data-q="${view.search}">${status}${
     view.search !== '' &&
     html` <a href="${link({ search: '', page: 1 })}" data-table-link>Show every tester</a>`
@@ -88,7 +99,9 @@ ${
   table.rows.length > 0 &&
   html`<div class="table-scroll" tabindex="0" role="region" aria-label="Testers (scrolls sideways on small screens)">
 <table>
-  <thead><tr>${COLUMNS.map((column) => header(column, view, link))}</tr></thead>
+  <thead><tr>${COLUMNS.map((column) => header(column, view, link))}${
+    removeAction !== undefined && html`<th scope="col"><span class="visually-hidden">Actions</span></th>`
+  }</tr></thead>
   <tbody>${table.rows.map(
     (row) => html`<tr data-tester="${row.testerId}">
     <td><a href="${testerHref(appId, row.testerId, view.period)}">${testerName(row)}</a></td>
@@ -98,13 +111,21 @@ ${
     <td class="num">${formatCount(row.values.crashCount)}</td>
     <td class="num">${formatCount(row.values.feedbackCount)}</td>
     <td class="num">${formatCrashRate(row.values.crashCount, row.values.sessionCount)}</td>
-    <td>${row.lastSeenDay === null ? '—' : html`<time datetime="${row.lastSeenDay}">${row.lastSeenDay}</time>`}</td>
+    <td>${row.lastSeenDay === null ? '—' : html`<time datetime="${row.lastSeenDay}">${row.lastSeenDay}</time>`}</td>${
+      removeAction !== undefined && removeButton(removeAction, row)
+    }
   </tr>`,
   )}</tbody>
 </table>
 </div>`
 }
 ${table.pages > 1 && pager(table, link)}`;
+}
+
+/** A plain form per row (no script): the tester leaves the group and stays in the app. */
+function removeButton(action: string, row: TesterTable['rows'][number]): Html {
+  return html`
+    <td class="actions"><form method="post" action="${action}"><input type="hidden" name="testerId" value="${row.testerId}"><button type="submit">Remove<span class="visually-hidden"> ${testerName(row)}</span> from group</button></form></td>`;
 }
 
 function header(

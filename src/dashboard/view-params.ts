@@ -99,3 +99,6 @@ export const groupsHref = (appId: string, period: PeriodCode) =>
 /** A group's page, with its tester table in `view`. */
 export const groupHref = (appId: string, groupId: string, view: AppView) =>
   `${DASHBOARD_PATH}/apps/${encodeURIComponent(appId)}/groups/${encodeURIComponent(groupId)}${viewQuery(view)}`;
+/** Where a group page's form posts (`invite`, `remove`), carrying the view to come back to. */
+export const groupActionHref = (appId: string, groupId: string, action: 'invite' | 'remove', view: AppView) =>
+  `${DASHBOARD_PATH}/apps/${encodeURIComponent(appId)}/groups/${encodeURIComponent(groupId)}/${action}${viewQuery(view)}`;

@@ -127,6 +127,23 @@ describe('create', () => {
     });
     expect(await harness.store.countTesters({ emails: ['a@example.com'] })).toBe(0);
   });
+
+  it("refuses groups and builds of another app than the one the caller names (the CLI's --app)", async () => {
+    const create = harness.services.betaTesters.create;
+    expect(
+      await refusal(() =>
+        create({ appId: '200', email: 'a@example.com', betaGroupIds: ['g2'], buildIds: ['b7'] }),
+      ),
+    ).toEqual({
+      conflict: false,
+      message:
+        "build 'b7' is of app '100', not of app '200'; list them with 'groups list --app 200' or 'builds list --app 200'",
+      field: 'builds',
+    });
+    expect(await harness.store.countTesters({ emails: ['a@example.com'] })).toBe(0);
+    const made = await create({ appId: '200', email: 'a@example.com', betaGroupIds: ['g2'] });
+    expect(made.apps).toEqual([{ appId: '200', state: 'INVITED' }]);
+  });
 });
 
 describe('leaving apps', () => {

@@ -15,6 +15,11 @@ export interface NewBetaTesterInput {
   readonly lastName?: string;
   readonly betaGroupIds?: readonly string[];
   readonly buildIds?: readonly string[];
+  /**
+   * The app the groups and builds must be of, when the caller names one (the CLI's `--app`): InputError
+   * otherwise. Apple's request names no app; the API leaves it out.
+   */
+  readonly appId?: string;
 }
 
 /**
@@ -74,7 +79,7 @@ export function betaTesterWrites(store: DirectoryStore, clock: Clock): BetaTeste
       const lastName = optionalName('lastName', 'last name', input.lastName);
       const betaGroupIds = relatedIds('betaGroups', 'beta group id', input.betaGroupIds);
       const buildIds = relatedIds('builds', 'build id', input.buildIds);
-      const appId = await appOfAll(store, betaGroupIds, buildIds);
+      const appId = await appOfAll(store, betaGroupIds, buildIds, input.appId);
       const at = now();
       const tester = {
         id: newTesterId(),
@@ -173,12 +178,14 @@ function optionalName(field: string, what: string, name: string | undefined): st
 
 /**
  * The one app every group and build named belongs to. InputError when none is named, one does not exist, or
- * they are of more than one app (field: the relationship of the first that is not).
+ * they are of more than one app, or of another app than `expected` (field: the relationship of the first that
+ * is not).
  */
 async function appOfAll(
   store: DirectoryStore,
   betaGroupIds: readonly string[],
   buildIds: readonly string[],
+  expected: string | undefined,
 ): Promise<string> {
   if (betaGroupIds.length === 0 && buildIds.length === 0)
     throw new InputError(
@@ -191,6 +198,12 @@ async function appOfAll(
   ];
   const [first] = named;
   if (first === undefined) throw new Error('no app among the rows named');
+  const elsewhere = expected === undefined ? undefined : named.find((row) => row.appId !== expected);
+  if (elsewhere !== undefined)
+    throw new InputError(
+      `${elsewhere.what} '${elsewhere.id}' is of app '${elsewhere.appId}', not of app '${expected}'; list them with 'groups list --app ${expected}' or 'builds list --app ${expected}'`,
+      elsewhere.field,
+    );
   const other = named.find((row) => row.appId !== first.appId);
   if (other !== undefined)
     throw new InputError(

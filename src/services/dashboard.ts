@@ -98,6 +98,8 @@ export interface DashboardService {
     period: PeriodCode,
     table: TesterTableQuery,
   ): Promise<GroupDetail | undefined>;
+  /** The app's beta group, without its table: what a change on the group's page checks first. */
+  findGroup(appId: string, groupId: string): Promise<BetaGroupSummary | undefined>;
 }
 
 export function dashboardService(
@@ -201,5 +203,7 @@ export function dashboardService(
         return { app, group, window, table: await readTable(reader, appId, window, query, groupId) };
       });
     },
+
+    findGroup: (appId, groupId) => store.snapshot((reader) => reader.findBetaGroupSummary(appId, groupId)),
   };
 }

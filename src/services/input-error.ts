@@ -49,3 +49,9 @@ export function refuseUnstorableText(fields: Readonly<Record<string, string | nu
     if (problem !== undefined) throw new InputError(`the ${field} ${problem}`);
   }
 }
+
+/** An InputError's message as a sentence (services write one lowercase line for an operator): for the API and pages. */
+export function problemSentence(error: InputError): string {
+  const { message } = error;
+  return message.length === 0 ? message : `${message[0]?.toUpperCase()}${message.slice(1)}`;
+}

@@ -165,6 +165,25 @@ export function buildsCommand(program: Command, deps: CliDeps): void {
     },
   );
 
+  // builds_individualTesters_deleteToManyRelationship
+  const removeTesters = builds
+    .command('remove-testers')
+    .description('take back a build given to testers individually (what their groups give them stays)')
+    .argument('<id>', 'the build id')
+    .requiredOption('--tester <id>', 'a tester id (repeat for more)', repeated);
+  withJsonOption(withStoreOptions(removeTesters)).action(
+    async (id: string, flags: StoreFlags & { tester: string[] }) => {
+      await withRuntime(deps, flags, async ({ services }) => {
+        await services.builds.removeIndividualTesters(id, flags.tester);
+        if (flags.json) deps.out.json({ id, removedTesterIds: flags.tester });
+        else
+          deps.out.line(
+            visibleText(`Build ${id} is no longer given individually to ${flags.tester.join(', ')}.`),
+          );
+      });
+    },
+  );
+
   const list = builds
     .command('list')
     .description("list an app's builds")

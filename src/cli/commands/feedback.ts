@@ -82,7 +82,7 @@ const SUBMISSION_ATTRIBUTES: readonly AttributeOption[] = [
 const SCREENSHOT_OPTION = '--screenshot <url:width:height>';
 
 /**
- * `feedback screenshot | crash | list`: an app's TestFlight feedback, as Apple's betaFeedbackScreenshotSubmissions,
+ * `feedback screenshot | crash | delete | list`: an app's TestFlight feedback, as Apple's betaFeedbackScreenshotSubmissions,
  * betaFeedbackCrashSubmissions and betaCrashLogs serve it (docs/apple-behavior.md, §11).
  */
 export function feedbackCommand(program: Command, deps: CliDeps): void {
@@ -137,6 +137,25 @@ export function feedbackCommand(program: Command, deps: CliDeps): void {
               `Recorded crash feedback ${made.id} of app ${made.appId}${made.crashLog === null ? ' without a crash log' : `, crash log ${made.crashLog.id}`}.`,
             ),
           );
+      });
+    },
+  );
+
+  // betaFeedbackScreenshotSubmissions_ and betaFeedbackCrashSubmissions_deleteInstance
+  const remove = feedback
+    .command('delete')
+    .description('delete a feedback submission (a crash one with its crash log, unless another names it)')
+    .argument('<id>', 'the submission id')
+    .requiredOption('--kind <kind>', 'screenshot or crash');
+  withJsonOption(withStoreOptions(remove)).action(
+    async (id: string, flags: StoreFlags & { kind: string }) => {
+      if (flags.kind !== 'screenshot' && flags.kind !== 'crash')
+        throw new InputError(`--kind takes screenshot or crash, not '${flags.kind}'`);
+      await withRuntime(deps, flags, async ({ services }) => {
+        if (flags.kind === 'screenshot') await services.feedback.deleteScreenshot(id);
+        else await services.feedback.deleteCrash(id);
+        if (flags.json) deps.out.json({ id, kind: flags.kind, deleted: true });
+        else deps.out.line(visibleText(`Deleted ${flags.kind} feedback ${id}.`));
       });
     },
   );

@@ -4,6 +4,7 @@ import { visibleText } from '../../domain/visible-text.js';
 import { type AttributeOption, attributesFrom, withAttributeOptions } from '../attribute-options.js';
 import { type CliDeps, withRuntime } from '../cli-deps.js';
 import { formatTable } from '../output.js';
+import { InputError } from '../../services/input-error.js';
 import { type StoreFlags, withJsonOption, withStoreOptions } from '../store-options.js';
 
 /** Apple's BetaGroup attributes, as `groups create` and `groups set` take them. */
@@ -59,7 +60,7 @@ const MEMBERS: readonly AttributeOption[] = [
   { flag: '--build', field: 'buildIds', type: 'list', description: 'a build of the app the group may test' },
 ];
 
-/** `groups create | set | add | list`: an app's beta groups, their testers and builds. */
+/** `groups create | set | add | remove | delete | list`: an app's beta groups, their testers and builds. */
 export function groupsCommand(program: Command, deps: CliDeps): void {
   const groups = program.command('groups').description("create, change and list an app's beta groups");
 
@@ -114,6 +115,48 @@ export function groupsCommand(program: Command, deps: CliDeps): void {
       const group = await services.betaGroups.add(id, attributesFrom(flags, MEMBERS));
       if (flags.json) deps.out.json(group);
       else deps.out.line(visibleText(`${describe(group)} now.`));
+    });
+  });
+
+  // betaGroups_betaTesters_ and betaGroups_builds_deleteToManyRelationship
+  const remove = groups
+    .command('remove')
+    .description('take testers and builds out of a group (the testers stay in the app)')
+    .argument('<id>', 'the group id');
+  withAttributeOptions(remove, MEMBERS);
+  withJsonOption(withStoreOptions(remove)).action(async (id: string, flags: StoreFlags) => {
+    const members = attributesFrom(flags, MEMBERS) as { testerIds?: string[]; buildIds?: string[] };
+    if (members.testerIds === undefined && members.buildIds === undefined)
+      throw new InputError('name what leaves the group: --tester ID or --build ID (repeat for more)');
+    await withRuntime(deps, flags, async ({ services }) => {
+      await services.betaGroups.remove(id, members);
+      const testerIds = members.testerIds ?? [];
+      const buildIds = members.buildIds ?? [];
+      if (flags.json) deps.out.json({ id, removedTesterIds: testerIds, removedBuildIds: buildIds });
+      else
+        deps.out.line(
+          visibleText(
+            `Group ${id} no longer has ${[
+              testerIds.length > 0 && `testers ${testerIds.join(', ')}`,
+              buildIds.length > 0 && `builds ${buildIds.join(', ')}`,
+            ]
+              .filter(Boolean)
+              .join(' or ')}; the testers stay in the app.`,
+          ),
+        );
+    });
+  });
+
+  // betaGroups_deleteInstance
+  const deleteGroup = groups
+    .command('delete')
+    .description('delete a group with its memberships; its testers stay in the app')
+    .argument('<id>', 'the group id');
+  withJsonOption(withStoreOptions(deleteGroup)).action(async (id: string, flags: StoreFlags) => {
+    await withRuntime(deps, flags, async ({ services }) => {
+      await services.betaGroups.delete(id);
+      if (flags.json) deps.out.json({ id, deleted: true });
+      else deps.out.line(visibleText(`Deleted group ${id}; its testers stay in the app.`));
     });
   });
 

@@ -2,9 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openRuntime } from '../../main/compose.js';
-import type { CliDeps } from '../cli-deps.js';
-import { runCli } from '../run.js';
+import { inProcessCli } from '../../../test/support/cli-in-process.js';
 
 /** apps set, versions, builds and groups in process, on one store, as an operator would type them. */
 describe('beta-metrics apps set | versions | builds | groups (in process)', () => {
@@ -14,21 +12,7 @@ describe('beta-metrics apps set | versions | builds | groups (in process)', () =
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  const run = async (...args: string[]) => {
-    const shown = { lines: [] as string[], errors: [] as string[] };
-    const deps: CliDeps = {
-      openRuntime,
-      serve: () => Promise.reject(new Error('not served here')),
-      out: {
-        line: (text) => shown.lines.push(text),
-        json: (value) => shown.lines.push(JSON.stringify(value)),
-        progress: () => {},
-        error: (text) => shown.errors.push(text),
-      },
-    };
-    const code = await runCli([...args, '--data-dir', join(dir, 'store')], deps);
-    return { code, shown, json: () => JSON.parse(shown.lines.at(-1) ?? 'null') as Record<string, unknown> };
-  };
+  const run = inProcessCli(() => dir);
 
   it("sets a tester's app devices from JSON, clears them with none, and refuses a platform Apple has not", async () => {
     await run('apps', 'create', '--name', 'Lumen', '--bundle-id', 'com.example.l', '--id', '100');

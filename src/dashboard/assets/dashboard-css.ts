@@ -72,6 +72,9 @@ tr.version th{background:var(--panel);font-size:.85rem;color:var(--muted);paddin
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.88em}
 pre{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:.6rem;overflow-x:auto}
 .note{font-size:.85rem;color:var(--muted)}
+.invite form{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}
+.invite input{font:inherit;padding:.35rem .6rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
+td.actions form{margin:0}
 .empty p code{overflow-wrap:anywhere}
 footer{max-width:75rem;margin:2rem auto;padding:0 1rem;font-size:.8rem;color:var(--muted)}
 @media (max-width:40rem){h1{font-size:1.3rem}.headline dd{font-size:1.3rem}.filter input{min-width:0;flex:1}}

@@ -3,7 +3,7 @@ import { isResourceKind } from '../../domain/resource-kinds.js';
 import { StoreConflictError } from '../../domain/store-problems.js';
 import { ApiError } from '../../errors/api-error.js';
 import { resourceNotFound, stateConflict } from '../../errors/api-errors.js';
-import { ConflictError, InputError } from '../../services/input-error.js';
+import { ConflictError, InputError, problemSentence } from '../../services/input-error.js';
 import type { Services } from '../../services/services.js';
 import { requireTestFlightWriter } from '../access-control.js';
 import { linkTo, type PublicBaseUrl } from '../links.js';
@@ -111,15 +111,11 @@ function writeRefusal(error: unknown, schema: RequestBody | undefined): ApiError
           ? { code: 'ENTITY_ERROR.ATTRIBUTE.INVALID' as const, pointer: `/data/attributes/${field}` }
           : { code: 'ENTITY_ERROR' as const, pointer: '/data' };
   return new ApiError(
-    [{ code: item.code, detail: sentence(error.message), source: { pointer: item.pointer } }],
+    // The services write for an operator ("there is no beta group 'x'"); Apple's details are sentences.
+    [{ code: item.code, detail: problemSentence(error), source: { pointer: item.pointer } }],
     {},
     WRITE_ENTITY_STATUS,
   );
-}
-
-/** The services write for an operator ("there is no beta group 'x'"); Apple's details are sentences. */
-function sentence(message: string): string {
-  return message.length === 0 ? message : `${message[0]?.toUpperCase()}${message.slice(1)}`;
 }
 
 /** The resource a create or update made, as its instance GET shows it (without `include`). */
