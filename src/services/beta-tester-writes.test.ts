@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageItem } from '../../test/support/api-responses.js';
+import { refusal } from '../../test/support/refusal.js';
 import { createHarness, type Harness, seedApp } from '../../test/support/harness.js';
 import { RefusedBatch } from './batch-problems.js';
-import { ConflictError, InputError } from './input-error.js';
 
 /**
  * The tester writes of the API (services/beta-tester-writes.ts, docs/apple-behavior.md §10 and §11), on a real
@@ -37,16 +37,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await harness.close();
 });
-
-/** Runs `write` and gives the InputError it threw: its class, message and field. */
-async function refusal(write: () => Promise<unknown>) {
-  const error = await write().then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof InputError)) throw new Error(`expected an InputError, got ${String(error)}`);
-  return { conflict: error instanceof ConflictError, message: error.message, field: error.field };
-}
 
 const metricTesters = async (path: string) => {
   const response = await harness.get(path);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { refusal } from '../../test/support/refusal.js';
 import { createHarness, type Harness, seedApp } from '../../test/support/harness.js';
 import { ConflictError, InputError, inField } from './input-error.js';
 
@@ -35,16 +36,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await harness.close();
 });
-
-/** Runs `write` and gives the InputError it threw: its class, message and field. */
-async function refusal(write: () => Promise<unknown>) {
-  const error = await write().then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof InputError)) throw new Error(`expected an InputError, got ${String(error)}`);
-  return { conflict: error instanceof ConflictError, message: error.message, field: error.field };
-}
 
 describe('errors', () => {
   it('a ConflictError is an InputError; inField names the field of one that has none', () => {

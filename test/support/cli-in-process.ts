@@ -16,18 +16,24 @@ export interface CliRun {
  */
 export function inProcessCli(dir: () => string): (...args: string[]) => Promise<CliRun> {
   return async (...args) => {
-    const shown = { lines: [] as string[], errors: [] as string[] };
-    const deps: CliDeps = {
-      openRuntime,
-      serve: () => Promise.reject(new Error('not served here')),
-      out: {
-        line: (text) => shown.lines.push(text),
-        json: (value) => shown.lines.push(JSON.stringify(value)),
-        progress: () => {},
-        error: (text) => shown.errors.push(text),
-      },
-    };
+    const { deps, shown } = recordingDeps();
     const code = await runCli([...args, '--data-dir', join(dir(), 'store')], deps);
     return { code, shown, json: () => JSON.parse(shown.lines.at(-1) ?? 'null') as Record<string, unknown> };
   };
+}
+
+/** CLI dependencies that run the real program over the real store and record what it prints. */
+export function recordingDeps(): { deps: CliDeps; shown: { lines: string[]; errors: string[] } } {
+  const shown = { lines: [] as string[], errors: [] as string[] };
+  const deps: CliDeps = {
+    openRuntime,
+    serve: () => Promise.reject(new Error('not served here')),
+    out: {
+      line: (text) => shown.lines.push(text),
+      json: (value) => shown.lines.push(JSON.stringify(value)),
+      progress: () => {},
+      error: (text) => shown.errors.push(text),
+    },
+  };
+  return { deps, shown };
 }

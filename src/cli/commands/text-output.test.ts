@@ -2,8 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openRuntime } from '../../main/compose.js';
-import type { CliDeps } from '../cli-deps.js';
+import { recordingDeps } from '../../../test/support/cli-in-process.js';
 import { runCli } from '../run.js';
 
 /** Names are the testers' own: what a terminal would act on is printed as escapes, never raw. */
@@ -13,21 +12,6 @@ const SHOWN_EVE = '\\x1b[31mEve\\u202e';
 const RAW = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 /** What was printed, without the line breaks between lines (themselves controls). */
 const joined = (printed: string) => printed.replaceAll('\n', '');
-
-function recordingDeps() {
-  const shown = { lines: [] as string[], errors: [] as string[] };
-  const deps: CliDeps = {
-    openRuntime,
-    serve: () => Promise.reject(new Error('not served here')),
-    out: {
-      line: (text) => shown.lines.push(text),
-      json: (value) => shown.lines.push(JSON.stringify(value)),
-      progress: () => {},
-      error: (text) => shown.errors.push(text),
-    },
-  };
-  return { deps, shown };
-}
 
 describe('stored text in what the CLI prints', () => {
   let dir: string;
