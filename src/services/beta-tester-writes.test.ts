@@ -5,7 +5,7 @@ import { createHarness, type Harness, seedApp } from '../../test/support/harness
 import { RefusedBatch } from './batch-problems.js';
 
 /**
- * The tester writes of the API (services/beta-tester-writes.ts, docs/apple-behavior.md §10 and §11), on a real
+ * The tester writes of the API (services/beta-tester-writes.ts, docs/apple-behavior.md, §10 and §11), on a real
  * store (SQLite, or PostgreSQL in the postgres project): what each writes, the Apple field each problem names,
  * and what a tester taken out of an app leaves in the metrics. App 100 has testers t1 and t2 (installed, with
  * usage of build 7) and t3, build b7 and group g1 (t1, t2); app 200 has tester u1, build b1 and group g2.

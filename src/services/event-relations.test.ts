@@ -3,7 +3,7 @@ import { createHarness, type Harness, seedApp } from '../../test/support/harness
 import { RefusedBatch } from './batch-problems.js';
 
 /**
- * Ingestion's rules about the state of what events name (event-relations.ts, docs/apple-behavior.md §11): an
+ * Ingestion's rules about the state of what events name (event-relations.ts, docs/apple-behavior.md, §11): an
  * install of an expired build, an accept of a public link whose limit is reached. App 100 has testers t1 and
  * t2, builds 7 (expired) and 8, group g1 whose public link takes 2 and g2 whose link has no limit on.
  */

@@ -5,7 +5,7 @@ import { ConflictError, InputError, inField } from './input-error.js';
 
 /**
  * The group, build and feedback writes of the API (services/beta-groups.ts, builds.ts, feedback.ts;
- * docs/apple-behavior.md §10 and §11) on a real store: a tester of the store joins the app of the group or build
+ * docs/apple-behavior.md, §10 and §11) on a real store: a tester of the store joins the app of the group or build
  * they are added to, a member added twice is a ConflictError, unknown ids name their relationship, a group's
  * name is unique in its app. App 100 has testers t1, t2, t3, builds b7 and b8 and group g1 (t1, build b7); app
  * 200 has tester u1, build b1 and group g2.
