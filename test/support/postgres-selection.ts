@@ -20,8 +20,10 @@ const POSTGRES_ONLY = 'src/storage/postgres/';
 
 /**
  * Tests that open a store yet do not run on the postgres project, each with the reason: they open the store
- * they test themselves, so BETA_METRICS_TEST_BACKEND changes nothing in them. test/architecture checks that
- * every other test that opens a store is selected.
+ * they test themselves, so BETA_METRICS_TEST_BACKEND changes nothing in them; or what they test happens around
+ * the store, never in it (sockets, TLS, request ids, roles, faults, the journal, the ingest client's retries),
+ * while the store suites and the API's tests on both backends cover what the store answers. test/architecture
+ * checks that every other test that opens a store is selected.
  */
 export const NOT_ON_POSTGRES: Readonly<Record<string, string>> = {
   'src/storage/sqlite/sqlite-store.test.ts':
@@ -40,6 +42,19 @@ export const NOT_ON_POSTGRES: Readonly<Record<string, string>> = {
     'copies between a SQLite directory and a PostgreSQL schema it creates itself; the unit project runs it in full',
   'src/storage/copy-store-text.test.ts':
     'copies between a SQLite directory and a PostgreSQL schema it creates itself; the unit project runs it in full',
+  'src/main/create-app.test.ts':
+    'around every route (paths, methods, request ids, content types): no store answer in it',
+  'src/http/connections.test.ts': 'socket bounds and timeouts, decided before any route or store is reached',
+  'src/http/access-control-limits.test.ts':
+    "roles and token limits; the key store's answers are its suite's, on both backends",
+  'src/main/tls/https-app.test.ts': 'TLS and https links, around the routes',
+  'src/http/faults/fault-header.test.ts': 'faults are answered in front of the routes, without the store',
+  'src/http/routes/faults.test.ts': 'fault rules live in the node, not in the store',
+  'src/http/journal/journal-hooks.test.ts': "the request journal lives in the node's memory",
+  'src/ingest-client/delivery.test.ts':
+    "the ingest client's queue and timer; ingestion on both backends is tested by the API's ingestion tests",
+  'src/ingest-client/transient-failures.test.ts':
+    "the ingest client's retries against answers the server is made to give, not the store's",
 };
 
 export interface PostgresSelection {

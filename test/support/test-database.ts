@@ -44,7 +44,7 @@ export async function testStoreLocation(): Promise<TestStoreLocation> {
 export async function createTestSchema(): Promise<{ schema: string; url: string; drop(): Promise<void> }> {
   const schema = `bm_test_${randomBytes(6).toString('hex')}`;
   await withClient((client) => client.query(`create schema ${schema}`));
-  const url = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const url = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema} -c synchronous_commit=off`)}`;
   return {
     schema,
     url,

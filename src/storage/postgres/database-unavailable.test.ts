@@ -76,6 +76,20 @@ function terminateSessions(database: string) {
   );
 }
 
+/**
+ * The batch `outage-1` once the database serves again, retried while it answers 503 as a sender would:
+ * pg_terminate_backend only signals, so a pooled connection can still be on its way out when the first try
+ * comes. The retried batch counts once.
+ */
+async function ingestOnceServing(app: StoreApp) {
+  let answer = await app.ingest(['outage-1']);
+  for (let retry = 0; retry < 10 && answer.statusCode === 503; retry++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    answer = await app.ingest(['outage-1']);
+  }
+  return answer;
+}
+
 async function openApp(database: string, user?: string): Promise<StoreApp> {
   storeApp = await createStoreApp({ databaseUrl: urlOf(database, user), poolSize: 2 });
   await expectServing(storeApp);
@@ -106,7 +120,7 @@ describe('PostgreSQL that cannot serve answers 503, never 500', () => {
 
     await admin((client) => client.query(`alter database ${database} allow_connections true`));
     expect((await app.metrics()).statusCode).toBe(200);
-    expect((await app.ingest(['outage-1'])).json()).toEqual({ accepted: 1, duplicates: 0 });
+    expect((await ingestOnceServing(app)).json()).toEqual({ accepted: 1, duplicates: 0 });
     expect((await app.healthz()).statusCode).toBe(200);
   });
 
@@ -128,7 +142,7 @@ describe('PostgreSQL that cannot serve answers 503, never 500', () => {
     await expectAllUnavailable(app, /^53300: too many connections for role "\w+"$/);
 
     await admin((client) => client.query(`alter role ${role} connection limit -1`));
-    expect((await app.ingest(['outage-1'])).json()).toEqual({ accepted: 1, duplicates: 0 });
+    expect((await ingestOnceServing(app)).json()).toEqual({ accepted: 1, duplicates: 0 });
     await expectServing(app);
   });
 
@@ -181,7 +195,7 @@ describe('PostgreSQL that cannot serve answers 503, never 500', () => {
 
     await admin((client) => client.query(`alter database ${database} reset default_transaction_read_only`));
     await terminateSessions(database);
-    expect((await app.ingest(['outage-1'])).json()).toEqual({ accepted: 1, duplicates: 0 });
+    expect((await ingestOnceServing(app)).json()).toEqual({ accepted: 1, duplicates: 0 });
     await expectServing(app);
   });
 });
