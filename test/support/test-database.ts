@@ -26,9 +26,13 @@ export interface TestStoreLocation {
   cleanup(): Promise<void>;
 }
 
-export async function testStoreLocation(): Promise<TestStoreLocation> {
+/**
+ * Where a test's store goes. On PostgreSQL the schema already holds the latest migrations (made from a
+ * template), unless `empty`: for tests of the migrations themselves.
+ */
+export async function testStoreLocation(options: { empty?: boolean } = {}): Promise<TestStoreLocation> {
   if (testBackend() === 'postgres') {
-    const schema = await createMigratedTestSchema();
+    const schema = options.empty ? await createTestSchema() : await createMigratedTestSchema();
     return {
       location: { databaseUrl: schema.url, poolSize: 4 },
       cliArgs: ['--database-url', schema.url],

@@ -35,7 +35,7 @@ async function openBefore0010(where: StoreLocation): Promise<Kysely<Database>> {
 }
 
 it('keys the groups of a store made before 0010 by name, leaving later namesakes without a key', async () => {
-  location = await testStoreLocation();
+  location = await testStoreLocation({ empty: true });
   const db = await openBefore0010(location.location);
   try {
     await sql`insert into apps (id, name, bundle_id, sku, primary_locale, created_at)
