@@ -13,7 +13,7 @@ export interface Figure {
   /** result / baseline, when there is a baseline. */
   readonly ratio?: number;
   readonly goal: string;
-  /** Left out when the row is unreliable: such a row is never met. */
+  /** Never true on an unreliable row (bench/throughput.ts says when it can still be false). */
   readonly met?: boolean;
   /**
    * Throughput rows: the load generator and its own CPU as a share of one core (medians of the runs, and each
@@ -93,7 +93,15 @@ export function renderTable(table: BackendTable): string {
     const reliable =
       row.load === undefined ? '' : row.unreliable === undefined ? 'yes' : `**no**: ${row.unreliable}`;
     const met =
-      row.unreliable !== undefined ? 'not judged' : row.met === undefined ? '' : row.met ? 'yes' : '**no**';
+      row.met === undefined
+        ? row.unreliable === undefined
+          ? ''
+          : 'not judged'
+        : row.met
+          ? 'yes'
+          : row.unreliable === undefined
+            ? '**no**'
+            : '**no** (the ratio is an upper bound)';
     lines.push(
       `| ${row.figure} | ${row.result} | ${baseline} | ${ratio} | ${cpu} | ${reliable} | ${row.goal} | ${met} |`,
     );
