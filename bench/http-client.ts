@@ -3,6 +3,17 @@ import { Agent, request } from 'node:http';
 /** One keep-alive connection per target, as a client paging through answers would use. */
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 
+/**
+ * Closes the kept-alive connections not in use. The raw-insert baseline runs synchronously on the bench's own
+ * thread for seconds, during which the server closes idle connections unseen (its keep-alive timeout): the next
+ * request would reuse one and fail with "socket hang up".
+ */
+export function closeIdleConnections(): void {
+  for (const sockets of Object.values(agent.freeSockets)) {
+    for (const socket of sockets ?? []) socket.destroy();
+  }
+}
+
 export interface Answer {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { INGEST_BUILD } from './fixture.js';
-import { send } from './http-client.js';
+import { closeIdleConnections, send } from './http-client.js';
 import type { BenchStore } from './options.js';
 import { REPORT_DAY } from './workload.js';
 
@@ -70,6 +70,7 @@ export async function ingestOverHttp(
   senders = SENDERS,
 ): Promise<number> {
   const headers = { authorization: `Bearer ${ingestKey}`, 'content-type': 'application/json' };
+  closeIdleConnections();
   const started = performance.now();
   const end = started + seconds * 1000;
   let accepted = 0;

@@ -52,7 +52,9 @@ try {
     const headers = { authorization: `Bearer ${await fixture.token()}` };
     const url = `${server.url}/v1/apps/${BENCH_APP.id}/metrics/betaTesterUsages?groupBy=betaTesters&limit=200&period=P365D`;
     const result = await load(url, headers, { connections: 16, seconds });
-    console.log(`repeated page: ${Math.round(result.rps)} req/s`);
+    console.log(
+      `repeated page: ${Math.round(result.rps)} req/s (${result.generator} at ${Math.round(result.generatorCpu * 100)}% of a core)`,
+    );
   }
 } finally {
   await server.stop();

@@ -13,7 +13,21 @@ export interface Figure {
   /** result / baseline, when there is a baseline. */
   readonly ratio?: number;
   readonly goal: string;
+  /** Never true on an unreliable row (bench/throughput.ts says when it can still be false). */
   readonly met?: boolean;
+  /**
+   * Throughput rows: the load generator and its own CPU as a share of one core (medians of the runs, and each
+   * run), on the row and on its baseline.
+   */
+  readonly load?: {
+    readonly generator: 'wrk' | 'autocannon';
+    readonly cpu: number;
+    readonly baselineCpu: number;
+    readonly cpuRuns: readonly number[];
+    readonly baselineCpuRuns: readonly number[];
+  };
+  /** Why the row's figure may measure the load generator rather than the server (bench/throughput.ts). */
+  readonly unreliable?: string;
 }
 
 export interface BackendTable {
@@ -65,14 +79,32 @@ export function commit(): string {
 /** The table as Markdown, ready for BENCHMARKS.md. */
 export function renderTable(table: BackendTable): string {
   const lines = [
-    `| figure | result | baseline (same run) | ratio | goal | met |`,
-    `| --- | --- | --- | --- | --- | --- |`,
+    `| figure | result | baseline (same run) | ratio | generator CPU (row / baseline) | reliable | goal | met |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- |`,
   ];
+  const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
   for (const row of table.figures) {
     const baseline = row.baseline === undefined ? '' : `${row.baseline.result} (${row.baseline.name})`;
-    const ratio = row.ratio === undefined ? '' : `${(row.ratio * 100).toFixed(0)}%`;
-    const met = row.met === undefined ? '' : row.met ? 'yes' : '**no**';
-    lines.push(`| ${row.figure} | ${row.result} | ${baseline} | ${ratio} | ${row.goal} | ${met} |`);
+    const ratio = row.ratio === undefined ? '' : percent(row.ratio);
+    const cpu =
+      row.load === undefined
+        ? ''
+        : `${percent(row.load.cpu)} / ${percent(row.load.baselineCpu)} (${row.load.generator})`;
+    const reliable =
+      row.load === undefined ? '' : row.unreliable === undefined ? 'yes' : `**no**: ${row.unreliable}`;
+    const met =
+      row.met === undefined
+        ? row.unreliable === undefined
+          ? ''
+          : 'not judged'
+        : row.met
+          ? 'yes'
+          : row.unreliable === undefined
+            ? '**no**'
+            : '**no** (the ratio is an upper bound)';
+    lines.push(
+      `| ${row.figure} | ${row.result} | ${baseline} | ${ratio} | ${cpu} | ${reliable} | ${row.goal} | ${met} |`,
+    );
   }
   return lines.join('\n');
 }

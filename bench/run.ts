@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { explainInstalledTesterCount } from './explain-total.js';
 import { EventSource, ingestOverHttp, rawInserts } from './ingest-load.js';
 import { INGEST_APP, type Fixture, prepareFixture, removeIngestApp } from './fixture.js';
 import { getJson, send } from './http-client.js';
-import { load, loadTogether } from './load.js';
+import { loadGenerator, loadTogether } from './load.js';
 import { type BenchStore, benchStore, DEFAULT_DATA_DIR, STORE_OPTIONS } from './options.js';
 import {
   type BackendTable,
@@ -20,6 +20,7 @@ import {
 import { type ServerProcess, startProcess } from './server-process.js';
 import { siblingFigures } from './siblings.js';
 import { median, percentile } from './stats.js';
+import { compareWithBare, throughputFigure } from './throughput.js';
 import { BENCH_APP, REPORT_DAY, REPORT_TIME } from './workload.js';
 
 /**
@@ -95,12 +96,17 @@ const report: BenchReport = {
   commit: commit(),
   machine: machine(),
   quick,
-  loadTool: 'autocannon',
+  loadTool:
+    loadGenerator() === 'wrk'
+      ? 'wrk (-t1), its own process'
+      : 'autocannon in the bench process (fallback: wrk is not on the PATH; throughput rows are unreliable)',
   tables,
   seconds: (performance.now() - startedAt) / 1000,
 };
 const file = writeReport(report);
 console.log(`\nWritten to ${file} (and bench/results/latest.json) in ${report.seconds.toFixed(0)} s.`);
+
+type LoadRun = Awaited<ReturnType<typeof loadTogether>>;
 
 async function runBackend(target: BenchStore): Promise<BackendTable> {
   const backendStarted = performance.now();
@@ -142,40 +148,17 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
     if (measures('metrics')) {
       log('repeated metrics page: bare node:http baseline vs the server');
       mkdirSync('.bench/tmp', { recursive: true });
-      writeFileSync('.bench/tmp/page.json', firstPage.raw);
-      const bare = await startProcess('.bench/build/bench/bare-server.js', (port) => [
-        String(port),
-        '.bench/tmp/page.json',
-      ]);
-      const bareRps: number[] = [];
-      const realRps: number[] = [];
-      try {
-        const options = { connections: PLAN.connections, seconds: PLAN.loadSeconds };
-        await load(bare.url, {}, { ...options, seconds: 1 });
-        await load(pageUrl, headers, { ...options, seconds: 1 });
-        for (let run = 0; run < PLAN.loadRuns; run++) {
-          bareRps.push((await load(bare.url, {}, options)).rps);
-          realRps.push((await load(pageUrl, headers, options)).rps);
-        }
-      } finally {
-        await bare.stop();
-      }
-      const rps = median(realRps);
-      const bareMedian = median(bareRps);
-      figures.push({
-        figure: `repeated metrics page (limit 200, P365D, auth on; ${formatNumber(firstPage.raw.length)} bytes), ${PLAN.connections} connections`,
-        result: `${formatNumber(rps)} req/s`,
-        value: realRps,
-        unit: 'req/s',
-        baseline: {
-          name: 'bare node:http, same bytes',
-          value: bareMedian,
-          result: `${formatNumber(bareMedian)} req/s`,
-        },
-        ratio: rps / bareMedian,
-        goal: '>= 50% of the baseline',
-        met: rps / bareMedian >= 0.5,
-      });
+      figures.push(
+        await compareWithBare({
+          figure: `repeated metrics page (limit 200, P365D, auth on; ${formatNumber(firstPage.raw.length)} bytes), ${PLAN.connections} connections`,
+          url: pageUrl,
+          headers,
+          body: firstPage.raw,
+          bodyFile: '.bench/tmp/page.json',
+          load: { connections: PLAN.connections, seconds: PLAN.loadSeconds, runs: PLAN.loadRuns },
+          goalRatio: 0.5,
+        }),
+      );
     }
     const rssMetrics = server.peakRssMb();
 
@@ -319,24 +302,21 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
       try {
         const urls = [pageUrl, pageUrl.replace(server.url, second.url)];
         const options = { connections: PLAN.connections / 2, seconds: PLAN.loadSeconds };
-        const oneNode: number[] = [];
-        const twoNodes: number[] = [];
+        const oneNode: LoadRun[] = [];
+        const twoNodes: LoadRun[] = [];
         for (let run = 0; run < PLAN.loadRuns; run++) {
           oneNode.push(await loadTogether([pageUrl, pageUrl], headers, options));
           twoNodes.push(await loadTogether(urls, headers, options));
         }
-        const one = median(oneNode);
-        const two = median(twoNodes);
-        figures.push({
+        const generator = loadGenerator();
+        const row = throughputFigure({
           figure: `repeated metrics page, one node -> two nodes (${PLAN.connections} connections in all)`,
-          result: `${formatNumber(two)} req/s with two`,
-          value: twoNodes,
-          unit: 'req/s',
-          baseline: { name: 'one node', value: one, result: `${formatNumber(one)} req/s` },
-          ratio: two / one,
+          runs: twoNodes.map((run) => ({ ...run, generator })),
+          baseline: { name: 'one node', runs: oneNode, bare: false },
           goal: 'grows (2 cores shared by both nodes, PostgreSQL and the load)',
-          met: two > one,
+          met: (ratio) => ratio > 1,
         });
+        figures.push({ ...row, result: `${row.result} with two` });
         const oneIngest: number[] = [];
         const twoIngest: number[] = [];
         for (let run = 0; run < PLAN.ingestRuns; run++) {

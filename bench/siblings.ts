@@ -1,12 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { UsageEventRecord } from '../src/domain/records/usage-event-record.js';
 import { PUBLIC_LINK_EVENT_TYPES } from '../src/domain/usage-event.js';
 import type { Store } from '../src/storage/store.js';
 import { getJson } from './http-client.js';
-import { load, type LoadOptions } from './load.js';
+import type { LoadOptions } from './load.js';
 import { formatNumber, type Figure } from './report.js';
-import { startProcess } from './server-process.js';
-import { median, percentile } from './stats.js';
+import { percentile } from './stats.js';
+import { compareWithBare } from './throughput.js';
 import { BENCH_APP, REPORT_DAY } from './workload.js';
 
 /**
@@ -96,39 +96,17 @@ export async function siblingFigures(bench: SiblingBench): Promise<Figure[]> {
   for (const [name, path] of endpoints) {
     const url = `${bench.serverUrl}${path}`;
     const page = await getJson(url, bench.headers);
-    writeFileSync('.bench/tmp/sibling.json', page.raw);
-    const bare = await startProcess('.bench/build/bench/bare-server.js', (port) => [
-      String(port),
-      '.bench/tmp/sibling.json',
-    ]);
-    const bareRps: number[] = [];
-    const realRps: number[] = [];
-    try {
-      await load(bare.url, {}, { ...bench.load, seconds: 1 });
-      await load(url, bench.headers, { ...bench.load, seconds: 1 });
-      for (let run = 0; run < bench.load.runs; run++) {
-        bareRps.push((await load(bare.url, {}, bench.load)).rps);
-        realRps.push((await load(url, bench.headers, bench.load)).rps);
-      }
-    } finally {
-      await bare.stop();
-    }
-    const rps = median(realRps);
-    const bareMedian = median(bareRps);
-    figures.push({
-      figure: `repeated ${name} page (${formatNumber(page.raw.length)} bytes), ${bench.load.connections} connections`,
-      result: `${formatNumber(rps)} req/s`,
-      value: realRps,
-      unit: 'req/s',
-      baseline: {
-        name: 'bare node:http, same bytes',
-        value: bareMedian,
-        result: `${formatNumber(bareMedian)} req/s`,
-      },
-      ratio: rps / bareMedian,
-      goal: '>= 50% of the baseline',
-      met: rps / bareMedian >= 0.5,
-    });
+    figures.push(
+      await compareWithBare({
+        figure: `repeated ${name} page (${formatNumber(page.raw.length)} bytes), ${bench.load.connections} connections`,
+        url,
+        headers: bench.headers,
+        body: page.raw,
+        bodyFile: '.bench/tmp/sibling.json',
+        load: bench.load,
+        goalRatio: 0.5,
+      }),
+    );
     const samples: number[] = [];
     for (let i = 0; i < bench.coldSamples; i++) {
       await bench.invalidate();

@@ -1,0 +1,134 @@
+import { writeFileSync } from 'node:fs';
+import { GENERATOR_CPU_LIMIT } from './generator-cpu.js';
+import { type LoadGenerator, type LoadOptions, type LoadResult, load } from './load.js';
+import { formatNumber, type Figure } from './report.js';
+import { startProcess } from './server-process.js';
+import { median } from './stats.js';
+
+/**
+ * A repeated page against bare node:http serving the same bytes (`bench/bare-server.ts`), both loaded by the
+ * same generator with the same connections and duration, runs alternating so that noise on the machine falls
+ * on both sides. The row says how much CPU the generator used on each side and is marked unreliable when the
+ * generator, not the server, may have set the rate (see `unreliableBecause`).
+ */
+export interface BareComparison {
+  /** The row's name in the table. */
+  readonly figure: string;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  /** The endpoint's answer, served as-is by the bare server. */
+  readonly body: Uint8Array;
+  /** A scratch file for the body. */
+  readonly bodyFile: string;
+  readonly load: LoadOptions & { readonly runs: number };
+  /** The least share of the baseline the server must reach. */
+  readonly goalRatio: number;
+}
+
+export async function compareWithBare(comparison: BareComparison): Promise<Figure> {
+  writeFileSync(comparison.bodyFile, comparison.body);
+  const bare = await startProcess('.bench/build/bench/bare-server.js', (port) => [
+    String(port),
+    comparison.bodyFile,
+  ]);
+  const bareRuns: LoadResult[] = [];
+  const realRuns: LoadResult[] = [];
+  try {
+    const warmUp = { ...comparison.load, seconds: 1 };
+    await load(bare.url, {}, warmUp);
+    await load(comparison.url, comparison.headers, warmUp);
+    for (let run = 0; run < comparison.load.runs; run++) {
+      bareRuns.push(await load(bare.url, {}, comparison.load));
+      realRuns.push(await load(comparison.url, comparison.headers, comparison.load));
+    }
+  } finally {
+    await bare.stop();
+  }
+  return throughputFigure({
+    figure: comparison.figure,
+    runs: realRuns,
+    baseline: { name: 'bare node:http, same bytes', runs: bareRuns, bare: true },
+    goal: `>= ${(comparison.goalRatio * 100).toFixed(0)}% of the baseline`,
+    met: (ratio) => ratio >= comparison.goalRatio,
+  });
+}
+
+/** A row of answers (or events) per second against a baseline measured in the same run: medians of the runs. */
+export function throughputFigure(row: {
+  figure: string;
+  runs: readonly Pick<LoadResult, 'rps' | 'generator' | 'generatorCpu'>[];
+  baseline: {
+    name: string;
+    runs: readonly Pick<LoadResult, 'rps' | 'generatorCpu'>[];
+    /** The baseline is a bare server: it can never be slower than the real one serving the same bytes. */
+    bare: boolean;
+  };
+  goal: string;
+  met: (ratio: number) => boolean;
+}): Figure {
+  const rps = median(row.runs.map((run) => run.rps));
+  const baselineRps = median(row.baseline.runs.map((run) => run.rps));
+  const ratio = rps / baselineRps;
+  const generator = row.runs[0]?.generator ?? 'wrk';
+  const cpu = median(row.runs.map((run) => run.generatorCpu));
+  const baselineCpu = median(row.baseline.runs.map((run) => run.generatorCpu));
+  const unreliable = unreliableBecause({
+    generator,
+    cpu,
+    baselineCpu,
+    ratio,
+    bareBaseline: row.baseline.bare,
+  });
+  return {
+    figure: row.figure,
+    result: `${formatNumber(rps)} req/s`,
+    value: row.runs.map((run) => run.rps),
+    unit: 'req/s',
+    baseline: {
+      name: row.baseline.name,
+      value: baselineRps,
+      result: `${formatNumber(baselineRps)} req/s`,
+    },
+    ratio,
+    goal: row.goal,
+    load: {
+      generator,
+      cpu,
+      baselineCpu,
+      cpuRuns: row.runs.map((run) => run.generatorCpu),
+      baselineCpuRuns: row.baseline.runs.map((run) => run.generatorCpu),
+    },
+    ...(unreliable === undefined ? { met: row.met(ratio) } : { unreliable }),
+    // A baseline held back by its own wrk (the row's wrk under the limit) only makes the ratio an upper bound:
+    // a ratio short of the goal is then short for certain. Nothing else about an unreliable row is judged
+    // (autocannon in this process slows the server too).
+    ...(unreliable !== undefined &&
+      generator === 'wrk' &&
+      cpu <= GENERATOR_CPU_LIMIT &&
+      !row.met(ratio) && { met: false }),
+  };
+}
+
+/**
+ * Why a throughput row cannot be trusted, if it cannot. On 2 cores a generator near a full core takes CPU the
+ * server needs, or is itself the limit: above `GENERATOR_CPU_LIMIT` of a core (median of the runs) on either
+ * side, the ratio measures the generator. A server faster than its bare baseline means the baseline did not
+ * saturate (the bare server sends the same bytes with strictly less work), whatever the CPU says.
+ */
+export function unreliableBecause(row: {
+  generator: LoadGenerator;
+  cpu: number;
+  baselineCpu: number;
+  ratio: number;
+  bareBaseline: boolean;
+}): string | undefined {
+  const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
+  const reasons: string[] = [];
+  if (row.generator !== 'wrk') reasons.push('autocannon in the bench process (wrk is not on the PATH)');
+  if (row.cpu > GENERATOR_CPU_LIMIT) reasons.push(`generator at ${percent(row.cpu)} of a core on the row`);
+  if (row.baselineCpu > GENERATOR_CPU_LIMIT) {
+    reasons.push(`generator at ${percent(row.baselineCpu)} of a core on the baseline`);
+  }
+  if (row.bareBaseline && row.ratio > 1.05) reasons.push('faster than its bare baseline');
+  return reasons.length === 0 ? undefined : reasons.join('; ');
+}
