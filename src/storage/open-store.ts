@@ -137,9 +137,9 @@ async function connectExisting(location: StoreLocation): Promise<Connection> {
     throw new StoreOpenError(`there is no store at ${where}; give the data directory of an existing store`);
   const connection = await connect(location);
   try {
-    const known = await migrator(connection.db, connection.specifics, connection.schema).getMigrations();
-    const pending = known.filter((migration) => migration.executedAt === undefined).map(({ name }) => name);
-    if (pending.length === known.length) throw new StoreOpenError(`there is no store at ${where}`);
+    const applied = await appliedMigrations(connection.db, connection.schema);
+    const pending = MIGRATION_NAMES.filter((name) => !applied.has(name));
+    if (pending.length === MIGRATION_NAMES.length) throw new StoreOpenError(`there is no store at ${where}`);
     if (pending.length > 0) {
       throw new StoreOpenError(
         `the store at ${where} lacks the migrations ${pending.join(', ')}; run 'beta-metrics migrate' on it first`,
@@ -211,12 +211,27 @@ async function migrate(
  */
 async function upToDate(db: Kysely<Database>, schema: string | undefined): Promise<boolean> {
   try {
-    const table = sql.table(schema === undefined ? 'kysely_migration' : `${schema}.kysely_migration`);
-    const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db);
-    const applied = new Set(rows.map((row) => row.name));
+    const applied = await appliedMigrations(db, schema);
     return applied.size === MIGRATION_NAMES.length && MIGRATION_NAMES.every((name) => applied.has(name));
   } catch {
     return false;
+  }
+}
+
+/**
+ * The names of the migrations the store has applied, none when it has no migration table yet; read directly,
+ * not through Kysely's migrator, whose introspection of every schema of the database also fails when another
+ * session drops an unrelated schema at that moment. Any other error (the database is down) is thrown.
+ */
+async function appliedMigrations(db: Kysely<Database>, schema: string | undefined): Promise<Set<string>> {
+  const table = sql.table(schema === undefined ? 'kysely_migration' : `${schema}.kysely_migration`);
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db);
+    return new Set(rows.map((row) => row.name));
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    if (code === '42P01' || /no such table/.test(message ?? '')) return new Set();
+    throw error;
   }
 }
 
