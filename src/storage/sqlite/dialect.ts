@@ -26,9 +26,15 @@ export const sqliteSpecifics: BackendSpecifics = {
   // A deferred transaction in WAL mode reads one snapshot from its first read to its end.
   readSnapshot: (db, read) => db.transaction().execute(read),
 
-  // Every multi-statement write here starts with a write, so a deferred transaction takes the write lock at
-  // once and busy_timeout waits for other processes instead of failing on a stale snapshot.
-  writeTransaction: (db, write) => db.transaction().execute(write),
+  // The write lock first: many writes read before they write (is the app there? is the email known?), and a
+  // deferred transaction that read a snapshot cannot take the lock once another process (the CLI beside a
+  // server) has committed since: SQLITE_BUSY at once, whatever busy_timeout says. A write that matches no row
+  // takes the lock, and busy_timeout waits for it while no snapshot is held.
+  writeTransaction: (db, write) =>
+    db.transaction().execute(async (trx) => {
+      await sql`delete from apps where 0`.execute(trx);
+      return write(trx);
+    }),
   // SQLite's counters are only ever written by one process, which counts in memory (services/rate-limiter.ts).
   counterTransaction: (db, write) => db.transaction().execute(write),
 
