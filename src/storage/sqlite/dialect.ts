@@ -1,4 +1,5 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, sql, type Transaction } from 'kysely';
+import type { Database } from '../schema.js';
 import type { BackendSpecifics } from '../backend-specifics.js';
 import { findUnstorableText } from './unstorable-text.js';
 
@@ -26,14 +27,23 @@ export const sqliteSpecifics: BackendSpecifics = {
   // A deferred transaction in WAL mode reads one snapshot from its first read to its end.
   readSnapshot: (db, read) => db.transaction().execute(read),
 
-  // The write lock first: many writes read before they write (is the app there? is the email known?), and a
-  // deferred transaction that read a snapshot cannot take the lock once another process (the CLI beside a
-  // server) has committed since: SQLITE_BUSY at once, whatever busy_timeout says. A write that matches no row
-  // takes the lock, and busy_timeout waits for it while no snapshot is held.
+  // BEGIN IMMEDIATE: the write lock first. Many writes read before they write (is the app there? is the email
+  // known?), and a deferred transaction that read a snapshot cannot take the lock once another process (the CLI
+  // beside a server) has committed since: SQLITE_BUSY at once, whatever busy_timeout says. Taken first, the lock
+  // is waited for (busy_timeout) while no snapshot is held. Kysely's transactions only BEGIN, hence by hand.
   writeTransaction: (db, write) =>
-    db.transaction().execute(async (trx) => {
-      await sql`delete from apps where 0`.execute(trx);
-      return write(trx);
+    db.connection().execute(async (connection) => {
+      await sql`begin immediate`.execute(connection);
+      try {
+        const result = await write(connection as unknown as Transaction<Database>);
+        await sql`commit`.execute(connection);
+        return result;
+      } catch (error) {
+        // SQLite may have ended the transaction itself (SQLITE_FULL on a one-row write): that error is the
+        // answer, not ROLLBACK's "no transaction is active".
+        await sql`rollback`.execute(connection).catch(() => {});
+        throw error;
+      }
     }),
   // SQLite's counters are only ever written by one process, which counts in memory (services/rate-limiter.ts).
   counterTransaction: (db, write) => db.transaction().execute(write),
