@@ -3,10 +3,12 @@ import type { Store } from './store.js';
 import type { BackendCapabilities, StoreHarness } from './store.test-suite.js';
 import { describeDashboardBuildsAndGroups } from './dashboard-store-builds-groups.test-suite.js';
 import { describeDashboardReads } from './dashboard-store-reads.test-suite.js';
+import { describeFeedbackInbox } from './feedback-inbox.test-suite.js';
 
 /**
  * The dashboard's part of the Store (dashboard-store.ts) on every backend: logins that work once here, and
- * the page reads in dashboard-store-reads.test-suite.ts and dashboard-store-builds-groups.test-suite.ts.
+ * the page reads in dashboard-store-reads.test-suite.ts, dashboard-store-builds-groups.test-suite.ts and
+ * feedback-inbox.test-suite.ts.
  */
 export function describeDashboardStore(
   backend: string,
@@ -128,5 +130,6 @@ export function describeDashboardStore(
 
     describeDashboardReads({ store: () => store });
     describeDashboardBuildsAndGroups({ store: () => store });
+    describeFeedbackInbox({ store: () => store });
   });
 }

@@ -8,6 +8,11 @@ import type {
 import type { BetaGroupSummary } from '../domain/records/beta-group-summary.js';
 import type { BuildUsageReport } from '../domain/records/build-usage.js';
 import type { DashboardTokenRecord } from '../domain/records/dashboard-token.js';
+import type {
+  FeedbackBuildLabel,
+  FeedbackInboxItem,
+  FeedbackInboxQuery,
+} from '../domain/records/feedback-inbox.js';
 import type { TesterSortKey } from '../domain/tester-sort.js';
 
 /**
@@ -82,6 +87,18 @@ export interface DashboardReads {
   listBetaGroupSummaries(appId: string): Promise<BetaGroupSummary[]>;
   /** One of the app's groups; undefined when the app has no group with that id. */
   findBetaGroupSummary(appId: string, groupId: string): Promise<BetaGroupSummary | undefined>;
+
+  /**
+   * One page of the app's feedback inbox: its screenshot and crash submissions together, newest first (by
+   * created date, then id, then kind, all descending and compared as bytes), filtered and paged by `query`,
+   * each with its build's number and version, its tester's names and email, and the first characters of a
+   * crash's log. Only that page is read (each kind through its index by app and date).
+   */
+  listFeedbackInbox(appId: string, query: FeedbackInboxQuery): Promise<FeedbackInboxItem[]>;
+  /** The app's builds, newest upload first, at most `limit`: what the inbox's build filter offers. */
+  listFeedbackBuildChoices(appId: string, limit: number): Promise<FeedbackBuildLabel[]>;
+  /** The app's build `buildId` as the inbox names it; undefined when the app has no such build. */
+  findFeedbackBuild(appId: string, buildId: string): Promise<FeedbackBuildLabel | undefined>;
 }
 
 export interface TesterSearch {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AppFilter } from '../domain/records/app.js';
+import type { FeedbackInboxQuery } from '../domain/records/feedback-inbox.js';
 import type { TesterFilter } from '../domain/records/tester.js';
 import type { EventPosition } from '../domain/records/usage-event-record.js';
 import type { RowWindow } from '../domain/row-window.js';
@@ -14,6 +15,7 @@ import * as dashboardSessions from './queries/dashboard-sessions.js';
 import * as dashboard from './queries/dashboard.js';
 import * as dataVersions from './queries/data-versions.js';
 import * as feedback from './queries/feedback.js';
+import * as feedbackInbox from './queries/feedback-inbox.js';
 import * as ingestion from './queries/ingestion.js';
 import * as preReleaseVersions from './queries/pre-release-versions.js';
 import * as publicLinkLimits from './queries/public-link-limits.js';
@@ -129,6 +131,12 @@ export class KyselyStoreReader implements StoreReader {
   listBetaGroupSummaries = (appId: string) => betaGroupSummaries.listBetaGroupSummaries(this.db, appId);
   findBetaGroupSummary = async (appId: string, groupId: string) =>
     (await betaGroupSummaries.listBetaGroupSummaries(this.db, appId, groupId))[0];
+  listFeedbackInbox = (appId: string, query: FeedbackInboxQuery) =>
+    feedbackInbox.listFeedbackInbox(this.db, appId, query);
+  listFeedbackBuildChoices = (appId: string, limit: number) =>
+    feedbackInbox.listFeedbackBuildChoices(this.db, appId, limit);
+  findFeedbackBuild = (appId: string, buildId: string) =>
+    feedbackInbox.findFeedbackBuild(this.db, appId, buildId);
 
   async setting(name: string): Promise<string | undefined> {
     const row = await this.db

@@ -9,6 +9,7 @@ import { openStore, planOf } from '../open-store.js';
 import { betaGroupSummariesQuery } from './beta-group-summaries.js';
 import { buildUsageQuery } from './build-usage.js';
 import { dailyUsageQuery } from './dashboard.js';
+import { feedbackInboxQuery } from './feedback-inbox.js';
 
 // The dashboard's chart reads an app's daily rollups by day. Through the primary key, which leads
 // with the tester, it would read every daily row of the app, whatever the period: seconds on the reference
@@ -63,6 +64,38 @@ describe(`the dashboard's daily series on ${testBackend()}`, () => {
         'sqlite_autoindex_app_testers_1',
         'sqlite_autoindex_beta_group_testers_1',
       ]);
+    },
+  );
+
+  // The feedback inbox reads one page of each kind through its index by app and date (0008), whatever the
+  // filters and however far it has paged, and each row's build, tester and log by their keys.
+  it.runIf(testBackend() === 'sqlite')(
+    "reads a page of the feedback inbox through each kind's index by app and date",
+    async () => {
+      for (const query of [
+        { limit: 51 },
+        {
+          kind: 'crash' as const,
+          buildId: 'b1',
+          testerId: 't1',
+          after: { createdDate: '2023-10-01T00:00:00.000Z', id: 'x', kind: 'screenshot' as const },
+          limit: 51,
+        },
+      ]) {
+        const plan = await planOf(location.location, (db) => feedbackInboxQuery(db, 'a1', query));
+        const byApp = [...plan.indexes].filter((index) => index.endsWith('_by_app')).sort();
+        expect(byApp, JSON.stringify(query)).toEqual(
+          query.kind === undefined
+            ? ['beta_feedback_crash_submissions_by_app', 'beta_feedback_screenshot_submissions_by_app']
+            : ['beta_feedback_crash_submissions_by_app'],
+        );
+        expect([...plan.indexes].filter((index) => !index.endsWith('_by_app')).sort()).toEqual([
+          'sqlite_autoindex_beta_crash_logs_1',
+          'sqlite_autoindex_beta_testers_1',
+          'sqlite_autoindex_builds_1',
+          'sqlite_autoindex_pre_release_versions_1',
+        ]);
+      }
     },
   );
 });

@@ -195,13 +195,13 @@ async function withLogs(
   }));
 }
 
-function toScreenshotFeedback(
+export function toScreenshotFeedback(
   row: Selectable<BetaFeedbackScreenshotSubmissionsTable>,
 ): ScreenshotFeedbackRecord {
   return { ...toSubmission(row), screenshots: JSON.parse(row.screenshots) as ScreenshotImage[] };
 }
 
-function toSubmission(
+export function toSubmission(
   row: Selectable<BetaFeedbackScreenshotSubmissionsTable> | Selectable<BetaFeedbackCrashSubmissionsTable>,
 ): FeedbackSubmissionRecord {
   return {
