@@ -4,6 +4,7 @@ import type { DashboardDeps } from './dashboard-deps.js';
 import { CSP, registerDashboardScope } from './dashboard-scope.js';
 import { html } from './html.js';
 import { errorPage } from './pages/error-page.js';
+import { feedbackRoutes } from './feedback-routes.js';
 import { groupActionRoutes } from './group-action-routes.js';
 import { pageRoutes } from './page-routes.js';
 import { signInRoutes } from './sign-in-routes.js';
@@ -19,8 +20,8 @@ export interface DashboardDoor {
 
 /**
  * The dashboard as one plugin of the server (main/create-app.ts mounts it beside the API), in its own Fastify
- * scope under /dashboard: the scope's hooks (dashboard-scope.ts), the sign-in routes, the pages and the changes
- * made on a group's page.
+ * scope under /dashboard: the scope's hooks (dashboard-scope.ts), the sign-in routes, the pages, the changes
+ * made on a group's page, and an app's feedback inbox with its crash logs.
  */
 export function dashboardDoor(deps: DashboardDeps): DashboardDoor {
   return {
@@ -31,6 +32,7 @@ export function dashboardDoor(deps: DashboardDeps): DashboardDoor {
           signInRoutes(scope, deps);
           pageRoutes(scope, deps);
           groupActionRoutes(scope, deps);
+          feedbackRoutes(scope, deps);
         },
         { prefix: DASHBOARD_PATH },
       );

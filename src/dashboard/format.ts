@@ -36,3 +36,8 @@ export function formatCrashPercent(crashes: number, sessions: number): string {
   const rate = formatCrashRate(crashes, sessions);
   return rate === '—' ? rate : `${rate}%`;
 }
+
+/** `5 Oct 2023, 14:03 UTC`, from an instant (ISO 8601, UTC). */
+export function formatInstant(instant: string): string {
+  return `${formatDay(instant.slice(0, 10))}, ${instant.slice(11, 16)} UTC`;
+}

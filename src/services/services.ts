@@ -12,6 +12,7 @@ import { type BuildsService, buildsService } from './builds.js';
 import { type DashboardService, dashboardService } from './dashboard.js';
 import { type DashboardSessionsService, dashboardSessionsService } from './dashboard-sessions.js';
 import { type FeedbackService, feedbackService } from './feedback.js';
+import { type FeedbackInboxService, feedbackInboxService } from './feedback-inbox.js';
 import { type HealthService, healthService } from './health.js';
 import { type IngestKeysService, ingestKeysService } from './ingest-keys.js';
 import {
@@ -42,6 +43,8 @@ export interface Services {
   readonly betaGroups: BetaGroupsService;
   /** Feedback submissions (screenshot and crash) and crash logs. */
   readonly feedback: FeedbackService;
+  /** The dashboard's feedback inbox of an app: a page of its submissions, and a crash's whole log. */
+  readonly feedbackInbox: FeedbackInboxService;
   readonly apiKeys: ApiKeysService;
   readonly tokens: TokenVerifier;
   readonly ingestKeys: IngestKeysService;
@@ -88,6 +91,7 @@ export async function createServices(
     builds: buildsService(store, clocks.clock),
     betaGroups: betaGroupsService(store, clocks.clock),
     feedback: feedbackService(store, clocks.clock),
+    feedbackInbox: feedbackInboxService(store),
     apiKeys: apiKeysService(store, issuerId, clocks.clock),
     tokens: tokenVerifier(store, issuerId, clocks.clock),
     ingestKeys: ingestKeysService(store, clocks.clock),

@@ -122,7 +122,8 @@ export function buildLabel(build: BuildUsageRow): string {
   return build.preRelease === null ? build.number : `${build.preRelease.version} (${build.number})`;
 }
 
-function platformName(platform: string): string {
+/** iOS, macOS...: a platform as people write it. */
+export function platformName(platform: string): string {
   return PLATFORMS[platform] ?? platform;
 }
 
