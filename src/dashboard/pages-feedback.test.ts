@@ -116,10 +116,10 @@ describe('200', () => {
     const newest = articleOf((await inbox()).body, SUBMISSIONS.newest);
     const own = `${harness.baseUrl}/dashboard/assets/new.png?v=1&amp;w=2`;
     expect(newest).toContain(
-      `<a href="${own}" target="_blank" rel="noopener noreferrer" title="Open the full image"><img src="/dashboard/assets/new.png?v=1&amp;w=2" width="111" height="240" alt="Screenshot 1 of 2, 1179 × 2556" loading="lazy"></a>`,
+      `<a href="${own}" target="_blank" rel="noopener noreferrer" title="Open the full image"><img src="/dashboard/assets/new.png?v=1&amp;w=2" width="92" height="200" alt="Screenshot 1 of 2, 1179 × 2556" loading="lazy"></a>`,
     );
     expect(newest).toContain(
-      '<a href="https://example.invalid/screenshots/elsewhere.png" target="_blank" rel="noopener noreferrer" title="Open the full image"><span class="shot-elsewhere">Screenshot 2 of 2, 1179 × 2556<small>on example.invalid, opens in a new tab</small></span></a>',
+      '<a href="https://example.invalid/screenshots/elsewhere.png" target="_blank" rel="noopener noreferrer" title="Open the full image"><span class="shot-elsewhere"><span>Screenshot 2 of 2</span><small>1179 × 2556</small><small>on example.invalid ↗</small></span></a>',
     );
     expect(newest).not.toContain('<img src="https://example.invalid');
   });

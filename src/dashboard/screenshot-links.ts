@@ -1,7 +1,12 @@
 import type { ScreenshotImage } from '../domain/records/feedback.js';
 
-/** The box a thumbnail fits in, in pixels (never larger than the original). */
+/** The box a thumbnail image fits in, in pixels (never larger than the original). */
 export const THUMBNAIL_BOX = 240;
+/**
+ * The box the page shows it in, in CSS pixels: a little smaller, so the thumbnail stays sharp on most screens,
+ * and its size is known before it loads (the page does not move as images arrive).
+ */
+export const SHOWN_BOX = 200;
 
 /** How the inbox shows one screenshot of a submission. */
 export interface ScreenshotLink {
@@ -11,8 +16,9 @@ export interface ScreenshotLink {
   readonly width: number;
   readonly height: number;
   /**
-   * The image the page shows, fitted in THUMBNAIL_BOX: only when its address is of this server, given as a
-   * path, since the dashboard's Content-Security-Policy loads images from its own origin alone (img-src 'self').
+   * The image the page shows (fitted in THUMBNAIL_BOX) and its size on the page (fitted in SHOWN_BOX): only
+   * when its address is of this server, given as a path, since the dashboard's Content-Security-Policy loads
+   * images from its own origin alone (img-src 'self').
    */
   readonly thumbnail?: { readonly src: string; readonly width: number; readonly height: number };
 }
@@ -44,7 +50,7 @@ export function legacyScreenshotLinker(ownHosts: readonly string[]): ScreenshotL
       return link;
     }
     if (!ownHosts.includes(parsed.host)) return link;
-    const box = fitInBox(image.width, image.height, THUMBNAIL_BOX);
-    return { ...link, thumbnail: { src: `${parsed.pathname}${parsed.search}`, ...box } };
+    const shown = fitInBox(image.width, image.height, SHOWN_BOX);
+    return { ...link, thumbnail: { src: `${parsed.pathname}${parsed.search}`, ...shown } };
   };
 }

@@ -80,7 +80,7 @@ td.actions form{margin:0}
 .feedback-filters .periods{margin:0}
 .filter select{font:inherit;padding:.3rem .5rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg);max-width:16rem}
 .active-filter{margin:0;font-size:.9rem}
-.feedback-list{list-style:none;padding:0;margin:0;display:grid;gap:.75rem}
+.feedback-list{list-style:none;padding:0;margin:0;display:grid;grid-template-columns:minmax(0,1fr);gap:.75rem}
 .feedback{border:1px solid var(--line);border-radius:8px;padding:.7rem 1rem}
 .feedback-head h3{display:flex;flex-wrap:wrap;gap:.6rem;align-items:baseline;font-size:1rem;margin:0}
 .feedback-head time{font-weight:400;font-size:.9rem;color:var(--muted)}
@@ -91,15 +91,15 @@ td.actions form{margin:0}
 .email,.muted{color:var(--muted)}
 .comment{white-space:pre-wrap;overflow-wrap:anywhere;margin:.4rem 0;padding:.2rem .7rem;border-left:3px solid var(--line)}
 .comment.none,.device.none{color:var(--muted);font-style:italic;border:0;padding:0;font-size:.85rem}
-.device{display:grid;grid-template-columns:repeat(auto-fill,minmax(10rem,1fr));gap:.3rem .9rem;margin:.5rem 0;font-size:.85rem}
+.device{display:grid;grid-template-columns:repeat(auto-fill,minmax(8.5rem,1fr));gap:.3rem .9rem;margin:.5rem 0;font-size:.85rem}
 .device dt{color:var(--muted);font-size:.78rem}
 .device dd{margin:0;overflow-wrap:anywhere}
 .shots{list-style:none;padding:0;margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.5rem}
 .shots a{display:block;text-decoration:none}
-.shots img{display:block;width:auto;height:auto;max-width:12rem;max-height:12rem;border:1px solid var(--line);border-radius:6px;background:var(--panel)}
-.shot-elsewhere{display:flex;flex-direction:column;justify-content:center;width:8rem;min-height:10rem;padding:.5rem;border:1px dashed var(--line);border-radius:6px;font-size:.85rem;text-align:center;overflow-wrap:anywhere}
+.shots img{display:block;object-fit:contain;border:1px solid var(--line);border-radius:6px;background:var(--panel)}
+.shot-elsewhere{display:flex;flex-direction:column;justify-content:center;gap:.2rem;width:9.5rem;min-height:10rem;padding:.5rem;border:1px dashed var(--line);border-radius:6px;font-size:.85rem;text-align:center;overflow-wrap:anywhere}
 .shot-elsewhere small{color:var(--muted)}
-.crash-log pre{max-height:20rem;overflow:auto;margin:.5rem 0 .3rem;font-size:.8rem}
+.crash-log pre{max-height:26rem;overflow:auto;margin:.5rem 0 .3rem;font-size:.8rem}
 .crash-log p{margin:0}
 footer{max-width:75rem;margin:2rem auto;padding:0 1rem;font-size:.8rem;color:var(--muted)}
 @media (max-width:40rem){h1{font-size:1.3rem}.headline dd{font-size:1.3rem}.filter input{min-width:0;flex:1}}

@@ -164,11 +164,12 @@ function screenshots(appId: string, images: readonly ScreenshotImage[], links: S
   if (images.length === 0) return html`<p class="note">No screenshot</p>`;
   return html`<ul class="shots">${images.map((image, i) => {
     const link = links(appId, image);
-    const label = `Screenshot ${i + 1} of ${images.length}, ${link.width} × ${link.height}`;
+    const label = `Screenshot ${i + 1} of ${images.length}`;
+    const size = `${link.width} × ${link.height}`;
     return html`<li><a href="${link.full}" target="_blank" rel="noopener noreferrer" title="Open the full image">${
       link.thumbnail === undefined
-        ? html`<span class="shot-elsewhere">${label}<small>on ${hostOf(link.full)}, opens in a new tab</small></span>`
-        : html`<img src="${link.thumbnail.src}" width="${link.thumbnail.width}" height="${link.thumbnail.height}" alt="${label}" loading="lazy">`
+        ? html`<span class="shot-elsewhere"><span>${label}</span><small>${size}</small><small>on ${hostOf(link.full)} ↗</small></span>`
+        : html`<img src="${link.thumbnail.src}" width="${link.thumbnail.width}" height="${link.thumbnail.height}" alt="${label}, ${size}" loading="lazy">`
     }</a></li>`;
   })}</ul>`;
 }
