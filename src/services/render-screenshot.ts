@@ -1,8 +1,7 @@
 import decodeHeic from 'heic-decode';
 import sharp, { type Sharp } from 'sharp';
 import {
-  fittedSize,
-  formatOf,
+  planRendition,
   type Rendition,
   RENDITION_MEDIA_TYPES,
   type StoredImageType,
@@ -48,15 +47,16 @@ export async function renderScreenshot(
   source: ScreenshotSource,
   rendition: Rendition,
 ): Promise<RenderedScreenshot> {
-  const size = fittedSize(source, rendition);
-  const sameSize = size.width === source.width && size.height === source.height;
-  if (sameSize && rendition.format === formatOf(source.mediaType)) {
-    return { mediaType: source.mediaType, ...size, bytes: source.bytes, original: true };
+  const plan = planRendition(source, rendition);
+  if (plan.kind === 'original') {
+    const { mediaType, width, height, bytes } = source;
+    return { mediaType, width, height, bytes, original: true };
   }
-  if (rendition.format === 'heic') throw new RenditionUnavailable();
+  if (plan.kind === 'unavailable') throw new RenditionUnavailable();
   let image = await decoded(source);
-  if (!sameSize) image = image.resize(size.width, size.height, { fit: 'fill' });
-  switch (rendition.format) {
+  if (plan.width !== source.width || plan.height !== source.height)
+    image = image.resize(plan.width, plan.height, { fit: 'fill' });
+  switch (plan.format) {
     case 'png':
       image = image.png();
       break;
@@ -70,7 +70,8 @@ export async function renderScreenshot(
   }
   // Metadata (EXIF, places) is left out: sharp writes none unless asked.
   const bytes = await image.toBuffer();
-  return { mediaType: RENDITION_MEDIA_TYPES[rendition.format], ...size, bytes, original: false };
+  const { width, height, format } = plan;
+  return { mediaType: RENDITION_MEDIA_TYPES[format], width, height, bytes, original: false };
 }
 
 async function decoded(source: ScreenshotSource): Promise<Sharp> {

@@ -74,3 +74,29 @@ export function fittedSize(
     height: Math.min(box.height, Math.max(1, Math.round(original.height * scale))),
   };
 }
+
+/**
+ * What a rendition of a stored image is: the original's bytes (its own size and format, or a box larger than
+ * the original in its format), a new image of the fitted size, or none (HEIC at another size: nothing here
+ * encodes HEIC).
+ */
+export type RenditionPlan =
+  | { readonly kind: 'original' }
+  | {
+      readonly kind: 'render';
+      readonly width: number;
+      readonly height: number;
+      readonly format: Exclude<RenditionFormat, 'heic'>;
+    }
+  | { readonly kind: 'unavailable' };
+
+export function planRendition(
+  original: { readonly mediaType: StoredImageType; readonly width: number; readonly height: number },
+  rendition: Rendition,
+): RenditionPlan {
+  const size = fittedSize(original, rendition);
+  const sameSize = size.width === original.width && size.height === original.height;
+  if (sameSize && rendition.format === formatOf(original.mediaType)) return { kind: 'original' };
+  if (rendition.format === 'heic') return { kind: 'unavailable' };
+  return { kind: 'render', ...size, format: rendition.format };
+}

@@ -4,7 +4,7 @@ import {
   renderScreenshot,
   type ScreenshotSource,
 } from './render-screenshot.js';
-import { fittedSize, formatOf, type Rendition, type StoredImageType } from './screenshot-rendition.js';
+import { planRendition, type Rendition, type StoredImageType } from './screenshot-rendition.js';
 
 /**
  * Renditions of stored screenshots, bounded on each node (docs/apple-behavior.md, §12): rendered ones are kept
@@ -80,13 +80,11 @@ export function screenshotRenditions(
 
   return {
     async render(info, bytes, rendition) {
-      const size = fittedSize(info, rendition);
-      const original = size.width === info.width && size.height === info.height;
-      if (original && rendition.format === formatOf(info.mediaType))
-        return renderScreenshot({ ...info, bytes: await bytes() }, rendition);
-      if (rendition.format === 'heic') throw new RenditionUnavailable();
+      const plan = planRendition(info, rendition);
+      if (plan.kind === 'original') return renderScreenshot({ ...info, bytes: await bytes() }, rendition);
+      if (plan.kind === 'unavailable') throw new RenditionUnavailable();
       // Keyed by the size made, not the box asked for: every box that fits to one size shares an entry.
-      const key = `${info.sha256}/${size.width}x${size.height}.${rendition.format}`;
+      const key = `${info.sha256}/${plan.width}x${plan.height}.${plan.format}`;
       const hit = kept.get(key);
       if (hit !== undefined) {
         kept.delete(key);

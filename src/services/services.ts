@@ -9,6 +9,7 @@ import { type BetaTesterUsagesService, betaTesterUsagesService } from './beta-te
 import { type BetaTestersService, betaTestersService } from './beta-testers.js';
 import { type BuildUsagesService, buildUsagesService } from './build-usages.js';
 import { type BuildsService, buildsService } from './builds.js';
+import { type ContentUrlSigner, contentUrlKey, contentUrlSigner } from './content-urls.js';
 import { type DashboardService, dashboardService } from './dashboard.js';
 import { type DashboardSessionsService, dashboardSessionsService } from './dashboard-sessions.js';
 import { type FeedbackService, feedbackService } from './feedback.js';
@@ -33,6 +34,8 @@ export interface Services {
   readonly betaTesterUsages: BetaTesterUsagesService;
   /** Every resource of the TestFlight slice, for the API's generic resource layer. */
   readonly resources: ResourcesService;
+  /** Signs and checks the URLs stored screenshots are served at (docs/feedback-content.md, "Serving"). */
+  readonly contentUrls: ContentUrlSigner;
   /** The sibling metrics of docs/apple-behavior.md, §7: a tester's per app, a build's, a public link's. */
   readonly testerAppUsages: TesterAppUsagesService;
   readonly buildUsages: BuildUsagesService;
@@ -77,11 +80,13 @@ export async function createServices(
     await store.settingOrInsert(CURSOR_KEY_SETTING, randomBytes(32).toString('base64url')),
     'base64url',
   );
+  const contentUrls = contentUrlSigner(await contentUrlKey(store), clocks.clock);
   return {
     apps: appsService(store, cursorKey, clocks.clock),
     betaTesters: betaTestersService(store, cursorKey, clocks.clock),
     betaTesterUsages: betaTesterUsagesService(store, cursorKey, clocks.reportClock),
-    resources: resourcesService(store, cursorKey),
+    resources: resourcesService(store, cursorKey, contentUrls),
+    contentUrls,
     testerAppUsages: testerAppUsagesService(store, cursorKey, clocks.reportClock),
     buildUsages: buildUsagesService(store, clocks.reportClock),
     publicLinkUsages: publicLinkUsagesService(store, clocks.reportClock),
