@@ -1,8 +1,9 @@
 import { ApiError, type ErrorItem } from '../errors/api-error.js';
-import { invalidCursorItem, tooManyEvents } from '../errors/api-errors.js';
+import { invalidCursorItem, rendersBusy, renditionUnavailable, tooManyEvents } from '../errors/api-errors.js';
 import { type BatchProblem, RefusedBatch, TooManyEvents } from '../services/batch-problems.js';
 import { InvalidCursor } from '../services/cursor-paging.js';
 import { ScreenshotRefused } from '../services/screenshot-check.js';
+import { RendersBusy, RenditionUnavailable } from '../services/screenshot-renditions.js';
 import { formatCursor } from './cursor-text.js';
 
 /** The answer to a problem the services raise, in Apple's shape; undefined for anything else. */
@@ -12,6 +13,8 @@ export function problemAnswer(error: unknown): ApiError | undefined {
   if (error instanceof RefusedBatch) return new ApiError(error.problems.map(batchProblemItem));
   if (error instanceof TooManyEvents) return tooManyEvents(error.maxEvents, error.events);
   if (error instanceof ScreenshotRefused) return screenshotRefusal(error);
+  if (error instanceof RenditionUnavailable) return renditionUnavailable();
+  if (error instanceof RendersBusy) return rendersBusy();
   return undefined;
 }
 

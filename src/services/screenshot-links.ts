@@ -1,3 +1,4 @@
+import type { ContentScreenshot } from '../domain/records/content.js';
 import type { ContentUrlSigner, SignedContent } from './content-urls.js';
 import { signedContentPath } from './content-urls.js';
 import {
@@ -16,13 +17,7 @@ import {
  * URL (written by the API, the CLI or an import before content existed), served as it was stored.
  */
 
-/** A screenshot whose bytes the store keeps for the submission's app. */
-export interface ContentScreenshot {
-  readonly sha256: string;
-  readonly mediaType: StoredImageType;
-  readonly width: number;
-  readonly height: number;
-}
+export type { ContentScreenshot };
 
 /** A content screenshot with the signature of its URLs. */
 export interface SignedScreenshot extends ContentScreenshot {

@@ -1,3 +1,5 @@
+import type { ImageMediaType } from '../domain/image-bytes.js';
+
 /**
  * A rendition of a stored screenshot, as a content URL names it: `<w>x<h>bb.<f>`, the image fitted inside a
  * box of w by h pixels (never larger than the original) in format f, the grammar of the `templateUrl` of
@@ -5,7 +7,7 @@
  */
 
 /** The media types a screenshot is stored as (docs/feedback-content.md, "The wire"). */
-export type StoredImageType = 'image/png' | 'image/jpeg' | 'image/heic';
+export type StoredImageType = ImageMediaType;
 
 /** What a rendition may be written as; `jpeg` is read as `jpg`. HEIC only as the original at its size. */
 export type RenditionFormat = 'png' | 'jpg' | 'webp' | 'heic';

@@ -23,6 +23,8 @@ import {
 } from './ingestion.js';
 import { type ResourcesService, resourcesService } from './resources.js';
 import { DEFAULT_SCREENSHOT_LIMITS } from './screenshot-check.js';
+import { type ScreenshotContentService, screenshotContentService } from './screenshot-content.js';
+import { screenshotRenditions } from './screenshot-renditions.js';
 import { type ScreenshotUploadsService, screenshotUploadsService } from './screenshot-uploads.js';
 import { type PublicLinkUsagesService, publicLinkUsagesService } from './public-link-usages.js';
 import { type SnapshotsService, snapshotsService } from './snapshots.js';
@@ -38,6 +40,8 @@ export interface Services {
   readonly resources: ResourcesService;
   /** Signs and checks the URLs stored screenshots are served at (docs/feedback-content.md, "Serving"). */
   readonly contentUrls: ContentUrlSigner;
+  /** What those URLs answer (rendered and kept within this node's bounds), and the URLs a page shows. */
+  readonly screenshotContent: ScreenshotContentService;
   /** The sibling metrics of docs/apple-behavior.md, §7: a tester's per app, a build's, a public link's. */
   readonly testerAppUsages: TesterAppUsagesService;
   readonly buildUsages: BuildUsagesService;
@@ -91,6 +95,7 @@ export async function createServices(
     betaTesterUsages: betaTesterUsagesService(store, cursorKey, clocks.reportClock),
     resources: resourcesService(store, cursorKey, contentUrls),
     contentUrls,
+    screenshotContent: screenshotContentService(store, contentUrls, screenshotRenditions(), clocks.clock),
     testerAppUsages: testerAppUsagesService(store, cursorKey, clocks.reportClock),
     buildUsages: buildUsagesService(store, clocks.reportClock),
     publicLinkUsages: publicLinkUsagesService(store, clocks.reportClock),
