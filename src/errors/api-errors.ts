@@ -129,6 +129,27 @@ export function ingestionBusy(maxConcurrentBatches: number): ApiError {
   );
 }
 
+/** 429 for a screenshot upload while its app already has as many uploads in flight on this node as it may. */
+export function uploadsBusy(maxConcurrent: number): ApiError {
+  return new ApiError(
+    [
+      {
+        code: 'RATE_LIMIT_EXCEEDED',
+        detail: `This app already has ${maxConcurrent} uploads being read on this server; send this one again after Retry-After, or send fewer at once`,
+      },
+    ],
+    { 'retry-after': '1' },
+  );
+}
+
+/** 413 for a screenshot body over the server's limit, before any of it beyond the limit is read. */
+export function screenshotTooLarge(maxBytes: number): ApiError {
+  return ApiError.of(
+    'REQUEST_ENTITY_TOO_LARGE',
+    `A screenshot is at most ${maxBytes} bytes; send a smaller image (a JPEG or HEIC of a screen is far smaller)`,
+  );
+}
+
 export function rateLimitExceeded(): ApiError {
   return ApiError.of(
     'RATE_LIMIT_EXCEEDED',
@@ -197,3 +218,47 @@ export function chunkExtensionsTooLarge(): ApiError {
 }
 
 const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+
+/** 404: a content URL whose last segment is no rendition (docs/apple-behavior.md, §12). */
+export function notARendition(text: string): ApiError {
+  return ApiError.of(
+    'PATH_ERROR',
+    `'${text}' is not a rendition: write <width>x<height>bb.<format>, each side 1 to 8192 pixels, the format png, jpg, jpeg, webp or heic`,
+  );
+}
+
+/** 403: a content URL whose signature does not hold, or that has expired (docs/apple-behavior.md, §12). */
+export function contentUrlRefused(reason: 'invalid' | 'expired'): ApiError {
+  return ApiError.of(
+    'FORBIDDEN_ERROR',
+    reason === 'expired'
+      ? 'This screenshot URL has expired; read the submission again for a fresh one'
+      : 'This screenshot URL is not valid: its signature does not match what it names',
+  );
+}
+
+/** 404: a content URL that holds, for a screenshot the store no longer keeps (its submission was deleted). */
+export function screenshotNotFound(sha256: string): ApiError {
+  return ApiError.of('NOT_FOUND', `There is no screenshot '${sha256}' of this app`);
+}
+
+/** 404: HEIC at another size than the original's, which no encoder here writes (docs/apple-behavior.md, §12). */
+export function renditionUnavailable(): ApiError {
+  return ApiError.of(
+    'NOT_FOUND',
+    'A HEIC screenshot is served as HEIC only at its own size; ask for png, jpg or webp to get it at another size',
+  );
+}
+
+/** 503: every render slot and queue place of this node is taken; images are rendered again after Retry-After. */
+export function rendersBusy(): ApiError {
+  return new ApiError(
+    [
+      {
+        code: 'SERVICE_UNAVAILABLE',
+        detail: 'This server is rendering as many screenshots as it can now. Please wait and try again.',
+      },
+    ],
+    { 'retry-after': '1' },
+  );
+}

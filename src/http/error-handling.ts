@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { pathNotFound, serviceUnavailable, unexpectedError } from '../errors/api-errors.js';
 import { StoreUnavailableError } from '../domain/store-problems.js';
+import { RendersBusy } from '../services/screenshot-renditions.js';
 import { sendApiError } from './error-response.js';
 import { problemAnswer } from './problem-answer.js';
 
@@ -16,6 +17,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // Expected while it lasts, and the cause says all: one line, no stack.
     if (error instanceof StoreUnavailableError)
       request.log.warn({ cause: error.cause }, 'the database cannot serve now: answered 503');
+    else if (error instanceof RendersBusy)
+      request.log.warn('every render slot and queue place is taken: answered 503');
     else if (answer.status >= 500) request.log.error({ err: error }, 'unexpected error');
     else if (!(error instanceof ApiError) && problemAnswer(error) === undefined)
       request.log.info({ code: error.code }, 'request refused by the HTTP layer');

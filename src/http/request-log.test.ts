@@ -7,5 +7,8 @@ describe('redactTokens', () => {
     expect(redactTokens('/a?x=1&Token=abc#f')).toBe('/a?x=1&Token=[REDACTED]#f');
     expect(redactTokens('/v1/apps?filter[name]=token')).toBe('/v1/apps?filter[name]=token');
     expect(redactTokens('/a?mytoken=1')).toBe('/a?mytoken=1');
+    expect(redactTokens('/content/v1/screenshots/1/ab/1x1bb.png?expires=9&signature=0f')).toBe(
+      '/content/v1/screenshots/1/ab/1x1bb.png?expires=9&signature=[REDACTED]',
+    );
   });
 });

@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 
 /**
- * How a request appears in the log (Fastify's own fields), with the value of any `token` query parameter
- * replaced: a dashboard sign-in link carries its one-time token there, and no token goes to a log.
+ * How a request appears in the log (Fastify's own fields), with the value of any `token` or `signature` query
+ * parameter replaced: a dashboard sign-in link carries its one-time token there, a screenshot URL the
+ * signature that lets anyone fetch it (docs/apple-behavior.md, §12), and no credential goes to a log.
  */
 export function requestForLog(request: FastifyRequest) {
   return {
@@ -15,5 +16,5 @@ export function requestForLog(request: FastifyRequest) {
 }
 
 export function redactTokens(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/gi, '$1[REDACTED]');
+  return url.replace(/([?&](?:token|signature)=)[^&#]*/gi, '$1[REDACTED]');
 }

@@ -14,6 +14,7 @@ import type { IngestionStatsStore } from '../storage/ingestion-stats-store.js';
 import type { UsageStore } from '../storage/usage-store.js';
 import { type BatchProblem, RefusedBatch, TooManyEvents } from './batch-problems.js';
 import { relationsOf } from './event-relations.js';
+import { DEFAULT_SCREENSHOT_LIMITS } from './screenshot-check.js';
 
 /** The store slices ingestion uses: it checks events against the directory, stores them, and counts. */
 type IngestionStore = DirectoryReads & UsageStore & IngestionStatsStore;
@@ -31,6 +32,10 @@ export interface IngestionLimits {
    * several times that once parsed).
    */
   readonly maxConcurrentBatches: number;
+  /** Bytes of one uploaded screenshot (`--max-screenshot-bytes`, docs/feedback-content.md). */
+  readonly maxScreenshotBytes: number;
+  /** UTF-8 bytes of a crash event's log (`--max-crash-log-bytes`, docs/feedback-content.md). */
+  readonly maxCrashLogBytes: number;
 }
 
 export const DEFAULT_INGESTION_LIMITS: IngestionLimits = {
@@ -38,6 +43,8 @@ export const DEFAULT_INGESTION_LIMITS: IngestionLimits = {
   maxBytes: 1024 * 1024,
   retentionDays: DEFAULT_RETENTION_DAYS,
   maxConcurrentBatches: 8,
+  maxScreenshotBytes: DEFAULT_SCREENSHOT_LIMITS.maxBytes,
+  maxCrashLogBytes: 256 * 1024,
 };
 
 export interface EventBatch {

@@ -7,7 +7,9 @@ import type {
 } from '../storage/resource-reads.js';
 import { RESOURCE_TABLES } from '../storage/resource-tables.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
+import type { ContentUrlSigner } from './content-urls.js';
 import { type Page, type PageRequest, readPage } from './cursor-paging.js';
+import { withSignedScreenshots } from './signed-screenshots.js';
 
 /** The store's vocabulary of resource reads, for the API's resource layer (which reaches the store only here). */
 export type {
@@ -73,12 +75,14 @@ export interface PagedDocument extends ResourceDocument {
 export function resourcesService(
   store: SnapshotStore<ResourceReads>,
   cursorKey: Uint8Array,
+  contentUrls: ContentUrlSigner,
 ): ResourcesService {
   const related = async (
     reader: ResourceReads,
     request: DocumentRequest,
-    rows: readonly StoredResource[],
+    stored: readonly StoredResource[],
   ): Promise<ResourceDocument> => {
+    const rows = await withSignedScreenshots(reader, contentUrls, request.kind, stored);
     const ids = rows.map((row) => row.id);
     const linkages = new Map<string, ReadonlyMap<string, Linkage>>();
     const includedIds = new Map<ResourceKind, Set<string>>();
@@ -95,7 +99,9 @@ export function resourcesService(
       // A resource that is also primary data is not repeated in `included` (JSON:API 1.0, "Compound Documents").
       const primary = kind === request.kind ? new Set(ids) : new Set<string>();
       const missing = [...wanted].filter((id) => !primary.has(id));
-      for (const resource of await reader.findResources(kind, missing)) included.push({ kind, resource });
+      const found = await reader.findResources(kind, missing);
+      for (const resource of await withSignedScreenshots(reader, contentUrls, kind, found))
+        included.push({ kind, resource });
     }
     return { rows, linkages, included };
   };

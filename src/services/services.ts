@@ -9,6 +9,7 @@ import { type BetaTesterUsagesService, betaTesterUsagesService } from './beta-te
 import { type BetaTestersService, betaTestersService } from './beta-testers.js';
 import { type BuildUsagesService, buildUsagesService } from './build-usages.js';
 import { type BuildsService, buildsService } from './builds.js';
+import { type ContentUrlSigner, contentUrlKey, contentUrlSigner } from './content-urls.js';
 import { type DashboardService, dashboardService } from './dashboard.js';
 import { type DashboardSessionsService, dashboardSessionsService } from './dashboard-sessions.js';
 import { type FeedbackService, feedbackService } from './feedback.js';
@@ -22,6 +23,10 @@ import {
   ingestionService,
 } from './ingestion.js';
 import { type ResourcesService, resourcesService } from './resources.js';
+import { DEFAULT_SCREENSHOT_LIMITS } from './screenshot-check.js';
+import { type ScreenshotContentService, screenshotContentService } from './screenshot-content.js';
+import { screenshotRenditions } from './screenshot-renditions.js';
+import { type ScreenshotUploadsService, screenshotUploadsService } from './screenshot-uploads.js';
 import { type PublicLinkUsagesService, publicLinkUsagesService } from './public-link-usages.js';
 import { type SnapshotsService, snapshotsService } from './snapshots.js';
 import { type TesterAppUsagesService, testerAppUsagesService } from './tester-app-usages.js';
@@ -34,6 +39,10 @@ export interface Services {
   readonly betaTesterUsages: BetaTesterUsagesService;
   /** Every resource of the TestFlight slice, for the API's generic resource layer. */
   readonly resources: ResourcesService;
+  /** Signs and checks the URLs stored screenshots are served at (docs/feedback-content.md, "Serving"). */
+  readonly contentUrls: ContentUrlSigner;
+  /** What those URLs answer (rendered and kept within this node's bounds), and the URLs a page shows. */
+  readonly screenshotContent: ScreenshotContentService;
   /** The sibling metrics of docs/apple-behavior.md, §7: a tester's per app, a build's, a public link's. */
   readonly testerAppUsages: TesterAppUsagesService;
   readonly buildUsages: BuildUsagesService;
@@ -49,6 +58,8 @@ export interface Services {
   readonly tokens: TokenVerifier;
   readonly ingestKeys: IngestKeysService;
   readonly ingestion: IngestionService;
+  /** Screenshots beta apps upload before an event names them (docs/feedback-content.md). */
+  readonly screenshotUploads: ScreenshotUploadsService;
   /** The dashboard's pages, over the report clock. */
   readonly dashboard: DashboardService;
   /** The dashboard's login links and sessions, over the wall clock. */
@@ -80,11 +91,14 @@ export async function createServices(
     await store.settingOrInsert(CURSOR_KEY_SETTING, randomBytes(32).toString('base64url')),
     'base64url',
   );
+  const contentUrls = contentUrlSigner(await contentUrlKey(store), clocks.clock);
   return {
     apps: appsService(store, cursorKey, clocks.clock),
     betaTesters: betaTestersService(store, cursorKey, clocks.clock),
     betaTesterUsages: betaTesterUsagesService(store, cursorKey, clocks.reportClock),
-    resources: resourcesService(store, cursorKey),
+    resources: resourcesService(store, cursorKey, contentUrls),
+    contentUrls,
+    screenshotContent: screenshotContentService(store, contentUrls, screenshotRenditions(), clocks.clock),
     testerAppUsages: testerAppUsagesService(store, cursorKey, clocks.reportClock),
     buildUsages: buildUsagesService(store, clocks.reportClock),
     publicLinkUsages: publicLinkUsagesService(store, clocks.reportClock),
@@ -96,6 +110,10 @@ export async function createServices(
     tokens: tokenVerifier(store, issuerId, clocks.clock),
     ingestKeys: ingestKeysService(store, clocks.clock),
     ingestion: ingestionService(store, clocks.clock, clocks.reportClock, ingestionLimits),
+    screenshotUploads: screenshotUploadsService(store, clocks.clock, {
+      ...DEFAULT_SCREENSHOT_LIMITS,
+      maxBytes: ingestionLimits.maxScreenshotBytes,
+    }),
     dashboard: dashboardService(store, clocks.reportClock),
     dashboardSessions: dashboardSessionsService(store, clocks.clock),
     health: healthService(store),

@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import sharp from 'sharp';
+import { FEEDBACK_DEFAULTS } from '../../src/domain/records/feedback.js';
 import { fixedClock, systemClock } from '../../src/domain/clock.js';
 import type { CreatedApiKey } from '../../src/services/api-keys.js';
 import { DEMO_REPORT_TIME, PAGE_APP, SECOND_APP } from '../../src/services/demo/demo-fixture.js';
@@ -25,6 +27,8 @@ export const ALL_TABLES = [
   'beta_crash_logs',
   'beta_feedback_screenshot_submissions',
   'beta_feedback_crash_submissions',
+  'content_blobs',
+  'feedback_screenshot_contents',
   'api_keys',
   'usage_events',
   'usage_daily',
@@ -104,6 +108,7 @@ export async function fillStore(location: StoreLocation): Promise<FilledStore> {
         groupId: `${PAGE_APP.id}-public`,
       },
     ]);
+    await fillContent(store, services, location);
     // A dashboard session, and a sign-in link not used yet.
     const link = await services.dashboardSessions.createLoginLink();
     await services.dashboardSessions.signIn(link.token);
@@ -114,6 +119,48 @@ export async function fillStore(location: StoreLocation): Promise<FilledStore> {
     return { apiKey, ingestKey, revokedIngestKey, requestMinute };
   } finally {
     await store.close();
+  }
+}
+
+/** The PNG fillStore uploads for the page's app: 16×9 pixels. */
+export const FILLED_SCREENSHOT = await sharp({
+  create: { width: 16, height: 9, channels: 3, background: '#3a6' },
+})
+  .png()
+  .toBuffer();
+
+/**
+ * An uploaded screenshot (content_blobs) of the page's app and a submission naming it
+ * (feedback_screenshot_contents), linked with the database's own driver.
+ */
+async function fillContent(store: Store, services: Services, location: StoreLocation): Promise<void> {
+  const upload = await services.screenshotUploads.upload(PAGE_APP.id, FILLED_SCREENSHOT);
+  const submission = {
+    ...FEEDBACK_DEFAULTS,
+    id: 'filled-screenshot-submission',
+    appId: PAGE_APP.id,
+    createdDate: DEMO_REPORT_TIME.toISOString(),
+    screenshots: [],
+  };
+  await store.createScreenshotFeedback(submission);
+  const link = [submission.id, 0, PAGE_APP.id, upload.id];
+  const insert =
+    'insert into feedback_screenshot_contents (submission_id, position, app_id, sha256) values ($1, $2, $3, $4)';
+  if ('databaseUrl' in location) {
+    const client = new pg.Client({ connectionString: location.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(insert, link);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const db = new Database(join(resolve(location.dataDir), 'beta-metrics.db'));
+  try {
+    db.prepare(insert.replace(/\$\d/g, '?')).run(...link);
+  } finally {
+    db.close();
   }
 }
 

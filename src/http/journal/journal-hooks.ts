@@ -19,6 +19,8 @@ export const ABORTED_STATUS = 499;
 /** Error codes kept of one answer: a refused batch lists up to 100 problems, mostly of a few codes. */
 const MAX_ERROR_CODES = 20;
 const REDACTED = '[REDACTED]';
+/** Query parameters that are credentials: a sign-in link's token, a screenshot URL's signature. */
+const REDACTED_PARAMETERS = new Set(['token', 'signature']);
 
 /** What onSend saw of an answer, for onResponse to record. */
 interface SentAnswer {
@@ -29,9 +31,10 @@ interface SentAnswer {
 /**
  * Records every answered request of the server, both doors, in the journal: registered on the root instance
  * before the doors, so its hooks run for the API's and the dashboard's routes alike. What never enters an
- * entry: headers (so no `Authorization`, cookie or `Set-Cookie`), the value of any `token` query parameter (a
- * dashboard sign-in link carries one), an ingest key (only its id), the bodies of ingestion requests (testers'
- * data from apps in the field) and any body of a dashboard request or page (its forms carry sign-in tokens).
+ * entry: headers (so no `Authorization`, cookie or `Set-Cookie`), the value of any `token` or `signature`
+ * query parameter (a dashboard sign-in link carries one, a screenshot URL the other), an ingest key (only its
+ * id), the bodies of ingestion requests (testers' data from apps in the field), any body of a dashboard request
+ * or page (its forms carry sign-in tokens) and any answer that is not text (a tester's screenshot).
  */
 export function registerRequestJournal(app: FastifyInstance, journal: RequestJournal): void {
   if (journal.limits.maxEntries === 0) return;
@@ -42,7 +45,8 @@ export function registerRequestJournal(app: FastifyInstance, journal: RequestJou
   app.addHook('onSend', (request, reply, payload, done) => {
     if (isJournaled(request)) {
       const errorCodes = reply.statusCode >= 400 ? errorCodesOf(reply, payload) : undefined;
-      const responseBody = bodyBytes > 0 && mayKeepBodies(request) ? payloadText(payload) : undefined;
+      const responseBody =
+        bodyBytes > 0 && mayKeepBodies(request) && isText(reply) ? payloadText(payload) : undefined;
       sent.set(request, {
         ...(errorCodes !== undefined && errorCodes.length > 0 && { errorCodes }),
         ...(responseBody !== undefined && { responseBody: clipBody(responseBody, bodyBytes) }),
@@ -107,7 +111,7 @@ function entryOf(
     path: requestPath(request),
     query: queryPairs(request).map(([name, value]) => [
       name,
-      name.toLowerCase() === 'token' ? REDACTED : value,
+      REDACTED_PARAMETERS.has(name.toLowerCase()) ? REDACTED : value,
     ]),
     status,
     durationMs: Math.round(elapsed * 10) / 10,
@@ -131,6 +135,12 @@ function isIngestion(request: FastifyRequest): boolean {
 function mayKeepBodies(request: FastifyRequest): boolean {
   const path = requestPath(request);
   return path !== DASHBOARD_PATH && !path.startsWith(`${DASHBOARD_PATH}/`);
+}
+
+/** Only answers in text are kept: never an image's bytes (a tester's screenshot). */
+function isText(reply: FastifyReply): boolean {
+  const type = String(reply.getHeader('content-type') ?? '');
+  return type === '' || type.startsWith('application/json') || type.startsWith('text/');
 }
 
 /** The codes of an answer in Apple's ErrorResponse shape, each once; none for any other body. */

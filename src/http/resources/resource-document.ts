@@ -1,5 +1,6 @@
 import type { ResourceDocument } from '../../services/resources.js';
 import type { Linkage, StoredResource } from '../../services/resources.js';
+import { isSignedScreenshot, signedScreenshotImage } from '../../services/screenshot-links.js';
 import { served } from './resource-query.js';
 import type { SpecResourceType, TestflightSpec } from './spec-operations.js';
 
@@ -49,7 +50,7 @@ export function resourceObject(
   for (const name of type.attributes) {
     const value = resource.attributes[name];
     if (value === null || value === undefined) continue;
-    if (wanted === undefined || wanted.has(name)) attributes[name] = value;
+    if (wanted === undefined || wanted.has(name)) attributes[name] = servedValue(context.base, value);
   }
   const relationships: Record<string, unknown> = {};
   const path = resourcePath(type.type, resource.id);
@@ -86,6 +87,17 @@ export function resourceObject(
     ...(Object.keys(relationships).length > 0 && { relationships }),
     links: { self: `${context.base}${path}` },
   };
+}
+
+/**
+ * An attribute's value as sent: a submission's screenshots whose content the read signed become Apple's
+ * BetaFeedbackScreenshotImage with URLs on this server's base (docs/apple-behavior.md, §12); the rest as stored.
+ */
+function servedValue(base: string, value: unknown): unknown {
+  if (!Array.isArray(value) || !value.some(isSignedScreenshot)) return value;
+  return value.map((element: unknown) =>
+    isSignedScreenshot(element) ? signedScreenshotImage(base, element) : element,
+  );
 }
 
 /** The primary resources of a read, each with the linkage the document shows, and the `included` member. */

@@ -46,6 +46,7 @@ const SUBMISSION_COLUMNS = [
   'device_platform',
   'device_family',
   'build_bundle_id',
+  'event_id',
 ] as const;
 
 const kindText = (kind: FeedbackKind) => sql<FeedbackKind>`cast(${sql.lit(kind)} as text)`;
