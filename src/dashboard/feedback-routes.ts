@@ -6,7 +6,7 @@ import { feedbackHref, parseFeedbackView } from './feedback-params.js';
 import { html } from './html.js';
 import { errorPage } from './pages/error-page.js';
 import { feedbackPage } from './pages/feedback-page.js';
-import { legacyScreenshotLinker, type ScreenshotLinker } from './screenshot-links.js';
+import { type ScreenshotLinker, screenshotLinker } from './screenshot-links.js';
 import { ViewParamError } from './view-params.js';
 
 /**
@@ -30,7 +30,7 @@ export function feedbackRoutes(scope: FastifyInstance, deps: DashboardDeps): voi
       case 'no tester':
         throw new ViewParamError(`There is no tester with id '${view.testerId}'.`);
       case 'page':
-        return sendPage(reply, 200, feedbackPage(answer, view, screenshotLinker(deps, request)));
+        return sendPage(reply, 200, feedbackPage(answer, view, linkerFor(deps, request)));
     }
   });
 
@@ -63,12 +63,12 @@ function fileNamePart(id: string): string {
 }
 
 /** How this request's page shows screenshots: same-origin ones as thumbnails (the CSP's img-src 'self'). */
-function screenshotLinker(deps: DashboardDeps, request: FastifyRequest): ScreenshotLinker {
+function linkerFor(deps: DashboardDeps, request: FastifyRequest): ScreenshotLinker {
   const hosts = [request.host];
   try {
     hosts.push(new URL(deps.baseUrl(request)).host);
   } catch {
     // A base URL that does not parse names no host of ours.
   }
-  return legacyScreenshotLinker(hosts);
+  return screenshotLinker(deps.services.contentUrls, hosts);
 }

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPage, signIn } from '../../test/support/dashboard.js';
 import {
   ATTRIBUTE_COMMENT,
+  CONTENT_SCREENSHOT,
   CRASH_LOG,
   INBOX_APP,
   OTHER_APP,
@@ -112,16 +115,37 @@ describe('200', () => {
     expect(crash).toContain('its first 20 lines');
   });
 
-  it("shows the server's own screenshots as thumbnails by path, and links others without loading them", async () => {
-    const newest = articleOf((await inbox()).body, SUBMISSIONS.newest);
-    const own = `${harness.baseUrl}/dashboard/assets/new.png?v=1&amp;w=2`;
-    expect(newest).toContain(
-      `<a href="${own}" target="_blank" rel="noopener noreferrer" title="Open the full image"><img src="/dashboard/assets/new.png?v=1&amp;w=2" width="92" height="200" alt="Screenshot 1 of 2, 1179 × 2556" loading="lazy"></a>`,
-    );
+  it("shows stored screenshots by their signed paths, the server's own by path, and links others without loading them", async () => {
+    const { body } = await inbox();
+    const newest = articleOf(body, SUBMISSIONS.newest);
+    // Content: the signed original opens, its JPEG rendition shows; both paths of this origin (img-src 'self').
+    const sha = createHash('sha256').update(CONTENT_SCREENSHOT).digest('hex');
+    const signed = `expires=\\d+&amp;signature=[0-9a-f]{64}`;
+    const content = new RegExp(
+      `<a href="(/content/v1/screenshots/${INBOX_APP}/${sha}/390x844bb\\.png\\?${signed})" target="_blank" rel="noopener noreferrer" title="Open the full image"><img src="(/content/v1/screenshots/${INBOX_APP}/${sha}/320x320bb\\.jpg\\?${signed})" width="92" height="200" alt="Screenshot 1 of 2, 390 × 844" loading="lazy"></a>`,
+    ).exec(newest);
+    expect(content, newest).not.toBeNull();
+    const [, full = '', thumbnail = ''] = content ?? [];
+    // Each answers without the session, as the browser loads them.
+    const original = await harness.app.inject({ method: 'GET', url: full.replaceAll('&amp;', '&') });
+    expect(original.statusCode).toBe(200);
+    expect(original.rawPayload.equals(CONTENT_SCREENSHOT)).toBe(true);
+    const small = await harness.app.inject({ method: 'GET', url: thumbnail.replaceAll('&amp;', '&') });
+    expect(small.statusCode).toBe(200);
+    expect(await sharp(small.rawPayload).metadata()).toMatchObject({
+      format: 'jpeg',
+      width: 148,
+      height: 320,
+    });
+
     expect(newest).toContain(
       '<a href="https://example.invalid/screenshots/elsewhere.png" target="_blank" rel="noopener noreferrer" title="Open the full image"><span class="shot-elsewhere"><span>Screenshot 2 of 2</span><small>1179 × 2556</small><small>on example.invalid ↗</small></span></a>',
     );
-    expect(newest).not.toContain('<img src="https://example.invalid');
+    expect(body).not.toContain('<img src="https://example.invalid');
+    // Given by URL on this server's own host: shown by path.
+    expect(articleOf(body, SUBMISSIONS.oldest)).toContain(
+      `<a href="${harness.baseUrl}/dashboard/assets/old.png" target="_blank" rel="noopener noreferrer" title="Open the full image"><img src="/dashboard/assets/old.png" width="150" height="200" alt="Screenshot 1 of 1, 2048 × 2732" loading="lazy"></a>`,
+    );
   });
 
   it("is one of the app's sections, and keeps the dashboard's Content-Security-Policy", async () => {

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ASSETS } from '../../src/dashboard/assets/assets.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
@@ -106,16 +106,32 @@ it('shows the inbox newest first, texts as typed, filters it, and saves a crash 
     'Battery82%',
   );
 
-  // The server's own screenshot loads under img-src 'self', as a path, inside a link to the full image.
-  const thumbnails = article(page, SUBMISSIONS.newest).locator('.shots img');
-  expect(await thumbnails.count()).toBe(1);
-  expect(await thumbnails.getAttribute('src')).toBe(ASSETS.icon.href);
-  await expect
-    .poll(() => thumbnails.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
-    .toBeGreaterThan(0);
-  const opener = thumbnails.locator('xpath=..');
-  expect(await opener.getAttribute('href')).toBe(`${base}${ASSETS.icon.href}`);
+  // A stored screenshot shows as its JPEG rendition, loaded by its signed path under img-src 'self', inside a
+  // link to the original, which opens in a new tab.
+  const natural = (img: Locator) =>
+    img.evaluate((element) => {
+      const image = element as unknown as { complete: boolean; naturalWidth: number; naturalHeight: number };
+      return image.complete ? [image.naturalWidth, image.naturalHeight] : [];
+    });
+  const thumbnail = article(page, SUBMISSIONS.newest).locator('.shots img');
+  expect(await thumbnail.count()).toBe(1);
+  expect(await thumbnail.getAttribute('src')).toMatch(
+    /^\/content\/v1\/screenshots\/100\/[0-9a-f]{64}\/320x320bb\.jpg\?/,
+  );
+  await expect.poll(() => natural(thumbnail)).toEqual([148, 320]);
+  const opener = thumbnail.locator('xpath=..');
   expect(await opener.getAttribute('target')).toBe('_blank');
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), opener.click()]);
+  await tab.waitForLoadState();
+  expect(new URL(tab.url()).pathname).toMatch(/\/390x844bb\.png$/);
+  expect(await tab.evaluate('[document.images[0].naturalWidth, document.images[0].naturalHeight]')).toEqual([
+    390, 844,
+  ]);
+  await tab.close();
+  // One given by URL on this server's host: shown by path.
+  const own = article(page, SUBMISSIONS.oldest).locator('.shots img');
+  expect(await own.getAttribute('src')).toBe(ASSETS.icon.href);
+  await expect.poll(async () => ((await natural(own))[0] ?? 0) > 0).toBe(true);
   // One elsewhere is a link only: the page loads nothing from another origin.
   expect(
     await article(page, SUBMISSIONS.newest)

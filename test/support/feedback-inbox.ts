@@ -1,9 +1,13 @@
+import sharp from 'sharp';
+import { FEEDBACK_DEFAULTS, type ScreenshotImage } from '../../src/domain/records/feedback.js';
 import type { Harness } from './harness.js';
 
 /*
  * An app's feedback inbox for the dashboard's tests: two builds, two testers, two screenshot submissions and a
- * crash with a long log, written through the feedback service as the CLI writes them; another app's crash
- * beside it. Comments and the log hold markup, which every page must show as text.
+ * crash with a long log; another app's crash beside it. Comments and the log hold markup, which every page must
+ * show as text. The older submissions are written through the feedback service, as the CLI writes them; the
+ * newest names an uploaded screenshot (content) and an image elsewhere, as ingestion writes an event's
+ * submission (docs/feedback-content.md), so it goes to the store directly.
  */
 
 export const INBOX_APP = '100';
@@ -25,9 +29,24 @@ export const SUBMISSIONS = {
   otherAppCrash: 'crash-other',
 } as const;
 
+/** A phone screenshot's shape, 390 × 844: a bar, three rows and a button. */
+export const CONTENT_SCREENSHOT = await sharp(
+  Buffer.from(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="390" height="844"><rect width="390" height="844" fill="#f4f6fa"/>' +
+      '<rect width="390" height="96" fill="#2563eb"/>' +
+      [150, 260, 370]
+        .map((y) => `<rect x="24" y="${y}" width="342" height="84" rx="14" fill="#ffffff" stroke="#d1d9e0"/>`)
+        .join('') +
+      '<rect x="24" y="720" width="342" height="64" rx="32" fill="#cf222e"/></svg>',
+  ),
+)
+  .png()
+  .toBuffer();
+
 /**
- * Writes the inbox. `imageUrl(path)`: an absolute URL of this server for `path` (a screenshot the page may
- * show as a thumbnail); the newest submission also names an image elsewhere, which the page only links to.
+ * Writes the inbox. `imageUrl(path)`: an absolute URL of this server for `path`, which the oldest submission
+ * names (a screenshot given by URL that the page may show as a thumbnail). The newest names CONTENT_SCREENSHOT,
+ * uploaded, and an image elsewhere, which the page only links to.
  */
 export async function seedFeedbackInbox(harness: Harness, imageUrl: (path: string) => string): Promise<void> {
   const { services } = harness;
@@ -117,10 +136,18 @@ export async function seedFeedbackInbox(harness: Harness, imageUrl: (path: strin
     crashLog: CRASH_LOG,
     crashLogId: 'log-1',
   });
-  await services.feedback.createScreenshot({
+  const upload = await services.screenshotUploads.upload(INBOX_APP, CONTENT_SCREENSHOT);
+  const content = {
+    sha256: upload.id,
+    mediaType: upload.mediaType,
+    width: upload.width,
+    height: upload.height,
+  };
+  await harness.store.createScreenshotFeedback({
+    ...FEEDBACK_DEFAULTS,
     appId: INBOX_APP,
     id: SUBMISSIONS.newest,
-    createdDate: '2023-10-03T08:15:00Z',
+    createdDate: '2023-10-03T08:15:00.000Z',
     buildId: 'b412',
     testerId: 't1',
     comment: ATTRIBUTE_COMMENT,
@@ -128,7 +155,7 @@ export async function seedFeedbackInbox(harness: Harness, imageUrl: (path: strin
     connectionType: 'MOBILE_DATA',
     batteryPercentage: 15,
     screenshots: [
-      { url: imageUrl('/dashboard/assets/new.png?v=1&w=2'), width: 1179, height: 2556 },
+      content as unknown as ScreenshotImage,
       { url: 'https://example.invalid/screenshots/elsewhere.png', width: 1179, height: 2556 },
     ],
   });

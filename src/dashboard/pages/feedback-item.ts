@@ -3,11 +3,11 @@ import type {
   FeedbackBuildLabel,
   FeedbackInboxItem,
 } from '../../domain/records/feedback-inbox.js';
-import type { FeedbackSubmissionRecord, ScreenshotImage } from '../../domain/records/feedback.js';
+import type { FeedbackSubmissionRecord } from '../../domain/records/feedback.js';
 import { crashLogHref, type FeedbackView, feedbackHref } from '../feedback-params.js';
 import { formatCount, formatInstant, testerName } from '../format.js';
 import { type Html, html } from '../html.js';
-import type { ScreenshotLinker } from '../screenshot-links.js';
+import type { ScreenshotLinker, StoredScreenshot } from '../screenshot-links.js';
 import { platformName } from './builds-page.js';
 
 /** Lines of a crash log the inbox shows; the rest is in the downloaded file. */
@@ -160,7 +160,7 @@ export function formatUptime(ms: number): string {
   return `${s} s`;
 }
 
-function screenshots(appId: string, images: readonly ScreenshotImage[], links: ScreenshotLinker): Html {
+function screenshots(appId: string, images: readonly StoredScreenshot[], links: ScreenshotLinker): Html {
   if (images.length === 0) return html`<p class="note">No screenshot</p>`;
   return html`<ul class="shots">${images.map((image, i) => {
     const link = links(appId, image);
