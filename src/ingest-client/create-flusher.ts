@@ -127,7 +127,14 @@ export function createFlusher(deps: FlusherDeps): Flusher {
   const applyUpload = async (event: QueuedEvent, outcome: UploadOutcome, tally: Tally) => {
     if (outcome.type !== 'uploaded') return apply([event], outcome, tally);
     failures = 0;
-    await queue.replace(event, withUploaded(event, outcome.id));
+    try {
+      await queue.replace(event, withUploaded(event, outcome.id));
+    } catch (cause) {
+      // Not worth ending the flush for: the upload is kept in memory, and uploading it again is harmless. A
+      // store full of pending screenshots (localStorage's quota) saves again once their bytes have left it.
+      const message = `The queue could not be saved: ${reason(cause)}`;
+      deps.report(new IngestClientError('storage', message, { cause }));
+    }
     return undefined;
   };
 
