@@ -9,15 +9,17 @@ import {
 import { visibleText } from '../domain/visible-text.js';
 import type { AppIngestStats, RejectionRecord } from '../domain/records/ingestion-stats.js';
 import type { AppendResult, UsageEventRecord } from '../domain/records/usage-event-record.js';
+import type { ContentStore } from '../storage/content-store.js';
 import type { DirectoryReads } from '../storage/directory-store.js';
 import type { IngestionStatsStore } from '../storage/ingestion-stats-store.js';
 import type { UsageStore } from '../storage/usage-store.js';
 import { type BatchProblem, RefusedBatch, TooManyEvents } from './batch-problems.js';
+import { resolveContent } from './event-content.js';
 import { relationsOf } from './event-relations.js';
 import { DEFAULT_SCREENSHOT_LIMITS } from './screenshot-check.js';
 
 /** The store slices ingestion uses: it checks events against the directory, stores them, and counts. */
-type IngestionStore = DirectoryReads & UsageStore & IngestionStatsStore;
+type IngestionStore = DirectoryReads & UsageStore & IngestionStatsStore & Pick<ContentStore, 'hasContent'>;
 
 export interface IngestionLimits {
   /** Events per request. */
@@ -125,20 +127,23 @@ export function ingestionService(
           retentionDays: limits.retentionDays,
           skewMs: skew,
           receivedAt,
+          maxCrashLogBytes: limits.maxCrashLogBytes,
         };
         const checked = checkEvent(raw, index, context);
         if (Array.isArray(checked)) rejected.push({ index, problems: checked });
         else valid.push(checked);
       });
       const known = await relationsOf(store, valid);
-      const stillValid = valid.filter(({ index, event }) => {
+      const related = valid.filter(({ index, event }) => {
         const problem = known.problem(event);
         if (problem === undefined) return true;
         rejected.push({ index, problems: [problem] });
         return false;
       });
+      const withContent = await resolveContent(store, related);
+      rejected.push(...withContent.rejected);
       rejected.sort((a, b) => a.index - b.index);
-      return { valid: stillValid, rejected };
+      return { valid: withContent.valid, rejected };
     },
 
     write: (events) => store.appendUsageEvents(events),

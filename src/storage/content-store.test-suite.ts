@@ -173,6 +173,63 @@ export function describeContentStore(backend: string, createHarness: () => Promi
       expect((await store.readContent('a1', old.record.sha256))?.bytes).toEqual(old.bytes);
     });
 
+    describe('events with content', () => {
+      beforeEach(async () => {
+        await store.createTesters([
+          {
+            id: 't1',
+            email: 't1@example.com',
+            firstName: 'Ada',
+            lastName: 'L',
+            inviteType: 'EMAIL',
+            createdAt: '2023-01-01T00:00:00.000Z',
+          },
+        ]);
+        await store.addTestersToApps([
+          { appId: 'a1', testerId: 't1', state: 'INVITED', invitedAt: '2023-01-02T00:00:00.000Z' },
+        ]);
+      });
+      const feedback = (id: string, record: ContentRecord) => ({
+        id,
+        appId: 'a1',
+        testerId: 't1',
+        type: 'feedback' as const,
+        occurredAt: '2023-10-05T10:00:00.000Z',
+        receivedAt: '2023-10-05T10:00:01.000Z',
+        content: {
+          comment: 'look',
+          screenshots: [{ sha256: record.sha256, mediaType: record.mediaType, width: 3, height: 2 }],
+        },
+      });
+
+      it('makes one submission of an event stored twice, and keeps what it names from the prune', async () => {
+        const { bytes, record } = blob('named', '2023-10-01T00:00:00.000Z');
+        await store.putContent('a1', record, bytes);
+        expect(await store.appendUsageEvents([feedback('f1', record)])).toEqual({
+          accepted: 1,
+          duplicates: 0,
+        });
+        expect(await store.appendUsageEvents([feedback('f1', record)])).toEqual({
+          accepted: 0,
+          duplicates: 1,
+        });
+        const submissions = await store.listScreenshotFeedback('a1', { limit: 10 });
+        expect(submissions.map((s) => [s.comment, s.testerId, s.screenshots])).toEqual([
+          ['look', 't1', [{ sha256: record.sha256, mediaType: 'image/png', width: 3, height: 2 }]],
+        ]);
+        expect(await store.pruneUnnamedContent('2023-10-04T00:00:00.000Z', 10)).toBe(0);
+        expect((await store.readContent('a1', record.sha256))?.bytes).toEqual(bytes);
+      });
+
+      it('writes nothing of a batch whose submission cannot be written', async () => {
+        // Not uploaded: what ingestion refuses before the store; the store's own keys refuse it too.
+        const { record } = blob('never uploaded');
+        await expect(store.appendUsageEvents([feedback('f1', record)])).rejects.toThrow();
+        expect(await store.listUsageEvents('a1', undefined, 10)).toEqual([]);
+        expect(await store.listScreenshotFeedback('a1', { limit: 10 })).toEqual([]);
+      });
+    });
+
     if (backend === 'SQLite') {
       it('leaves no temporary file behind', async () => {
         const { bytes, record } = blob('tidy');

@@ -5,15 +5,15 @@ import type {
   CrashLogRecord,
   FeedbackSubmissionRecord,
   ScreenshotFeedbackRecord,
-  ScreenshotImage,
+  SubmissionScreenshot,
 } from '../../domain/records/feedback.js';
 import type { RowWindow } from '../../domain/row-window.js';
+import { StoreReferenceError } from '../../domain/store-problems.js';
 import type {
   BetaFeedbackCrashSubmissionsTable,
   BetaFeedbackScreenshotSubmissionsTable,
   Database,
 } from '../schema.js';
-import { StoreReferenceError } from '../../domain/store-problems.js';
 import { raiseDataVersions } from './data-versions.js';
 import { requireApp, requireOfApp, requireTestersOfApp } from './references.js';
 import { applyWindow } from './row-window.js';
@@ -98,7 +98,7 @@ export async function deleteCrashFeedback(db: Kysely<Database>, id: string): Pro
   await raiseDataVersions(db, [row.app_id]);
 }
 
-function submissionColumns(submission: FeedbackSubmissionRecord) {
+export function submissionColumns(submission: FeedbackSubmissionRecord) {
   return {
     id: submission.id,
     app_id: submission.appId,
@@ -198,7 +198,7 @@ async function withLogs(
 function toScreenshotFeedback(
   row: Selectable<BetaFeedbackScreenshotSubmissionsTable>,
 ): ScreenshotFeedbackRecord {
-  return { ...toSubmission(row), screenshots: JSON.parse(row.screenshots) as ScreenshotImage[] };
+  return { ...toSubmission(row), screenshots: JSON.parse(row.screenshots) as SubmissionScreenshot[] };
 }
 
 function toSubmission(
