@@ -51,7 +51,9 @@ export function checkSentContent(
   if (goesWith('comment', ['feedback', 'crash'])) {
     const comment = fields.comment;
     if (typeof comment !== 'string' || comment.length > MAX_COMMENT_CHARACTERS) {
-      problems.push(invalid(`'comment' must be a string of at most ${MAX_COMMENT_CHARACTERS} characters`, 'comment'));
+      problems.push(
+        invalid(`'comment' must be a string of at most ${MAX_COMMENT_CHARACTERS} characters`, 'comment'),
+      );
     } else if (storable('comment', comment, problems)) content.comment = comment;
   }
   if (goesWith('details', ['feedback', 'crash'])) {

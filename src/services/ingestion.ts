@@ -19,7 +19,10 @@ import { relationsOf } from './event-relations.js';
 import { DEFAULT_SCREENSHOT_LIMITS } from './screenshot-check.js';
 
 /** The store slices ingestion uses: it checks events against the directory, stores them, and counts. */
-type IngestionStore = DirectoryReads & UsageStore & IngestionStatsStore & Pick<ContentStore, 'hasContent'>;
+type IngestionStore = DirectoryReads &
+  UsageStore &
+  IngestionStatsStore &
+  Pick<ContentStore, 'hasContent' | 'pruneFeedbackContent' | 'pruneUnnamedContent'>;
 
 export interface IngestionLimits {
   /** Events per request. */
@@ -94,11 +97,17 @@ export interface IngestionService {
    */
   ingestBatch(batch: EventBatch, keyAppId: string): Promise<AppendResult>;
   stats(): Promise<AppIngestStats[]>;
-  /** Deletes raw events older than the retention period (rollups stay: no answer changes). */
+  /**
+   * Deletes raw events older than the retention period (rollups stay: no answer changes), the submissions
+   * events made that are as old with their content, and uploads no event named within a day; the raw events
+   * deleted.
+   */
   prune(): Promise<number>;
 }
 
 const PRUNE_CHUNK = 5000;
+/** How long an upload waits for an event to name it. */
+const UNNAMED_UPLOAD_MS = 24 * 3_600_000;
 
 /**
  * `clock` is wall time (when a batch arrived, to correct device clocks); `reportClock` is the data's "now"
@@ -174,8 +183,14 @@ export function ingestionService(
       for (;;) {
         const deleted = await store.pruneUsageEvents(before, PRUNE_CHUNK);
         total += deleted;
-        if (deleted < PRUNE_CHUNK) return total;
+        if (deleted < PRUNE_CHUNK) break;
       }
+      // Content follows the retention period of raw events; an upload no event named within a day goes
+      // (docs/feedback-content.md, "Lifecycle").
+      while ((await store.pruneFeedbackContent(before, PRUNE_CHUNK)) >= PRUNE_CHUNK);
+      const unnamedBefore = new Date(clock.now().getTime() - UNNAMED_UPLOAD_MS).toISOString();
+      while ((await store.pruneUnnamedContent(unnamedBefore, PRUNE_CHUNK)) >= PRUNE_CHUNK);
+      return total;
     },
   };
   return service;

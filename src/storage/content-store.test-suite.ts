@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bytesHandles, stillThere } from '../../test/support/content-bytes.js';
 import { withAppDefaults } from '../domain/records/app.js';
 import type { ContentRecord } from '../domain/records/content.js';
 import { StoreReferenceError } from '../domain/store-problems.js';
@@ -18,47 +17,6 @@ import type { Store } from './store.js';
 export interface ContentStoreHarness {
   readonly location: StoreLocation;
   cleanup(): Promise<void>;
-}
-
-/** Where each stored blob's bytes are: a file's path, or a large object's oid. */
-async function bytesHandles(location: StoreLocation): Promise<string[]> {
-  if ('databaseUrl' in location) {
-    const client = new pg.Client({ connectionString: location.databaseUrl });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ oid: string }>(
-        'select large_object::text as oid from content_blobs order by 1',
-      );
-      return rows.map((row) => row.oid);
-    } finally {
-      await client.end();
-    }
-  }
-  const db = new Database(join(resolve(location.dataDir), 'beta-metrics.db'), { readonly: true });
-  try {
-    const rows = db.prepare('select distinct sha256 from content_blobs order by 1').all() as Array<{
-      sha256: string;
-    }>;
-    return rows.map((row) => join(resolve(location.dataDir), 'content', row.sha256.slice(0, 2), row.sha256));
-  } finally {
-    db.close();
-  }
-}
-
-/** Of `handles` (bytesHandles), those whose bytes are still there. */
-async function stillThere(location: StoreLocation, handles: readonly string[]): Promise<string[]> {
-  if (!('databaseUrl' in location)) return handles.filter((file) => existsSync(file));
-  const client = new pg.Client({ connectionString: location.databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ oid: string }>(
-      'select oid::text as oid from pg_largeobject_metadata where oid = any($1::oid[]) order by 1',
-      [handles],
-    );
-    return rows.map((row) => row.oid);
-  } finally {
-    await client.end();
-  }
 }
 
 export function describeContentStore(backend: string, createHarness: () => Promise<ContentStoreHarness>) {
