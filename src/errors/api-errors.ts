@@ -129,6 +129,27 @@ export function ingestionBusy(maxConcurrentBatches: number): ApiError {
   );
 }
 
+/** 429 for a screenshot upload while its app already has as many uploads in flight on this node as it may. */
+export function uploadsBusy(maxConcurrent: number): ApiError {
+  return new ApiError(
+    [
+      {
+        code: 'RATE_LIMIT_EXCEEDED',
+        detail: `This app already has ${maxConcurrent} uploads being read on this server; send this one again after Retry-After, or send fewer at once`,
+      },
+    ],
+    { 'retry-after': '1' },
+  );
+}
+
+/** 413 for a screenshot body over the server's limit, before any of it beyond the limit is read. */
+export function screenshotTooLarge(maxBytes: number): ApiError {
+  return ApiError.of(
+    'REQUEST_ENTITY_TOO_LARGE',
+    `A screenshot is at most ${maxBytes} bytes; send a smaller image (a JPEG or HEIC of a screen is far smaller)`,
+  );
+}
+
 export function rateLimitExceeded(): ApiError {
   return ApiError.of(
     'RATE_LIMIT_EXCEEDED',

@@ -20,6 +20,7 @@ import { buildMetricsRoutes } from './routes/build-metrics.js';
 import { pageCache } from './page-cache.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { ingestScreenshotRoutes } from './routes/ingest-screenshots.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 
 export interface ApiDeps {
@@ -93,6 +94,7 @@ export function apiDoor(deps: ApiDeps): ApiDoor {
       betaTesterMetricsRoutes(app, routeDeps);
       buildMetricsRoutes(app, routeDeps);
       ingestRoutes(app, routeDeps);
+      ingestScreenshotRoutes(app, routeDeps);
       snapshotRoutes(app, { services: deps.services, allowFaults: deps.faults !== undefined });
     },
     answerUnroutable: (request, reply) => void answerUnroutable(request, reply, access),

@@ -21,6 +21,8 @@ import {
   ingestionService,
 } from './ingestion.js';
 import { type ResourcesService, resourcesService } from './resources.js';
+import { DEFAULT_SCREENSHOT_LIMITS } from './screenshot-check.js';
+import { type ScreenshotUploadsService, screenshotUploadsService } from './screenshot-uploads.js';
 import { type PublicLinkUsagesService, publicLinkUsagesService } from './public-link-usages.js';
 import { type SnapshotsService, snapshotsService } from './snapshots.js';
 import { type TesterAppUsagesService, testerAppUsagesService } from './tester-app-usages.js';
@@ -46,6 +48,8 @@ export interface Services {
   readonly tokens: TokenVerifier;
   readonly ingestKeys: IngestKeysService;
   readonly ingestion: IngestionService;
+  /** Screenshots beta apps upload before an event names them (docs/feedback-content.md). */
+  readonly screenshotUploads: ScreenshotUploadsService;
   /** The dashboard's pages, over the report clock. */
   readonly dashboard: DashboardService;
   /** The dashboard's login links and sessions, over the wall clock. */
@@ -92,6 +96,10 @@ export async function createServices(
     tokens: tokenVerifier(store, issuerId, clocks.clock),
     ingestKeys: ingestKeysService(store, clocks.clock),
     ingestion: ingestionService(store, clocks.clock, clocks.reportClock, ingestionLimits),
+    screenshotUploads: screenshotUploadsService(store, clocks.clock, {
+      ...DEFAULT_SCREENSHOT_LIMITS,
+      maxBytes: ingestionLimits.maxScreenshotBytes,
+    }),
     dashboard: dashboardService(store, clocks.reportClock),
     dashboardSessions: dashboardSessionsService(store, clocks.clock),
     health: healthService(store),

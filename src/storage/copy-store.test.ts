@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALL_TABLES,
   demoServices,
+  FILLED_SCREENSHOT,
   type FilledStore,
   fillStore,
   tableRowCounts,
@@ -79,6 +81,15 @@ describe.skipIf(!postgres)('copying a whole store SQLite -> PostgreSQL -> SQLite
     );
     expect(toPostgres).toEqual(reported);
     expect(toSqlite).toEqual(reported);
+  });
+
+  it('carries the bytes of uploaded screenshots, which neither backend keeps in its rows', async () => {
+    const sha256 = createHash('sha256').update(FILLED_SCREENSHOT).digest('hex');
+    for (const { store, name } of copies()) {
+      const stored = await store.readContent(PAGE_APP.id, sha256);
+      expect(stored?.bytes.equals(FILLED_SCREENSHOT), name).toBe(true);
+      expect(stored, name).toMatchObject({ mediaType: 'image/png', width: 16, height: 9 });
+    }
   });
 
   it("carries the source's settings: its issuer id, cursor key and demo marker", async () => {

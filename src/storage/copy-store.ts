@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { visibleText } from '../domain/visible-text.js';
 import type { BackendSpecifics } from './backend-specifics.js';
+import type { ContentBytes } from './content-bytes.js';
 import { chunksFor, toCount } from './queries/row-window.js';
 import type { Database } from './schema.js';
 
@@ -22,6 +23,8 @@ const TABLE_KEYS = {
   beta_crash_logs: ['id'],
   beta_feedback_screenshot_submissions: ['id'],
   beta_feedback_crash_submissions: ['id'],
+  content_blobs: ['app_id', 'sha256'],
+  feedback_screenshot_contents: ['submission_id', 'position'],
   api_keys: ['key_id'],
   usage_events: ['app_id', 'id'],
   usage_daily: ['app_id', 'tester_id', 'day', 'build'],
@@ -50,6 +53,8 @@ export const DEFAULT_CHUNK_ROWS = 5_000;
 export interface CopyEnd {
   readonly db: Kysely<Database>;
   readonly specifics: BackendSpecifics;
+  /** Where it keeps the bytes of uploaded screenshots, which a copy moves with their rows. */
+  readonly contentBytes: ContentBytes;
   /** Where it is, for messages, without a password (`sqlite:/var/lib/bm`, `postgres://bm@db:5432/bm`). */
   readonly name: string;
 }
@@ -128,7 +133,12 @@ export async function copyDatabase(
         let last: Row | undefined;
         for (;;) {
           const rows = await readChunk(reader, table, last, chunkRows);
-          if (rows.length > 0) await insertRows(writer, table, rows, target.specifics.maxBoundParameters);
+          if (rows.length > 0) {
+            const kept =
+              table === 'content_blobs' ? rows.map((row) => ({ ...row, large_object: null })) : rows;
+            await insertRows(writer, table, kept, target.specifics.maxBoundParameters);
+            if (table === 'content_blobs') await copyContentBytes(source, reader, target, writer, rows);
+          }
           copied += rows.length;
           last = rows.at(-1);
           if (rows.length > 0) report(copied);
@@ -166,6 +176,30 @@ async function refuseUnstorableText(source: CopyEnd, reader: Kysely<Database>, t
     throw new StoreCopyError(
       `the ${table} row (${key}) cannot be copied: its ${found.column} ${found.problem}, and ${targetName} cannot store that. Nothing was copied; fix or delete that row, or move the apps with 'export' and 'import', which reports such lines and loads the others`,
     );
+  }
+}
+
+/**
+ * The bytes of the `content_blobs` rows just copied, one blob at a time: each backend keeps them its own way
+ * (files, large objects), so they move through ContentBytes rather than with the rows.
+ */
+async function copyContentBytes(
+  source: CopyEnd,
+  reader: Kysely<Database>,
+  target: CopyEnd,
+  writer: Kysely<Database>,
+  rows: readonly Row[],
+): Promise<void> {
+  for (const row of rows) {
+    const appId = String(row.app_id);
+    const sha256 = String(row.sha256);
+    const stored = await source.contentBytes.read(reader, appId, sha256);
+    if (stored === undefined) {
+      throw new StoreCopyError(
+        `the bytes of screenshot ${sha256} of app ${visibleText(appId)} are missing from ${source.name}; nothing was copied`,
+      );
+    }
+    await target.contentBytes.attach(writer, appId, sha256, stored.bytes);
   }
 }
 

@@ -9,6 +9,7 @@ import type {
   ScreenshotFeedbackRecord,
 } from '../domain/records/feedback.js';
 import type { PreReleaseVersionRecord } from '../domain/records/pre-release-version.js';
+import type { ContentRecord } from '../domain/records/content.js';
 import type { DashboardTokenRecord } from '../domain/records/dashboard-token.js';
 import type { Refusal } from '../domain/records/ingestion-stats.js';
 import type { ApiKeyRecord, IngestKeyRecord } from '../domain/records/keys.js';
@@ -17,6 +18,7 @@ import type { MembershipRecord, TesterChanges, TesterRecord } from '../domain/re
 import type { AppendResult, UsageEventRecord } from '../domain/records/usage-event-record.js';
 import { StoreConflictError, StoreReferenceError } from '../domain/store-problems.js';
 import type { BackendSpecifics } from './backend-specifics.js';
+import type { ContentBytes, ReleasedBlob } from './content-bytes.js';
 import { CONFLICT_NAMES } from './conflict-names.js';
 import { groupCommit, type WriteTogether, writeAlone } from './group-commit.js';
 import * as apiKeys from './queries/api-keys.js';
@@ -24,6 +26,7 @@ import * as appendUsage from './queries/append-usage.js';
 import * as apps from './queries/apps.js';
 import * as betaGroups from './queries/beta-groups.js';
 import * as builds from './queries/builds.js';
+import * as content from './queries/content.js';
 import * as dashboardSessions from './queries/dashboard-sessions.js';
 import * as dataVersions from './queries/data-versions.js';
 import * as feedback from './queries/feedback.js';
@@ -31,6 +34,7 @@ import * as groupLinks from './queries/group-links.js';
 import * as ingestion from './queries/ingestion.js';
 import * as preReleaseVersions from './queries/pre-release-versions.js';
 import * as rateLimits from './queries/rate-limits.js';
+import * as submissionDeletes from './queries/submission-deletes.js';
 import * as testerMemberships from './queries/tester-memberships.js';
 import * as testers from './queries/testers.js';
 import * as usageEvents from './queries/usage-events.js';
@@ -44,12 +48,15 @@ import { KyselyStoreReader } from './kysely-store-reader.js';
 export class KyselyStore extends KyselyStoreReader implements Store {
   /**
    * `snapshots`: the backend's named snapshots of the whole store (sqlite/snapshots.ts, postgres/snapshots.ts);
-   * `snapshotDb`: where snapshot reads go, when not to `db` (a PostgreSQL read replica).
+   * `contentBytes`: where it keeps the bytes of uploaded screenshots (sqlite/content-files.ts,
+   * postgres/large-objects.ts); `snapshotDb`: where snapshot reads go, when not to `db` (a PostgreSQL read
+   * replica).
    */
   constructor(
     db: Kysely<Database>,
     private readonly specifics: BackendSpecifics,
     private readonly snapshots: SnapshotAdminStore,
+    private readonly contentBytes: ContentBytes,
     private readonly readPoolStats?: () => PoolStats,
     private readonly snapshotDb?: Kysely<Database>,
   ) {
@@ -156,13 +163,21 @@ export class KyselyStore extends KyselyStoreReader implements Store {
     this.write((trx) =>
       testerMemberships.removeTestersFromApps(trx, memberships, this.specifics.maxBoundParameters),
     );
-  deleteTester = (id: string) => this.write((trx) => testerMemberships.deleteTester(trx, id));
+  deleteTester = (id: string) =>
+    this.writeReleasing(async (trx) => ({
+      result: undefined,
+      released: await testerMemberships.deleteTester(trx, id),
+    }));
 
   createScreenshotFeedback = (submission: ScreenshotFeedbackRecord) =>
     this.write((trx) => feedback.insertScreenshotFeedback(trx, submission));
   createCrashFeedback = (submission: CrashFeedbackRecord, crashLog?: CrashLogRecord) =>
     this.write((trx) => feedback.insertCrashFeedback(trx, submission, crashLog));
-  deleteScreenshotFeedback = (id: string) => this.write((trx) => feedback.deleteScreenshotFeedback(trx, id));
+  deleteScreenshotFeedback = (id: string) =>
+    this.writeReleasing(async (trx) => ({
+      result: undefined,
+      released: await feedback.deleteScreenshotFeedback(trx, id),
+    }));
   deleteCrashFeedback = (id: string) => this.write((trx) => feedback.deleteCrashFeedback(trx, id));
 
   appendUsageEvents(events: readonly UsageEventRecord[]): Promise<AppendResult> {
@@ -234,6 +249,22 @@ export class KyselyStore extends KyselyStoreReader implements Store {
       .execute();
   }
 
+  putContent = (appId: string, record: ContentRecord, bytes: Uint8Array) =>
+    this.contentBytes.put(this.db, appId, record, bytes);
+  readContent = (appId: string, sha256: string) => this.contentBytes.read(this.db, appId, sha256);
+  hasContent = (appId: string, sha256s: readonly string[]) => content.findContents(this.db, appId, sha256s);
+  pruneFeedbackContent = (before: string, limit: number) =>
+    this.writeReleasing(async (trx) => {
+      const ids = await submissionDeletes.submissionIdsWhere(trx, { fromEventsBefore: before }, limit);
+      const deleted = await submissionDeletes.deleteSubmissions(trx, ids, false);
+      return { result: deleted.screenshots + deleted.crashes, released: deleted.released };
+    });
+  pruneUnnamedContent = (uploadedBefore: string, limit: number) =>
+    this.writeReleasing(async (trx) => {
+      const released = await content.deleteUnnamedUploads(trx, uploadedBefore, limit);
+      return { result: released.length, released };
+    });
+
   saveSnapshot: SnapshotAdminStore['saveSnapshot'] = (name, options) =>
     this.snapshots.saveSnapshot(name, options);
   restoreSnapshot = (name: string) => this.snapshots.restoreSnapshot(name);
@@ -243,6 +274,22 @@ export class KyselyStore extends KyselyStoreReader implements Store {
   async close() {
     await this.snapshotDb?.destroy();
     await this.db.destroy();
+  }
+
+  /**
+   * One write transaction that may delete blobs of content: `body` says which (`released`); their bytes go in
+   * the transaction or once it committed, as the backend keeps them (content-bytes.ts).
+   */
+  private async writeReleasing<T>(
+    body: (trx: Kysely<Database>) => Promise<{ result: T; released: readonly ReleasedBlob[] }>,
+  ): Promise<T> {
+    const { result, released } = await this.write(async (trx) => {
+      const done = await body(trx);
+      await this.contentBytes.releaseInTransaction(trx, done.released);
+      return done;
+    });
+    await this.contentBytes.releaseAfterCommit(this.db, released);
+    return result;
   }
 
   /** One write transaction, its unique violations as StoreConflictError. */

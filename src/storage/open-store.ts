@@ -1,16 +1,19 @@
 import { resolve } from 'node:path';
 import { type Compilable, type Kysely, Migrator, sql } from 'kysely';
 import type { BackendSpecifics, PlanReads } from './backend-specifics.js';
+import type { ContentBytes } from './content-bytes.js';
 import { type CopyOptions, copyDatabase, type TableCounts } from './copy-store.js';
 import { KyselyStore } from './kysely-store.js';
 import { MIGRATION_NAMES, migrations } from './migrations/index.js';
 import { openPostgresDatabase, type PostgresLocation, redactedUrl } from './postgres/connection.js';
 import { postgresSpecifics } from './postgres/dialect.js';
+import { postgresLargeObjects } from './postgres/large-objects.js';
 import { postgresSnapshotAdmin } from './postgres/snapshots.js';
 import { installedTestersCountQuery } from './queries/usage.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase, type SqliteConnection, sqliteStoreExists } from './sqlite/connection.js';
 import { sqliteSpecifics } from './sqlite/dialect.js';
+import { sqliteContentFiles } from './sqlite/content-files.js';
 import { sqliteSnapshotAdmin } from './sqlite/snapshots.js';
 import type { SnapshotAdminStore } from './snapshot-admin-store.js';
 import type { PoolStats } from '../domain/records/pool-stats.js';
@@ -44,7 +47,7 @@ export interface OpenOptions {
 
 /** Opens the store and brings its schema up to date. The only place that picks a backend. */
 export async function openStore(location: StoreLocation, options: OpenOptions = {}): Promise<Store> {
-  const { db, specifics, schema, poolStats, snapshots } = await connect(
+  const { db, specifics, schema, poolStats, snapshots, contentBytes } = await connect(
     location,
     options.onSqliteConnectionForTests,
   );
@@ -58,7 +61,10 @@ export async function openStore(location: StoreLocation, options: OpenOptions = 
     await db.destroy();
     throw error;
   }
-  return guardAvailability(new KyselyStore(db, specifics, snapshots, poolStats, replica), specifics);
+  return guardAvailability(
+    new KyselyStore(db, specifics, snapshots, contentBytes, poolStats, replica),
+    specifics,
+  );
 }
 
 /** Runs the pending migrations; the names of those it ran. */
@@ -160,6 +166,8 @@ interface Connection {
   readonly poolStats?: () => PoolStats;
   /** Named snapshots of the whole store, over `db`. */
   readonly snapshots: SnapshotAdminStore;
+  /** Where the bytes of uploaded screenshots are kept. */
+  readonly contentBytes: ContentBytes;
 }
 
 async function connect(
@@ -168,7 +176,12 @@ async function connect(
 ): Promise<Connection> {
   if (!('databaseUrl' in location)) {
     const db = openSqliteDatabase(location.dataDir, onSqliteConnection);
-    return { db, specifics: sqliteSpecifics, snapshots: sqliteSnapshotAdmin(db, location.dataDir) };
+    return {
+      db,
+      specifics: sqliteSpecifics,
+      snapshots: sqliteSnapshotAdmin(db, location.dataDir),
+      contentBytes: sqliteContentFiles(location.dataDir),
+    };
   }
   const { db, pool, schema } = await openPostgresDatabase(location);
   const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
@@ -178,6 +191,7 @@ async function connect(
     schema,
     poolStats,
     snapshots: postgresSnapshotAdmin(db, schema),
+    contentBytes: postgresLargeObjects,
   };
 }
 

@@ -22,6 +22,8 @@ export interface Database {
   beta_crash_logs: BetaCrashLogsTable;
   beta_feedback_screenshot_submissions: BetaFeedbackScreenshotSubmissionsTable;
   beta_feedback_crash_submissions: BetaFeedbackCrashSubmissionsTable;
+  content_blobs: ContentBlobsTable;
+  feedback_screenshot_contents: FeedbackScreenshotContentsTable;
   api_keys: ApiKeysTable;
   usage_events: UsageEventsTable;
   usage_daily: UsageDailyTable;
@@ -197,15 +199,47 @@ interface FeedbackSubmissionColumns {
   device_platform: string | null;
   device_family: string | null;
   build_bundle_id: string | null;
+  /** The usage event the submission came from (0011), or NULL when an operator made it. */
+  event_id: string | null;
 }
 
 export interface BetaFeedbackScreenshotSubmissionsTable extends FeedbackSubmissionColumns {
-  /** JSON `[{url, width, height, expirationDate?}]`: Apple's BetaFeedbackScreenshotImage list. */
+  /**
+   * JSON: Apple's BetaFeedbackScreenshotImage list `[{url, width, height, expirationDate?}]` as an operator
+   * gave it, or the stored screenshots an event named `[{sha256, mediaType, width, height}]` (0011), which
+   * `feedback_screenshot_contents` links as well.
+   */
   screenshots: Defaulted<string>;
 }
 
 export interface BetaFeedbackCrashSubmissionsTable extends FeedbackSubmissionColumns {
   crash_log_id: string | null;
+}
+
+/**
+ * An uploaded screenshot of an app, by the SHA-256 (hex) of its bytes (0011). The bytes are a file
+ * `<data dir>/content/<2 hex>/<sha256>` (SQLite) or the large object `large_object` (PostgreSQL).
+ */
+export interface ContentBlobsTable {
+  app_id: string;
+  sha256: string;
+  /** image/png | image/jpeg | image/heic, read from the bytes. */
+  media_type: string;
+  width: number;
+  height: number;
+  byte_length: number;
+  uploaded_at: string;
+  /** PostgreSQL: the oid of the large object holding the bytes; NULL on SQLite. */
+  large_object: number | string | null;
+}
+
+/** The screenshots a submission names, in order (0011): a blob is kept while a row names it. */
+export interface FeedbackScreenshotContentsTable {
+  submission_id: string;
+  /** 0 for the first screenshot. */
+  position: number;
+  app_id: string;
+  sha256: string;
 }
 
 /** API keys: the public half only. The private key is handed to the operator once and never stored. */

@@ -1,3 +1,4 @@
+import type { ContentStore } from './content-store.js';
 import type { DashboardReads, DashboardSessionReads, DashboardStore } from './dashboard-store.js';
 import type { DirectoryReads, DirectoryStore } from './directory-store.js';
 import type { HealthStore } from './health-store.js';
@@ -32,7 +33,8 @@ export interface Store
     DashboardStore,
     HealthStore,
     SnapshotStore<SnapshotReads>,
-    SnapshotAdminStore {
+    SnapshotAdminStore,
+    ContentStore {
   close(): Promise<void>;
 }
 
@@ -51,7 +53,14 @@ export interface StoreReader
 /** The methods of Store that write. */
 type StoreWrite = Exclude<
   keyof Store,
-  keyof StoreReader | 'snapshot' | 'listSnapshots' | 'poolStats' | 'unavailableRecently' | 'close'
+  | keyof StoreReader
+  | 'snapshot'
+  | 'listSnapshots'
+  | 'poolStats'
+  | 'unavailableRecently'
+  | 'close'
+  | 'readContent'
+  | 'hasContent'
 >;
 
 /**
@@ -100,5 +109,8 @@ export const STORE_WRITES: ReadonlySet<string> = new Set(
     saveSnapshot: true,
     restoreSnapshot: true,
     deleteSnapshot: true,
+    putContent: true,
+    pruneUnnamedContent: true,
+    pruneFeedbackContent: true,
   } satisfies Record<StoreWrite, true>),
 );

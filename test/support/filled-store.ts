@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import sharp from 'sharp';
 import { fixedClock, systemClock } from '../../src/domain/clock.js';
 import type { CreatedApiKey } from '../../src/services/api-keys.js';
 import { DEMO_REPORT_TIME, PAGE_APP, SECOND_APP } from '../../src/services/demo/demo-fixture.js';
@@ -25,6 +26,8 @@ export const ALL_TABLES = [
   'beta_crash_logs',
   'beta_feedback_screenshot_submissions',
   'beta_feedback_crash_submissions',
+  'content_blobs',
+  'feedback_screenshot_contents',
   'api_keys',
   'usage_events',
   'usage_daily',
@@ -104,6 +107,7 @@ export async function fillStore(location: StoreLocation): Promise<FilledStore> {
         groupId: `${PAGE_APP.id}-public`,
       },
     ]);
+    await fillContent(store, services);
     // A dashboard session, and a sign-in link not used yet.
     const link = await services.dashboardSessions.createLoginLink();
     await services.dashboardSessions.signIn(link.token);
@@ -115,6 +119,39 @@ export async function fillStore(location: StoreLocation): Promise<FilledStore> {
   } finally {
     await store.close();
   }
+}
+
+/** The PNG fillStore uploads for the page's app: 16×9 pixels. */
+export const FILLED_SCREENSHOT = await sharp({
+  create: { width: 16, height: 9, channels: 3, background: '#3a6' },
+})
+  .png()
+  .toBuffer();
+
+/**
+ * An uploaded screenshot (content_blobs) of the page's app, and a feedback event naming it, which makes a
+ * submission that names it (feedback_screenshot_contents).
+ */
+async function fillContent(store: Store, services: Services): Promise<void> {
+  const upload = await services.screenshotUploads.upload(PAGE_APP.id, FILLED_SCREENSHOT);
+  const [testerId] = await store.listInstalledTesterIds(PAGE_APP.id, {}, { limit: 1 });
+  if (testerId === undefined) throw new Error('the demo has no installed tester');
+  await store.appendUsageEvents([
+    {
+      id: 'filled-feedback-with-screenshot',
+      appId: PAGE_APP.id,
+      testerId,
+      type: 'feedback',
+      occurredAt: DEMO_REPORT_TIME.toISOString(),
+      receivedAt: DEMO_REPORT_TIME.toISOString(),
+      content: {
+        comment: 'Filled',
+        screenshots: [
+          { sha256: upload.id, mediaType: upload.mediaType, width: upload.width, height: upload.height },
+        ],
+      },
+    },
+  ]);
 }
 
 /** Rows per table, counted with the database's own driver, not with the code under test. */

@@ -34,6 +34,8 @@ export const NOT_ON_POSTGRES: Readonly<Record<string, string>> = {
     "the resource reads suite on SQLite; src/storage/postgres/postgres-resource-reads.test.ts is PostgreSQL's",
   'src/storage/sqlite/sqlite-snapshot-admin-store.test.ts':
     "the snapshot suite on SQLite; src/storage/postgres/postgres-snapshot-admin-store.test.ts is PostgreSQL's",
+  'src/storage/sqlite/sqlite-content-store.test.ts':
+    "the content store suite on SQLite (files); src/storage/postgres/postgres-content-store.test.ts is PostgreSQL's",
   'src/storage/sqlite/database-unavailable.test.ts':
     "SQLite's own failures (a full disk, a read-only file) on a SQLite file it makes; the PostgreSQL ones are in src/storage/postgres/database-unavailable.test.ts",
   'src/storage/copy-store.test.ts':

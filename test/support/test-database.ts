@@ -57,6 +57,13 @@ export async function createTestSchema(): Promise<{ schema: string; url: string;
     url,
     drop: () =>
       withClient(async (client) => {
+        // Large objects belong to the database, not to a schema: a store's screenshots (0011) go first. A
+        // schema without the table (an empty store, a failed migration) has none.
+        await client
+          .query(
+            `select lo_unlink(oid) from pg_largeobject_metadata where oid in (select large_object from ${schema}.content_blobs)`,
+          )
+          .catch(() => {});
         await client.query(`drop schema if exists ${schema} cascade`);
         await dropSnapshotSchemas(client, schema);
       }),

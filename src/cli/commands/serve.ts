@@ -36,6 +36,8 @@ interface ServeFlags extends StoreFlags, JournalFlags, TlsFlags, ServeFaultFlags
   ingestMaxBytes: string;
   retentionDays: string;
   ingestMaxConcurrent: string;
+  maxScreenshotBytes: string;
+  maxCrashLogBytes: string;
   headersTimeout: string;
   requestTimeout: string;
   keepAliveTimeout: string;
@@ -92,6 +94,19 @@ export function serveCommand(program: Command, deps: CliDeps): void {
         .env('BETA_METRICS_INGEST_MAX_CONCURRENT')
         .default(String(DEFAULT_INGESTION_LIMITS.maxConcurrentBatches)),
     )
+    .addOption(
+      new Option(
+        '--max-screenshot-bytes <n>',
+        'bytes of one uploaded screenshot (POST /ingest/v1/screenshots)',
+      )
+        .env('BETA_METRICS_MAX_SCREENSHOT_BYTES')
+        .default(String(DEFAULT_INGESTION_LIMITS.maxScreenshotBytes)),
+    )
+    .addOption(
+      new Option('--max-crash-log-bytes <n>', "UTF-8 bytes of a crash event's crashLog")
+        .env('BETA_METRICS_MAX_CRASH_LOG_BYTES')
+        .default(String(DEFAULT_INGESTION_LIMITS.maxCrashLogBytes)),
+    )
     .addOption(retentionOption())
     .addOption(
       new Option('--headers-timeout <ms>', 'ms for the request line and headers to arrive')
@@ -144,6 +159,8 @@ export function serveCommand(program: Command, deps: CliDeps): void {
           maxBytes: parsePositiveInteger('--ingest-max-bytes', flags.ingestMaxBytes),
           retentionDays: parsePositiveInteger('--retention-days', flags.retentionDays),
           maxConcurrentBatches: parsePositiveInteger('--ingest-max-concurrent', flags.ingestMaxConcurrent),
+          maxScreenshotBytes: parsePositiveInteger('--max-screenshot-bytes', flags.maxScreenshotBytes),
+          maxCrashLogBytes: parsePositiveInteger('--max-crash-log-bytes', flags.maxCrashLogBytes),
         },
         connectionLimits: connectionLimits(flags),
         journal: journalLimits(flags),

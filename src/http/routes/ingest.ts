@@ -15,7 +15,7 @@ import type { CountedProblem, EventBatch } from '../../services/ingestion.js';
 import type { Services } from '../../services/services.js';
 import { toApiError } from '../error-handling.js';
 import { MAX_LISTED_ERRORS } from '../error-response.js';
-import { inFlightLimit } from '../in-flight-limit.js';
+import { type InFlightLimit, inFlightLimit } from '../in-flight-limit.js';
 import type { IngestionMetrics } from '../metrics.js';
 import type { IngestKeyRecord } from '../../domain/records/keys.js';
 import { StoreUnavailableError } from '../../domain/store-problems.js';
@@ -59,11 +59,11 @@ const BEARER = /^Bearer +(\S+) *$/i;
  * CORS, so web apps can send events from any origin: the key is a bearer token, never a cookie, so allowing
  * every origin exposes nothing a page could not send anyway.
  */
-const CORS_RESPONSE_HEADERS = {
+export const CORS_RESPONSE_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-expose-headers': 'X-Request-ID, Retry-After',
 };
-const CORS_PREFLIGHT_HEADERS = {
+export const CORS_PREFLIGHT_HEADERS = {
   'access-control-allow-methods': 'POST',
   'access-control-allow-headers': 'Authorization, Content-Type, Content-Encoding, X-Sent-At',
   'access-control-max-age': '86400',
@@ -140,26 +140,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps): void 
     bodyLimit: limits.maxBytes,
     config: { authentication: 'ingestKey', operationId: 'ingestEvents_create' },
     schema: { response: { 200: IngestResult } },
-    onRequest: async (request, reply) => {
-      const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
-      const record = key === undefined ? undefined : await deps.services.ingestKeys.find(key);
-      if (record === undefined) {
-        // The reason goes to the log; the key itself never does.
-        request.log.info(
-          { authFailure: key === undefined ? 'MISSING_INGEST_KEY' : 'UNKNOWN_INGEST_KEY' },
-          'ingest key refused',
-        );
-        throw ingestKeyRefused();
-      }
-      request.ingestKey = record;
-      // Counted before the body is read, and released when the response ends or the connection goes.
-      const release = batchesInFlight.enter(record.appId);
-      if (release === undefined) {
-        request.log.info({ appId: record.appId }, 'ingestion busy: too many batches of the app in flight');
-        throw ingestionBusy(limits.maxConcurrentBatches);
-      }
-      reply.raw.once('close', release);
-    },
+    onRequest: ingestKeyRequired(deps, batchesInFlight, () => ingestionBusy(limits.maxConcurrentBatches)),
     preParsing: async (request, _reply, payload) => decoded(request, payload),
     onError: countRefusal(deps),
     onSend: async (_request, reply, payload) => {
@@ -195,6 +176,33 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestRouteDeps): void 
     schema: { response: { 200: IngestStats } },
     handler: ingestStatsGet(deps),
   });
+}
+
+/**
+ * The onRequest hook of every ingestion route: the request's ingest key names its app (401 otherwise, the
+ * reason in the log, never the key), and the app has room for one more request in flight on this node
+ * (`busy`'s 429 otherwise), counted before the body is read and released when the response ends or the
+ * connection goes.
+ */
+export function ingestKeyRequired(deps: IngestRouteDeps, inFlight: InFlightLimit, busy: () => ApiError) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    const record = key === undefined ? undefined : await deps.services.ingestKeys.find(key);
+    if (record === undefined) {
+      request.log.info(
+        { authFailure: key === undefined ? 'MISSING_INGEST_KEY' : 'UNKNOWN_INGEST_KEY' },
+        'ingest key refused',
+      );
+      throw ingestKeyRefused();
+    }
+    request.ingestKey = record;
+    const release = inFlight.enter(record.appId);
+    if (release === undefined) {
+      request.log.info({ appId: record.appId }, 'ingestion busy: too many requests of the app in flight');
+      throw busy();
+    }
+    reply.raw.once('close', release);
+  };
 }
 
 /** The batch of a parsed body: a JSON document `{"sentAt"?, "events": [...]}`, or NDJSON lines of events. */

@@ -10,6 +10,7 @@ import { keyCapabilitiesSchema } from './0007-key-capabilities.js';
 import { testflightResourcesSchema } from './0008-testflight-resources.js';
 import { publicLinkUsageSchema } from './0009-public-link-usage.js';
 import { betaGroupNamesSchema } from './0010-beta-group-names.js';
+import { feedbackContentSchema } from './0011-feedback-content.js';
 
 /** Every migration in the order Kysely runs them (name order), written once for all backends. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, schema: (types: ColumnTypes) => Migration]> = [
@@ -23,6 +24,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, schema: (types: ColumnTy
   ['0008-testflight-resources', testflightResourcesSchema],
   ['0009-public-link-usage', publicLinkUsageSchema],
   ['0010-beta-group-names', betaGroupNamesSchema],
+  ['0011-feedback-content', feedbackContentSchema],
 ];
 
 /** The names of every migration, in the order they run: what a store migrated to the latest has applied. */

@@ -136,7 +136,7 @@ function record(name: string, file: string): SnapshotRecord {
 }
 
 /** Flushes a file, or a directory's entries, to the disk. */
-function syncPath(path: string): void {
+export function syncPath(path: string): void {
   const descriptor = openSync(path, 'r');
   try {
     fsyncSync(descriptor);
