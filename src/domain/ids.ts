@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 
 /**
  * Identifier formats, shaped like Apple's: numeric app ids (`6447306070`), UUID tester ids, 10-character key
@@ -31,4 +31,19 @@ export function newKeyId(): string {
   let id = '';
   for (let i = 0; i < 10; i++) id += KEY_ID_ALPHABET[randomInt(KEY_ID_ALPHABET.length)];
   return id;
+}
+
+/**
+ * The id of the submission an event with content becomes (docs/feedback-content.md, "The wire"): a UUID made of
+ * the SHA-256 of its app and event id (version and variant bits set as a name-based UUID's), so the same event
+ * sent twice names the same submission. `part` tells apart other rows of the same event (its crash log).
+ */
+export function eventSubmissionId(appId: string, eventId: string, part = ''): string {
+  const hash = createHash('sha256')
+    .update(`${appId}\u0000${eventId}${part === '' ? '' : `\u0000${part}`}`)
+    .digest();
+  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
+  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

@@ -30,6 +30,7 @@ const CONTEXT: EventContext = {
   retentionDays: 400,
   skewMs: 0,
   receivedAt: new Date('2023-10-05T12:00:05.000Z'),
+  maxCrashLogBytes: 256 * 1024,
 };
 const VALID = {
   id: 'e1',

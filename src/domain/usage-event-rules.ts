@@ -1,3 +1,4 @@
+import { CONTENT_FIELDS, checkSentContent, type SentContent } from './event-content-rules.js';
 import type { Problem } from './problem.js';
 import { unstorableText } from './storable-text.js';
 import {
@@ -28,6 +29,7 @@ const KNOWN_FIELDS = new Set([
   'groupId',
   'reason',
   ...Object.keys(OPTIONAL_TEXT_LIMITS),
+  ...CONTENT_FIELDS,
 ]);
 const MAX_GROUP_ID = 64;
 /** How far ahead of the server's clock an event may be dated (a device clock running fast). */
@@ -44,12 +46,17 @@ export interface EventContext {
   readonly skewMs: number;
   /** When the server received the batch (wall clock). */
   readonly receivedAt: Date;
+  /** UTF-8 bytes of a crash event's `crashLog`. */
+  readonly maxCrashLogBytes: number;
 }
 
 /** An event that passed every rule but the existence of its tester, and where it sat in the batch. */
 export interface CheckedEvent {
   readonly index: number;
+  /** Without its content: the services check and resolve `sent` into `event.content`. */
   readonly event: UsageEvent;
+  /** What a feedback or crash event sent besides being counted (event-content-rules.ts). */
+  readonly sent?: SentContent;
 }
 
 /**
@@ -134,10 +141,12 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
       if (text !== undefined) optional[name] = text;
     }
   }
+  const sent = checkSentContent(fields, type, context.maxCrashLogBytes, problems);
   if (problems.length > 0 || id === undefined || testerId === undefined || occurredAt === undefined)
     return problems;
   return {
     index,
+    ...(sent !== undefined && { sent }),
     event: {
       id,
       appId: context.appId,

@@ -1,3 +1,6 @@
+import type { ContentScreenshot } from './records/content.js';
+import type { FeedbackDetails } from './records/feedback.js';
+
 /**
  * What a beta app reports: a tester installed it, used it (a session), it crashed, or they sent feedback; and
  * what a beta group's public link saw (docs/apple-behavior.md, §7 and §11): a view of the link's page, an
@@ -23,6 +26,20 @@ export function isPublicLinkEventType(type: string): type is PublicLinkEventType
   return (PUBLIC_LINK_EVENT_TYPES as readonly string[]).includes(type);
 }
 
+/**
+ * What a `feedback` or `crash` event carries besides being counted (docs/feedback-content.md): the tester's
+ * comment, the device's details, the screenshots it names (uploaded before, stored by SHA-256) and a crash's
+ * log. A new event with any of them becomes a feedback submission in the transaction that stores it.
+ */
+export interface EventContent {
+  readonly comment?: string;
+  readonly details?: FeedbackDetails;
+  /** Feedback only: in the order the event names them. */
+  readonly screenshots?: readonly ContentScreenshot[];
+  /** Crash only. */
+  readonly crashLog?: string;
+}
+
 /** One usage event as beta-metrics keeps it. */
 export interface UsageEvent {
   /** The client's own event id: the key of exactly-once. */
@@ -46,4 +63,6 @@ export interface UsageEvent {
   readonly reason?: DeclineReason;
   /** When the server received it: ISO 8601, UTC. */
   readonly receivedAt: string;
+  /** A feedback or crash event's content, when it has some. */
+  readonly content?: EventContent;
 }

@@ -2,12 +2,17 @@ import { backoffDelay, type RetryTiming } from '../wire-common/backoff-delay.js'
 import type { EventQueue } from './event-queue.js';
 import { reason } from './event-queue.js';
 import { IngestClientError } from './ingest-client-error.js';
-import { type BatchOutcome, unrefTimer } from './send-batch.js';
+import { unrefTimer } from './post-request.js';
+import { hasPendingScreenshots, withoutContent, withUploaded } from './queued-content.js';
+import type { BatchOutcome } from './send-batch.js';
+import type { UploadOutcome } from './upload-screenshot.js';
 import type { FlushResult, QueuedEvent } from './types.js';
 
 export interface FlusherDeps {
   readonly queue: EventQueue;
   readonly send: (events: readonly QueuedEvent[]) => Promise<BatchOutcome>;
+  /** Uploads the first pending screenshot of a feedback event. */
+  readonly upload: (event: QueuedEvent) => Promise<UploadOutcome>;
   readonly batchSize: number;
   readonly retry: RetryTiming;
   readonly report: (error: IngestClientError) => void;
@@ -27,8 +32,10 @@ interface Tally {
 }
 
 /**
- * Sends the queue batch by batch, one flush at a time. After a transient failure it waits (backoff, or the
- * server's Retry-After) and retries by itself; every flush during the wait sends nothing.
+ * Sends the queue batch by batch, one flush at a time. The screenshots of a batch's feedback are uploaded
+ * first, one by one, each upload saved in the queue as its id (docs/feedback-content.md, "The wire"). After a
+ * transient failure of either request it waits (backoff, or the server's Retry-After) and retries by itself;
+ * every flush during the wait sends nothing.
  */
 export function createFlusher(deps: FlusherDeps): Flusher {
   const { queue } = deps;
@@ -64,7 +71,7 @@ export function createFlusher(deps: FlusherDeps): Flusher {
     const { status, errors } = error;
     deps.report(
       new IngestClientError('rejected', error.message, {
-        events,
+        events: events.map(withoutContent),
         ...(status !== undefined && { status }),
         ...(errors !== undefined && { errors }),
       }),
@@ -116,6 +123,21 @@ export function createFlusher(deps: FlusherDeps): Flusher {
     }
   };
 
+  /** An uploaded screenshot is kept as its id; a refused one drops its event, as a refused event is dropped. */
+  const applyUpload = async (event: QueuedEvent, outcome: UploadOutcome, tally: Tally) => {
+    if (outcome.type !== 'uploaded') return apply([event], outcome, tally);
+    failures = 0;
+    try {
+      await queue.replace(event, withUploaded(event, outcome.id));
+    } catch (cause) {
+      // Not worth ending the flush for: the upload is kept in memory, and uploading it again is harmless. A
+      // store full of pending screenshots (localStorage's quota) saves again once their bytes have left it.
+      const message = `The queue could not be saved: ${reason(cause)}`;
+      deps.report(new IngestClientError('storage', message, { cause }));
+    }
+    return undefined;
+  };
+
   const pass = async (): Promise<FlushResult> => {
     await queue.ready;
     const tally: Tally = { accepted: 0, duplicates: 0, dropped: 0 };
@@ -130,7 +152,11 @@ export function createFlusher(deps: FlusherDeps): Flusher {
         }
         const batch = queue.head(limit);
         if (batch.length === 0) return result(tally);
-        const ended = await apply(batch, await deps.send(batch), tally);
+        const waiting = batch.find(hasPendingScreenshots);
+        const ended =
+          waiting === undefined
+            ? await apply(batch, await deps.send(batch), tally)
+            : await applyUpload(waiting, await deps.upload(waiting), tally);
         if (ended !== undefined) return ended;
       }
     } catch (cause) {

@@ -1,4 +1,5 @@
 import { IngestClientError } from './ingest-client-error.js';
+import { withoutContent } from './queued-content.js';
 import type { QueueStorage } from './queue-storage.js';
 import type { QueuedEvent } from './types.js';
 
@@ -13,6 +14,8 @@ export interface EventQueue {
   add(event: QueuedEvent): Promise<void>;
   /** Removes these events (those still queued) and saves. Rejects when saving fails. */
   remove(events: readonly QueuedEvent[]): Promise<void>;
+  /** Puts `next` where `queued` (an entry `head` gave) is, and saves: a screenshot's upload is kept. */
+  replace(queued: QueuedEvent, next: QueuedEvent): Promise<void>;
 }
 
 export function createEventQueue(
@@ -38,7 +41,7 @@ export function createEventQueue(
     const dropped = events.slice(0, events.length - maxQueue);
     events = events.slice(dropped.length);
     const message = `The queue holds at most ${maxQueue} events; the oldest ${dropped.length} were dropped`;
-    report(new IngestClientError('dropped', message, { events: dropped }));
+    report(new IngestClientError('dropped', message, { events: dropped.map(withoutContent) }));
   };
 
   const ready = storage.load().then(
@@ -66,6 +69,12 @@ export function createEventQueue(
     async remove(gone) {
       const ids = new Set(gone.map((event) => event.id));
       events = events.filter((event) => !ids.has(event.id));
+      await save();
+    },
+    async replace(queued, next) {
+      const at = events.indexOf(queued);
+      if (at < 0) return;
+      events = [...events.slice(0, at), next, ...events.slice(at + 1)];
       await save();
     },
   };

@@ -1,6 +1,10 @@
 import type { QueuedEvent } from './types.js';
 
-/** Where the client keeps its queue between runs. `save` gets the whole queue each time. */
+/**
+ * Where the client keeps its queue between runs. `save` gets the whole queue each time, with the screenshots
+ * of feedback not uploaded yet as base64 (up to 5 of 5 MiB each): a store with a small quota, like
+ * localStorage's ~5 MB, may refuse such a save, which is reported as 'storage' while the queue goes on in memory.
+ */
 export interface QueueStorage {
   /** The queue last saved, or undefined when there is none. */
   load(): Promise<QueuedEvent[] | undefined>;
@@ -51,9 +55,24 @@ export function keyValueQueueStorage(store: KeyValueStore, key: string = DEFAULT
 
 const REQUIRED_TEXT = ['id', 'type', 'appId', 'testerId', 'timestamp'] as const;
 
-/** A stored entry the client can send: the required fields are strings (the server checks the rest). */
+/**
+ * A stored entry the client can send: the required fields are strings, and pending screenshots are base64 texts
+ * the client can upload (the server checks the rest).
+ */
 export function isQueuedEvent(value: unknown): value is QueuedEvent {
   if (typeof value !== 'object' || value === null) return false;
   const fields = value as Record<string, unknown>;
-  return REQUIRED_TEXT.every((name) => typeof fields[name] === 'string');
+  const pending = fields.pendingScreenshots;
+  return (
+    REQUIRED_TEXT.every((name) => typeof fields[name] === 'string') &&
+    (pending === undefined || (Array.isArray(pending) && pending.every(isPendingScreenshot)))
+  );
+}
+
+function isPendingScreenshot(value: unknown): boolean {
+  const screenshot = value as { base64?: unknown; contentType?: unknown } | null;
+  return (
+    typeof screenshot?.base64 === 'string' &&
+    (screenshot.contentType === undefined || typeof screenshot.contentType === 'string')
+  );
 }

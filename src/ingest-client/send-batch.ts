@@ -1,5 +1,7 @@
 import { retryAfterDelay } from '../wire-common/backoff-delay.js';
 import { IngestClientError } from './ingest-client-error.js';
+import { type PostConfig, postRequest } from './post-request.js';
+import { wireEvent } from './queued-content.js';
 import type { QueuedEvent, ServerErrorItem } from './types.js';
 
 /** What the server's answer to one batch means for its events. */
@@ -14,41 +16,22 @@ export type BatchOutcome =
   /** Worth trying again later; `retryAfterMs` when the server said when. */
   | { readonly type: 'transient'; readonly error: IngestClientError; readonly retryAfterMs?: number };
 
-export interface SendConfig {
+export interface SendConfig extends PostConfig {
   readonly url: string;
-  readonly ingestKey: string;
-  readonly fetch: typeof fetch;
   readonly timeoutMs: number;
   readonly now: () => number;
 }
 
 /** POSTs one batch with `sentAt` = now and reads the answer. Never throws. */
 export async function sendBatch(config: SendConfig, events: readonly QueuedEvent[]): Promise<BatchOutcome> {
-  const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-  const timer = controller === undefined ? undefined : setTimeout(() => controller.abort(), config.timeoutMs);
-  unrefTimer(timer);
-  try {
-    const response = await config.fetch(config.url, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${config.ingestKey}`,
-        'content-type': 'application/json',
-        accept: 'application/json',
-      },
-      body: JSON.stringify({ sentAt: new Date(config.now()).toISOString(), events }),
-      ...(controller !== undefined && { signal: controller.signal }),
-    });
-    const text = await response.text();
-    return outcomeOf(response.status, response.headers.get('retry-after'), text, events.length, config.now());
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    return {
-      type: 'transient',
-      error: new IngestClientError('network', `The ingest server could not be reached: ${reason}`, { cause }),
-    };
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-  }
+  const body = JSON.stringify({
+    sentAt: new Date(config.now()).toISOString(),
+    events: events.map(wireEvent),
+  });
+  const headers = { 'content-type': 'application/json' };
+  const answer = await postRequest(config, config.url, headers, body, config.timeoutMs);
+  if ('error' in answer) return { type: 'transient', error: answer.error };
+  return outcomeOf(answer.status, answer.retryAfter, answer.text, events.length, config.now());
 }
 
 /** Reads a status and body as the server's contract defines them (docs/errors.md). */
@@ -104,23 +87,17 @@ function eventIndexes(errors: readonly ServerErrorItem[], batchLength: number): 
   return [...indexes].sort((a, b) => a - b);
 }
 
-function errorsOf(body: unknown): ServerErrorItem[] | undefined {
+export function errorsOf(body: unknown): ServerErrorItem[] | undefined {
   const errors = (body as { errors?: unknown } | undefined)?.errors;
   return Array.isArray(errors)
     ? errors.filter((item) => typeof item === 'object' && item !== null)
     : undefined;
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
     return undefined;
   }
-}
-
-/** Lets Node exit while a timer waits; browsers and React Native have no unref (and need none). */
-export function unrefTimer(timer: unknown): void {
-  const handle = timer as { unref?: () => void } | undefined;
-  if (typeof handle?.unref === 'function') handle.unref();
 }

@@ -4,6 +4,7 @@ import {
   type CrashFeedbackRecord,
   type CrashFeedbackWithLog,
   FEEDBACK_DEFAULTS,
+  type FeedbackDetails,
   type FeedbackSubmissionRecord,
   type ScreenshotFeedbackRecord,
   type ScreenshotImage,
@@ -13,7 +14,7 @@ import type { DirectoryStore } from '../storage/directory-store.js';
 import { instant, integer, oneOf, resourceId, text, url } from './attribute-input.js';
 import { everyRow } from './builds.js';
 import { storeWrite } from './store-write.js';
-import { InputError } from './input-error.js';
+import { InputError, problemSentence } from './input-error.js';
 
 /** Apple's attributes of a feedback submission of either kind, as an operator gives them; all optional. */
 export interface FeedbackInput {
@@ -128,36 +129,106 @@ export function feedbackService(store: DirectoryStore, clock: Clock): FeedbackSe
 }
 
 function checkedSubmission(input: FeedbackInput, clock: Clock): FeedbackSubmissionRecord {
-  const optional = (field: string, value: string | undefined) => text(field, value, TEXT) ?? null;
-  const count = (field: string, value: number | undefined, max = INT64) =>
-    integer(field, value, 0, max) ?? null;
+  const details: Record<string, unknown> = {};
+  for (const [name, check] of Object.entries(DETAIL_CHECKS)) details[name] = check(input[name as DetailName]);
   return {
     ...FEEDBACK_DEFAULTS,
+    ...(details as FeedbackDetails),
     id: resourceId('submission id', input.id) ?? randomUUID(),
     appId: resourceId('app id', input.appId) ?? input.appId,
     buildId: resourceId('build id', input.buildId) ?? null,
     testerId: resourceId('tester id', input.testerId) ?? null,
     createdDate: instant('created date', input.createdDate) ?? clock.now().toISOString(),
-    comment: optional('comment', input.comment),
-    email: optional('email', input.email),
-    deviceModel: optional('device model', input.deviceModel),
-    osVersion: optional('OS version', input.osVersion),
-    locale: optional('locale', input.locale),
-    timeZone: optional('time zone', input.timeZone),
-    architecture: optional('architecture', input.architecture),
-    connectionType: oneOf('connection type', input.connectionType, DEVICE_CONNECTION_TYPES) ?? null,
-    pairedAppleWatch: optional('paired Apple Watch', input.pairedAppleWatch),
-    appUptimeInMilliseconds: count('app uptime', input.appUptimeInMilliseconds),
-    diskBytesAvailable: count('disk bytes available', input.diskBytesAvailable),
-    diskBytesTotal: count('disk bytes total', input.diskBytesTotal),
-    batteryPercentage: count('battery percentage', input.batteryPercentage, 100),
-    screenWidthInPoints: count('screen width', input.screenWidthInPoints, 100_000),
-    screenHeightInPoints: count('screen height', input.screenHeightInPoints, 100_000),
-    appPlatform: oneOf('app platform', input.appPlatform, PLATFORMS) ?? null,
-    devicePlatform: oneOf('device platform', input.devicePlatform, PLATFORMS) ?? null,
-    deviceFamily: oneOf('device family', input.deviceFamily, DEVICE_FAMILIES) ?? null,
-    buildBundleId: optional('build bundle id', input.buildBundleId),
+    comment: text('comment', input.comment, TEXT) ?? null,
   };
+}
+
+type DetailName = keyof Required<FeedbackDetails>;
+
+/** A value given as text, or undefined; anything else is refused naming `field`. */
+function textOf(field: string, value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new InputError(`the ${field} must be text`);
+  return value;
+}
+
+/** A value given as a number, or undefined; anything else is refused naming `field`. */
+function numberOf(field: string, value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number') throw new InputError(`the ${field} must be a whole number`);
+  return value;
+}
+
+const textDetail = (field: string) => (value: unknown) => text(field, textOf(field, value), TEXT) ?? null;
+const countDetail =
+  (field: string, max = INT64) =>
+  (value: unknown) =>
+    integer(field, numberOf(field, value), 0, max) ?? null;
+const oneOfDetail =
+  <T extends string>(field: string, allowed: readonly T[]) =>
+  (value: unknown) =>
+    oneOf(field, textOf(field, value), allowed) ?? null;
+
+/**
+ * The check of each device attribute of a submission, by Apple's name: the same for an operator's input (CLI,
+ * import, API writes) and an event's `details` (docs/feedback-content.md). Each throws InputError.
+ */
+const DETAIL_CHECKS: { readonly [K in DetailName]: (value: unknown) => FeedbackDetails[K] } = {
+  email: textDetail('email'),
+  deviceModel: textDetail('device model'),
+  osVersion: textDetail('OS version'),
+  locale: textDetail('locale'),
+  timeZone: textDetail('time zone'),
+  architecture: textDetail('architecture'),
+  connectionType: oneOfDetail('connection type', DEVICE_CONNECTION_TYPES),
+  pairedAppleWatch: textDetail('paired Apple Watch'),
+  appUptimeInMilliseconds: countDetail('app uptime'),
+  diskBytesAvailable: countDetail('disk bytes available'),
+  diskBytesTotal: countDetail('disk bytes total'),
+  batteryPercentage: countDetail('battery percentage', 100),
+  screenWidthInPoints: countDetail('screen width', 100_000),
+  screenHeightInPoints: countDetail('screen height', 100_000),
+  appPlatform: oneOfDetail('app platform', PLATFORMS),
+  devicePlatform: oneOfDetail('device platform', PLATFORMS),
+  deviceFamily: oneOfDetail('device family', DEVICE_FAMILIES),
+  buildBundleId: textDetail('build bundle id'),
+};
+
+/** A problem of an event's `details`: the attribute (Apple's name) and what is wrong with it. */
+export interface DetailProblem {
+  readonly attribute: string;
+  readonly detail: string;
+  /** The attribute is not one of a submission's. */
+  readonly unknown: boolean;
+}
+
+/**
+ * An event's `details` checked as an operator's attributes are (DETAIL_CHECKS): the attributes it gives, and
+ * a problem per attribute that is unknown or breaks its rule.
+ */
+export function checkedDetails(details: Readonly<Record<string, unknown>>): {
+  readonly details: FeedbackDetails;
+  readonly problems: readonly DetailProblem[];
+} {
+  const checked: Record<string, unknown> = {};
+  const problems: DetailProblem[] = [];
+  for (const [attribute, value] of Object.entries(details)) {
+    const check = Object.hasOwn(DETAIL_CHECKS, attribute)
+      ? DETAIL_CHECKS[attribute as DetailName]
+      : undefined;
+    if (check === undefined) {
+      problems.push({ attribute, detail: 'is not a device attribute of a submission', unknown: true });
+      continue;
+    }
+    try {
+      const read = check(value);
+      if (read !== null) checked[attribute] = read;
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push({ attribute, detail: problemSentence(error), unknown: false });
+    }
+  }
+  return { details: checked as FeedbackDetails, problems };
 }
 
 /** Apple's BetaFeedbackScreenshotImage list: http(s) URLs with their size in pixels. */

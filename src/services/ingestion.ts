@@ -9,15 +9,20 @@ import {
 import { visibleText } from '../domain/visible-text.js';
 import type { AppIngestStats, RejectionRecord } from '../domain/records/ingestion-stats.js';
 import type { AppendResult, UsageEventRecord } from '../domain/records/usage-event-record.js';
+import type { ContentStore } from '../storage/content-store.js';
 import type { DirectoryReads } from '../storage/directory-store.js';
 import type { IngestionStatsStore } from '../storage/ingestion-stats-store.js';
 import type { UsageStore } from '../storage/usage-store.js';
 import { type BatchProblem, RefusedBatch, TooManyEvents } from './batch-problems.js';
+import { resolveContent } from './event-content.js';
 import { relationsOf } from './event-relations.js';
 import { DEFAULT_SCREENSHOT_LIMITS } from './screenshot-check.js';
 
 /** The store slices ingestion uses: it checks events against the directory, stores them, and counts. */
-type IngestionStore = DirectoryReads & UsageStore & IngestionStatsStore;
+type IngestionStore = DirectoryReads &
+  UsageStore &
+  IngestionStatsStore &
+  Pick<ContentStore, 'hasContent' | 'pruneFeedbackContent' | 'pruneUnnamedContent'>;
 
 export interface IngestionLimits {
   /** Events per request. */
@@ -92,11 +97,17 @@ export interface IngestionService {
    */
   ingestBatch(batch: EventBatch, keyAppId: string): Promise<AppendResult>;
   stats(): Promise<AppIngestStats[]>;
-  /** Deletes raw events older than the retention period (rollups stay: no answer changes). */
+  /**
+   * Deletes raw events older than the retention period (rollups stay: no answer changes), the submissions
+   * events made that are as old with their content, and uploads no event named within a day; the raw events
+   * deleted.
+   */
   prune(): Promise<number>;
 }
 
 const PRUNE_CHUNK = 5000;
+/** How long an upload waits for an event to name it. */
+const UNNAMED_UPLOAD_MS = 24 * 3_600_000;
 
 /**
  * `clock` is wall time (when a batch arrived, to correct device clocks); `reportClock` is the data's "now"
@@ -125,20 +136,23 @@ export function ingestionService(
           retentionDays: limits.retentionDays,
           skewMs: skew,
           receivedAt,
+          maxCrashLogBytes: limits.maxCrashLogBytes,
         };
         const checked = checkEvent(raw, index, context);
         if (Array.isArray(checked)) rejected.push({ index, problems: checked });
         else valid.push(checked);
       });
       const known = await relationsOf(store, valid);
-      const stillValid = valid.filter(({ index, event }) => {
+      const related = valid.filter(({ index, event }) => {
         const problem = known.problem(event);
         if (problem === undefined) return true;
         rejected.push({ index, problems: [problem] });
         return false;
       });
+      const withContent = await resolveContent(store, related);
+      rejected.push(...withContent.rejected);
       rejected.sort((a, b) => a.index - b.index);
-      return { valid: stillValid, rejected };
+      return { valid: withContent.valid, rejected };
     },
 
     write: (events) => store.appendUsageEvents(events),
@@ -169,8 +183,14 @@ export function ingestionService(
       for (;;) {
         const deleted = await store.pruneUsageEvents(before, PRUNE_CHUNK);
         total += deleted;
-        if (deleted < PRUNE_CHUNK) return total;
+        if (deleted < PRUNE_CHUNK) break;
       }
+      // Content follows the retention period of raw events; an upload no event named within a day goes
+      // (docs/feedback-content.md, "Lifecycle").
+      while ((await store.pruneFeedbackContent(before, PRUNE_CHUNK)) >= PRUNE_CHUNK);
+      const unnamedBefore = new Date(clock.now().getTime() - UNNAMED_UPLOAD_MS).toISOString();
+      while ((await store.pruneUnnamedContent(unnamedBefore, PRUNE_CHUNK)) >= PRUNE_CHUNK);
+      return total;
     },
   };
   return service;

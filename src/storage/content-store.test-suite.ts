@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bytesHandles, stillThere } from '../../test/support/content-bytes.js';
 import { withAppDefaults } from '../domain/records/app.js';
 import type { ContentRecord } from '../domain/records/content.js';
 import { StoreReferenceError } from '../domain/store-problems.js';
@@ -18,47 +17,6 @@ import type { Store } from './store.js';
 export interface ContentStoreHarness {
   readonly location: StoreLocation;
   cleanup(): Promise<void>;
-}
-
-/** Where each stored blob's bytes are: a file's path, or a large object's oid. */
-async function bytesHandles(location: StoreLocation): Promise<string[]> {
-  if ('databaseUrl' in location) {
-    const client = new pg.Client({ connectionString: location.databaseUrl });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ oid: string }>(
-        'select large_object::text as oid from content_blobs order by 1',
-      );
-      return rows.map((row) => row.oid);
-    } finally {
-      await client.end();
-    }
-  }
-  const db = new Database(join(resolve(location.dataDir), 'beta-metrics.db'), { readonly: true });
-  try {
-    const rows = db.prepare('select distinct sha256 from content_blobs order by 1').all() as Array<{
-      sha256: string;
-    }>;
-    return rows.map((row) => join(resolve(location.dataDir), 'content', row.sha256.slice(0, 2), row.sha256));
-  } finally {
-    db.close();
-  }
-}
-
-/** Of `handles` (bytesHandles), those whose bytes are still there. */
-async function stillThere(location: StoreLocation, handles: readonly string[]): Promise<string[]> {
-  if (!('databaseUrl' in location)) return handles.filter((file) => existsSync(file));
-  const client = new pg.Client({ connectionString: location.databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ oid: string }>(
-      'select oid::text as oid from pg_largeobject_metadata where oid = any($1::oid[]) order by 1',
-      [handles],
-    );
-    return rows.map((row) => row.oid);
-  } finally {
-    await client.end();
-  }
 }
 
 export function describeContentStore(backend: string, createHarness: () => Promise<ContentStoreHarness>) {
@@ -171,6 +129,63 @@ export function describeContentStore(backend: string, createHarness: () => Promi
       await store.pruneUnnamedContent('2023-10-04T00:00:00.000Z', 10);
       expect(await store.putContent('a1', old.record, old.bytes)).toBe('created');
       expect((await store.readContent('a1', old.record.sha256))?.bytes).toEqual(old.bytes);
+    });
+
+    describe('events with content', () => {
+      beforeEach(async () => {
+        await store.createTesters([
+          {
+            id: 't1',
+            email: 't1@example.com',
+            firstName: 'Ada',
+            lastName: 'L',
+            inviteType: 'EMAIL',
+            createdAt: '2023-01-01T00:00:00.000Z',
+          },
+        ]);
+        await store.addTestersToApps([
+          { appId: 'a1', testerId: 't1', state: 'INVITED', invitedAt: '2023-01-02T00:00:00.000Z' },
+        ]);
+      });
+      const feedback = (id: string, record: ContentRecord) => ({
+        id,
+        appId: 'a1',
+        testerId: 't1',
+        type: 'feedback' as const,
+        occurredAt: '2023-10-05T10:00:00.000Z',
+        receivedAt: '2023-10-05T10:00:01.000Z',
+        content: {
+          comment: 'look',
+          screenshots: [{ sha256: record.sha256, mediaType: record.mediaType, width: 3, height: 2 }],
+        },
+      });
+
+      it('makes one submission of an event stored twice, and keeps what it names from the prune', async () => {
+        const { bytes, record } = blob('named', '2023-10-01T00:00:00.000Z');
+        await store.putContent('a1', record, bytes);
+        expect(await store.appendUsageEvents([feedback('f1', record)])).toEqual({
+          accepted: 1,
+          duplicates: 0,
+        });
+        expect(await store.appendUsageEvents([feedback('f1', record)])).toEqual({
+          accepted: 0,
+          duplicates: 1,
+        });
+        const submissions = await store.listScreenshotFeedback('a1', { limit: 10 });
+        expect(submissions.map((s) => [s.comment, s.testerId, s.screenshots])).toEqual([
+          ['look', 't1', [{ sha256: record.sha256, mediaType: 'image/png', width: 3, height: 2 }]],
+        ]);
+        expect(await store.pruneUnnamedContent('2023-10-04T00:00:00.000Z', 10)).toBe(0);
+        expect((await store.readContent('a1', record.sha256))?.bytes).toEqual(bytes);
+      });
+
+      it('writes nothing of a batch whose submission cannot be written', async () => {
+        // Not uploaded: what ingestion refuses before the store; the store's own keys refuse it too.
+        const { record } = blob('never uploaded');
+        await expect(store.appendUsageEvents([feedback('f1', record)])).rejects.toThrow();
+        expect(await store.listUsageEvents('a1', undefined, 10)).toEqual([]);
+        expect(await store.listScreenshotFeedback('a1', { limit: 10 })).toEqual([]);
+      });
     });
 
     if (backend === 'SQLite') {

@@ -26,4 +26,10 @@ export interface ContentStore {
    * many it deleted.
    */
   pruneUnnamedContent(uploadedBefore: string, limit: number): Promise<number>;
+  /**
+   * Deletes up to `limit` submissions of each kind that came from events (docs/feedback-content.md,
+   * "Lifecycle": content follows the retention period of raw events) dated before `before`, with their content;
+   * how many it deleted. Their events' counts stay, as the raw events' prune leaves the rollups.
+   */
+  pruneFeedbackContent(before: string, limit: number): Promise<number>;
 }

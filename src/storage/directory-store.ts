@@ -153,8 +153,9 @@ export interface DirectoryStore extends DirectoryReads {
     memberships: ReadonlyArray<{ readonly appId: string; readonly testerId: string }>,
   ): Promise<void>;
   /**
-   * The tester leaves every app, group and build, and is deleted; their feedback stays with no tester, their
-   * events and rollups stay.
+   * The tester leaves every app, group and build, and is deleted with their feedback submissions and what is
+   * theirs alone (crash logs, screenshots: docs/feedback-content.md, "Lifecycle"); their events and rollups
+   * stay.
    */
   deleteTester(id: string): Promise<void>;
 

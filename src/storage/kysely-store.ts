@@ -34,6 +34,7 @@ import * as groupLinks from './queries/group-links.js';
 import * as ingestion from './queries/ingestion.js';
 import * as preReleaseVersions from './queries/pre-release-versions.js';
 import * as rateLimits from './queries/rate-limits.js';
+import * as submissionDeletes from './queries/submission-deletes.js';
 import * as testerMemberships from './queries/tester-memberships.js';
 import * as testers from './queries/testers.js';
 import * as usageEvents from './queries/usage-events.js';
@@ -162,13 +163,21 @@ export class KyselyStore extends KyselyStoreReader implements Store {
     this.write((trx) =>
       testerMemberships.removeTestersFromApps(trx, memberships, this.specifics.maxBoundParameters),
     );
-  deleteTester = (id: string) => this.write((trx) => testerMemberships.deleteTester(trx, id));
+  deleteTester = (id: string) =>
+    this.writeReleasing(async (trx) => ({
+      result: undefined,
+      released: await testerMemberships.deleteTester(trx, id),
+    }));
 
   createScreenshotFeedback = (submission: ScreenshotFeedbackRecord) =>
     this.write((trx) => feedback.insertScreenshotFeedback(trx, submission));
   createCrashFeedback = (submission: CrashFeedbackRecord, crashLog?: CrashLogRecord) =>
     this.write((trx) => feedback.insertCrashFeedback(trx, submission, crashLog));
-  deleteScreenshotFeedback = (id: string) => this.write((trx) => feedback.deleteScreenshotFeedback(trx, id));
+  deleteScreenshotFeedback = (id: string) =>
+    this.writeReleasing(async (trx) => ({
+      result: undefined,
+      released: await feedback.deleteScreenshotFeedback(trx, id),
+    }));
   deleteCrashFeedback = (id: string) => this.write((trx) => feedback.deleteCrashFeedback(trx, id));
 
   appendUsageEvents(events: readonly UsageEventRecord[]): Promise<AppendResult> {
@@ -244,6 +253,12 @@ export class KyselyStore extends KyselyStoreReader implements Store {
     this.contentBytes.put(this.db, appId, record, bytes);
   readContent = (appId: string, sha256: string) => this.contentBytes.read(this.db, appId, sha256);
   hasContent = (appId: string, sha256s: readonly string[]) => content.findContents(this.db, appId, sha256s);
+  pruneFeedbackContent = (before: string, limit: number) =>
+    this.writeReleasing(async (trx) => {
+      const ids = await submissionDeletes.submissionIdsWhere(trx, { fromEventsBefore: before }, limit);
+      const deleted = await submissionDeletes.deleteSubmissions(trx, ids, false);
+      return { result: deleted.screenshots + deleted.crashes, released: deleted.released };
+    });
   pruneUnnamedContent = (uploadedBefore: string, limit: number) =>
     this.writeReleasing(async (trx) => {
       const released = await content.deleteUnnamedUploads(trx, uploadedBefore, limit);

@@ -111,5 +111,6 @@ export const STORE_WRITES: ReadonlySet<string> = new Set(
     deleteSnapshot: true,
     putContent: true,
     pruneUnnamedContent: true,
+    pruneFeedbackContent: true,
   } satisfies Record<StoreWrite, true>),
 );

@@ -185,7 +185,7 @@ export function describeTestFlightTesterWrites(context: StoreSuiteContext): void
       expect(await store.testersOfApp('a1', ['t2'])).toEqual(new Set(['t2']));
     });
 
-    it('deletes a tester from every app, group and build; their feedback stays without them', async () => {
+    it('deletes a tester from every app, group and build, with their feedback; their usage stays', async () => {
       await store.grantBetaAccess({
         groupTesters: [
           { groupId: 'g1', testerId: 't1' },
@@ -196,7 +196,11 @@ export function describeTestFlightTesterWrites(context: StoreSuiteContext): void
       await store.appendUsageEvents([context.event('s1', { type: 'session', build: '7' })]);
       const base = { ...FEEDBACK_DEFAULTS, appId: 'a1', createdDate: AT, buildId: 'b1', testerId: 't1' };
       await store.createScreenshotFeedback({ ...base, id: 'f1', screenshots: [] });
-      await store.createCrashFeedback({ ...base, id: 'c1', crashLogId: null });
+      await store.createCrashFeedback(
+        { ...base, id: 'c1', crashLogId: 'l1' },
+        { id: 'l1', appId: 'a1', logText: 'x' },
+      );
+      await store.createScreenshotFeedback({ ...base, id: 'f2', testerId: 't2', screenshots: [] });
       const build = { buildId: 'b1', appId: 'a1', buildNumber: '7' };
       const { sessionCount } = await store.sumBuildUsage(build, ...YEAR);
       const [a1, a2] = await versions();
@@ -208,8 +212,10 @@ export function describeTestFlightTesterWrites(context: StoreSuiteContext): void
       expect((await store.findBetaGroup('g1'))?.testerIds).toEqual([]);
       expect((await store.findBetaGroup('g2'))?.testerIds).toEqual([]);
       expect((await store.findBuild('b1'))?.individualTesterIds).toEqual([]);
-      expect((await store.findScreenshotFeedback('f1'))?.testerId).toBeNull();
-      expect((await store.findCrashFeedback('c1'))?.testerId).toBeNull();
+      // docs/feedback-content.md, "Lifecycle": a tester's submissions and content go with them.
+      expect(await store.findScreenshotFeedback('f1')).toBeUndefined();
+      expect(await store.findCrashFeedback('c1')).toBeUndefined();
+      expect((await store.findScreenshotFeedback('f2'))?.testerId).toBe('t2');
       expect((await store.sumBuildUsage(build, ...YEAR)).sessionCount).toBe(sessionCount);
       expect(await store.listInstalledTesterIds('a1', {}, { limit: 10 })).toEqual([]);
       await expect(store.deleteTester('t1')).rejects.toThrow(

@@ -17,10 +17,16 @@ export type Fault =
   | { readonly pass: true };
 
 export interface ProxiedRequest {
+  /** The request's path, like `/ingest/v1/events`. */
+  readonly path: string;
+  /** Its Content-Type header, when it had one. */
+  readonly contentType?: string;
+  /** The bytes of its body. */
+  readonly body: Buffer;
   /** Date.now() when the request arrived, and when the proxy answered it (or hung up). */
   readonly receivedAt: number;
   readonly answeredAt: number;
-  /** The ids of the events in the body, in order. */
+  /** The ids of the events in the body, in order (none for a body that is not a batch). */
   readonly ids: readonly string[];
   /** The status the client got, or 'hang-up'. */
   readonly status: number | 'hang-up';
@@ -62,12 +68,23 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const receivedAt = Date.now();
     const body = await readBody(request);
-    const ids = idsOf(body);
+    const ids = idsOf(body.toString('utf8'));
     proxy.onRequest?.(ids);
     const next = faults.shift();
     const fault = next === undefined || 'pass' in next ? undefined : next;
+    const path = request.url ?? '/';
+    const contentType = request.headers['content-type'];
     const record = (status: number | 'hang-up', serverBody?: unknown) =>
-      requests.push({ receivedAt, answeredAt: Date.now(), ids, status, serverBody });
+      requests.push({
+        path,
+        ...(contentType !== undefined && { contentType }),
+        body,
+        receivedAt,
+        answeredAt: Date.now(),
+        ids,
+        status,
+        serverBody,
+      });
 
     let upstream: { status: number; headers: Record<string, string>; text: string } | undefined;
     if (fault === undefined || fault.afterServer === true) upstream = await forward(target, request, body);
@@ -95,7 +112,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   return Object.assign(proxy, { url: `http://127.0.0.1:${port}` });
 }
 
-async function forward(target: string, request: IncomingMessage, body: string) {
+async function forward(target: string, request: IncomingMessage, body: Buffer) {
   const headers: Record<string, string> = {};
   for (const name of ['authorization', 'content-type', 'accept']) {
     const value = request.headers[name];
@@ -114,10 +131,10 @@ async function forward(target: string, request: IncomingMessage, body: string) {
   return { status: upstream.status, headers: passed, text: await upstream.text() };
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function idsOf(body: string): string[] {

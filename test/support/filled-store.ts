@@ -2,7 +2,6 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import sharp from 'sharp';
-import { FEEDBACK_DEFAULTS } from '../../src/domain/records/feedback.js';
 import { fixedClock, systemClock } from '../../src/domain/clock.js';
 import type { CreatedApiKey } from '../../src/services/api-keys.js';
 import { DEMO_REPORT_TIME, PAGE_APP, SECOND_APP } from '../../src/services/demo/demo-fixture.js';
@@ -108,7 +107,7 @@ export async function fillStore(location: StoreLocation): Promise<FilledStore> {
         groupId: `${PAGE_APP.id}-public`,
       },
     ]);
-    await fillContent(store, services, location);
+    await fillContent(store, services);
     // A dashboard session, and a sign-in link not used yet.
     const link = await services.dashboardSessions.createLoginLink();
     await services.dashboardSessions.signIn(link.token);
@@ -130,38 +129,29 @@ export const FILLED_SCREENSHOT = await sharp({
   .toBuffer();
 
 /**
- * An uploaded screenshot (content_blobs) of the page's app and a submission naming it
- * (feedback_screenshot_contents), linked with the database's own driver.
+ * An uploaded screenshot (content_blobs) of the page's app, and a feedback event naming it, which makes a
+ * submission that names it (feedback_screenshot_contents).
  */
-async function fillContent(store: Store, services: Services, location: StoreLocation): Promise<void> {
+async function fillContent(store: Store, services: Services): Promise<void> {
   const upload = await services.screenshotUploads.upload(PAGE_APP.id, FILLED_SCREENSHOT);
-  const submission = {
-    ...FEEDBACK_DEFAULTS,
-    id: 'filled-screenshot-submission',
-    appId: PAGE_APP.id,
-    createdDate: DEMO_REPORT_TIME.toISOString(),
-    screenshots: [],
-  };
-  await store.createScreenshotFeedback(submission);
-  const link = [submission.id, 0, PAGE_APP.id, upload.id];
-  const insert =
-    'insert into feedback_screenshot_contents (submission_id, position, app_id, sha256) values ($1, $2, $3, $4)';
-  if ('databaseUrl' in location) {
-    const client = new pg.Client({ connectionString: location.databaseUrl });
-    await client.connect();
-    try {
-      await client.query(insert, link);
-    } finally {
-      await client.end();
-    }
-    return;
-  }
-  const db = new Database(join(resolve(location.dataDir), 'beta-metrics.db'));
-  try {
-    db.prepare(insert.replace(/\$\d/g, '?')).run(...link);
-  } finally {
-    db.close();
-  }
+  const [testerId] = await store.listInstalledTesterIds(PAGE_APP.id, {}, { limit: 1 });
+  if (testerId === undefined) throw new Error('the demo has no installed tester');
+  await store.appendUsageEvents([
+    {
+      id: 'filled-feedback-with-screenshot',
+      appId: PAGE_APP.id,
+      testerId,
+      type: 'feedback',
+      occurredAt: DEMO_REPORT_TIME.toISOString(),
+      receivedAt: DEMO_REPORT_TIME.toISOString(),
+      content: {
+        comment: 'Filled',
+        screenshots: [
+          { sha256: upload.id, mediaType: upload.mediaType, width: upload.width, height: upload.height },
+        ],
+      },
+    },
+  ]);
 }
 
 /** Rows per table, counted with the database's own driver, not with the code under test. */

@@ -23,7 +23,22 @@ export interface ClientFixture {
   readonly keyId: string;
   /** Per tester of app 100, what the metrics endpoint reports. */
   metrics(): Promise<Record<string, TesterCounts>>;
+  /** App 100's screenshot or crash submissions as the API serves them (`data` of the first page). */
+  submissions(kind: 'screenshot' | 'crash'): Promise<ApiSubmission[]>;
+  /** The text of a crash submission's log, as `GET .../crashLog` serves it. */
+  crashLogText(submissionId: string): Promise<string>;
   close(): Promise<void>;
+}
+
+/** A submission resource as the API serves it: its id and the attributes the client tests read. */
+export interface ApiSubmission {
+  readonly id: string;
+  readonly attributes: {
+    readonly comment?: string | null;
+    readonly deviceModel?: string | null;
+    readonly batteryPercentage?: number | null;
+    readonly screenshots?: ReadonlyArray<{ readonly width: number; readonly height: number }>;
+  };
 }
 
 /**
@@ -70,6 +85,18 @@ export async function startClientFixture(limits: Partial<IngestionLimits> = {}):
       return Object.fromEntries(
         body.data.map((item) => [item.dimensions.betaTesters.data.id, item.dataPoints[0]?.values ?? {}]),
       );
+    },
+    async submissions(kind) {
+      const type =
+        kind === 'screenshot' ? 'betaFeedbackScreenshotSubmissions' : 'betaFeedbackCrashSubmissions';
+      const response = await harness.get(`/v1/apps/100/${type}`);
+      if (response.statusCode !== 200) throw new Error(`${type}: ${response.statusCode} ${response.body}`);
+      return response.json<{ data: ApiSubmission[] }>().data;
+    },
+    async crashLogText(submissionId) {
+      const response = await harness.get(`/v1/betaFeedbackCrashSubmissions/${submissionId}/crashLog`);
+      if (response.statusCode !== 200) throw new Error(`crashLog: ${response.statusCode} ${response.body}`);
+      return response.json<{ data: { attributes: { logText: string } } }>().data.attributes.logText;
     },
     async close() {
       await proxy.close();

@@ -57,6 +57,8 @@ export const NOT_ON_POSTGRES: Readonly<Record<string, string>> = {
     "the ingest client's queue and timer; ingestion on both backends is tested by the API's ingestion tests",
   'src/ingest-client/transient-failures.test.ts':
     "the ingest client's retries against answers the server is made to give, not the store's",
+  'src/ingest-client/content-failures.test.ts':
+    "the ingest client's retries and drops of screenshot uploads; the server's refusals are its route's tests, on both backends; content-delivery.test.ts runs on both",
 };
 
 export interface PostgresSelection {

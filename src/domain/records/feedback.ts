@@ -1,4 +1,5 @@
 import type { DeviceConnectionType, DeviceFamily, Platform } from '../testflight-values.js';
+import type { ContentScreenshot } from './content.js';
 
 /**
  * What a feedback submission of either kind tells (Apple's BetaFeedbackScreenshotSubmission and
@@ -40,9 +41,20 @@ export interface ScreenshotImage {
   readonly expirationDate?: string;
 }
 
+/**
+ * A screenshot of a submission as stored: an image an operator gave by URL, or a screenshot an event named
+ * that the store keeps (docs/feedback-content.md), which the API serves at a URL of its own.
+ */
+export type SubmissionScreenshot = ScreenshotImage | ContentScreenshot;
+
 export interface ScreenshotFeedbackRecord extends FeedbackSubmissionRecord {
-  readonly screenshots: readonly ScreenshotImage[];
+  readonly screenshots: readonly SubmissionScreenshot[];
 }
+
+/** The device attributes of a submission (Apple's names), as an event's `details` gives them; all optional. */
+export type FeedbackDetails = Partial<
+  Omit<FeedbackSubmissionRecord, 'id' | 'appId' | 'buildId' | 'testerId' | 'createdDate' | 'comment'>
+>;
 
 /** Apple's BetaCrashLog: the log a tester's crash feedback carries. */
 export interface CrashLogRecord {

@@ -3,6 +3,7 @@ import type { Database } from '../schema.js';
 import type { AppendResult, UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import { isPublicLinkEventType, type TesterEventType } from '../../domain/usage-event.js';
 import { raiseDataVersions } from './data-versions.js';
+import { insertEventSubmissions } from './event-submissions.js';
 import { addIngestCounts } from './ingestion.js';
 import { chunksFor } from './row-window.js';
 import { createUnknownBuilds } from './unknown-builds.js';
@@ -58,6 +59,7 @@ export async function appendUsageEventBatches(
   }
   const accepted = candidates.filter((event) => inserted.has(eventKey(event)));
   await createUnknownBuilds(db, accepted, maxParameters);
+  await insertEventSubmissions(db, accepted, maxParameters);
   // A public link's viewer is not necessarily a tester: those events have their own rollup and make nobody
   // INSTALLED (docs/apple-behavior.md, §11).
   const ofTesters = accepted.filter((event) => !isPublicLinkEventType(event.type));

@@ -5,16 +5,17 @@ import type {
   CrashLogRecord,
   FeedbackSubmissionRecord,
   ScreenshotFeedbackRecord,
-  ScreenshotImage,
+  SubmissionScreenshot,
 } from '../../domain/records/feedback.js';
 import type { RowWindow } from '../../domain/row-window.js';
+import { StoreReferenceError } from '../../domain/store-problems.js';
 import type {
   BetaFeedbackCrashSubmissionsTable,
   BetaFeedbackScreenshotSubmissionsTable,
   Database,
 } from '../schema.js';
-import { StoreReferenceError } from '../../domain/store-problems.js';
-import { raiseDataVersions } from './data-versions.js';
+import type { ReleasedBlob } from '../content-bytes.js';
+import { deleteSubmissions } from './submission-deletes.js';
 import { requireApp, requireOfApp, requireTestersOfApp } from './references.js';
 import { applyWindow } from './row-window.js';
 import { fromCounter } from './stored-values.js';
@@ -59,46 +60,27 @@ export async function insertCrashFeedback(
     .execute();
 }
 
-/** Apple's betaFeedbackScreenshotSubmissions_deleteInstance; StoreReferenceError when there is none. */
-export async function deleteScreenshotFeedback(db: Kysely<Database>, id: string): Promise<void> {
-  const row = await db
-    .deleteFrom('beta_feedback_screenshot_submissions')
-    .where('id', '=', id)
-    .returning('app_id')
-    .executeTakeFirst();
-  if (row === undefined) throw new StoreReferenceError(`screenshot feedback submission ${id}`);
-  await raiseDataVersions(db, [row.app_id]);
+/**
+ * Apple's betaFeedbackScreenshotSubmissions_deleteInstance: the submission, its links to its screenshots and the
+ * blobs no other submission names (returned, for their bytes to go), and the event it came from
+ * (submission-deletes.ts). StoreReferenceError when there is none.
+ */
+export async function deleteScreenshotFeedback(db: Kysely<Database>, id: string): Promise<ReleasedBlob[]> {
+  const deleted = await deleteSubmissions(db, { screenshots: [id], crashes: [] }, true);
+  if (deleted.screenshots === 0) throw new StoreReferenceError(`screenshot feedback submission ${id}`);
+  return [...deleted.released];
 }
 
 /**
  * Apple's betaFeedbackCrashSubmissions_deleteInstance: the submission and its crash log, unless another
- * submission names the same log. StoreReferenceError when there is none.
+ * submission names the same log, and the event it came from. StoreReferenceError when there is none.
  */
 export async function deleteCrashFeedback(db: Kysely<Database>, id: string): Promise<void> {
-  const row = await db
-    .deleteFrom('beta_feedback_crash_submissions')
-    .where('id', '=', id)
-    .returning(['app_id', 'crash_log_id'])
-    .executeTakeFirst();
-  if (row === undefined) throw new StoreReferenceError(`crash feedback submission ${id}`);
-  const logId = row.crash_log_id;
-  if (logId !== null) {
-    await db
-      .deleteFrom('beta_crash_logs')
-      .where('id', '=', logId)
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb.selectFrom('beta_feedback_crash_submissions').select('id').where('crash_log_id', '=', logId),
-          ),
-        ),
-      )
-      .execute();
-  }
-  await raiseDataVersions(db, [row.app_id]);
+  const deleted = await deleteSubmissions(db, { screenshots: [], crashes: [id] }, true);
+  if (deleted.crashes === 0) throw new StoreReferenceError(`crash feedback submission ${id}`);
 }
 
-function submissionColumns(submission: FeedbackSubmissionRecord) {
+export function submissionColumns(submission: FeedbackSubmissionRecord) {
   return {
     id: submission.id,
     app_id: submission.appId,
@@ -198,7 +180,7 @@ async function withLogs(
 export function toScreenshotFeedback(
   row: Selectable<BetaFeedbackScreenshotSubmissionsTable>,
 ): ScreenshotFeedbackRecord {
-  return { ...toSubmission(row), screenshots: JSON.parse(row.screenshots) as ScreenshotImage[] };
+  return { ...toSubmission(row), screenshots: JSON.parse(row.screenshots) as SubmissionScreenshot[] };
 }
 
 export function toSubmission(

@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { TesterJoiningApp } from '../../domain/records/beta-access.js';
 import { StoreConflictError, StoreReferenceError } from '../../domain/store-problems.js';
 import type { Database } from '../schema.js';
+import type { ReleasedBlob } from '../content-bytes.js';
 import { raiseDataVersions } from './data-versions.js';
+import { deleteSubmissions, submissionIdsWhere } from './submission-deletes.js';
 import { grantBetaAccess } from './group-links.js';
 import { testersOfApp } from './ingestion.js';
 import { requireApp, requireOfApp } from './references.js';
@@ -150,24 +152,23 @@ export async function removeTestersFromApps(
  * feedback submissions stay, with no tester; their events and rollups stay (no foreign keys), so their past
  * usage keeps counting in the totals of builds. StoreReferenceError when there is no such tester.
  */
-export async function deleteTester(db: Kysely<Database>, id: string): Promise<void> {
+/**
+ * Deletes a tester: their memberships, group and build links, their feedback submissions with their content
+ * (docs/feedback-content.md, "Lifecycle"; the blobs no submission names any more are returned, for their bytes
+ * to go); their events and rollups stay.
+ */
+export async function deleteTester(db: Kysely<Database>, id: string): Promise<ReleasedBlob[]> {
   await requireTester(db, id);
   const apps = await db.selectFrom('app_testers').select('app_id').where('tester_id', '=', id).execute();
   const touched = new Set(apps.map((row) => row.app_id));
   await db.deleteFrom('beta_group_testers').where('tester_id', '=', id).execute();
   await db.deleteFrom('build_individual_testers').where('tester_id', '=', id).execute();
   await db.deleteFrom('app_testers').where('tester_id', '=', id).execute();
-  for (const table of ['beta_feedback_screenshot_submissions', 'beta_feedback_crash_submissions'] as const) {
-    const rows = await db
-      .updateTable(table)
-      .set({ tester_id: null })
-      .where('tester_id', '=', id)
-      .returning('app_id')
-      .execute();
-    for (const row of rows) touched.add(row.app_id);
-  }
+  const submissions = await submissionIdsWhere(db, { testerId: id }, Number.MAX_SAFE_INTEGER);
+  const { released } = await deleteSubmissions(db, submissions, false);
   await db.deleteFrom('beta_testers').where('id', '=', id).execute();
   await raiseDataVersions(db, touched);
+  return [...released];
 }
 
 async function requireTester(db: Kysely<Database>, id: string): Promise<void> {
