@@ -1,11 +1,15 @@
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoServices, fillStore, tableRows } from '../../test/support/filled-store.js';
+import { bytesHandles, stillThere } from '../../test/support/content-bytes.js';
+import { demoServices, FILLED_SCREENSHOT, fillStore, tableRows } from '../../test/support/filled-store.js';
 import { metricsOf } from '../../test/support/usage-pages.js';
-import { PAGE_APP, SECOND_APP } from '../services/demo/demo-fixture.js';
+import { eventSubmissionId } from '../domain/ids.js';
 import { SnapshotProblem, type SnapshotProblemKind } from '../domain/snapshot-problems.js';
+import { PAGE_APP, SECOND_APP } from '../services/demo/demo-fixture.js';
 import { openStore, type StoreLocation } from './open-store.js';
 import type { Store } from './store.js';
 
@@ -88,6 +92,31 @@ export function describeSnapshotAdminStore(
       await store.restoreSnapshot('baseline');
       const { app_data_versions: _again, ...rowsAgain } = await tableRows(harness.location);
       expect(rowsAgain).toEqual(rowsSaved);
+    });
+
+    it('keeps the bytes of the screenshots it names, which the store deleted since, and drops the later ones', async () => {
+      const sha256 = createHash('sha256').update(FILLED_SCREENSHOT).digest('hex');
+      const submission = eventSubmissionId(PAGE_APP.id, 'filled-feedback-with-screenshot');
+      await store.saveSnapshot('content', { replace: false });
+      await store.deleteScreenshotFeedback(submission);
+      expect(await store.readContent(PAGE_APP.id, sha256)).toBeUndefined();
+      const later = await sharp({ create: { width: 5, height: 5, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer();
+      const upload = await (await demoServices(store)).screenshotUploads.upload(PAGE_APP.id, later);
+      const laterBytes = await bytesHandles(harness.location);
+      expect(laterBytes).toHaveLength(1);
+
+      for (let restore = 1; restore <= 2; restore++) {
+        await store.restoreSnapshot('content');
+        expect((await store.readContent(PAGE_APP.id, sha256))?.bytes.equals(FILLED_SCREENSHOT)).toBe(true);
+        expect(await store.readContent(PAGE_APP.id, upload.id)).toBeUndefined();
+        expect(await stillThere(harness.location, laterBytes)).toEqual([]);
+        // Deleted again after the restore; the snapshot still has them for the next.
+        await store.deleteScreenshotFeedback(submission);
+        expect(await bytesHandles(harness.location)).toEqual([]);
+      }
+      await store.deleteSnapshot('content');
     });
 
     it("leaves the store's migrations as they are: it opens again without migrating", async () => {

@@ -70,6 +70,7 @@ export function postgresSnapshotAdmin(db: Kysely<Database>, store: string): Snap
             await sql`create table ${sql.id(schema, SAVED_MIGRATIONS)} as select name from ${sql.id(store, 'kysely_migration')}`.execute(
               trx,
             );
+            await saveContentBytes(trx, store, schema);
             await sql`comment on schema ${sql.id(schema)} is ${sql.lit(JSON.stringify(comment))}`.execute(
               trx,
             );
@@ -92,6 +93,7 @@ export function postgresSnapshotAdmin(db: Kysely<Database>, store: string): Snap
           await migrationNames(trx, sql.id(schema, SAVED_MIGRATIONS)),
           await migrationNames(trx, sql.id(store, 'kysely_migration')),
         );
+        const before = await largeObjectsOf(trx, store);
         await replaceRows(
           trx,
           (table) => sql.id(schema, table),
@@ -99,6 +101,7 @@ export function postgresSnapshotAdmin(db: Kysely<Database>, store: string): Snap
             await sql`truncate ${sql.join(tables.map((table) => sql.id(store, table)))}`.execute(trx);
           },
         );
+        await restoreContentBytes(trx, store, schema, before);
         return { name, savedAt: comment.savedAt };
       });
     },
@@ -124,6 +127,66 @@ export function postgresSnapshotAdmin(db: Kysely<Database>, store: string): Snap
       });
     },
   };
+}
+
+/** The table of a snapshot that keeps the bytes of its screenshots, by the oid its `content_blobs` rows name. */
+const SAVED_BYTES = 'content_bytes';
+
+/**
+ * Keeps a copy of every screenshot's bytes in the snapshot (docs/feedback-content.md, "Lifecycle": snapshots keep
+ * the bytes they name): large objects are not in any schema, and the store deletes them with their rows, so a
+ * snapshot holding only the oids could not give the bytes back.
+ */
+async function saveContentBytes(trx: Kysely<Database>, store: string, schema: string): Promise<void> {
+  await sql`
+    create table ${sql.id(schema, SAVED_BYTES)} as
+    select large_object, lo_get(large_object::oid) as bytes from ${sql.id(store, 'content_blobs')}
+    where large_object is not null
+  `.execute(trx);
+}
+
+/** The large objects the store's rows name. */
+async function largeObjectsOf(trx: Kysely<Database>, store: string): Promise<string[]> {
+  const result = await sql<{ oid: string }>`
+    select large_object::text as oid from ${sql.id(store, 'content_blobs')} where large_object is not null
+  `.execute(trx);
+  return result.rows.map((row) => row.oid);
+}
+
+/**
+ * After a restore's rows are in: every row's large object as saved (made again under its own oid when it was
+ * deleted since, or under a new one when that oid now holds other bytes), and the large objects of the rows
+ * the restore dropped (`before`, not named any more) unlinked.
+ */
+async function restoreContentBytes(
+  trx: Kysely<Database>,
+  store: string,
+  schema: string,
+  before: readonly string[],
+): Promise<void> {
+  const saved = sql.id(schema, SAVED_BYTES);
+  const blobs = sql.id(store, 'content_blobs');
+  await sql`
+    update ${blobs} as blob set large_object = lo_from_bytea(0, saved.bytes)
+    from ${saved} as saved
+    where blob.large_object = saved.large_object
+      -- CASE, so lo_get never reads an object that is gone (AND does not promise an order).
+      and case
+        when exists (select 1 from pg_largeobject_metadata m where m.oid = saved.large_object::oid)
+        then lo_get(saved.large_object::oid) <> saved.bytes
+        else false
+      end
+  `.execute(trx);
+  await sql`
+    select lo_from_bytea(saved.large_object::oid, saved.bytes) from ${saved} as saved
+    where not exists (select 1 from pg_largeobject_metadata m where m.oid = saved.large_object::oid)
+  `.execute(trx);
+  if (before.length === 0) return;
+  await sql`
+    select lo_unlink(m.oid) from pg_largeobject_metadata m
+    where m.oid = any(${before}::oid[])
+      and not exists (select 1 from ${blobs} as blob where blob.large_object = m.oid::bigint)
+  `.execute(trx);
 }
 
 /** The comment of the snapshot schema `schema`, or undefined when there is no such schema. */

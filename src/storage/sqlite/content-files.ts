@@ -3,6 +3,7 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
+  linkSync,
   mkdirSync,
   openSync,
   renameSync,
@@ -11,14 +12,14 @@ import {
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { Kysely } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { ImageMediaType } from '../../domain/image-bytes.js';
 import type { ContentBytes } from '../content-bytes.js';
 import { contentRow, findContentRow } from '../queries/content.js';
 import { requireApp } from '../queries/references.js';
 import type { Database } from '../schema.js';
 import { sqliteSpecifics } from './dialect.js';
-import { syncPath } from './snapshots.js';
+import { syncPath } from './sync-path.js';
 
 /** Where the embedded store keeps the bytes of uploaded screenshots, inside its data directory. */
 export const CONTENT_DIRECTORY = 'content';
@@ -36,12 +37,8 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  */
 export function sqliteContentFiles(dataDir: string): ContentBytes {
   const root = resolve(dataDir);
-  const directory = join(root, CONTENT_DIRECTORY);
-  const fileOf = (sha256: string) => {
-    // The hash reaches a path: only ever 64 lowercase hex digits.
-    if (!SHA256_HEX.test(sha256)) throw new TypeError('a content hash is 64 lowercase hex digits');
-    return join(directory, sha256.slice(0, 2), sha256);
-  };
+  // The hash reaches a path: only ever 64 lowercase hex digits (contentFile).
+  const fileOf = (sha256: string) => contentFile(dataDir, sha256);
 
   return {
     async put(db, appId, content, bytes) {
@@ -100,17 +97,78 @@ export function sqliteContentFiles(dataDir: string): ContentBytes {
 
     releaseInTransaction: async () => {},
 
-    async releaseAfterCommit(db, released) {
-      const hashes = [...new Set(released.map((blob) => blob.sha256))];
-      if (hashes.length === 0) return;
-      await sqliteSpecifics.writeTransaction(db, async (trx) => {
-        for (const sha256 of hashes) {
-          if (await anyRowNames(trx, sha256)) continue;
-          rmSync(fileOf(sha256), { force: true });
-        }
-      });
-    },
+    releaseAfterCommit: (db, released) =>
+      removeUnnamedFiles(
+        db,
+        dataDir,
+        released.map((blob) => blob.sha256),
+      ),
   };
+}
+
+/** The file of the bytes `sha256` in the data directory `dataDir`. */
+function contentFile(dataDir: string, sha256: string): string {
+  if (!SHA256_HEX.test(sha256)) throw new TypeError('a content hash is 64 lowercase hex digits');
+  return join(resolve(dataDir), CONTENT_DIRECTORY, sha256.slice(0, 2), sha256);
+}
+
+/**
+ * Removes the files of those of `sha256s` no row names, under the write lock (see sqliteContentFiles): after
+ * the transaction that deleted their rows, or a restore that dropped them.
+ */
+export async function removeUnnamedFiles(
+  db: Kysely<Database>,
+  dataDir: string,
+  sha256s: readonly string[],
+): Promise<void> {
+  const hashes = [...new Set(sha256s)];
+  if (hashes.length === 0) return;
+  await sqliteSpecifics.writeTransaction(db, async (trx) => {
+    for (const sha256 of hashes) {
+      if (await anyRowNames(trx, sha256)) continue;
+      rmSync(contentFile(dataDir, sha256), { force: true });
+    }
+  });
+}
+
+/**
+ * Hard links to the files of `sha256s` in `directory` (a snapshot's, sqlite/snapshots.ts), made if missing: a
+ * link keeps the file's bytes whatever the store deletes afterwards, and costs no copy. A file already gone is
+ * skipped.
+ */
+export function linkContentFiles(dataDir: string, sha256s: readonly string[], directory: string): void {
+  mkdirSync(directory, { recursive: true });
+  for (const sha256 of new Set(sha256s)) {
+    const link = join(directory, sha256);
+    if (existsSync(link)) continue;
+    try {
+      linkSync(contentFile(dataDir, sha256), link);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ENOENT') throw error;
+    }
+  }
+  syncPath(directory);
+}
+
+/** Puts back, from a snapshot's `directory`, the files of `sha256s` the store no longer has. */
+export function restoreContentFiles(dataDir: string, sha256s: readonly string[], directory: string): void {
+  for (const sha256 of new Set(sha256s)) {
+    const file = contentFile(dataDir, sha256);
+    const kept = join(directory, sha256);
+    if (existsSync(file) || !existsSync(kept)) continue;
+    mkdirSync(dirname(file), { recursive: true });
+    linkSync(kept, file);
+    syncPath(dirname(file));
+  }
+}
+
+/** The hashes every row of `content_blobs` (of `table`, when another database's is meant) names. */
+export async function namedHashes(
+  db: Kysely<Database>,
+  table: RawBuilder<unknown> = sql.table('content_blobs'),
+): Promise<string[]> {
+  const result = await sql<{ sha256: string }>`select distinct sha256 from ${table}`.execute(db);
+  return result.rows.map((row) => row.sha256);
 }
 
 /** Whether any app's row names the bytes `sha256`. */

@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync,
   existsSync,
-  fsyncSync,
   linkSync,
   mkdirSync,
-  openSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -19,16 +16,24 @@ import { SnapshotProblem } from '../../domain/snapshot-problems.js';
 import type { Database } from '../schema.js';
 import type { SnapshotAdminStore } from '../snapshot-admin-store.js';
 import { checkedName, migrationNames, refuseOtherMigrations, replaceRows } from '../snapshot-tables.js';
+import { linkContentFiles, namedHashes, removeUnnamedFiles, restoreContentFiles } from './content-files.js';
+import { sqliteSpecifics } from './dialect.js';
+import { syncPath } from './sync-path.js';
 
 /** Where the embedded store keeps its snapshots, inside its data directory. */
 export const SNAPSHOT_DIRECTORY = 'snapshots';
 /** The schema name a snapshot file is attached under while it is restored. */
 const ATTACHED = 'bm_snapshot';
+/** The schema name a snapshot being saved is attached under while the files it names are linked. */
+const SAVING = 'bm_snapshot_saving';
 const SNAPSHOT_FILE = /^([A-Za-z0-9_-]{1,64})\.db$/;
 
 /**
  * Snapshots of the embedded store: one SQLite file each, `<data dir>/snapshots/<name>.db`, a copy of the whole
- * database (Kysely's migration table included, which the restore compares and never copies back).
+ * database (Kysely's migration table included, which the restore compares and never copies back), and beside
+ * it `<name>.content/`, hard links to the screenshot files its rows name, so the store deleting them afterwards
+ * (docs/feedback-content.md, "Lifecycle") takes nothing from the snapshot; a restore links back those the store
+ * lacks and removes the files of the rows it dropped.
  *
  * Saving is `VACUUM INTO`, which writes one consistent read of the database while writers go on (WAL), to a
  * file of its own name first: synced, then moved to its name, so a snapshot is never seen half-written.
@@ -48,10 +53,22 @@ export function sqliteSnapshotAdmin(db: Kysely<Database>, dataDir: string): Snap
       const file = fileOf(name);
       if (!replace && existsSync(file)) throw new SnapshotProblem('exists', name);
       mkdirSync(directory, { recursive: true });
-      const partial = join(directory, `.${name}.${randomBytes(6).toString('hex')}.partial`);
+      const stem = join(directory, `.${name}.${randomBytes(6).toString('hex')}`);
+      const partial = `${stem}.partial`;
+      const partialContent = `${stem}.content.partial`;
       try {
+        // The files of the screenshots the snapshot names, linked before VACUUM INTO and again after it
+        // (keepContent): a file the store deletes meanwhile is still linked in the snapshot.
+        await sqliteSpecifics.writeTransaction(db, async (trx) =>
+          linkContentFiles(dataDir, await namedHashes(trx), partialContent),
+        );
         await sql`vacuum into ${partial}`.execute(db);
         syncPath(partial);
+        await keepContent(db, dataDir, partial, partialContent);
+        // The content first: a snapshot file is never seen without the files it names.
+        const content = contentOf(file);
+        rmSync(content, { recursive: true, force: true });
+        renameSync(partialContent, content);
         if (replace) renameSync(partial, file);
         else {
           // A link fails when the name exists, where a rename would replace it: a save that raced another
@@ -66,6 +83,7 @@ export function sqliteSnapshotAdmin(db: Kysely<Database>, dataDir: string): Snap
         syncPath(directory);
       } finally {
         rmSync(partial, { force: true });
+        rmSync(partialContent, { recursive: true, force: true });
       }
       return record(name, file);
     },
@@ -73,6 +91,7 @@ export function sqliteSnapshotAdmin(db: Kysely<Database>, dataDir: string): Snap
     async restoreSnapshot(name) {
       const file = fileOf(name);
       if (!existsSync(file)) throw new SnapshotProblem('unknown', name);
+      let before: string[] = [];
       await db.connection().execute(async (connection) => {
         // ATTACH and DETACH are refused inside a transaction: around it, on the connection held throughout.
         await sql`attach database ${file} as ${sql.id(ATTACHED)}`.execute(connection);
@@ -84,6 +103,7 @@ export function sqliteSnapshotAdmin(db: Kysely<Database>, dataDir: string): Snap
               await migrationNames(connection, sql.id(ATTACHED, 'kysely_migration')),
               await migrationNames(connection, sql.id('main', 'kysely_migration')),
             );
+            before = await namedHashes(connection);
             await replaceRows(
               connection,
               (table) => sql.id(ATTACHED, table),
@@ -92,6 +112,8 @@ export function sqliteSnapshotAdmin(db: Kysely<Database>, dataDir: string): Snap
                   await sql`delete from ${sql.id('main', table)}`.execute(connection);
               },
             );
+            // The files the restored rows name that the store deleted since the save, from the snapshot's links.
+            restoreContentFiles(dataDir, await namedHashes(connection), contentOf(file));
             await sql`commit`.execute(connection);
           } catch (error) {
             await sql`rollback`.execute(connection);
@@ -101,6 +123,8 @@ export function sqliteSnapshotAdmin(db: Kysely<Database>, dataDir: string): Snap
           await sql`detach database ${sql.id(ATTACHED)}`.execute(connection);
         }
       });
+      // The files of the rows the restore dropped, once it committed (content-files.ts).
+      await removeUnnamedFiles(db, dataDir, before);
       return record(name, file);
     },
 
@@ -122,6 +146,7 @@ export function sqliteSnapshotAdmin(db: Kysely<Database>, dataDir: string): Snap
     async deleteSnapshot(name) {
       try {
         unlinkSync(fileOf(name));
+        rmSync(contentOf(fileOf(name)), { recursive: true, force: true });
       } catch (error) {
         if ((error as { code?: string }).code === 'ENOENT') throw new SnapshotProblem('unknown', name);
         throw error;
@@ -130,17 +155,34 @@ export function sqliteSnapshotAdmin(db: Kysely<Database>, dataDir: string): Snap
   };
 }
 
+/** Where a snapshot keeps hard links to the screenshot files its rows name: `<name>.content` beside `<name>.db`. */
+function contentOf(snapshotFile: string): string {
+  return snapshotFile.replace(/\.db$/, '.content');
+}
+
+/**
+ * Links the files the snapshot database `partial` names into `content`, under the write lock: no file the
+ * vacuumed rows name is removed while they are read and linked (content-files.ts removes files under it).
+ */
+async function keepContent(db: Kysely<Database>, dataDir: string, partial: string, content: string) {
+  await db.connection().execute(async (connection) => {
+    await sql`attach database ${partial} as ${sql.id(SAVING)}`.execute(connection);
+    try {
+      await sql`begin immediate`.execute(connection);
+      try {
+        linkContentFiles(dataDir, await namedHashes(connection, sql.id(SAVING, 'content_blobs')), content);
+        await sql`commit`.execute(connection);
+      } catch (error) {
+        await sql`rollback`.execute(connection);
+        throw error;
+      }
+    } finally {
+      await sql`detach database ${sql.id(SAVING)}`.execute(connection);
+    }
+  });
+}
+
 /** A snapshot file's record: it was saved when its file was last written. */
 function record(name: string, file: string): SnapshotRecord {
   return { name, savedAt: statSync(file).mtime.toISOString() };
-}
-
-/** Flushes a file, or a directory's entries, to the disk. */
-export function syncPath(path: string): void {
-  const descriptor = openSync(path, 'r');
-  try {
-    fsyncSync(descriptor);
-  } finally {
-    closeSync(descriptor);
-  }
 }
