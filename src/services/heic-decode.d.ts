@@ -1,4 +1,4 @@
-/** heic-decode ships no types: the one call services/screenshot-check.ts makes. */
+/** heic-decode ships no types: the one call services/heic-pixels.ts makes. */
 declare module 'heic-decode' {
   interface DecodedImage {
     readonly width: number;

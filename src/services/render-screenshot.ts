@@ -1,4 +1,4 @@
-import decodeHeic from 'heic-decode';
+import { decodeHeic } from './heic-pixels.js';
 import sharp, { type Sharp } from 'sharp';
 import {
   planRendition,
@@ -76,7 +76,7 @@ export async function renderScreenshot(
 
 async function decoded(source: ScreenshotSource): Promise<Sharp> {
   if (source.mediaType !== 'image/heic') return sharp(source.bytes);
-  const { width, height, data } = await decodeHeic({ buffer: source.bytes });
+  const { width, height, data } = await decodeHeic(source.bytes);
   return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
     raw: { width, height, channels: 4 },
   });

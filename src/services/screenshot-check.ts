@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import decodeHeic from 'heic-decode';
+import { decodeHeic } from './heic-pixels.js';
 import sharp from 'sharp';
 import { type ImageMediaType, isImageProblem, type SniffedImage, sniffImage } from '../domain/image-bytes.js';
 
@@ -110,7 +110,7 @@ async function decodes(bytes: Uint8Array, mediaType: ImageMediaType): Promise<vo
   await decodeSlots.acquire();
   try {
     if (mediaType === 'image/heic') {
-      const decoded = await decodeHeic({ buffer: bytes });
+      const decoded = await decodeHeic(bytes);
       if (decoded.width < 1 || decoded.height < 1) throw new Error('no pixels');
     } else {
       // stats() reads every pixel (it sums them) without keeping the decoded image; 'error' fails on a
