@@ -18,6 +18,11 @@ import { visibleText } from './visible-text.js';
 
 /** Event ids: a UUID or up to 64 safe characters, so they are safe in logs, files and URLs. */
 const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+/** Whether `id` may be an event's id (a UUID or up to 64 safe characters). */
+export function isEventId(id: string): boolean {
+  return EVENT_ID.test(id);
+}
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const OPTIONAL_TEXT_LIMITS = { build: 64, platform: 32, device: 64, osVersion: 32 } as const;
 const KNOWN_FIELDS = new Set([

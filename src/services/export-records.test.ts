@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, seedApp } from '../../test/support/harness.js';
 import { metricsOf } from '../../test/support/usage-pages.js';
+import { noisePng } from '../../test/support/png-bytes.js';
+import { eventSubmissionId } from '../domain/ids.js';
 import { exportRecords } from './export-records.js';
 import { importRecords } from './import-records.js';
 import { InputError } from './input-error.js';
@@ -137,6 +139,7 @@ describe('exportRecords', () => {
       groups: 0,
       screenshotFeedback: 0,
       crashFeedback: 0,
+      screenshotContent: 0,
       events: 7,
     });
   });
@@ -293,5 +296,121 @@ describe('exportRecords', () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  describe('feedback with content', () => {
+    /** Two uploads of app 100, and three events naming them: two feedbacks sharing a screenshot, a crash. */
+    const withContent = async () => {
+      const [first, second] = [await noisePng(24, 16), await noisePng(16, 24)];
+      const a = await harness.services.screenshotUploads.upload('100', first);
+      const b = await harness.services.screenshotUploads.upload('100', second);
+      const event = (id: string, type: string, fields: Record<string, unknown>) => ({
+        id,
+        type,
+        appId: '100',
+        testerId: 't-a',
+        timestamp: '2023-10-04T10:00:00Z',
+        ...fields,
+      });
+      await harness.services.ingestion.ingestBatch(
+        {
+          events: [
+            event('fb-1', 'feedback', { comment: 'Cut off', screenshots: [a.id, b.id] }),
+            event('fb-2', 'feedback', { screenshots: [a.id], details: { locale: 'en-GB' } }),
+            event('cr-1', 'crash', { crashLog: 'Thread 0 crashed', comment: 'On launch' }),
+          ],
+        },
+        '100',
+      );
+      return { bytes: [first, second], ids: [a.id, b.id] };
+    };
+
+    it('writes each stored screenshot once, before the first submission naming it', async () => {
+      const { bytes, ids } = await withContent();
+      const { lines, counts } = await exported('100', 1);
+      const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      const contents = records.filter((record) => record.kind === 'screenshotContent');
+      expect(contents.map(({ sha256 }) => sha256).sort()).toEqual([...ids].sort());
+      for (const content of contents) {
+        const index = ids.indexOf(String(content.sha256));
+        expect(Buffer.from(String(content.data), 'base64').equals(bytes[index] as Buffer)).toBe(true);
+      }
+      const firstSubmission = records.findIndex((record) => record.kind === 'screenshotFeedback');
+      expect(records.findLastIndex((record) => record.kind === 'screenshotContent')).toBeLessThan(
+        records.findLastIndex((record) => record.kind === 'screenshotFeedback'),
+      );
+      expect(records.findIndex((record) => record.kind === 'screenshotContent')).toBeLessThan(
+        firstSubmission,
+      );
+      expect(records.find((record) => record.id === eventSubmissionId('100', 'fb-1'))).toMatchObject({
+        eventId: 'fb-1',
+        screenshots: [{ sha256: ids[0] }, { sha256: ids[1] }],
+      });
+      expect(counts).toMatchObject({ screenshotFeedback: 2, crashFeedback: 1, screenshotContent: 2 });
+    });
+
+    it('imports into an empty store as the same submissions, bytes and metrics, which a delete keeps consistent', async () => {
+      const { bytes, ids } = await withContent();
+      const { lines } = await exported('100');
+      const fresh = await createHarness();
+      try {
+        const summary = await importRecords(fresh.store, fresh.services, linesOf(lines));
+        expect(summary.rejectedLines).toEqual([]);
+        expect(summary).toMatchObject({
+          screenshotContent: { created: 2, existing: 0 },
+          screenshotFeedback: { created: 2 },
+          crashFeedback: { created: 1 },
+        });
+        expect(await fresh.services.feedback.listScreenshots('100')).toEqual(
+          await harness.services.feedback.listScreenshots('100'),
+        );
+        expect(await fresh.services.feedback.listCrashes('100')).toEqual(
+          await harness.services.feedback.listCrashes('100'),
+        );
+        for (const [index, id] of ids.entries()) {
+          const stored = await fresh.services.screenshotUploads.read('100', id);
+          expect(stored?.bytes.equals(bytes[index] as Buffer)).toBe(true);
+        }
+        const original = await metricsOf(harness.services, '100', 1);
+        expect(await metricsOf(fresh.services, '100', 1)).toEqual(original);
+
+        // The imported submission still names its event: deleting it retracts the feedback on both sides alike.
+        for (const h of [harness, fresh])
+          await h.services.feedback.deleteScreenshot(eventSubmissionId('100', 'fb-2'));
+        const after = await metricsOf(harness.services, '100', 1);
+        expect(after).not.toEqual(original);
+        expect(await metricsOf(fresh.services, '100', 1)).toEqual(after);
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    it('refuses a stored screenshot whose bytes are not its SHA-256, or not an image', async () => {
+      const { lines } = await exported('100');
+      const text = Buffer.from('<html><script>alert(1)</script></html>');
+      const { createHash } = await import('node:crypto');
+      const fake = {
+        kind: 'screenshotContent',
+        appId: '100',
+        sha256: createHash('sha256').update(text).digest('hex'),
+        data: text.toString('base64'),
+      };
+      const renamed = { ...fake, sha256: 'a'.repeat(64) };
+      const fresh = await createHarness();
+      try {
+        const summary = await importRecords(
+          fresh.store,
+          fresh.services,
+          linesOf([...lines, JSON.stringify(fake), JSON.stringify(renamed)]),
+        );
+        expect(summary.screenshotContent).toEqual({ created: 0, existing: 0, rejected: 2 });
+        expect(summary.rejectedLines.map(({ reason }) => reason)).toEqual([
+          'A screenshot must be a PNG, JPEG or HEIC image; these bytes are none of them',
+          `the bytes of 'data' have the SHA-256 ${fake.sha256}, not the line's 'sha256'`,
+        ]);
+      } finally {
+        await fresh.close();
+      }
+    });
   });
 });

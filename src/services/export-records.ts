@@ -3,6 +3,7 @@ import { BETA_GROUP_DEFAULTS, type BetaGroupWithMembers } from '../domain/record
 import { BUILD_DEFAULTS, type BuildWithDetails, defaultBetaDetail } from '../domain/records/build.js';
 import type { EventPosition, UsageEventRecord } from '../domain/records/usage-event-record.js';
 import type { RowWindow } from '../domain/row-window.js';
+import type { ContentStore } from '../storage/content-store.js';
 import type { DirectoryReads } from '../storage/directory-store.js';
 import type { UsageReads } from '../storage/usage-store.js';
 import { InputError } from './input-error.js';
@@ -17,6 +18,8 @@ export interface ExportCounts {
   readonly groups: number;
   readonly screenshotFeedback: number;
   readonly crashFeedback: number;
+  /** Stored screenshots written (each once, before the first submission that names it). */
+  readonly screenshotContent: number;
   readonly events: number;
 }
 
@@ -24,12 +27,12 @@ export interface ExportCounts {
  * Writes an app as import lines (docs/import-format.md): its app line, a tester line per tester of the app
  * (ordered by id), its pre-release versions, builds and groups (each by id), then its raw events in time
  * order, page by page, then its feedback (screenshot, then crash, by id): each line after the lines it refers
- * to. Importing the lines into an empty store rebuilds the app, its testers, its TestFlight resources and its
+ * to (a stored screenshot's bytes, base64, before the first submission naming it). Importing the lines into an empty store rebuilds the app, its testers, its TestFlight resources and its
  * metrics. An attribute at its default (APP_DEFAULTS, ...) is left out, as import fills it in. Not a snapshot: events written meanwhile may or may not be in.
  * Throws InputError when there is no such app. `write` gets one line at a time, without its line break.
  */
 export async function exportRecords(
-  store: DirectoryReads & UsageReads,
+  store: DirectoryReads & UsageReads & Pick<ContentStore, 'readContent'>,
   appId: string,
   write: (line: string) => Promise<void>,
   pageSize: number = EXPORT_PAGE_SIZE,
@@ -107,8 +110,30 @@ export async function exportRecords(
     if (last === undefined || page.length < pageSize) break;
     after = { occurredAt: last.occurredAt, id: last.id };
   }
+  // A stored screenshot goes out once, as a line of its own before the first submission naming it; the
+  // submission names it by SHA-256 (docs/import-format.md). The set holds hashes only, one per screenshot.
+  const written = new Set<string>();
   const screenshotFeedback = await each(
-    (window) => store.listScreenshotFeedback(appId, window),
+    async (window) => {
+      const page = await store.listScreenshotFeedback(appId, window);
+      for (const submission of page) {
+        for (const image of submission.screenshots) {
+          if (!('sha256' in image) || written.has(image.sha256)) continue;
+          const content = await store.readContent(appId, image.sha256);
+          if (content === undefined) continue;
+          written.add(image.sha256);
+          await write(
+            JSON.stringify({
+              kind: 'screenshotContent',
+              appId,
+              sha256: image.sha256,
+              data: content.bytes.toString('base64'),
+            }),
+          );
+        }
+      }
+      return page;
+    },
     (submission) => ({ kind: 'screenshotFeedback', ...withoutNulls(submission) }),
   );
   const crashFeedback = await each(
@@ -119,7 +144,16 @@ export async function exportRecords(
       ...(crashLog !== null && { crashLog: crashLog.logText }),
     }),
   );
-  return { testers, preReleaseVersions, builds, groups, screenshotFeedback, crashFeedback, events };
+  return {
+    testers,
+    preReleaseVersions,
+    builds,
+    groups,
+    screenshotFeedback,
+    crashFeedback,
+    screenshotContent: written.size,
+    events,
+  };
 }
 
 function buildLine(build: BuildWithDetails): Record<string, unknown> {

@@ -8,9 +8,12 @@ import {
   type FeedbackSubmissionRecord,
   type ScreenshotFeedbackRecord,
   type ScreenshotImage,
+  type SubmissionScreenshot,
 } from '../domain/records/feedback.js';
 import { DEVICE_CONNECTION_TYPES, DEVICE_FAMILIES, PLATFORMS } from '../domain/testflight-values.js';
+import type { ContentStore } from '../storage/content-store.js';
 import type { DirectoryStore } from '../storage/directory-store.js';
+import { isEventId } from '../domain/usage-event-rules.js';
 import { instant, integer, oneOf, resourceId, text, url } from './attribute-input.js';
 import { everyRow } from './builds.js';
 import { storeWrite } from './store-write.js';
@@ -44,10 +47,16 @@ export interface FeedbackInput {
   readonly devicePlatform?: string;
   readonly deviceFamily?: string;
   readonly buildBundleId?: string;
+  /** The usage event the submission came from, as an export writes it (docs/feedback-content.md). */
+  readonly eventId?: string;
 }
 
 export interface ScreenshotFeedbackInput extends FeedbackInput {
-  readonly screenshots?: readonly ScreenshotImage[];
+  /**
+   * Images given by URL, or screenshots the store keeps for the app, named by their SHA-256 (what an export
+   * writes for a submission that came from an event; their type and size are read from the store).
+   */
+  readonly screenshots?: readonly (ScreenshotImage | { readonly sha256: string })[];
 }
 
 export interface CrashFeedbackInput extends FeedbackInput {
@@ -74,19 +83,42 @@ const TEXT = 4096;
 const CRASH_LOG_TEXT = 1_000_000;
 const SCREENSHOTS = 20;
 const INT64 = Number.MAX_SAFE_INTEGER;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-export function feedbackService(store: DirectoryStore, clock: Clock): FeedbackService {
+export function feedbackService(
+  store: DirectoryStore & Pick<ContentStore, 'hasContent'>,
+  clock: Clock,
+): FeedbackService {
   const hint = (appId: string) => `'builds list --app ${appId}' and 'testers list --app ${appId}'`;
   const requireApp = async (appId: string) => {
     resourceId('app id', appId);
     if ((await store.findApp(appId)) === undefined)
       throw new InputError(`there is no app with id '${appId}'; list them with 'apps list'`);
   };
+  /** Each screenshot named by SHA-256 with its type and size as the app's stored content has them. */
+  const keptScreenshots = async (
+    appId: string,
+    screenshots: readonly (ScreenshotImage | { readonly sha256: string })[],
+  ): Promise<SubmissionScreenshot[]> => {
+    const named = screenshots.flatMap((image) => ('sha256' in image ? [image.sha256] : []));
+    const kept = named.length === 0 ? new Map() : await store.hasContent(appId, named);
+    return screenshots.map((image) => {
+      if (!('sha256' in image)) return image;
+      const content = kept.get(image.sha256);
+      if (content === undefined)
+        throw new InputError(
+          `the app '${appId}' has no stored screenshot ${image.sha256}; import its screenshotContent line first`,
+        );
+      const { sha256, mediaType, width, height } = content;
+      return { sha256, mediaType, width, height };
+    });
+  };
   return {
     async createScreenshot(input) {
+      const base = checkedSubmission(input, clock);
       const submission: ScreenshotFeedbackRecord = {
-        ...checkedSubmission(input, clock),
-        screenshots: checkedScreenshots(input.screenshots ?? []),
+        ...base,
+        screenshots: await keptScreenshots(base.appId, checkedScreenshots(input.screenshots ?? [])),
       };
       await storeWrite(() => store.createScreenshotFeedback(submission), hint(submission.appId));
       return submission;
@@ -140,7 +172,15 @@ function checkedSubmission(input: FeedbackInput, clock: Clock): FeedbackSubmissi
     testerId: resourceId('tester id', input.testerId) ?? null,
     createdDate: instant('created date', input.createdDate) ?? clock.now().toISOString(),
     comment: text('comment', input.comment, TEXT) ?? null,
+    eventId: eventIdOf(input.eventId),
   };
+}
+
+function eventIdOf(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || !isEventId(value))
+    throw new InputError('the event id must be a UUID or up to 64 letters, digits, ., _, : or -');
+  return value;
 }
 
 type DetailName = keyof Required<FeedbackDetails>;
@@ -231,11 +271,21 @@ export function checkedDetails(details: Readonly<Record<string, unknown>>): {
   return { details: checked as FeedbackDetails, problems };
 }
 
-/** Apple's BetaFeedbackScreenshotImage list: http(s) URLs with their size in pixels. */
-function checkedScreenshots(screenshots: readonly ScreenshotImage[]): ScreenshotImage[] {
+/**
+ * Apple's BetaFeedbackScreenshotImage list: http(s) URLs with their size in pixels, or stored screenshots by
+ * SHA-256 (checked against the store by the caller).
+ */
+function checkedScreenshots(
+  screenshots: readonly (ScreenshotImage | { readonly sha256: string })[],
+): (ScreenshotImage | { readonly sha256: string })[] {
   if (screenshots.length > SCREENSHOTS)
     throw new InputError(`a submission has at most ${SCREENSHOTS} screenshots`);
   return screenshots.map((image) => {
+    if ('sha256' in image) {
+      if (typeof image.sha256 !== 'string' || !SHA256_HEX.test(image.sha256))
+        throw new InputError('a stored screenshot is named by its SHA-256: 64 lowercase hex digits');
+      return { sha256: image.sha256 };
+    }
     url('screenshot URL', image.url);
     text('screenshot URL', image.url, 2048);
     integer('screenshot width', image.width, 1, 100_000);

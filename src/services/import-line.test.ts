@@ -79,7 +79,7 @@ describe('parseImportLine', () => {
     expect(parseImportLine('{"kind":"testr","appId":"100","email":"a@example.com"}')).toEqual({
       kind: 'invalid',
       record: 'event',
-      reason: `'kind' must be "app", "tester", "preReleaseVersion", "build", "group", "screenshotFeedback", "crashFeedback" or "event" (or absent, for an event), not "testr"`,
+      reason: `'kind' must be "app", "tester", "preReleaseVersion", "build", "group", "screenshotFeedback", "crashFeedback", "screenshotContent" or "event" (or absent, for an event), not "testr"`,
     });
   });
 

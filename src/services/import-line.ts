@@ -22,6 +22,8 @@ export type ImportLine =
   | { readonly kind: 'group'; readonly input: WithId<NewBetaGroupInput> }
   | { readonly kind: 'screenshotFeedback'; readonly input: WithId<ScreenshotFeedbackInput> }
   | { readonly kind: 'crashFeedback'; readonly input: WithId<CrashFeedbackInput> }
+  /** A stored screenshot's bytes (base64), which screenshotFeedback lines after it name by SHA-256. */
+  | { readonly kind: 'screenshotContent'; readonly input: ScreenshotContentLine }
   /** The event as sent, without `kind`, for ingestion's rules to check. */
   | { readonly kind: 'event'; readonly event: Readonly<Record<string, unknown>> }
   /** `record`: what the line would have been; a line that is no record kind is an event line. */
@@ -34,10 +36,18 @@ export type RecordKind =
   | 'build'
   | 'group'
   | 'screenshotFeedback'
-  | 'crashFeedback';
+  | 'crashFeedback'
+  | 'screenshotContent';
+
+/** A `screenshotContent` line: an app's stored screenshot, its bytes in base64 (docs/import-format.md). */
+export interface ScreenshotContentLine {
+  readonly appId: string;
+  readonly sha256: string;
+  readonly data: string;
+}
 
 /** string, boolean, whole number, list of ids, ImageAsset, list of BetaFeedbackScreenshotImage. */
-type FieldType = 's' | 'b' | 'i' | 'ids' | 'image' | 'screenshots' | 'devices';
+type FieldType = 's' | 'b' | 'i' | 'ids' | 'image' | 'screenshots' | 'devices' | 'base64';
 
 const FEEDBACK_FIELDS = {
   id: 's',
@@ -64,6 +74,7 @@ const FEEDBACK_FIELDS = {
   devicePlatform: 's',
   deviceFamily: 's',
   buildBundleId: 's',
+  eventId: 's',
 } as const satisfies Record<string, FieldType>;
 
 /** Each kind's fields (in the order a rejection lists them) and which of them a line must have. */
@@ -148,6 +159,10 @@ const KINDS: Record<RecordKind, { fields: Record<string, FieldType>; required: r
     fields: { ...FEEDBACK_FIELDS, crashLogId: 's', crashLog: 's' },
     required: ['id', 'appId'],
   },
+  screenshotContent: {
+    fields: { appId: 's', sha256: 's', data: 'base64' },
+    required: ['appId', 'sha256', 'data'],
+  },
 };
 
 const RECORD_KINDS = Object.keys(KINDS) as RecordKind[];
@@ -228,9 +243,32 @@ function fieldProblem(name: string, type: FieldType, value: unknown): string | u
         ? undefined
         : `'${name}' must be a list of {model, platform, osVersion, appBuildVersion}`;
     case 'screenshots':
-      if (!Array.isArray(value)) return `'${name}' must be a list of {url, width, height, expirationDate}`;
-      return value.map((image) => imageProblem(name, image, ['url'], ['expirationDate'])).find(Boolean);
+      if (!Array.isArray(value))
+        return `'${name}' must be a list of {url, width, height, expirationDate} or {sha256}`;
+      return value
+        .map((image) =>
+          typeof image === 'object' && image !== null && 'sha256' in image
+            ? storedScreenshotProblem(name, image)
+            : imageProblem(name, image, ['url'], ['expirationDate']),
+        )
+        .find(Boolean);
+    case 'base64':
+      return typeof value === 'string' && BASE64.test(value) ? undefined : `'${name}' must be base64 text`;
   }
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * A stored screenshot as an export names it: `{sha256}`, with its type and size (which the store's own record
+ * replaces) allowed beside it.
+ */
+function storedScreenshotProblem(name: string, image: object): string | undefined {
+  const allowed = ['sha256', 'mediaType', 'width', 'height'];
+  const { sha256 } = image as { sha256?: unknown };
+  if (Object.keys(image).some((key) => !allowed.includes(key)) || typeof sha256 !== 'string')
+    return `'${name}' names a stored screenshot as {sha256, mediaType, width, height}`;
+  return storable(name, sha256);
 }
 
 /** `{<texts>, width, height}` with whole numbers, as ImageAsset and BetaFeedbackScreenshotImage are. */

@@ -50,6 +50,7 @@ describe('importRecords', () => {
       groups: { created: 0, existing: 0, rejected: 0 },
       screenshotFeedback: { created: 0, existing: 0, rejected: 0 },
       crashFeedback: { created: 0, existing: 0, rejected: 0 },
+      screenshotContent: { created: 0, existing: 0, rejected: 0 },
       events: { accepted: 4, duplicates: 1, rejected: 3 },
       rejected: 4,
       rejectedLines: [

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Problem } from '../domain/problem.js';
 import { unstorableText } from '../domain/storable-text.js';
 import type { DirectoryReads } from '../storage/directory-store.js';
 import type { NewAppInput } from './apps.js';
 import type { NewTesterInput } from './beta-testers.js';
-import { type ImportLine, parseImportLine } from './import-line.js';
+import { type ImportLine, parseImportLine, type ScreenshotContentLine } from './import-line.js';
+import { ScreenshotRefused } from './screenshot-check.js';
 import type { CheckedBatch } from './ingestion.js';
 import { InputError } from './input-error.js';
 import type { Services } from './services.js';
@@ -33,6 +35,7 @@ export const RESOURCE_KINDS = [
   'group',
   'screenshotFeedback',
   'crashFeedback',
+  'screenshotContent',
 ] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
@@ -45,6 +48,8 @@ export interface ImportSummary {
   readonly groups: RecordCounts;
   readonly screenshotFeedback: RecordCounts;
   readonly crashFeedback: RecordCounts;
+  /** Stored screenshots (their bytes), by app and SHA-256. */
+  readonly screenshotContent: RecordCounts;
   /** `rejected` includes lines that are no record at all (not JSON, an unknown kind). */
   readonly events: { accepted: number; duplicates: number; rejected: number };
   /** Rejected lines of every kind. */
@@ -66,19 +71,20 @@ export interface ImportOptions {
 
 export type ImportServices = Pick<
   Services,
-  'apps' | 'betaTesters' | 'ingestion' | 'builds' | 'betaGroups' | 'feedback'
+  'apps' | 'betaTesters' | 'ingestion' | 'builds' | 'betaGroups' | 'feedback' | 'screenshotUploads'
 >;
 
 /** Where each resource kind is counted in the summary. */
 const SECTION: Record<
   ResourceKind,
-  'preReleaseVersions' | 'builds' | 'groups' | 'screenshotFeedback' | 'crashFeedback'
+  'preReleaseVersions' | 'builds' | 'groups' | 'screenshotFeedback' | 'crashFeedback' | 'screenshotContent'
 > = {
   preReleaseVersion: 'preReleaseVersions',
   build: 'builds',
   group: 'groups',
   screenshotFeedback: 'screenshotFeedback',
   crashFeedback: 'crashFeedback',
+  screenshotContent: 'screenshotContent',
 };
 
 interface PendingEvent {
@@ -107,6 +113,7 @@ export async function importRecords(
     groups: { created: 0, existing: 0, rejected: 0 },
     screenshotFeedback: { created: 0, existing: 0, rejected: 0 },
     crashFeedback: { created: 0, existing: 0, rejected: 0 },
+    screenshotContent: { created: 0, existing: 0, rejected: 0 },
     events: { accepted: 0, duplicates: 0, rejected: 0 },
     rejected: 0,
     rejectedLines: [],
@@ -205,6 +212,7 @@ async function importResource(
   services: ImportServices,
   line: ResourceLine,
 ): Promise<'created' | 'existing'> {
+  if (line.kind === 'screenshotContent') return importScreenshotContent(store, services, line.input);
   const { id } = line.input;
   switch (line.kind) {
     case 'preReleaseVersion':
@@ -307,6 +315,30 @@ function describe(problems: readonly Problem[]): string {
 }
 
 /** The outcome of an import step, or the InputError that refused its line. */
+/**
+ * A stored screenshot's bytes, checked as an upload is (type, size, every pixel) and stored for its app unless
+ * it has them; the line's `sha256` must be the bytes' own, so a line cannot store bytes under another name.
+ */
+async function importScreenshotContent(
+  store: DirectoryReads,
+  services: ImportServices,
+  line: ScreenshotContentLine,
+): Promise<'created' | 'existing'> {
+  if ((await store.findApp(line.appId)) === undefined)
+    throw new InputError(`there is no app with id '${line.appId}'; its app line must come first`);
+  const bytes = Buffer.from(line.data, 'base64');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (sha256 !== line.sha256)
+    throw new InputError(`the bytes of 'data' have the SHA-256 ${sha256}, not the line's 'sha256'`);
+  try {
+    const upload = await services.screenshotUploads.upload(line.appId, bytes);
+    return upload.created ? 'created' : 'existing';
+  } catch (error) {
+    if (error instanceof ScreenshotRefused) throw new InputError(error.message);
+    throw error;
+  }
+}
+
 async function settle<T extends string>(step: () => Promise<T>): Promise<T | { error: string }> {
   try {
     return await step();

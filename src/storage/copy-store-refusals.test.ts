@@ -89,8 +89,9 @@ describe.each(TARGETS)('copying into $backend', ({ fresh }) => {
     await expect(refused).rejects.toThrow(StoreCopyError);
     await expect(refused).rejects.toThrow(/^\S+ is not empty \(apps: 1\); copy into an empty store/);
     await expect(refused).rejects.not.toThrow(/\n/);
+    // The services made three settings: the issuer id, the cursor key and the content URL key.
     expect(await tableRowCounts(target)).toEqual(counts);
-    expect(counts).toMatchObject({ apps: 1, settings: 2 });
+    expect(counts).toMatchObject({ apps: 1, settings: 3 });
     expect(await settingsOf(target)).toEqual(settings);
   });
 

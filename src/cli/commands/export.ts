@@ -39,6 +39,7 @@ function resources(counts: ExportCounts): string {
     [counts.builds, 'build'],
     [counts.groups, 'group'],
     [counts.screenshotFeedback + counts.crashFeedback, 'feedback submission'],
+    [counts.screenshotContent, 'stored screenshot'],
   ] as const;
   const shown = parts.filter(([n]) => n > 0).map(([n, noun]) => plural(n, noun));
   return shown.length === 0 ? '' : `, ${shown.join(', ')}`;

@@ -104,6 +104,7 @@ function resourceLines(summary: ImportSummary): string[] {
     ['Versions', summary.preReleaseVersions],
     ['Builds', summary.builds],
     ['Groups', summary.groups],
+    ['Stored screenshots', summary.screenshotContent],
     ['Screenshot feedback', summary.screenshotFeedback],
     ['Crash feedback', summary.crashFeedback],
   ] as const;

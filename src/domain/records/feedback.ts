@@ -31,6 +31,11 @@ export interface FeedbackSubmissionRecord {
   readonly devicePlatform: Platform | null;
   readonly deviceFamily: DeviceFamily | null;
   readonly buildBundleId: string | null;
+  /**
+   * The usage event it came from (docs/feedback-content.md): deleting the submission retracts that event from
+   * the metrics. Null for a submission an operator made.
+   */
+  readonly eventId: string | null;
 }
 
 /** Apple's BetaFeedbackScreenshotImage. */
@@ -53,7 +58,10 @@ export interface ScreenshotFeedbackRecord extends FeedbackSubmissionRecord {
 
 /** The device attributes of a submission (Apple's names), as an event's `details` gives them; all optional. */
 export type FeedbackDetails = Partial<
-  Omit<FeedbackSubmissionRecord, 'id' | 'appId' | 'buildId' | 'testerId' | 'createdDate' | 'comment'>
+  Omit<
+    FeedbackSubmissionRecord,
+    'id' | 'appId' | 'buildId' | 'testerId' | 'createdDate' | 'comment' | 'eventId'
+  >
 >;
 
 /** Apple's BetaCrashLog: the log a tester's crash feedback carries. */
@@ -95,4 +103,5 @@ export const FEEDBACK_DEFAULTS: Omit<FeedbackSubmissionRecord, 'id' | 'appId' | 
   devicePlatform: null,
   deviceFamily: null,
   buildBundleId: null,
+  eventId: null,
 };

@@ -95,6 +95,7 @@ describe('200', () => {
       devicePlatform: null,
       deviceFamily: null,
       buildBundleId: null,
+      eventId: 'f1',
       screenshots: [
         { sha256: second, mediaType: 'image/png', width: 30, height: 40 },
         { sha256: first, mediaType: 'image/png', width: 40, height: 30 },

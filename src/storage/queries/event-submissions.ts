@@ -37,12 +37,12 @@ export async function insertEventSubmissions(
     testerId: event.testerId,
     createdDate: event.occurredAt,
     comment: event.content?.comment ?? null,
+    eventId: event.id,
   });
 
   const feedback = withContent.filter((event) => event.type === 'feedback');
   const screenshotRows = feedback.map((event) => ({
     ...submissionColumns(submission(event)),
-    event_id: event.id,
     screenshots: JSON.stringify(event.content?.screenshots ?? []),
   }));
   for (const chunk of chunksFor(screenshotRows, 27, maxParameters))
@@ -68,7 +68,6 @@ export async function insertEventSubmissions(
     await db.insertInto('beta_crash_logs').values(chunk).execute();
   const crashRows = crashes.map((event) => ({
     ...submissionColumns(submission(event)),
-    event_id: event.id,
     crash_log_id:
       event.content?.crashLog === undefined ? null : eventSubmissionId(event.appId, event.id, 'crashLog'),
   }));

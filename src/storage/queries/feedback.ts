@@ -15,6 +15,7 @@ import type {
   Database,
 } from '../schema.js';
 import type { ReleasedBlob } from '../content-bytes.js';
+import { linkScreenshots } from './content.js';
 import { deleteSubmissions } from './submission-deletes.js';
 import { requireApp, requireOfApp, requireTestersOfApp } from './references.js';
 import { applyWindow } from './row-window.js';
@@ -37,6 +38,9 @@ export async function insertScreenshotFeedback(
     .insertInto('beta_feedback_screenshot_submissions')
     .values({ ...submissionColumns(submission), screenshots: JSON.stringify(submission.screenshots) })
     .execute();
+  // Stored screenshots are named in the links too, which keep their bytes while a submission names them.
+  const stored = submission.screenshots.flatMap((image) => ('sha256' in image ? [image.sha256] : []));
+  await linkScreenshots(db, submission.id, submission.appId, stored);
 }
 
 /** Writes a crash submission and, when it brings one, its crash log (under `crashLogId`), all or none. */
@@ -106,6 +110,7 @@ export function submissionColumns(submission: FeedbackSubmissionRecord) {
     device_platform: submission.devicePlatform,
     device_family: submission.deviceFamily,
     build_bundle_id: submission.buildBundleId,
+    event_id: submission.eventId,
   };
 }
 
@@ -211,5 +216,6 @@ export function toSubmission(
     devicePlatform: row.device_platform as FeedbackSubmissionRecord['devicePlatform'],
     deviceFamily: row.device_family as FeedbackSubmissionRecord['deviceFamily'],
     buildBundleId: row.build_bundle_id,
+    eventId: row.event_id,
   };
 }
