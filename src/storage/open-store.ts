@@ -7,11 +7,15 @@ import { MIGRATION_NAMES, migrations } from './migrations/index.js';
 import { openPostgresDatabase, type PostgresLocation, redactedUrl } from './postgres/connection.js';
 import { postgresSpecifics } from './postgres/dialect.js';
 import { postgresSnapshotAdmin } from './postgres/snapshots.js';
+import { changeListener } from './postgres/change-listener.js';
 import { installedTestersCountQuery } from './queries/usage.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase, type SqliteConnection, sqliteStoreExists } from './sqlite/connection.js';
 import { sqliteSpecifics } from './sqlite/dialect.js';
 import { sqliteSnapshotAdmin } from './sqlite/snapshots.js';
+import { dataVersionFeed } from './sqlite/data-version-feed.js';
+import type { ChangeFeed } from './change-feed.js';
+import { withReadCaches } from './read-caches.js';
 import type { SnapshotAdminStore } from './snapshot-admin-store.js';
 import type { PoolStats } from '../domain/records/pool-stats.js';
 import { StoreUnavailableError } from '../domain/store-problems.js';
@@ -44,7 +48,7 @@ export interface OpenOptions {
 
 /** Opens the store and brings its schema up to date. The only place that picks a backend. */
 export async function openStore(location: StoreLocation, options: OpenOptions = {}): Promise<Store> {
-  const { db, specifics, schema, poolStats, snapshots } = await connect(
+  const { db, specifics, schema, poolStats, snapshots, changeFeed } = await connect(
     location,
     options.onSqliteConnectionForTests,
   );
@@ -58,7 +62,8 @@ export async function openStore(location: StoreLocation, options: OpenOptions = 
     await db.destroy();
     throw error;
   }
-  return guardAvailability(new KyselyStore(db, specifics, snapshots, poolStats, replica), specifics);
+  const store = new KyselyStore(db, specifics, snapshots, poolStats, replica);
+  return guardAvailability(withReadCaches(store, changeFeed()), specifics);
 }
 
 /** Runs the pending migrations; the names of those it ran. */
@@ -160,6 +165,8 @@ interface Connection {
   readonly poolStats?: () => PoolStats;
   /** Named snapshots of the whole store, over `db`. */
   readonly snapshots: SnapshotAdminStore;
+  /** Makes the feed that tells the store's read caches of changes by other processes (change-feed.ts). */
+  readonly changeFeed: () => ChangeFeed;
 }
 
 async function connect(
@@ -167,8 +174,21 @@ async function connect(
   onSqliteConnection?: (connection: SqliteConnection) => void,
 ): Promise<Connection> {
   if (!('databaseUrl' in location)) {
-    const db = openSqliteDatabase(location.dataDir, onSqliteConnection);
-    return { db, specifics: sqliteSpecifics, snapshots: sqliteSnapshotAdmin(db, location.dataDir) };
+    const connections: SqliteConnection[] = [];
+    const db = openSqliteDatabase(location.dataDir, (connection) => {
+      connections.push(connection);
+      onSqliteConnection?.(connection);
+    });
+    return {
+      db,
+      specifics: sqliteSpecifics,
+      snapshots: sqliteSnapshotAdmin(db, location.dataDir),
+      changeFeed: () => {
+        const [connection] = connections;
+        if (connection === undefined) throw new Error('the SQLite store opened no connection');
+        return dataVersionFeed(connection);
+      },
+    };
   }
   const { db, pool, schema } = await openPostgresDatabase(location);
   const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
@@ -178,6 +198,7 @@ async function connect(
     schema,
     poolStats,
     snapshots: postgresSnapshotAdmin(db, schema),
+    changeFeed: () => changeListener({ databaseUrl: location.databaseUrl, schema }),
   };
 }
 
@@ -238,7 +259,7 @@ async function appliedMigrations(db: Kysely<Database>, schema: string | undefine
 function migrator(db: Kysely<Database>, specifics: BackendSpecifics, schema: string | undefined): Migrator {
   return new Migrator({
     db,
-    provider: { getMigrations: async () => migrations(specifics.columnTypes) },
+    provider: { getMigrations: async () => migrations(specifics) },
     // Kysely looks for its own tables in every schema unless told which: a second store in the same database
     // (another schema) would make it skip creating them in this one.
     ...(schema !== undefined && { migrationTableSchema: schema }),

@@ -49,9 +49,15 @@ export interface StoreReader
     DashboardSessionReads {}
 
 /** The methods of Store that write. */
-type StoreWrite = Exclude<
+export type StoreWrite = Exclude<
   keyof Store,
-  keyof StoreReader | 'snapshot' | 'listSnapshots' | 'poolStats' | 'unavailableRecently' | 'close'
+  | keyof StoreReader
+  | 'snapshot'
+  | 'listSnapshots'
+  | 'poolStats'
+  | 'unavailableRecently'
+  | 'readCaches'
+  | 'close'
 >;
 
 /**
