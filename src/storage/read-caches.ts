@@ -12,14 +12,17 @@ export const READ_CACHE_ENTRIES = 10_000;
  * The store, with the two reads every request makes of rows that rarely change kept in memory: an API key by
  * id (its revocation check, services/token-verifier.ts) and an app's data version (the page cache's freshness,
  * services/beta-tester-usages.ts). A CPU profile of the repeated metrics page put a fifth of the process in
- * those two reads.
+ * those two reads, most of it Kysely's work around them.
  *
  * What is kept is forgotten when it may have changed:
  * - by a write of this store, once it settles (write-effects.ts), so this process reads its own writes;
- * - by a change `feed` tells of, committed by another process or node: within ~200 ms on SQLite
- *   (sqlite/data-version-feed.ts), as soon as PostgreSQL's notification arrives (postgres/change-listener.ts).
- * While the feed cannot promise to tell every change (not `watching`), both reads go to the store, so a
- * revocation never waits on the feed. Snapshot reads (`store.snapshot`) are never cached.
+ * - by a change `feed` tells of, committed by another process or node (change-feed.ts).
+ * A key is answered from memory while the feed is `watching`, so another node's revocation applies within
+ * moments: at most DATA_VERSION_POLL_MS on SQLite, a notification's way on PostgreSQL. A data version only
+ * once the feed has `caughtUp` with every commit made before the read, so a write acknowledged by any node
+ * retires every node's kept pages at once, as when the version was read from the store (docs/architecture.md,
+ * "Data versions and the page cache"). While the feed cannot promise either, both reads go to the store, so
+ * no answer ever depends on the feed. Snapshot reads (`store.snapshot`) are never cached.
  */
 export function withReadCaches(store: Store, feed: ChangeFeed): Store {
   const caches: Record<CachedTable, ReadCache<unknown>> = {
@@ -37,7 +40,8 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
     ['findApiKey', (keyId: string) => apiKeys.read(keyId, feed.watching(), (id) => store.findApiKey(id))],
     [
       'appDataVersion',
-      (appId: string) => appDataVersions.read(appId, feed.watching(), (id) => store.appDataVersion(id)),
+      async (appId: string) =>
+        appDataVersions.read(appId, await feed.caughtUp(), (id) => store.appDataVersion(id)),
     ],
     [
       'readCaches',

@@ -99,13 +99,42 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
       .catch(() => lost(session));
   };
 
-  return {
+  // The round trip `caughtUp` waits for: an empty query on the listening session. PostgreSQL signals every
+  // listener before it answers a commit, and a listening backend sends what it was signalled of before it
+  // answers its next query (async.c: at once when idle, else "just before we next go idle"), so once it
+  // answers, every change committed before it was sent has been heard. Callers share one in flight only if
+  // they came before it was sent; the others wait for the next.
+  let fence: Promise<boolean> | undefined;
+  let nextFence: Promise<boolean> | undefined;
+  const sendFence = (session: pg.Client): Promise<boolean> => {
+    const sent = session.query('').then(
+      () => session === client && watching,
+      () => false,
+    );
+    fence = sent.finally(() => {
+      fence = undefined;
+    });
+    return fence;
+  };
+
+  const feed: ChangeFeed = {
     watching() {
       if (!started && !closed) {
         started = true;
         listen();
       }
       return watching;
+    },
+    caughtUp() {
+      const session = client;
+      if (!feed.watching() || session === undefined) return Promise.resolve(false);
+      if (fence === undefined) return sendFence(session);
+      nextFence ??= fence.then(() => {
+        nextFence = undefined;
+        const now = client;
+        return watching && now !== undefined ? sendFence(now) : false;
+      });
+      return nextFence;
     },
     onChange(told) {
       listener = told;
@@ -119,4 +148,5 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
       await session?.end().catch(() => {});
     },
   };
+  return feed;
 }

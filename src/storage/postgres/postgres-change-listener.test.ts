@@ -108,6 +108,27 @@ it("hears each committed change of its own store's cached tables by row, a TRUNC
   expect(heard).not.toContainEqual({ table: 'api_keys', key: 'ELSEWHERE1' });
 });
 
+it('is caught up, once caughtUp resolves, with every change committed before it was called', async () => {
+  const { schema, url, store } = await schemaWithStore();
+  const { feed, heard } = listen({ databaseUrl: url, schema });
+  expect((await watchingSoon(feed)).met).toBe(true);
+  await store.createApiKey(key('KEY0000001'));
+  const sql = await sqlClient(url);
+  for (let n = 0; n < 30; n++) {
+    heard.length = 0;
+    await sql.query(`update api_keys set name = $1 where key_id = 'KEY0000001'`, [`name ${n}`]);
+    // No waiting but for caughtUp: several at once share a round trip, or wait for the next.
+    expect(await Promise.all([feed.caughtUp(), feed.caughtUp(), feed.caughtUp()])).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(heard, `update ${n}`).toContainEqual({ table: 'api_keys', key: 'KEY0000001' });
+  }
+  await feed.close();
+  expect(await feed.caughtUp()).toBe(false);
+});
+
 it('stops watching when its session is killed, tells that anything may have changed, and listens again', async () => {
   const { schema, url, store } = await schemaWithStore();
   const sql = await sqlClient(TEST_DATABASE_URL);
