@@ -32,7 +32,9 @@ const CACHE_OF_TABLE: Readonly<Record<string, CachedTable>> = {
  * It is `watching` only from the moment its LISTEN is in force until the session is lost (the server
  * restarted, the connection killed or broken; TCP keepalive finds a silent one): until then and from then,
  * the caches read the store, so no answer ever depends on a notification arriving. Every start and loss of
- * watching forgets everything (a change may have gone unheard), and it listens again after a backoff.
+ * watching forgets everything (a change may have gone unheard), and it listens again after a backoff. Behind
+ * a pooler that moves sessions between clients (PgBouncer in transaction mode) it never watches: the caches
+ * stay off, and every read goes to the store as before.
  */
 export function changeListener(options: ChangeListenerOptions): ChangeFeed {
   const firstRetryMs = options.firstRetryMs ?? FIRST_RETRY_MS;
@@ -41,6 +43,8 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
   let watching = false;
   let started = false;
   let closed = false;
+  /** Set when a pooler stands between: the feed then never watches (ownSession). */
+  let pooled = false;
   let failures = 0;
   let retry: NodeJS.Timeout | undefined;
 
@@ -63,7 +67,7 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
       listener({});
     }
     session.end().catch(() => {});
-    if (closed) return;
+    if (closed || pooled) return;
     const delay = Math.min(Math.max(LAST_RETRY_MS, firstRetryMs), firstRetryMs * 2 ** failures);
     const jittered = delay * (0.5 + Math.random() / 2);
     failures++;
@@ -88,9 +92,16 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
     session
       .connect()
       .then(() => session.query(`listen ${CHANGE_CHANNEL}`))
-      .then(() => {
+      .then(() => ownSession(session))
+      .then((own) => {
         if (session !== client) return;
         if (closed) return lost(session);
+        if (!own) {
+          // A pooler in front (PgBouncer in transaction mode) hands each transaction another server session:
+          // the LISTEN stays on one the next client gets. Nothing heard could be trusted, so never watch.
+          pooled = true;
+          return lost(session);
+        }
         failures = 0;
         watching = true;
         // Anything committed before the LISTEN took effect went unheard.
@@ -99,16 +110,26 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
       .catch(() => lost(session));
   };
 
-  // The round trip `caughtUp` waits for: an empty query on the listening session. PostgreSQL signals every
-  // listener before it answers a commit, and a listening backend sends what it was signalled of before it
-  // answers its next query (async.c: at once when idle, else "just before we next go idle"), so once it
-  // answers, every change committed before it was sent has been heard. Callers share one in flight only if
-  // they came before it was sent; the others wait for the next.
+  /**
+   * Whether the session's statements run in the one server session it connected to: the backend's pid is
+   * the one PostgreSQL gave at connection (BackendKeyData). A pooler answers the connection itself, with a
+   * key of its own.
+   */
+  const ownSession = async (session: pg.Client): Promise<boolean> => {
+    const { rows } = await session.query<{ pid: number }>('select pg_backend_pid() as pid');
+    return rows[0]?.pid === (session as unknown as { processID: number | null }).processID;
+  };
+
+  // The round trip `caughtUp` waits for: a query on the listening session. PostgreSQL signals every listener
+  // before it answers a commit, and a listening backend sends what it was signalled of before it answers its
+  // next query (async.c: at once when idle, else "just before we next go idle"), so once it answers, every
+  // change committed before it was sent has been heard. Callers share one in flight only if they came before
+  // it was sent; the others wait for the next. It asks whether the session is still its own (ownSession).
   let fence: Promise<boolean> | undefined;
   let nextFence: Promise<boolean> | undefined;
   const sendFence = (session: pg.Client): Promise<boolean> => {
-    const sent = session.query('').then(
-      () => session === client && watching,
+    const sent = ownSession(session).then(
+      (own) => own && session === client && watching,
       () => false,
     );
     fence = sent.finally(() => {
