@@ -241,7 +241,7 @@ describe('database pool gauges', () => {
 
   it('are read from the store at each scrape, not when the app starts', async () => {
     let stats: PoolStats = { total: 4, idle: 3, waiting: 0 };
-    const metrics = createAppMetrics({ poolStats: () => stats });
+    const metrics = createAppMetrics({ poolStats: () => stats, readCaches: () => undefined });
 
     const before = parsePrometheusText(await metrics.registry.metrics());
     stats = { total: 10, idle: 0, waiting: 7 };

@@ -34,7 +34,7 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 /** Any other method (possible through inject, or a client's own verb) is `OTHER`: labels stay bounded. */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-export function createAppMetrics(health: Pick<HealthService, 'poolStats'>): AppMetrics {
+export function createAppMetrics(health: Pick<HealthService, 'poolStats' | 'readCaches'>): AppMetrics {
   const registry = new Registry();
   const registers = [registry];
   const labelNames = ['method', 'route', 'status'] as const;
@@ -90,6 +90,7 @@ export function createAppMetrics(health: Pick<HealthService, 'poolStats'>): AppM
       },
     });
   }
+  if (health.readCaches() !== undefined) registerReadCacheMetrics(health, registers);
   for (const metric of processMetrics()) registry.registerMetric(metric);
 
   return {
@@ -151,6 +152,36 @@ export function metricsRoutes(app: FastifyInstance, metrics: AppMetrics): void {
   app.get(METRICS_PATH, { config: { authentication: 'none', journaled: false } }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
+  });
+}
+
+/** The store's read caches (storage/read-caches.ts), read at scrape time. */
+function registerReadCacheMetrics(health: Pick<HealthService, 'readCaches'>, registers: Registry[]): void {
+  new Gauge({
+    name: 'beta_metrics_read_cache_watching',
+    help: "1 while this process's store tells it of every change other processes commit (SQLite's data_version, PostgreSQL's LISTEN session), so the caches of API keys and data versions answer; 0 while every such read goes to the store.",
+    registers,
+    collect() {
+      this.set(health.readCaches()?.watching === true ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'beta_metrics_read_cache_reads_total',
+    help: "Reads of API keys and apps' data versions, by cache and outcome: hit (answered from memory) or miss (read from the store).",
+    labelNames: ['cache', 'outcome'] as const,
+    registers,
+    collect() {
+      const stats = health.readCaches();
+      if (stats === undefined) return;
+      this.reset();
+      for (const [cache, counts] of [
+        ['api_keys', stats.apiKeys],
+        ['app_data_versions', stats.appDataVersions],
+      ] as const) {
+        this.inc({ cache, outcome: 'hit' }, counts.hits);
+        this.inc({ cache, outcome: 'miss' }, counts.misses);
+      }
+    },
   });
 }
 

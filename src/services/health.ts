@@ -1,4 +1,5 @@
 import type { PoolStats } from '../domain/records/pool-stats.js';
+import type { ReadCacheStats } from '../domain/records/read-cache-stats.js';
 import { StoreUnavailableError } from '../domain/store-problems.js';
 import type { HealthStore } from '../storage/health-store.js';
 import type { SettingsReads } from '../storage/settings-store.js';
@@ -12,6 +13,8 @@ export interface HealthService {
   check(): Promise<void>;
   /** Connections of this process's pool (PostgreSQL), read now; undefined for the embedded store. */
   poolStats(): PoolStats | undefined;
+  /** The store's read caches of keys and data versions, read now (storage/read-caches.ts). */
+  readCaches(): ReadCacheStats | undefined;
 }
 
 export function healthService(store: SettingsReads & HealthStore): HealthService {
@@ -25,5 +28,6 @@ export function healthService(store: SettingsReads & HealthStore): HealthService
       if (cause !== undefined) throw new StoreUnavailableError(cause);
     },
     poolStats: () => store.poolStats(),
+    readCaches: () => store.readCaches(),
   };
 }

@@ -70,8 +70,9 @@ const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
  * Apple's rules (docs/apple-behavior.md, §5): ES256 only, `kid` names a key of this store that is not revoked,
  * `typ` JWT, `aud` appstoreconnect-v1, `exp` required and at most 20 minutes ahead, `exp - iat` at most 20
  * minutes, `iat` not in the future; team keys carry `iss` = the issuer id, individual keys `sub` = "user" and
- * no `iss`; `scope`, when present, must allow the request. Keys are read from the store on every request, so
- * a revocation by any process sharing the store applies at once.
+ * no `iss`; `scope`, when present, must allow the request. Keys are read on every request, through the store's
+ * read cache (storage/read-caches.ts), which forgets a key as soon as it learns that any process sharing the
+ * store changed it: a revocation applies at once on the node that made it, and on every other within a second.
  *
  * A token that verified is remembered (at most `MAX_REMEMBERED` of them) with what its verification read, so
  * its next requests skip the signature: they still read the key (revoked? the same public key?), check the

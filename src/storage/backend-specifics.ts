@@ -78,6 +78,12 @@ export interface BackendSpecifics {
   analyze(db: Kysely<Database>, tables: readonly string[]): Promise<void>;
   /** The tables and indexes the database's plan for `query` reads (its EXPLAIN), for tests of what a query touches. */
   planReads(db: Kysely<Database>, query: CompiledQuery): Promise<PlanReads>;
+  /**
+   * Migration 0012: what makes the database tell every process of a committed change to the rows the read
+   * caches keep (read-caches.ts). PostgreSQL's triggers notify (postgres/change-triggers.ts); SQLite needs
+   * nothing, its `PRAGMA data_version` tells (sqlite/data-version-feed.ts).
+   */
+  createChangeNotifications(db: Kysely<unknown>): Promise<void>;
   /** Whether an error means "another process holds the database; try again shortly". */
   isBusy(error: unknown): boolean;
   /** Whether an error means the database cannot be reached at all (answered 503 until it is back). */

@@ -1,4 +1,5 @@
 import type { PoolStats } from '../domain/records/pool-stats.js';
+import type { ReadCacheStats } from '../domain/records/read-cache-stats.js';
 
 /** How the store itself is doing: what GET /healthz and GET /metrics report. */
 export interface HealthStore {
@@ -12,4 +13,7 @@ export interface HealthStore {
    * writes fail.
    */
   unavailableRecently(): string | undefined;
+
+  /** The read caches of keys and data versions (read-caches.ts): whether they are in use, and their counts. */
+  readCaches(): ReadCacheStats | undefined;
 }

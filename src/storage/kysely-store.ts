@@ -14,6 +14,7 @@ import type { DashboardTokenRecord } from '../domain/records/dashboard-token.js'
 import type { Refusal } from '../domain/records/ingestion-stats.js';
 import type { ApiKeyRecord, IngestKeyRecord } from '../domain/records/keys.js';
 import type { PoolStats } from '../domain/records/pool-stats.js';
+import type { ReadCacheStats } from '../domain/records/read-cache-stats.js';
 import type { MembershipRecord, TesterChanges, TesterRecord } from '../domain/records/tester.js';
 import type { AppendResult, UsageEventRecord } from '../domain/records/usage-event-record.js';
 import { StoreConflictError, StoreReferenceError } from '../domain/store-problems.js';
@@ -67,6 +68,9 @@ export class KyselyStore extends KyselyStoreReader implements Store {
 
   /** Remembered by the guard openStore puts around this store (open-store.ts), which sees every failure. */
   unavailableRecently = (): string | undefined => undefined;
+
+  /** Kept by the read caches openStore puts around this store (read-caches.ts). */
+  readCaches = (): ReadCacheStats | undefined => undefined;
 
   snapshot<T>(read: (reader: SnapshotReads) => Promise<T>): Promise<T> {
     return this.specifics.readSnapshot(this.snapshotDb ?? this.db, (trx) => read(new KyselyStoreReader(trx)));

@@ -9,12 +9,16 @@ import { openPostgresDatabase, type PostgresLocation, redactedUrl } from './post
 import { postgresSpecifics } from './postgres/dialect.js';
 import { postgresLargeObjects } from './postgres/large-objects.js';
 import { postgresSnapshotAdmin } from './postgres/snapshots.js';
+import { changeListener } from './postgres/change-listener.js';
 import { installedTestersCountQuery } from './queries/usage.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase, type SqliteConnection, sqliteStoreExists } from './sqlite/connection.js';
 import { sqliteSpecifics } from './sqlite/dialect.js';
 import { sqliteContentFiles } from './sqlite/content-files.js';
 import { sqliteSnapshotAdmin } from './sqlite/snapshots.js';
+import { dataVersionFeed } from './sqlite/data-version-feed.js';
+import type { ChangeFeed } from './change-feed.js';
+import { withReadCaches } from './read-caches.js';
 import type { SnapshotAdminStore } from './snapshot-admin-store.js';
 import type { PoolStats } from '../domain/records/pool-stats.js';
 import { StoreUnavailableError } from '../domain/store-problems.js';
@@ -47,7 +51,7 @@ export interface OpenOptions {
 
 /** Opens the store and brings its schema up to date. The only place that picks a backend. */
 export async function openStore(location: StoreLocation, options: OpenOptions = {}): Promise<Store> {
-  const { db, specifics, schema, poolStats, snapshots, contentBytes } = await connect(
+  const { db, specifics, schema, poolStats, snapshots, contentBytes, changeFeed } = await connect(
     location,
     options.onSqliteConnectionForTests,
   );
@@ -61,10 +65,8 @@ export async function openStore(location: StoreLocation, options: OpenOptions = 
     await db.destroy();
     throw error;
   }
-  return guardAvailability(
-    new KyselyStore(db, specifics, snapshots, contentBytes, poolStats, replica),
-    specifics,
-  );
+  const store = new KyselyStore(db, specifics, snapshots, contentBytes, poolStats, replica);
+  return guardAvailability(withReadCaches(store, changeFeed()), specifics);
 }
 
 /** Runs the pending migrations; the names of those it ran. */
@@ -168,6 +170,8 @@ interface Connection {
   readonly snapshots: SnapshotAdminStore;
   /** Where the bytes of uploaded screenshots are kept. */
   readonly contentBytes: ContentBytes;
+  /** Makes the feed that tells the store's read caches of changes by other processes (change-feed.ts). */
+  readonly changeFeed: () => ChangeFeed;
 }
 
 async function connect(
@@ -175,12 +179,21 @@ async function connect(
   onSqliteConnection?: (connection: SqliteConnection) => void,
 ): Promise<Connection> {
   if (!('databaseUrl' in location)) {
-    const db = openSqliteDatabase(location.dataDir, onSqliteConnection);
+    const connections: SqliteConnection[] = [];
+    const db = openSqliteDatabase(location.dataDir, (connection) => {
+      connections.push(connection);
+      onSqliteConnection?.(connection);
+    });
     return {
       db,
       specifics: sqliteSpecifics,
       snapshots: sqliteSnapshotAdmin(db, location.dataDir),
       contentBytes: sqliteContentFiles(location.dataDir),
+      changeFeed: () => {
+        const [connection] = connections;
+        if (connection === undefined) throw new Error('the SQLite store opened no connection');
+        return dataVersionFeed(connection);
+      },
     };
   }
   const { db, pool, schema } = await openPostgresDatabase(location);
@@ -192,6 +205,7 @@ async function connect(
     poolStats,
     snapshots: postgresSnapshotAdmin(db, schema),
     contentBytes: postgresLargeObjects,
+    changeFeed: () => changeListener({ databaseUrl: location.databaseUrl, schema }),
   };
 }
 
@@ -252,7 +266,7 @@ async function appliedMigrations(db: Kysely<Database>, schema: string | undefine
 function migrator(db: Kysely<Database>, specifics: BackendSpecifics, schema: string | undefined): Migrator {
   return new Migrator({
     db,
-    provider: { getMigrations: async () => migrations(specifics.columnTypes) },
+    provider: { getMigrations: async () => migrations(specifics) },
     // Kysely looks for its own tables in every schema unless told which: a second store in the same database
     // (another schema) would make it skip creating them in this one.
     ...(schema !== undefined && { migrationTableSchema: schema }),

@@ -6,6 +6,7 @@ import { describeDirectoryStore } from './directory-store.test-suite.js';
 import { describeIngestionStatsStore } from './ingestion-stats-store.test-suite.js';
 import { describeKeyStore } from './key-store.test-suite.js';
 import { describeRateLimitStore } from './rate-limit-store.test-suite.js';
+import { describeReadCaches } from './read-caches.test-suite.js';
 import { describeSettingsStore } from './settings-store.test-suite.js';
 import { describeSiblingUsageStore } from './sibling-usage.test-suite.js';
 import { describeSnapshotStore } from './snapshot-store.test-suite.js';
@@ -147,5 +148,6 @@ export function describeStore(
     describeKeyStore(context);
     describeRateLimitStore(context);
     describeSettingsStore(context);
+    describeReadCaches(context);
   });
 }

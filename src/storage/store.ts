@@ -51,13 +51,14 @@ export interface StoreReader
     DashboardSessionReads {}
 
 /** The methods of Store that write. */
-type StoreWrite = Exclude<
+export type StoreWrite = Exclude<
   keyof Store,
   | keyof StoreReader
   | 'snapshot'
   | 'listSnapshots'
   | 'poolStats'
   | 'unavailableRecently'
+  | 'readCaches'
   | 'close'
   | 'readContent'
   | 'hasContent'

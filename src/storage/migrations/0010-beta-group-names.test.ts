@@ -26,7 +26,7 @@ async function openBefore0010(where: StoreLocation): Promise<Kysely<Database>> {
       : { ...(await openPostgresDatabase({ ...where, poolSize: 1 })), specifics: postgresSpecifics };
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => migrations(specifics.columnTypes) },
+    provider: { getMigrations: async () => migrations(specifics) },
     ...(schema !== undefined && { migrationTableSchema: schema }),
   });
   // Kysely's migrator reads every schema of the database, so another test dropping its own schema meanwhile can

@@ -1,5 +1,5 @@
 import type { Migration } from 'kysely';
-import type { ColumnTypes } from '../backend-specifics.js';
+import type { BackendSpecifics, ColumnTypes } from '../backend-specifics.js';
 import { initialSchema } from './0001-initial.js';
 import { ingestionSchema } from './0002-ingestion.js';
 import { rateLimitSchema } from './0003-rate-limits.js';
@@ -11,9 +11,15 @@ import { testflightResourcesSchema } from './0008-testflight-resources.js';
 import { publicLinkUsageSchema } from './0009-public-link-usage.js';
 import { betaGroupNamesSchema } from './0010-beta-group-names.js';
 import { feedbackContentSchema } from './0011-feedback-content.js';
+import { changeNotificationsSchema } from './0012-change-notifications.js';
 
-/** Every migration in the order Kysely runs them (name order), written once for all backends. */
-const MIGRATIONS: ReadonlyArray<readonly [name: string, schema: (types: ColumnTypes) => Migration]> = [
+/**
+ * Every migration in the order Kysely runs them (name order), written once for all backends: each gets the
+ * backend's column types, and the backend itself for what only one backend has (the triggers of 0012).
+ */
+const MIGRATIONS: ReadonlyArray<
+  readonly [name: string, schema: (types: ColumnTypes, backend: MigrationBackend) => Migration]
+> = [
   ['0001-initial', initialSchema],
   ['0002-ingestion', ingestionSchema],
   ['0003-rate-limits', rateLimitSchema],
@@ -25,12 +31,16 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, schema: (types: ColumnTy
   ['0009-public-link-usage', publicLinkUsageSchema],
   ['0010-beta-group-names', betaGroupNamesSchema],
   ['0011-feedback-content', feedbackContentSchema],
+  ['0012-change-notifications', changeNotificationsSchema],
 ];
+
+/** What a migration may ask of the backend besides its column types. */
+export type MigrationBackend = Pick<BackendSpecifics, 'columnTypes' | 'createChangeNotifications'>;
 
 /** The names of every migration, in the order they run: what a store migrated to the latest has applied. */
 export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);
 
-/** Every migration, by name; each backend supplies its column types. Kysely records which ran. */
-export function migrations(types: ColumnTypes): Record<string, Migration> {
-  return Object.fromEntries(MIGRATIONS.map(([name, schema]) => [name, schema(types)]));
+/** Every migration, by name, for `backend`. Kysely records which ran. */
+export function migrations(backend: MigrationBackend): Record<string, Migration> {
+  return Object.fromEntries(MIGRATIONS.map(([name, schema]) => [name, schema(backend.columnTypes, backend)]));
 }

@@ -1,5 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { BackendSpecifics } from '../backend-specifics.js';
+import { createChangeTriggers } from './change-triggers.js';
 import { failedToConnect } from './connection.js';
 
 /**
@@ -106,6 +107,8 @@ export const postgresSpecifics: BackendSpecifics = {
     visit(explained.rows[0]?.['QUERY PLAN']);
     return { tables: [...tables], indexes: [...indexes] };
   },
+
+  createChangeNotifications: createChangeTriggers,
 
   isBusy: (error) => BUSY.has((error as { code?: string }).code ?? ''),
 

@@ -68,6 +68,9 @@ export const sqliteSpecifics: BackendSpecifics = {
     return { tables: [...tables], indexes: [...indexes] };
   },
 
+  // PRAGMA data_version tells of other connections' commits without anything in the schema.
+  createChangeNotifications: async () => {},
+
   isBusy(error) {
     return isSqliteError(error) && error.code.startsWith('SQLITE_BUSY');
   },

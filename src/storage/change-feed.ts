@@ -1,0 +1,40 @@
+/**
+ * The tables of which this process keeps read caches (read-caches.ts): API keys by id (every request's
+ * revocation check) and apps' data versions (every metrics request's freshness). An app's data version also
+ * depends on the app existing (queries/data-versions.ts), so a change of `apps` is told as one of its version.
+ */
+export type CachedTable = 'api_keys' | 'app_data_versions';
+
+/** What may have changed: one row of a cached table (by its key), a whole table, or anything at all. */
+export type StoreChange =
+  | { readonly table: CachedTable; readonly key?: string }
+  | { readonly table?: undefined; readonly key?: undefined };
+
+/**
+ * How a store learns that others changed what it caches: other processes and nodes, whose commits this
+ * process's code never sees. One implementation per backend: `sqlite/data-version-feed.ts` (SQLite's
+ * `PRAGMA data_version`), `postgres/change-listener.ts` (LISTEN for the triggers of migration 0012). The
+ * store's own writes are told by read-caches.ts itself, at once, without going through the feed.
+ *
+ * Two promises, for two caches: `watching` for what may lag others' commits by moments (a revoked key is
+ * refused within a second), `caughtUp` for what must not (a page kept under a data version another node has
+ * raised before this request was sent: docs/architecture.md, "Data versions and the page cache").
+ */
+export interface ChangeFeed {
+  /**
+   * Whether every change committed by others reaches `onChange` within moments (SQLite: DATA_VERSION_POLL_MS;
+   * PostgreSQL: as its notification arrives): only then may a cache answer. False while the feed cannot
+   * promise that (PostgreSQL's LISTEN connection not yet open, or lost); the caches then read the store every
+   * time. May look for changes first (SQLite polls here) and tell them before it returns.
+   */
+  watching(): boolean;
+  /**
+   * Resolves true once every change others committed before the call has been told to `onChange` (SQLite:
+   * reads data_version now; PostgreSQL: one round trip on the listening session, shared by the calls that
+   * wait for it), false when the feed cannot promise that (then read the store).
+   */
+  caughtUp(): Promise<boolean>;
+  /** Sets the one listener told of each change; a change the feed cannot name is `{}` (anything). */
+  onChange(listener: (change: StoreChange) => void): void;
+  close(): Promise<void>;
+}

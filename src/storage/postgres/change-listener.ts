@@ -1,0 +1,173 @@
+import pg from 'pg';
+import type { CachedTable, ChangeFeed, StoreChange } from '../change-feed.js';
+import { CHANGE_CHANNEL } from './change-triggers.js';
+
+/** What the listening session calls itself in pg_stat_activity, with the store's schema after it. */
+export const LISTENER_APPLICATION_NAME = 'beta-metrics changes';
+
+/** Waits between attempts to listen again: doubling from the first, up to the last, each with jitter. */
+const FIRST_RETRY_MS = 100;
+const LAST_RETRY_MS = 5_000;
+
+export interface ChangeListenerOptions {
+  readonly databaseUrl: string;
+  /** The store's schema: what its triggers put before each table's name. */
+  readonly schema: string;
+  /** The first wait before listening again after the session is lost (tests hold it down with a long one). */
+  readonly firstRetryMs?: number;
+}
+
+/** Tables the triggers notify (change-triggers.ts), as the caches they concern. */
+const CACHE_OF_TABLE: Readonly<Record<string, CachedTable>> = {
+  api_keys: 'api_keys',
+  app_data_versions: 'app_data_versions',
+  apps: 'app_data_versions',
+};
+
+/**
+ * PostgreSQL's change feed (change-feed.ts): one session of its own per store, outside the pool, that
+ * LISTENs to what the triggers of migration 0012 notify (change-triggers.ts) and tells each change of this
+ * store's schema. It opens when a cache is first read (a CLI command that reads no key opens none).
+ *
+ * It is `watching` only from the moment its LISTEN is in force until the session is lost (the server
+ * restarted, the connection killed or broken; TCP keepalive finds a silent one): until then and from then,
+ * the caches read the store, so no answer ever depends on a notification arriving. Every start and loss of
+ * watching forgets everything (a change may have gone unheard), and it listens again after a backoff. Behind
+ * a pooler that moves sessions between clients (PgBouncer in transaction mode) it never watches: the caches
+ * stay off, and every read goes to the store as before.
+ */
+export function changeListener(options: ChangeListenerOptions): ChangeFeed {
+  const firstRetryMs = options.firstRetryMs ?? FIRST_RETRY_MS;
+  let listener: (change: StoreChange) => void = () => {};
+  let client: pg.Client | undefined;
+  let watching = false;
+  let started = false;
+  let closed = false;
+  /** Set when a pooler stands between: the feed then never watches (ownSession). */
+  let pooled = false;
+  let failures = 0;
+  let retry: NodeJS.Timeout | undefined;
+
+  // '<schema>.<table>' or '<schema>.<table>:<key>' (change-triggers.ts); other schemas are other stores.
+  const ours = `${options.schema}.`;
+  const heard = (payload: string) => {
+    if (!payload.startsWith(ours)) return;
+    const rest = payload.slice(ours.length);
+    const separator = rest.indexOf(':');
+    const table = CACHE_OF_TABLE[separator < 0 ? rest : rest.slice(0, separator)];
+    if (table === undefined) listener({});
+    else listener(separator < 0 ? { table } : { table, key: rest.slice(separator + 1) });
+  };
+
+  const lost = (session: pg.Client) => {
+    if (session !== client) return;
+    client = undefined;
+    if (watching) {
+      watching = false;
+      listener({});
+    }
+    session.end().catch(() => {});
+    if (closed || pooled) return;
+    const delay = Math.min(Math.max(LAST_RETRY_MS, firstRetryMs), firstRetryMs * 2 ** failures);
+    const jittered = delay * (0.5 + Math.random() / 2);
+    failures++;
+    retry = setTimeout(listen, jittered);
+    retry.unref();
+  };
+
+  const listen = () => {
+    retry = undefined;
+    const session = new pg.Client({
+      connectionString: options.databaseUrl,
+      application_name: `${LISTENER_APPLICATION_NAME} ${options.schema}`.slice(0, 63),
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+    });
+    client = session;
+    session.on('notification', (message) => {
+      if (message.channel === CHANGE_CHANNEL && session === client) heard(message.payload ?? '');
+    });
+    session.on('error', () => lost(session));
+    session.on('end', () => lost(session));
+    session
+      .connect()
+      .then(() => session.query(`listen ${CHANGE_CHANNEL}`))
+      .then(() => ownSession(session))
+      .then((own) => {
+        if (session !== client) return;
+        if (closed) return lost(session);
+        if (!own) {
+          // A pooler in front (PgBouncer in transaction mode) hands each transaction another server session:
+          // the LISTEN stays on one the next client gets. Nothing heard could be trusted, so never watch.
+          pooled = true;
+          return lost(session);
+        }
+        failures = 0;
+        watching = true;
+        // Anything committed before the LISTEN took effect went unheard.
+        listener({});
+      })
+      .catch(() => lost(session));
+  };
+
+  /**
+   * Whether the session's statements run in the one server session it connected to: the backend's pid is
+   * the one PostgreSQL gave at connection (BackendKeyData). A pooler answers the connection itself, with a
+   * key of its own.
+   */
+  const ownSession = async (session: pg.Client): Promise<boolean> => {
+    const { rows } = await session.query<{ pid: number }>('select pg_backend_pid() as pid');
+    return rows[0]?.pid === (session as unknown as { processID: number | null }).processID;
+  };
+
+  // The round trip `caughtUp` waits for: a query on the listening session. PostgreSQL signals every listener
+  // before it answers a commit, and a listening backend sends what it was signalled of before it answers its
+  // next query (async.c: at once when idle, else "just before we next go idle"), so once it answers, every
+  // change committed before it was sent has been heard. Callers share one in flight only if they came before
+  // it was sent; the others wait for the next. It asks whether the session is still its own (ownSession).
+  let fence: Promise<boolean> | undefined;
+  let nextFence: Promise<boolean> | undefined;
+  const sendFence = (session: pg.Client): Promise<boolean> => {
+    const sent = ownSession(session).then(
+      (own) => own && session === client && watching,
+      () => false,
+    );
+    fence = sent.finally(() => {
+      fence = undefined;
+    });
+    return fence;
+  };
+
+  const feed: ChangeFeed = {
+    watching() {
+      if (!started && !closed) {
+        started = true;
+        listen();
+      }
+      return watching;
+    },
+    caughtUp() {
+      const session = client;
+      if (!feed.watching() || session === undefined) return Promise.resolve(false);
+      if (fence === undefined) return sendFence(session);
+      nextFence ??= fence.then(() => {
+        nextFence = undefined;
+        const now = client;
+        return watching && now !== undefined ? sendFence(now) : false;
+      });
+      return nextFence;
+    },
+    onChange(told) {
+      listener = told;
+    },
+    async close() {
+      closed = true;
+      watching = false;
+      if (retry !== undefined) clearTimeout(retry);
+      const session = client;
+      client = undefined;
+      await session?.end().catch(() => {});
+    },
+  };
+  return feed;
+}

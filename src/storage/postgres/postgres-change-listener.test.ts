@@ -1,0 +1,224 @@
+import pg from 'pg';
+import { afterEach, expect, it } from 'vitest';
+import { pollUntil } from '../../../test/support/poll-until.js';
+import { createTestSchema, TEST_DATABASE_URL } from '../../../test/support/test-database.js';
+import type { ApiKeyRecord } from '../../domain/records/keys.js';
+import type { ChangeFeed, StoreChange } from '../change-feed.js';
+import { openStore } from '../open-store.js';
+import type { Store } from '../store.js';
+import { changeListener, LISTENER_APPLICATION_NAME } from './change-listener.js';
+
+// The PostgreSQL change feed (change-listener.ts, over the triggers of change-triggers.ts) against the test
+// database: what it hears, what it does when its session is killed, and a store's caches over it.
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function schemaWithStore(): Promise<{ schema: string; url: string; store: Store }> {
+  const made = await createTestSchema();
+  cleanups.push(made.drop);
+  const store = await openStore({ databaseUrl: made.url, poolSize: 2 });
+  cleanups.push(() => store.close());
+  return { ...made, store };
+}
+
+function listen(options: Parameters<typeof changeListener>[0]): { feed: ChangeFeed; heard: StoreChange[] } {
+  const feed = changeListener(options);
+  const heard: StoreChange[] = [];
+  feed.onChange((change) => heard.push(change));
+  cleanups.push(() => feed.close());
+  return { feed, heard };
+}
+
+/** SQL straight on the database: another process, or an operator's psql. */
+async function sqlClient(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  cleanups.push(() => client.end());
+  return client;
+}
+
+const listenerPids = async (client: pg.Client, schema: string): Promise<number[]> =>
+  (
+    await client.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [
+      `${LISTENER_APPLICATION_NAME} ${schema}`,
+    ])
+  ).rows.map((row) => row.pid);
+
+const key = (keyId: string): ApiKeyRecord => ({
+  keyId,
+  name: keyId,
+  role: 'DEVELOPER',
+  kind: 'TEAM',
+  publicKey: '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----\n',
+  createdAt: '2023-01-01T00:00:00.000Z',
+  revokedAt: null,
+  testing: false,
+});
+
+const app = (id: string) => ({
+  id,
+  name: `App ${id}`,
+  bundleId: `com.example.${id}`,
+  sku: id,
+  primaryLocale: 'en-US',
+  createdAt: '2023-01-01T00:00:00.000Z',
+});
+
+const watchingSoon = (feed: ChangeFeed) =>
+  pollUntil(
+    async () => feed.watching(),
+    (on) => on,
+    5_000,
+  );
+
+it("hears each committed change of its own store's cached tables by row, a TRUNCATE by table, and no other store's", async () => {
+  const { schema, url, store } = await schemaWithStore();
+  const elsewhere = await schemaWithStore();
+  const { feed, heard } = listen({ databaseUrl: url, schema });
+  expect((await watchingSoon(feed)).met).toBe(true);
+  expect(heard).toEqual([{}]);
+  heard.length = 0;
+
+  await elsewhere.store.createApiKey(key('ELSEWHERE1'));
+  await store.createApiKey(key('KEY0000001'));
+  await store.createApp(app('a1'));
+  await store.appendUsageEvents([]); // writes nothing, tells nothing
+  const sql = await sqlClient(url);
+  await sql.query(`update api_keys set role = 'SALES' where key_id = 'KEY0000001'`);
+  await store.saveSnapshot('s', { replace: false });
+  await store.restoreSnapshot('s');
+  const expected: StoreChange[] = [
+    { table: 'api_keys', key: 'KEY0000001' },
+    // The app's row: its data version exists from now on ("0").
+    { table: 'app_data_versions', key: 'a1' },
+    { table: 'api_keys', key: 'KEY0000001' },
+  ];
+  // Notifications arrive in commit order; the restore's come last and include a TRUNCATE of each table.
+  const seen = await pollUntil(
+    async () => heard,
+    (all) => all.some((change) => change.table === 'api_keys' && change.key === undefined),
+    1_000,
+  );
+  expect(seen.met).toBe(true);
+  expect(heard.slice(0, expected.length)).toEqual(expected);
+  expect(heard).toContainEqual({ table: 'app_data_versions' });
+  expect(heard).not.toContainEqual({ table: 'api_keys', key: 'ELSEWHERE1' });
+});
+
+it('is caught up, once caughtUp resolves, with every change committed before it was called', async () => {
+  const { schema, url, store } = await schemaWithStore();
+  const { feed, heard } = listen({ databaseUrl: url, schema });
+  expect((await watchingSoon(feed)).met).toBe(true);
+  await store.createApiKey(key('KEY0000001'));
+  const sql = await sqlClient(url);
+  for (let n = 0; n < 30; n++) {
+    heard.length = 0;
+    await sql.query(`update api_keys set name = $1 where key_id = 'KEY0000001'`, [`name ${n}`]);
+    // No waiting but for caughtUp: several at once share a round trip, or wait for the next.
+    expect(await Promise.all([feed.caughtUp(), feed.caughtUp(), feed.caughtUp()])).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(heard, `update ${n}`).toContainEqual({ table: 'api_keys', key: 'KEY0000001' });
+  }
+  await feed.close();
+  expect(await feed.caughtUp()).toBe(false);
+});
+
+it('stops watching when its session is killed, tells that anything may have changed, and listens again', async () => {
+  const { schema, url, store } = await schemaWithStore();
+  const sql = await sqlClient(TEST_DATABASE_URL);
+
+  // Held down: the first retry is an hour away, so what it does without its session can be seen.
+  const held = listen({ databaseUrl: url, schema, firstRetryMs: 3_600_000 });
+  expect((await watchingSoon(held.feed)).met).toBe(true);
+  const [heldPid] = await listenerPids(sql, schema);
+  held.heard.length = 0;
+  await sql.query('select pg_terminate_backend($1)', [heldPid]);
+  const lost = await pollUntil(
+    async () => held.feed.watching(),
+    (on) => !on,
+    1_000,
+  );
+  expect(lost.met).toBe(true);
+  expect(held.heard).toEqual([{}]);
+  await held.feed.close();
+
+  const { feed, heard } = listen({ databaseUrl: url, schema });
+  expect((await watchingSoon(feed)).met).toBe(true);
+  const [first] = await listenerPids(sql, schema);
+  await sql.query('select pg_terminate_backend($1)', [first]);
+  const again = await pollUntil(
+    async () => ({ watching: feed.watching(), pids: await listenerPids(sql, schema) }),
+    ({ watching, pids }) => watching && pids.length === 1 && pids[0] !== first,
+    5_000,
+  );
+  expect(again.met, JSON.stringify(again.value)).toBe(true);
+  heard.length = 0;
+  await store.createApiKey(key('KEY0000002'));
+  const told = await pollUntil(
+    async () => heard,
+    (all) => all.length > 0,
+    1_000,
+  );
+  expect(told.value).toEqual([{ table: 'api_keys', key: 'KEY0000002' }]);
+});
+
+it('keeps a store answering what the database holds while its LISTEN session is killed, and caching once back', async () => {
+  const { schema, url, store } = await schemaWithStore();
+  const sql = await sqlClient(url);
+  const admin = await sqlClient(TEST_DATABASE_URL);
+  await store.createApiKey(key('KEY0000001'));
+  await store.findApiKey('KEY0000001');
+  expect(
+    (
+      await pollUntil(
+        async () => store.readCaches()?.watching,
+        (on) => on === true,
+        5_000,
+      )
+    ).met,
+  ).toBe(true);
+  await store.findApiKey('KEY0000001');
+  await store.findApiKey('KEY0000001');
+  const hits = store.readCaches()?.apiKeys.hits ?? 0;
+  expect(hits).toBeGreaterThan(0);
+
+  const [pid] = await listenerPids(admin, schema);
+  await admin.query('select pg_terminate_backend($1)', [pid]);
+  // Revoked by another process at once, while this store's session is gone or coming back: it must not
+  // answer the key it kept, whether it hears the change or not.
+  await sql.query(`update api_keys set revoked_at = '2023-02-01T00:00:00.000Z' where key_id = 'KEY0000001'`);
+  const refused = await pollUntil(
+    () => store.findApiKey('KEY0000001'),
+    (found) => found?.revokedAt === '2023-02-01T00:00:00.000Z',
+    1_000,
+  );
+  expect(refused.met).toBe(true);
+
+  // Listening again, it caches again, and hears the next change.
+  const back = await pollUntil(
+    async () => ({ watching: store.readCaches()?.watching, pids: await listenerPids(admin, schema) }),
+    ({ watching, pids }) => watching === true && pids.length === 1 && pids[0] !== pid,
+    5_000,
+  );
+  expect(back.met, JSON.stringify(back.value)).toBe(true);
+  await store.findApiKey('KEY0000001');
+  const before = store.readCaches()?.apiKeys.hits ?? 0;
+  expect(await store.findApiKey('KEY0000001')).toMatchObject({
+    role: 'DEVELOPER',
+    revokedAt: '2023-02-01T00:00:00.000Z',
+  });
+  expect(store.readCaches()?.apiKeys.hits).toBe(before + 1);
+  await sql.query(`update api_keys set role = 'SALES' where key_id = 'KEY0000001'`);
+  const role = await pollUntil(
+    async () => (await store.findApiKey('KEY0000001'))?.role,
+    (now) => now === 'SALES',
+    1_000,
+  );
+  expect(role.met).toBe(true);
+});

@@ -1,0 +1,64 @@
+import type { ReadCacheCounts } from '../domain/records/read-cache-stats.js';
+
+/**
+ * Rows read by key, kept while a change feed (change-feed.ts) says it tells every change: at most `capacity`
+ * of them, the least recently read forgotten first. Only rows that exist are kept, so what a client may name
+ * (any key id, any app id) cannot fill it.
+ *
+ * A read that was under way while a change was told must not keep what it read: it may have read the row
+ * before the change committed. Every `forget` moves a generation on, and a read keeps its row only if the
+ * generation is the one it started under.
+ */
+export class ReadCache<V> {
+  private readonly kept = new Map<string, V>();
+  private generation = 0;
+  private hits = 0;
+  private misses = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  /**
+   * The row of `key`: kept, when `watching` and it is; else `load`ed (and kept, when `watching` and nothing
+   * was forgotten meanwhile).
+   */
+  async read(
+    key: string,
+    watching: boolean,
+    load: (key: string) => Promise<V | undefined>,
+  ): Promise<V | undefined> {
+    if (watching) {
+      const kept = this.kept.get(key);
+      if (kept !== undefined) {
+        // Map keeps insertion order: moving the row to the end makes the first one the least recently read.
+        this.kept.delete(key);
+        this.kept.set(key, kept);
+        this.hits++;
+        return kept;
+      }
+    }
+    this.misses++;
+    const generation = this.generation;
+    const value = await load(key);
+    if (watching && value !== undefined && generation === this.generation) this.keep(key, value);
+    return value;
+  }
+
+  /** Forgets the row of `key`, or every row. */
+  forget(key?: string): void {
+    if (key === undefined) this.kept.clear();
+    else this.kept.delete(key);
+    this.generation++;
+  }
+
+  counts(): ReadCacheCounts {
+    return { entries: this.kept.size, hits: this.hits, misses: this.misses };
+  }
+
+  private keep(key: string, value: V): void {
+    this.kept.set(key, value);
+    for (const oldest of this.kept.keys()) {
+      if (this.kept.size <= this.capacity) break;
+      this.kept.delete(oldest);
+    }
+  }
+}

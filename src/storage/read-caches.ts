@@ -1,0 +1,79 @@
+import type { ApiKeyRecord } from '../domain/records/keys.js';
+import type { ReadCacheStats } from '../domain/records/read-cache-stats.js';
+import type { CachedTable, ChangeFeed } from './change-feed.js';
+import { ReadCache } from './read-cache.js';
+import type { Store } from './store.js';
+import { WRITE_EFFECTS } from './write-effects.js';
+
+/** Rows kept per cache: a deployment's keys and apps, many times over, in a few MB at most. */
+export const READ_CACHE_ENTRIES = 10_000;
+
+/**
+ * The store, with the two reads every request makes of rows that rarely change kept in memory: an API key by
+ * id (its revocation check, services/token-verifier.ts) and an app's data version (the page cache's freshness,
+ * services/beta-tester-usages.ts). A CPU profile of the repeated metrics page put a fifth of the process in
+ * those two reads, most of it Kysely's work around them.
+ *
+ * What is kept is forgotten when it may have changed:
+ * - by a write of this store, once it settles (write-effects.ts), so this process reads its own writes;
+ * - by a change `feed` tells of, committed by another process or node (change-feed.ts).
+ * A key is answered from memory while the feed is `watching`, so another node's revocation applies within
+ * moments: at most DATA_VERSION_POLL_MS on SQLite, a notification's way on PostgreSQL. A data version only
+ * once the feed has `caughtUp` with every commit made before the read, so a write acknowledged by any node
+ * retires every node's kept pages at once, as when the version was read from the store (docs/architecture.md,
+ * "Data versions and the page cache"). While the feed cannot promise either, both reads go to the store, so
+ * no answer ever depends on the feed. Snapshot reads (`store.snapshot`) are never cached.
+ */
+export function withReadCaches(store: Store, feed: ChangeFeed): Store {
+  const caches: Record<CachedTable, ReadCache<unknown>> = {
+    api_keys: new ReadCache<ApiKeyRecord>(READ_CACHE_ENTRIES),
+    app_data_versions: new ReadCache<string>(READ_CACHE_ENTRIES),
+  };
+  const apiKeys = caches.api_keys as ReadCache<ApiKeyRecord>;
+  const appDataVersions = caches.app_data_versions as ReadCache<string>;
+  feed.onChange((change) => {
+    if (change.table !== undefined) caches[change.table].forget(change.key);
+    else for (const cache of Object.values(caches)) cache.forget();
+  });
+
+  const overrides = new Map<PropertyKey, unknown>([
+    ['findApiKey', (keyId: string) => apiKeys.read(keyId, feed.watching(), (id) => store.findApiKey(id))],
+    [
+      'appDataVersion',
+      async (appId: string) =>
+        appDataVersions.read(appId, await feed.caughtUp(), (id) => store.appDataVersion(id)),
+    ],
+    [
+      'readCaches',
+      (): ReadCacheStats => ({
+        watching: feed.watching(),
+        apiKeys: apiKeys.counts(),
+        appDataVersions: appDataVersions.counts(),
+      }),
+    ],
+    [
+      'close',
+      async () => {
+        await feed.close();
+        await store.close();
+      },
+    ],
+  ]);
+  for (const [method, tables] of Object.entries(WRITE_EFFECTS)) {
+    if (tables.length === 0) continue;
+    const write = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[method];
+    if (write === undefined) throw new Error(`the store has no write ${method}`);
+    overrides.set(method, async (...args: unknown[]) => {
+      try {
+        return await write.apply(store, args);
+      } finally {
+        for (const table of tables) caches[table].forget();
+      }
+    });
+  }
+
+  return new Proxy(store, {
+    get: (target, property, receiver) =>
+      overrides.has(property) ? overrides.get(property) : Reflect.get(target, property, receiver),
+  });
+}
