@@ -131,6 +131,7 @@ describe('import and export with the built CLI', () => {
       groups: { created: 0, existing: 0, rejected: 0 },
       screenshotFeedback: { created: 0, existing: 0, rejected: 0 },
       crashFeedback: { created: 0, existing: 0, rejected: 0 },
+      screenshotContent: { created: 0, existing: 0, rejected: 0 },
       events: { accepted: 0, duplicates: 5, rejected: 3 },
       rejected: 4,
       rejectedLines: REJECTED.map((text) => {
