@@ -35,4 +35,9 @@ export interface ContentBytes {
   releaseInTransaction(trx: Kysely<Database>, released: readonly ReleasedBlob[]): Promise<void>;
   /** Once that transaction committed: what can go only then (files no row names any longer). */
   releaseAfterCommit(db: Kysely<Database>, released: readonly ReleasedBlob[]): Promise<void>;
+  /**
+   * Deletes bytes that no row names and that are older than `before` (wall clock): what a crash between
+   * writing bytes and committing their row left behind. How many it deleted.
+   */
+  sweepOrphans(db: Kysely<Database>, before: Date): Promise<number>;
 }

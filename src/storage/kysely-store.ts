@@ -46,6 +46,9 @@ import type { Store } from './store.js';
 import { KyselyStoreReader } from './kysely-store-reader.js';
 
 /** The Store over any Kysely backend; `specifics` answers what differs between backends. */
+/** How old bytes no row names must be before they are swept: far longer than any upload takes. */
+const ORPHAN_AGE_MS = 3_600_000;
+
 export class KyselyStore extends KyselyStoreReader implements Store {
   /**
    * `snapshots`: the backend's named snapshots of the whole store (sqlite/snapshots.ts, postgres/snapshots.ts);
@@ -263,11 +266,15 @@ export class KyselyStore extends KyselyStoreReader implements Store {
       const deleted = await submissionDeletes.deleteSubmissions(trx, ids, false);
       return { result: deleted.screenshots + deleted.crashes, released: deleted.released };
     });
-  pruneUnnamedContent = (uploadedBefore: string, limit: number) =>
-    this.writeReleasing(async (trx) => {
+  pruneUnnamedContent = async (uploadedBefore: string, limit: number) => {
+    const pruned = await this.writeReleasing(async (trx) => {
       const released = await content.deleteUnnamedUploads(trx, uploadedBefore, limit);
       return { result: released.length, released };
     });
+    // With it, what a crash left: bytes whose row never committed, an hour old at least (wall clock).
+    await this.contentBytes.sweepOrphans(this.db, new Date(Date.now() - ORPHAN_AGE_MS));
+    return pruned;
+  };
 
   saveSnapshot: SnapshotAdminStore['saveSnapshot'] = (name, options) =>
     this.snapshots.saveSnapshot(name, options);

@@ -6,8 +6,10 @@ import {
   linkSync,
   mkdirSync,
   openSync,
+  readdirSync,
   renameSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -103,7 +105,52 @@ export function sqliteContentFiles(dataDir: string): ContentBytes {
         dataDir,
         released.map((blob) => blob.sha256),
       ),
+
+    sweepOrphans: (db, before) => sweepOrphanFiles(db, dataDir, before),
   };
+}
+
+/**
+ * Removes what a crash left in `<data dir>/content/`: temporary files (`.*.partial`) and files whose row was
+ * never committed, last written before `before`. A file is renamed to its name and its row inserted under one
+ * write lock (sqliteContentFiles), so under that lock a named file without a row is a leftover, never an
+ * upload in progress; a snapshot keeps hard links of its own (linkContentFiles), so nothing it names goes.
+ */
+async function sweepOrphanFiles(db: Kysely<Database>, dataDir: string, before: Date): Promise<number> {
+  const root = join(resolve(dataDir), CONTENT_DIRECTORY);
+  if (!existsSync(root)) return 0;
+  let removed = 0;
+  for (const folder of readdirSync(root)) {
+    if (!/^[0-9a-f]{2}$/.test(folder)) continue;
+    const directory = join(root, folder);
+    const old = readdirSync(directory).filter((name) => {
+      try {
+        return statSync(join(directory, name)).mtimeMs < before.getTime();
+      } catch {
+        return false;
+      }
+    });
+    const partials = old.filter((name) => name.startsWith('.') && name.endsWith('.partial'));
+    for (const name of partials) rmSync(join(directory, name), { force: true });
+    removed += partials.length;
+    const named = old.filter((name) => SHA256_HEX.test(name));
+    if (named.length === 0) continue;
+    await sqliteSpecifics.writeTransaction(db, async (trx) => {
+      const rows = await trx
+        .selectFrom('content_blobs')
+        .select('sha256')
+        .distinct()
+        .where('sha256', 'in', named)
+        .execute();
+      const kept = new Set(rows.map((row) => row.sha256));
+      for (const name of named) {
+        if (kept.has(name)) continue;
+        rmSync(join(directory, name), { force: true });
+        removed++;
+      }
+    });
+  }
+  return removed;
 }
 
 /** The file of the bytes `sha256` in the data directory `dataDir`. */
