@@ -1,4 +1,4 @@
-import decode from 'heic-decode';
+import type SharpFactory from 'sharp';
 
 /**
  * HEIC's pixels, for the upload check and for renditions (docs/feedback-content.md): libheif in WebAssembly,
@@ -7,11 +7,21 @@ import decode from 'heic-decode';
  * which would put a line that is not the server's JSON log (and names nothing useful) on stdout. That one
  * message is dropped; the failure itself reaches the caller as a rejection.
  */
-export function decodeHeic(
+export async function decodeHeic(
   bytes: Uint8Array,
 ): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
   silenceLibheifFailures();
+  const { default: decode } = await import('heic-decode');
   return decode({ buffer: bytes });
+}
+
+/**
+ * sharp, loaded on first use: the upload check and renditions need it, and nothing else does, so a process
+ * (or a test file) that never sees a screenshot never loads libvips. heic-decode, whose bundle is 2 MB of
+ * JavaScript, is loaded the same way by decodeHeic.
+ */
+export async function loadSharp(): Promise<typeof SharpFactory> {
+  return (await import('sharp')).default;
 }
 
 let silenced = false;

@@ -1,5 +1,5 @@
-import { decodeHeic } from './heic-pixels.js';
-import sharp, { type Sharp } from 'sharp';
+import { decodeHeic, loadSharp } from './heic-pixels.js';
+import type { Sharp } from 'sharp';
 import {
   planRendition,
   type Rendition,
@@ -75,6 +75,7 @@ export async function renderScreenshot(
 }
 
 async function decoded(source: ScreenshotSource): Promise<Sharp> {
+  const sharp = await loadSharp();
   if (source.mediaType !== 'image/heic') return sharp(source.bytes);
   const { width, height, data } = await decodeHeic(source.bytes);
   return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { decodeHeic } from './heic-pixels.js';
-import sharp from 'sharp';
+import { decodeHeic, loadSharp } from './heic-pixels.js';
 import { type ImageMediaType, isImageProblem, type SniffedImage, sniffImage } from '../domain/image-bytes.js';
 
 /** What an uploaded screenshot may be (docs/feedback-content.md, "The wire"). */
@@ -115,6 +114,7 @@ async function decodes(bytes: Uint8Array, mediaType: ImageMediaType): Promise<vo
     } else {
       // stats() reads every pixel (it sums them) without keeping the decoded image; 'error' fails on a
       // truncated or corrupt stream.
+      const sharp = await loadSharp();
       await sharp(bytes, { failOn: 'error' }).stats();
     }
   } catch {
