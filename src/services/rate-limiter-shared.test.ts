@@ -79,4 +79,44 @@ describe('sharedRateLimiter', () => {
     await expect(flaky.consume('KEY1')).rejects.toThrow('the database went away');
     expect(await flaky.consume('KEY1')).toMatchObject({ allowed: true, remaining: 3 });
   });
+
+  it('far from the limit admits from memory and writes the requests together, counting each', async () => {
+    const { counting, writes } = counted();
+    const limiter = sharedRateLimiter(counting, 3600, testClock(START));
+    const answers = [];
+    for (let i = 0; i < 120; i++) answers.push(await limiter.consume('KEY1'));
+    expect(answers.map((answer) => answer.remaining)).toEqual(
+      Array.from({ length: 120 }, (_, i) => 3599 - i),
+    );
+    // The first request learns the count; then at most one write per 50 admitted from memory.
+    expect(writes.length).toBeLessThanOrEqual(1 + Math.ceil(119 / 50) * 2);
+    expect(await limiter.peek('KEY1')).toMatchObject({ remaining: 3480 });
+    await limiter.maintain();
+    expect(writes.reduce((sum, requests) => sum + requests, 0)).toBe(120);
+    expect(await store.requestsIn('KEY1', Math.floor(Date.parse(START) / 60_000), 60)).toBe(120);
+  });
+
+  it('lets exactly the limit through on one node, and at most 50 more per node on two', async () => {
+    const burst = async (limiters: ReturnType<typeof sharedRateLimiter>[], key: string) => {
+      let allowed = 0;
+      for (let round = 0; round < 40; round++) {
+        const answers = await Promise.all(
+          Array.from({ length: 25 }, (_, i) =>
+            (limiters[i % limiters.length] as (typeof limiters)[0]).consume(key),
+          ),
+        );
+        allowed += answers.filter((answer) => answer.allowed).length;
+      }
+      return allowed;
+    };
+    const one = sharedRateLimiter(store, 300, testClock(START));
+    expect(await burst([one], 'ALONE')).toBe(300);
+    const two = [
+      sharedRateLimiter(store, 300, testClock(START)),
+      sharedRateLimiter(store, 300, testClock(START)),
+    ];
+    const allowed = await burst(two, 'SHARED');
+    expect(allowed).toBeGreaterThanOrEqual(300);
+    expect(allowed).toBeLessThanOrEqual(300 + 2 * 50);
+  });
 });
