@@ -4,7 +4,7 @@ import type { CheckedEvent } from '../domain/usage-event-rules.js';
 import type { EventContent } from '../domain/usage-event.js';
 import { visibleText } from '../domain/visible-text.js';
 import type { ContentStore } from '../storage/content-store.js';
-import { checkedDetails } from './feedback.js';
+import { checkedDetails } from './feedback-details.js';
 
 /** The one read content takes: which of the screenshots events name their app has. */
 type ContentReads = Pick<ContentStore, 'hasContent'>;

@@ -10,14 +10,14 @@ import {
   type ScreenshotImage,
   type SubmissionScreenshot,
 } from '../domain/records/feedback.js';
-import { DEVICE_CONNECTION_TYPES, DEVICE_FAMILIES, PLATFORMS } from '../domain/testflight-values.js';
 import type { ContentStore } from '../storage/content-store.js';
 import type { DirectoryStore } from '../storage/directory-store.js';
 import { isEventId } from '../domain/usage-event-rules.js';
-import { instant, integer, oneOf, resourceId, text, url } from './attribute-input.js';
+import { instant, integer, resourceId, text, url } from './attribute-input.js';
 import { everyRow } from './builds.js';
 import { storeWrite } from './store-write.js';
-import { InputError, problemSentence } from './input-error.js';
+import { InputError } from './input-error.js';
+import { DETAIL_CHECKS, type DetailName } from './feedback-details.js';
 
 /** Apple's attributes of a feedback submission of either kind, as an operator gives them; all optional. */
 export interface FeedbackInput {
@@ -82,7 +82,6 @@ const TEXT = 4096;
 /** A crash log is a whole symbolicated report: a few hundred kilobytes at most. */
 const CRASH_LOG_TEXT = 1_000_000;
 const SCREENSHOTS = 20;
-const INT64 = Number.MAX_SAFE_INTEGER;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export function feedbackService(
@@ -181,94 +180,6 @@ function eventIdOf(value: string | undefined): string | null {
   if (typeof value !== 'string' || !isEventId(value))
     throw new InputError('the event id must be a UUID or up to 64 letters, digits, ., _, : or -');
   return value;
-}
-
-type DetailName = keyof Required<FeedbackDetails>;
-
-/** A value given as text, or undefined; anything else is refused naming `field`. */
-function textOf(field: string, value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new InputError(`the ${field} must be text`);
-  return value;
-}
-
-/** A value given as a number, or undefined; anything else is refused naming `field`. */
-function numberOf(field: string, value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number') throw new InputError(`the ${field} must be a whole number`);
-  return value;
-}
-
-const textDetail = (field: string) => (value: unknown) => text(field, textOf(field, value), TEXT) ?? null;
-const countDetail =
-  (field: string, max = INT64) =>
-  (value: unknown) =>
-    integer(field, numberOf(field, value), 0, max) ?? null;
-const oneOfDetail =
-  <T extends string>(field: string, allowed: readonly T[]) =>
-  (value: unknown) =>
-    oneOf(field, textOf(field, value), allowed) ?? null;
-
-/**
- * The check of each device attribute of a submission, by Apple's name: the same for an operator's input (CLI,
- * import, API writes) and an event's `details` (docs/feedback-content.md). Each throws InputError.
- */
-const DETAIL_CHECKS: { readonly [K in DetailName]: (value: unknown) => FeedbackDetails[K] } = {
-  email: textDetail('email'),
-  deviceModel: textDetail('device model'),
-  osVersion: textDetail('OS version'),
-  locale: textDetail('locale'),
-  timeZone: textDetail('time zone'),
-  architecture: textDetail('architecture'),
-  connectionType: oneOfDetail('connection type', DEVICE_CONNECTION_TYPES),
-  pairedAppleWatch: textDetail('paired Apple Watch'),
-  appUptimeInMilliseconds: countDetail('app uptime'),
-  diskBytesAvailable: countDetail('disk bytes available'),
-  diskBytesTotal: countDetail('disk bytes total'),
-  batteryPercentage: countDetail('battery percentage', 100),
-  screenWidthInPoints: countDetail('screen width', 100_000),
-  screenHeightInPoints: countDetail('screen height', 100_000),
-  appPlatform: oneOfDetail('app platform', PLATFORMS),
-  devicePlatform: oneOfDetail('device platform', PLATFORMS),
-  deviceFamily: oneOfDetail('device family', DEVICE_FAMILIES),
-  buildBundleId: textDetail('build bundle id'),
-};
-
-/** A problem of an event's `details`: the attribute (Apple's name) and what is wrong with it. */
-export interface DetailProblem {
-  readonly attribute: string;
-  readonly detail: string;
-  /** The attribute is not one of a submission's. */
-  readonly unknown: boolean;
-}
-
-/**
- * An event's `details` checked as an operator's attributes are (DETAIL_CHECKS): the attributes it gives, and
- * a problem per attribute that is unknown or breaks its rule.
- */
-export function checkedDetails(details: Readonly<Record<string, unknown>>): {
-  readonly details: FeedbackDetails;
-  readonly problems: readonly DetailProblem[];
-} {
-  const checked: Record<string, unknown> = {};
-  const problems: DetailProblem[] = [];
-  for (const [attribute, value] of Object.entries(details)) {
-    const check = Object.hasOwn(DETAIL_CHECKS, attribute)
-      ? DETAIL_CHECKS[attribute as DetailName]
-      : undefined;
-    if (check === undefined) {
-      problems.push({ attribute, detail: 'is not a device attribute of a submission', unknown: true });
-      continue;
-    }
-    try {
-      const read = check(value);
-      if (read !== null) checked[attribute] = read;
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push({ attribute, detail: problemSentence(error), unknown: false });
-    }
-  }
-  return { details: checked as FeedbackDetails, problems };
 }
 
 /**
