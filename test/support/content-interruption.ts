@@ -96,10 +96,11 @@ export function describeContentInterruption(
   });
 
   /**
-   * A screenshot of about 1 MiB sent in 64 KiB pieces 20 ms apart: still in its body (unacknowledged) when the
-   * server dies. Resolves with the status, or undefined when the connection broke.
+   * A screenshot of about 1 MiB sent in 64 KiB pieces 20 ms apart, but for its last piece, which is held back
+   * until `release` resolves: the upload is surely in its body, unacknowledged, when the server dies. Resolves
+   * with the status, or undefined when the connection broke.
    */
-  const slowUpload = (base: string, bytes: Buffer) =>
+  const slowUpload = (base: string, bytes: Buffer, release: Promise<void>) =>
     new Promise<number | undefined>((resolve) => {
       const url = new URL('/ingest/v1/screenshots', base);
       const req = request(url, {
@@ -115,11 +116,16 @@ export function describeContentInterruption(
         resolve(response.statusCode);
       });
       req.on('error', () => resolve(undefined));
+      const last = bytes.length - 65_536;
       let offset = 0;
       const piece = () => {
-        if (offset >= bytes.length) return req.end();
-        req.write(bytes.subarray(offset, offset + 65_536));
-        offset += 65_536;
+        if (offset >= last) {
+          void release.then(() => req.end(bytes.subarray(offset)));
+          return;
+        }
+        const end = Math.min(offset + 65_536, last);
+        req.write(bytes.subarray(offset, end));
+        offset = end;
         setTimeout(piece, 20);
       };
       piece();
@@ -156,11 +162,16 @@ export function describeContentInterruption(
     const senders = Promise.all([sender(), sender(), sender()]);
     // Large, and random, so it compresses to nothing smaller: about 1 MiB of PNG.
     const large = await noisePng(720, 400);
-    const streaming = slowUpload(killed.baseUrl, large);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const streaming = slowUpload(killed.baseUrl, large, released);
     while (acknowledged.filter((ack) => ack.batch !== undefined).length < 6)
       await new Promise((resolve) => setTimeout(resolve, 50));
     stopped = true;
     killed.child.kill('SIGKILL');
+    release();
     await senders;
     // The premise: the large upload was still streaming when the server died, so it was never acknowledged.
     expect(await streaming).toBeUndefined();
