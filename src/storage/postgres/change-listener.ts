@@ -5,6 +5,9 @@ import { CHANGE_CHANNEL } from './change-triggers.js';
 /** What the listening session calls itself in pg_stat_activity, with the store's schema after it. */
 export const LISTENER_APPLICATION_NAME = 'beta-metrics changes';
 
+/** How long a request waits for the listening session's round trip before it reads the store instead. */
+const FENCE_TIMEOUT_MS = 1_000;
+
 /** Waits between attempts to listen again: doubling from the first, up to the last, each with jitter. */
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 5_000;
@@ -128,10 +131,23 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
   let fence: Promise<boolean> | undefined;
   let nextFence: Promise<boolean> | undefined;
   const sendFence = (session: pg.Client): Promise<boolean> => {
-    const sent = ownSession(session).then(
+    // A session that stops answering (the database hangs without closing connections) must not hold the
+    // request: past FENCE_TIMEOUT_MS the read goes to the store, whose queries time out on their own (503), and
+    // the session, no longer trusted, is dropped and made again.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => {
+        if (session === client) lost(session);
+        else void session.end().catch(() => {});
+        resolve(false);
+      }, FENCE_TIMEOUT_MS);
+      timer.unref();
+    });
+    const answered = ownSession(session).then(
       (own) => own && session === client && watching,
       () => false,
     );
+    const sent = Promise.race([answered, late]).finally(() => clearTimeout(timer));
     fence = sent.finally(() => {
       fence = undefined;
     });
