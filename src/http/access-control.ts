@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canReadTestFlight, canWriteTestFlight } from '../domain/roles.js';
 import { holdsUnstorableText } from '../domain/storable-text.js';
@@ -33,6 +34,13 @@ export interface AccessControlDeps {
 }
 
 /**
+ * The budgets of requests that already spent it, and are answered here all the same: the answer replay
+ * (answer-replay.ts) takes a request's budget before it answers, and hands the request over when the budget is
+ * spent, so the 429 comes from here without counting the request twice.
+ */
+export const budgetsTaken = new WeakMap<IncomingMessage, RateLimitState>();
+
+/**
  * Authentication, then the rate limit, before anything else looks at the request: the live service checks
  * 401 -> 404 PATH_ERROR -> 429 -> 404 resource -> 403 -> 400 (docs/apple-behavior.md, §4). Unknown paths get here
  * too (onRequest runs before routing's 404), are authenticated, and see their budget without spending it.
@@ -44,9 +52,10 @@ export function registerAccessControl(app: FastifyInstance, deps: AccessControlD
     const limiter = deps.rateLimiter;
     if (limiter === undefined) return;
     const spends = request.routeOptions.url !== undefined && request.routeOptions.config.rateLimited === true;
-    const budget = spends
-      ? await limiter.consume(request.apiKey.keyId)
-      : await limiter.peek(request.apiKey.keyId);
+    const taken = budgetsTaken.get(request.raw);
+    const budget =
+      taken ??
+      (spends ? await limiter.consume(request.apiKey.keyId) : await limiter.peek(request.apiKey.keyId));
     reply.header('x-rate-limit', rateLimitHeader(budget));
     if (!budget.allowed) throw rateLimitExceeded();
     // `/v1/apps/%00`: an id with a NUL names nothing on either store (PostgreSQL would fail on the lookup).

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { RequestJournal } from '../services/request-journal.js';
 import type { Services } from '../services/services.js';
+import { answerReplay } from './answer-replay.js';
 import { type AccessControlDeps, answerUnroutable, registerAccessControl } from './access-control.js';
 import { registerHostRequirement } from './client-errors.js';
 import { registerErrorHandling } from './error-handling.js';
@@ -37,6 +38,8 @@ export interface ApiDeps {
   readonly journal: RequestJournal;
   /** Faults on demand and their test controls (`serve --allow-faults`); absent: off. */
   readonly faults?: FaultSettings;
+  /** Bytes of answers the answer replay keeps (answer-replay.ts); its default when absent. */
+  readonly answerReplayBytes?: number;
 }
 
 /** The API door: Apple's paths, ingestion, `/healthz` and `/metrics`, every error in Apple's shape. */
@@ -76,9 +79,18 @@ export function apiDoor(deps: ApiDeps): ApiDoor {
       registerAccessControl(app, access);
       // First of the routes: it learns every other route's operationId as they are added.
       journalRoutes(app, deps.journal);
-      registerFaults(app, deps.faults, {
+      const faultsPossible = registerFaults(app, deps.faults, {
         maxConcurrentBatches: deps.services.ingestion.limits.maxConcurrentBatches,
       });
+      // After every hook that sets a header of the answers it keeps (its onSend runs after theirs).
+      answerReplay({
+        tokens: deps.services.tokens,
+        ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
+        journal: deps.journal,
+        metrics: deps.metrics,
+        faultsPossible,
+        ...(deps.answerReplayBytes !== undefined && { maxBytes: deps.answerReplayBytes }),
+      }).install(app);
       healthRoutes(app, deps.services.health);
       metricsRoutes(app, deps.metrics);
       const routeDeps = {

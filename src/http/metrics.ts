@@ -16,6 +16,10 @@ export interface AppMetrics {
   readonly ingestion: IngestionMetrics;
   /** Counts one answered request under its route pattern; `seconds` defaults to Fastify's own timing. */
   observeRequest(request: FastifyRequest, reply: FastifyReply, seconds?: number): void;
+  /** The same from its parts: `route` is the matched route's pattern (http/answer-replay.ts answers outside Fastify). */
+  observe(method: string, route: string | undefined, status: number, seconds: number): void;
+  /** Counts an answer the answer replay sent (it is counted as an answered request too). */
+  replayed(): void;
   /** Counts an error of a connection before any request (client-errors.ts), by its bounded code. */
   clientError(code: string): void;
   /** Counts a connection closed on accept: the process held `--max-connections` sockets. */
@@ -69,6 +73,11 @@ export function createAppMetrics(health: Pick<HealthService, 'poolStats' | 'read
     labelNames: ['code'] as const,
     registers,
   });
+  const replayedAnswers = new Counter({
+    name: 'beta_metrics_http_replayed_answers_total',
+    help: 'Answers to a repeated read sent again as kept, after the same checks, without the framework (docs/architecture.md, "Answer replay"). Each is in beta_metrics_http_requests_total too.',
+    registers,
+  });
   const refusedConnections = new Counter({
     name: 'beta_metrics_http_refused_connections_total',
     help: 'Connections closed as soon as they were accepted: the process held --max-connections sockets.',
@@ -93,6 +102,17 @@ export function createAppMetrics(health: Pick<HealthService, 'poolStats' | 'read
   if (health.readCaches() !== undefined) registerReadCacheMetrics(health, registers);
   for (const metric of processMetrics()) registry.registerMetric(metric);
 
+  const observe = (method: string, route: string | undefined, status: number, seconds: number) => {
+    if (route === METRICS_PATH) return;
+    const labels = {
+      method: METHODS.has(method) ? method : 'OTHER',
+      route: route ?? UNMATCHED_ROUTE,
+      status: String(status),
+    };
+    requests.inc(labels);
+    durations.observe(labels, seconds);
+  };
+
   return {
     registry,
     ingestion: {
@@ -111,17 +131,13 @@ export function createAppMetrics(health: Pick<HealthService, 'poolStats' | 'read
     connectionRefused() {
       refusedConnections.inc();
     },
-    observeRequest(request, reply, seconds = reply.elapsedTime / 1000) {
-      const route = request.routeOptions.url;
-      if (route === METRICS_PATH) return;
-      const labels = {
-        method: METHODS.has(request.method) ? request.method : 'OTHER',
-        route: route ?? UNMATCHED_ROUTE,
-        status: String(reply.statusCode),
-      };
-      requests.inc(labels);
-      durations.observe(labels, seconds);
+    replayed() {
+      replayedAnswers.inc();
     },
+    observeRequest(request, reply, seconds = reply.elapsedTime / 1000) {
+      observe(request.method, request.routeOptions.url, reply.statusCode, seconds);
+    },
+    observe,
   };
 }
 

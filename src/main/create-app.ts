@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { dashboardDoor } from '../dashboard/dashboard-plugin.js';
 import { missingHost } from '../errors/api-errors.js';
@@ -18,6 +16,7 @@ import { countUnroutable, createAppMetrics } from '../http/metrics.js';
 import type { PageCache } from '../http/page-cache.js';
 import { journalUnroutable, registerRequestJournal } from '../http/journal/journal-hooks.js';
 import { requestForLog } from '../http/request-log.js';
+import { requestIdOf } from '../http/request-id.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import { type RequestJournal, requestJournal } from '../services/request-journal.js';
 import type { Services } from '../services/services.js';
@@ -41,9 +40,10 @@ export interface AppDeps {
   readonly tls?: CertificatePair;
   /** Faults on demand (`serve --allow-faults`); absent: off. */
   readonly faults?: FaultSettings;
+  /** Bytes of answers the answer replay keeps (http/answer-replay.ts); its default when absent. */
+  readonly answerReplayBytes?: number;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * Bytes of a request body any route reads unless it sets its own limit (ingestion takes
  * `--ingest-max-bytes`, the dashboard's forms 4 KiB): the API's reads take no body, so a client that sends one
@@ -70,6 +70,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
     ...(deps.pageCache !== undefined && { pageCache: deps.pageCache }),
     ...(deps.faults !== undefined && { faults: deps.faults }),
+    ...(deps.answerReplayBytes !== undefined && { answerReplayBytes: deps.answerReplayBytes }),
   });
   const dashboard = dashboardDoor({ services: deps.services, baseUrl: deps.baseUrl });
   const limits = deps.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;
@@ -85,10 +86,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     ...(deps.logger !== undefined
       ? { loggerInstance: deps.logger.child({}, { serializers: { req: requestForLog } }) }
       : { logger: false }),
-    genReqId: (request: IncomingMessage) => {
-      const sent = request.headers['x-request-id'];
-      return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
-    },
+    genReqId: requestIdOf,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
     bodyLimit: MAX_BODY_BYTES,

@@ -105,6 +105,11 @@ export class FaultRules {
     return this.view(rule, now);
   }
 
+  /** No rule is set (an expired one still counts until it is removed). */
+  isEmpty(): boolean {
+    return this.rules.length === 0;
+  }
+
   list(): FaultRuleView[] {
     const now = this.clock.now().getTime();
     return this.rules.map((rule) => this.view(rule, now));

@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { FAULT_HEADER } from './fault.js';
 import { systemClock } from '../../domain/clock.js';
 import { faultRoutes } from '../routes/faults.js';
 import type { FaultAnswerContext } from './fault-answers.js';
@@ -14,8 +16,13 @@ export function registerFaults(
   app: FastifyInstance,
   settings: FaultSettings | undefined,
   context: FaultAnswerContext,
-): void {
+): FaultsPossible {
   const rules = new FaultRules(settings?.clock ?? systemClock);
   if (settings !== undefined) registerFaultHooks(app, { ...context, settings, rules });
   faultRoutes(app, { settings, rules });
+  if (settings === undefined) return () => false;
+  return (request) => request.headers[FAULT_HEADER] !== undefined || !rules.isEmpty();
 }
+
+/** Whether a fault could be given to a request: one is asked for in its header, or a rule is set. */
+export type FaultsPossible = (request: IncomingMessage) => boolean;

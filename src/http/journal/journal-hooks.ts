@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DASHBOARD_PATH } from '../../services/dashboard-sessions.js';
 import { clipBody, type JournalRecord, type RequestJournal } from '../../services/request-journal.js';
 import { operationIdOf } from '../operation-id.js';
-import { queryPairs, requestPath } from '../query-string.js';
+import { pathOf, queryPairsOf, requestPath } from '../query-string.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -100,25 +100,53 @@ function entryOf(
   status: number,
   bodyBytes: number,
 ): JournalRecord {
-  const elapsed = reply.elapsedTime;
-  const keyId = request.apiKey?.keyId ?? request.ingestKey?.id;
-  const operation = operationIdOf(request);
   const requestBody =
     bodyBytes > 0 && mayKeepBodies(request) && !isIngestion(request) ? bodyText(request.body) : undefined;
   return {
-    at: new Date(Date.now() - elapsed).toISOString(),
-    method: request.method,
-    path: requestPath(request),
-    query: queryPairs(request).map(([name, value]) => [
+    ...journalRecordOf({
+      method: request.method,
+      url: request.url,
+      status,
+      elapsedMs: reply.elapsedTime,
+      keyId: request.apiKey?.keyId ?? request.ingestKey?.id,
+      operation: operationIdOf(request),
+      requestId: request.id,
+    }),
+    ...(requestBody !== undefined && { requestBody: clipBody(requestBody, bodyBytes) }),
+  };
+}
+
+/** An answered request as the journal sees it, without its bodies. */
+export interface AnsweredRequest {
+  readonly method: string;
+  /** The request target as sent: path and query. */
+  readonly url: string;
+  readonly status: number;
+  readonly elapsedMs: number;
+  readonly keyId: string | undefined;
+  readonly operation: string | undefined;
+  readonly requestId: string;
+}
+
+/**
+ * The journal's entry of an answered request, secrets in its query redacted: the hooks above and the answer
+ * replay (http/answer-replay.ts) record through this one function, so both write the same entries.
+ */
+export function journalRecordOf(answered: AnsweredRequest): JournalRecord {
+  const { elapsedMs, keyId, operation } = answered;
+  return {
+    at: new Date(Date.now() - elapsedMs).toISOString(),
+    method: answered.method,
+    path: pathOf(answered.url),
+    query: queryPairsOf(answered.url).map(([name, value]) => [
       name,
       REDACTED_PARAMETERS.has(name.toLowerCase()) ? REDACTED : value,
     ]),
-    status,
-    durationMs: Math.round(elapsed * 10) / 10,
+    status: answered.status,
+    durationMs: Math.round(elapsedMs * 10) / 10,
     ...(keyId !== undefined && { keyId }),
     ...(operation !== undefined && { operation }),
-    requestId: request.id,
-    ...(requestBody !== undefined && { requestBody: clipBody(requestBody, bodyBytes) }),
+    requestId: answered.requestId,
   };
 }
 

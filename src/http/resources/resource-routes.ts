@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { resourceNotFound } from '../../errors/api-errors.js';
 import type { DocumentRequest, LinkageRequest } from '../../services/resources.js';
 import type { Services } from '../../services/services.js';
 import type { ResourceCondition } from '../../services/resources.js';
 import { mayReadTestFlight, requireTestFlightReader } from '../access-control.js';
+import { markReplayable } from '../answer-replay.js';
 import { cursorScope } from '../cursor-scopes.js';
 import { linkTo, type PublicBaseUrl, pagedLinks } from '../links.js';
 import { queryPairs } from '../query-string.js';
@@ -71,7 +72,7 @@ function handlerFor(
   operation: SpecOperation,
   servedPaths: ReadonlySet<string>,
   deps: ResourceRouteDeps,
-): (request: IdRequest) => Promise<unknown> {
+): (request: IdRequest, reply: FastifyReply) => Promise<unknown> {
   const shape = operation.shape;
   const typeOf = (name: string): SpecResourceType => {
     const type = spec.resourceType(name);
@@ -99,11 +100,18 @@ function handlerFor(
     case 'instance': {
       const type = typeOf(shape.type);
       const kind = kindOf(type.type);
-      return async (request) => {
+      return async (request, reply) => {
         const id = request.params.id;
         const query = await parseAfterFinding(request, kind, type.type !== 'apps', () =>
           parseResourceQuery(spec, operation, type, queryPairs(request), false),
         );
+        // An app alone (no `include`) is its row, and every write of it raises its data version: read before the
+        // document, so a write between the two makes the answer newer than its freshness, never older.
+        if (type.type === 'apps' && query.include.length === 0) {
+          const recheck = () => deps.services.betaTesterUsages.freshness(id);
+          const freshness = await recheck();
+          if (freshness !== undefined) markReplayable(reply, { freshness, recheck });
+        }
         const document = await resources.readOne(documentRequest(type, query), id);
         if (document === undefined) throw resourceNotFound(type.type, id);
         const context = contextFor(request, query);

@@ -26,6 +26,8 @@ export function betaGroupsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRoute
   const parseQuery = betaTesterUsagesQueryParser('betaGroups_betaTesterUsages_getMetrics');
   return async (request: GroupRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const groupId = request.params.id;
+    const recheckGroup = async () =>
+      (await deps.services.betaTesterUsages.groupFreshness(groupId))?.freshness;
     const group = await deps.services.betaTesterUsages.groupFreshness(groupId);
     if (group === undefined) throw resourceNotFound('betaGroups', groupId);
     requireTestFlightReader(request);
@@ -33,7 +35,7 @@ export function betaGroupsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRoute
     const query = parseQuery(queryPairs(request));
     const path = `/v1/betaGroups/${encodeURIComponent(groupId)}/metrics/betaTesterUsages`;
     const key = metricsCacheKey(path, base, query.echo);
-    return sendCachedMetrics(cache, reply, key, group.freshness, async () => {
+    return sendCachedMetrics(cache, reply, key, { now: group.freshness, recheck: recheckGroup }, async () => {
       const report = await deps.services.betaTesterUsages.readBetaTesterUsages(group.appId, {
         period: query.period,
         groupId,
@@ -57,27 +59,34 @@ export function betaGroupsPublicLinkUsagesGetMetrics(deps: BetaTesterUsagesRoute
   const readQuery = metricsQueryReader('betaGroups_publicLinkUsages_getMetrics', { pages: false });
   return async (request: GroupRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const groupId = request.params.id;
-    const freshness = await deps.services.publicLinkUsages.freshness(groupId);
+    const recheck = () => deps.services.publicLinkUsages.freshness(groupId);
+    const freshness = await recheck();
     if (freshness === undefined) throw resourceNotFound('betaGroups', groupId);
     requireTestFlightReader(request);
     const base = deps.baseUrl(request);
     const query = readQuery.read(queryPairs(request));
     const path = `/v1/betaGroups/${encodeURIComponent(groupId)}/metrics/publicLinkUsages`;
-    return sendCachedMetrics(cache, reply, metricsCacheKey(path, base, query.echo), freshness, async () => {
-      const report = await deps.services.publicLinkUsages.readPublicLinkUsages(groupId);
-      if (report === undefined) throw resourceNotFound('betaGroups', groupId);
-      const document: BetaPublicLinkUsagesV1MetricResponse = {
-        data: [
-          {
-            type: 'betaPublicLinkUsages',
-            dataPoints: [{ start: report.window.start, end: report.window.end, values: report.values }],
-          },
-        ],
-        links: pagedLinks(base, path, query.echo, undefined),
-        meta: { paging: { total: 1, limit: query.limit } },
-      };
-      return { freshness: report.freshness, document };
-    });
+    return sendCachedMetrics(
+      cache,
+      reply,
+      metricsCacheKey(path, base, query.echo),
+      { now: freshness, recheck },
+      async () => {
+        const report = await deps.services.publicLinkUsages.readPublicLinkUsages(groupId);
+        if (report === undefined) throw resourceNotFound('betaGroups', groupId);
+        const document: BetaPublicLinkUsagesV1MetricResponse = {
+          data: [
+            {
+              type: 'betaPublicLinkUsages',
+              dataPoints: [{ start: report.window.start, end: report.window.end, values: report.values }],
+            },
+          ],
+          links: pagedLinks(base, path, query.echo, undefined),
+          meta: { paging: { total: 1, limit: query.limit } },
+        };
+        return { freshness: report.freshness, document };
+      },
+    );
   };
 }
 

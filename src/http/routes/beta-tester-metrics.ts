@@ -34,36 +34,43 @@ export function betaTestersBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRout
     } catch (error) {
       problem = error;
     }
-    const freshness = await deps.services.testerAppUsages.freshness(testerId, query?.appIds ?? []);
+    const recheck = () => deps.services.testerAppUsages.freshness(testerId, query?.appIds ?? []);
+    const freshness = await recheck();
     if (freshness === undefined) throw resourceNotFound('betaTesters', testerId);
     requireTestFlightReader(request);
     if (query === undefined) throw problem;
     const base = deps.baseUrl(request);
     const path = `/v1/betaTesters/${encodeURIComponent(testerId)}/metrics/betaTesterUsages`;
-    return sendCachedMetrics(cache, reply, metricsCacheKey(path, base, query.echo), freshness, async () => {
-      const report = await deps.services.testerAppUsages.readTesterAppUsages(testerId, {
-        period: query.period,
-        appIds: query.appIds,
-        limit: query.limit,
-        ...(query.cursor !== undefined && { after: query.cursor }),
-        scope: testerAppUsagesCursorScope(testerId, query),
-      });
-      const document: BetaTesterUsagesV1MetricResponse = {
-        data: report.rows.map((row) => ({
-          type: 'betaTesterUsages' as const,
-          dataPoints: [{ start: report.window.start, end: report.window.end, values: row.values }],
-          dimensions: {
-            apps: {
-              data: { type: 'apps' as const, id: row.appId },
-              links: { related: `${base}/v1/apps/${encodeURIComponent(row.appId)}` },
+    return sendCachedMetrics(
+      cache,
+      reply,
+      metricsCacheKey(path, base, query.echo),
+      { now: freshness, recheck },
+      async () => {
+        const report = await deps.services.testerAppUsages.readTesterAppUsages(testerId, {
+          period: query.period,
+          appIds: query.appIds,
+          limit: query.limit,
+          ...(query.cursor !== undefined && { after: query.cursor }),
+          scope: testerAppUsagesCursorScope(testerId, query),
+        });
+        const document: BetaTesterUsagesV1MetricResponse = {
+          data: report.rows.map((row) => ({
+            type: 'betaTesterUsages' as const,
+            dataPoints: [{ start: report.window.start, end: report.window.end, values: row.values }],
+            dimensions: {
+              apps: {
+                data: { type: 'apps' as const, id: row.appId },
+                links: { related: `${base}/v1/apps/${encodeURIComponent(row.appId)}` },
+              },
             },
-          },
-        })),
-        links: pagedLinks(base, path, query.echo, report.next),
-        meta: { paging: { total: report.total, limit: report.limit } },
-      };
-      return { freshness: report.freshness, document };
-    });
+          })),
+          links: pagedLinks(base, path, query.echo, report.next),
+          meta: { paging: { total: report.total, limit: report.limit } },
+        };
+        return { freshness: report.freshness, document };
+      },
+    );
   };
 }
 

@@ -34,22 +34,32 @@ export function appsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) 
   const parseQuery = betaTesterUsagesQueryParser('apps_betaTesterUsages_getMetrics');
   return async (request: AppRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const appId = request.params.id;
-    const freshness = await deps.services.betaTesterUsages.freshness(appId);
+    const recheck = () => deps.services.betaTesterUsages.freshness(appId);
+    const freshness = await recheck();
     if (freshness === undefined) throw resourceNotFound('apps', appId);
     requireTestFlightReader(request);
     const base = deps.baseUrl(request);
     const query = parseQuery(queryPairs(request));
     const path = `/v1/apps/${encodeURIComponent(appId)}/metrics/betaTesterUsages`;
-    return sendCachedMetrics(cache, reply, metricsCacheKey(path, base, query.echo), freshness, async () => {
-      const report = await deps.services.betaTesterUsages.readBetaTesterUsages(appId, {
-        period: query.period,
-        ...(query.testerId !== undefined && { testerId: query.testerId }),
-        limit: query.limit,
-        ...(query.cursor !== undefined && { after: query.cursor }),
-        scope: betaTesterUsagesCursorScope(appId, query),
-      });
-      return { freshness: report.freshness, document: testerUsagesDocument(base, path, query.echo, report) };
-    });
+    return sendCachedMetrics(
+      cache,
+      reply,
+      metricsCacheKey(path, base, query.echo),
+      { now: freshness, recheck },
+      async () => {
+        const report = await deps.services.betaTesterUsages.readBetaTesterUsages(appId, {
+          period: query.period,
+          ...(query.testerId !== undefined && { testerId: query.testerId }),
+          limit: query.limit,
+          ...(query.cursor !== undefined && { after: query.cursor }),
+          scope: betaTesterUsagesCursorScope(appId, query),
+        });
+        return {
+          freshness: report.freshness,
+          document: testerUsagesDocument(base, path, query.echo, report),
+        };
+      },
+    );
   };
 }
 

@@ -23,27 +23,34 @@ export function buildsBetaBuildUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps)
     reply: FastifyReply,
   ): Promise<FastifyReply> => {
     const buildId = request.params.id;
-    const freshness = await deps.services.buildUsages.freshness(buildId);
+    const recheck = () => deps.services.buildUsages.freshness(buildId);
+    const freshness = await recheck();
     if (freshness === undefined) throw resourceNotFound('builds', buildId);
     requireTestFlightReader(request);
     const base = deps.baseUrl(request);
     const query = readQuery.read(queryPairs(request));
     const path = `/v1/builds/${encodeURIComponent(buildId)}/metrics/betaBuildUsages`;
-    return sendCachedMetrics(cache, reply, metricsCacheKey(path, base, query.echo), freshness, async () => {
-      const report = await deps.services.buildUsages.readBuildUsages(buildId);
-      if (report === undefined) throw resourceNotFound('builds', buildId);
-      const document: BetaBuildUsagesV1MetricResponse = {
-        data: [
-          {
-            type: 'betaBuildUsages',
-            dataPoints: [{ start: report.window.start, end: report.window.end, values: report.values }],
-          },
-        ],
-        links: pagedLinks(base, path, query.echo, undefined),
-        meta: { paging: { total: 1, limit: query.limit } },
-      };
-      return { freshness: report.freshness, document };
-    });
+    return sendCachedMetrics(
+      cache,
+      reply,
+      metricsCacheKey(path, base, query.echo),
+      { now: freshness, recheck },
+      async () => {
+        const report = await deps.services.buildUsages.readBuildUsages(buildId);
+        if (report === undefined) throw resourceNotFound('builds', buildId);
+        const document: BetaBuildUsagesV1MetricResponse = {
+          data: [
+            {
+              type: 'betaBuildUsages',
+              dataPoints: [{ start: report.window.start, end: report.window.end, values: report.values }],
+            },
+          ],
+          links: pagedLinks(base, path, query.echo, undefined),
+          meta: { paging: { total: 1, limit: query.limit } },
+        };
+        return { freshness: report.freshness, document };
+      },
+    );
   };
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { markReplayable } from '../answer-replay.js';
 import type { PageCache } from '../page-cache.js';
 import type { QueryPairs } from '../params/query-params.js';
 import { encodeQuery } from '../query-string.js';
@@ -16,24 +17,33 @@ export function metricsCacheKey(path: string, base: string, echo: QueryPairs): s
 /**
  * Answers from the page cache when it holds `key` at `freshness` (what the store says now: a write on any node
  * changes it), else computes the document, serializes it with the route's response schema (fast-json-stringify,
- * as any other answer) and keeps the bytes under the freshness the document was read at.
+ * as any other answer) and keeps the bytes under the freshness the document was read at. Either way the answer
+ * may be replayed (answer-replay.ts) while `recheck`, the route's freshness read again, still gives the one it
+ * was made at.
  */
 export async function sendCachedMetrics(
   cache: PageCache,
   reply: FastifyReply,
   key: string,
-  freshness: string,
+  freshness: { readonly now: string; readonly recheck: () => Promise<string | undefined> },
   compute: () => Promise<{ readonly freshness: string; readonly document: unknown }>,
 ): Promise<FastifyReply> {
-  const kept = cache.get(key, freshness);
-  if (kept !== undefined) return reply.type('application/json').send(kept);
-  const body = await cache.compute(key, freshness, async () => {
+  const kept = cache.get(key, freshness.now);
+  if (kept !== undefined) {
+    markReplayable(reply, { freshness: freshness.now, recheck: freshness.recheck });
+    return reply.type('application/json').send(kept);
+  }
+  let madeAt: string | undefined;
+  const body = await cache.compute(key, freshness.now, async () => {
     const computed = await compute();
     const serialized = reply.serialize(computed.document);
+    madeAt = computed.freshness;
     return {
       freshness: computed.freshness,
       body: typeof serialized === 'string' ? Buffer.from(serialized) : Buffer.from(serialized as ArrayBuffer),
     };
   });
+  // A request that waited for another's computation does not know what that one read at: not kept.
+  if (madeAt !== undefined) markReplayable(reply, { freshness: madeAt, recheck: freshness.recheck });
   return reply.type('application/json').send(body);
 }
