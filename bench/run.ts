@@ -20,7 +20,7 @@ import {
 import { type ServerProcess, startProcess } from './server-process.js';
 import { siblingFigures } from './siblings.js';
 import { median, percentile } from './stats.js';
-import { compareWithBare, throughputFigure } from './throughput.js';
+import { BASELINE_FLOOR, calibrate, compareWithBare, throughputFigure } from './throughput.js';
 import { BENCH_APP, REPORT_DAY, REPORT_TIME } from './workload.js';
 
 /**
@@ -69,10 +69,18 @@ const PLAN = quick
       starts: 3,
     };
 const PERIODS = ['P7D', 'P30D', 'P90D', 'P365D'] as const;
+/**
+ * The goals, each a ratio or a bound measured in the same run: the repeated metrics page as a share of bare
+ * node:http sending the same bytes; small answers (the seed's first example, `GET /v1/apps/{id}`, the sibling
+ * endpoints' pages), which a stand-in that tool builders hammer in CI spends its time on, likewise; cold pages
+ * and paging; ingestion; memory and start.
+ */
 const GOALS = {
-  sqlite: { ingestion: 50_000, coldP50: 5 },
-  postgres: { ingestion: 25_000, coldP50: 10 },
+  sqlite: { repeatedRatio: 0.8, smallRatio: 0.6, coldP50: 5, pagingMs: 300, ingestion: 50_000 },
+  postgres: { repeatedRatio: 0.6, smallRatio: 0.6, coldP50: 8, pagingMs: 500, ingestion: 30_000 },
 };
+const RSS_GOAL_MB = 150;
+const READY_GOAL_MS = 500;
 
 const startedAt = performance.now();
 const targets: BenchStore[] = [];
@@ -145,19 +153,61 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
     const pageUrl = `${server.url}/v1/apps/${BENCH_APP.id}/metrics/betaTesterUsages?groupBy=betaTesters&limit=200&period=P365D`;
     const firstPage = await getJson<{ meta: { paging: { total: number } } }>(pageUrl, headers);
 
+    const load = { connections: PLAN.connections, seconds: PLAN.loadSeconds, runs: PLAN.loadRuns };
+    mkdirSync('.bench/tmp', { recursive: true });
+    // Only when a throughput row is measured: `--only ingest` needs none.
+    const capacity = ['metrics', 'small', 'siblings', 'nodes'].some(measures)
+      ? await calibrate('.bench/tmp/calibration.json', load)
+      : { rps: Number.NaN, cpu: Number.NaN };
+    if (!Number.isNaN(capacity.rps)) {
+      log(`calibration: wrk gets ${formatNumber(capacity.rps)} req/s from bare node:http answering 2 bytes`);
+      figures.push({
+        figure: `calibration: bare node:http answering 2 bytes, ${PLAN.connections} connections`,
+        result: `${formatNumber(capacity.rps)} req/s`,
+        value: capacity.rps,
+        unit: 'req/s',
+        goal: `a bare baseline below ${BASELINE_FLOOR * 100}% of it is unreliable`,
+        load: {
+          generator: loadGenerator(),
+          cpu: capacity.cpu,
+          baselineCpu: capacity.cpu,
+          cpuRuns: [],
+          baselineCpuRuns: [],
+        },
+      });
+    }
+    const repeated = async (figure: string, url: string, goalRatio: number) => {
+      const answer = await getJson(url, headers);
+      return compareWithBare({
+        figure: `${figure} (${formatNumber(answer.raw.length)} bytes), ${PLAN.connections} connections`,
+        url,
+        headers,
+        body: answer.raw,
+        bodyFile: '.bench/tmp/page.json',
+        load,
+        goalRatio,
+        capacity: capacity.rps,
+      });
+    };
     if (measures('metrics')) {
       log('repeated metrics page: bare node:http baseline vs the server');
-      mkdirSync('.bench/tmp', { recursive: true });
       figures.push(
-        await compareWithBare({
-          figure: `repeated metrics page (limit 200, P365D, auth on; ${formatNumber(firstPage.raw.length)} bytes), ${PLAN.connections} connections`,
-          url: pageUrl,
-          headers,
-          body: firstPage.raw,
-          bodyFile: '.bench/tmp/page.json',
-          load: { connections: PLAN.connections, seconds: PLAN.loadSeconds, runs: PLAN.loadRuns },
-          goalRatio: 0.5,
-        }),
+        await repeated('repeated metrics page (limit 200, P365D, auth on)', pageUrl, goals.repeatedRatio),
+      );
+    }
+    if (measures('small')) {
+      log("small answers: the seed's first example and GET /v1/apps/{id}, vs bare node:http");
+      figures.push(
+        await repeated(
+          "repeated seed's first example (limit 5, P365D, auth and rate limit on)",
+          pageUrl.replace('limit=200', 'limit=5'),
+          goals.smallRatio,
+        ),
+        await repeated(
+          'repeated `GET /v1/apps/{id}` (auth and rate limit on)',
+          `${server.url}/v1/apps/${BENCH_APP.id}`,
+          goals.smallRatio,
+        ),
       );
     }
     const rssMetrics = server.peakRssMb();
@@ -184,8 +234,8 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
         result: `${formatNumber(paging / 1000, 3)} s`,
         value: pagingMs,
         unit: 'ms',
-        goal: '<= 0.5 s',
-        met: paging <= 500,
+        goal: `<= ${formatNumber(goals.pagingMs / 1000, 1)} s`,
+        met: paging <= goals.pagingMs,
       });
     }
 
@@ -224,9 +274,11 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
           serverUrl: server.url,
           headers,
           testerId: fixture.testerIds[0] ?? '',
-          load: { connections: PLAN.connections, seconds: PLAN.loadSeconds, runs: PLAN.loadRuns },
+          load,
           coldSamples: PLAN.coldSamples,
           coldP50Goal: goals.coldP50,
+          goalRatio: goals.smallRatio,
+          capacity: capacity.rps,
           invalidate: () => invalidate(server?.url ?? '', fixture),
         })),
       );
@@ -284,16 +336,16 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
       result: `${formatNumber(rssMetrics)} / ${formatNumber(rssIngest)} MB`,
       value: [rssMetrics, rssIngest],
       unit: 'MB',
-      goal: '<= 200 MB',
-      met: rssIngest <= 200,
+      goal: `<= ${RSS_GOAL_MB} MB`,
+      met: Math.max(rssMetrics, rssIngest) <= RSS_GOAL_MB,
     });
     figures.push({
       figure: `\`serve\` ready on the existing store (${readies.length} starts)`,
       result: `${formatNumber(ready)} ms`,
       value: readies,
       unit: 'ms',
-      goal: '<= 1,000 ms',
-      met: ready <= 1000,
+      goal: `<= ${READY_GOAL_MS} ms`,
+      met: ready <= READY_GOAL_MS,
     });
 
     if (target.backend === 'postgres' && measures('nodes')) {

@@ -74,6 +74,10 @@ export interface SiblingBench {
   readonly load: LoadOptions & { readonly runs: number };
   readonly coldSamples: number;
   readonly coldP50Goal: number;
+  /** The least share of bare node:http each repeated page must reach. */
+  readonly goalRatio: number;
+  /** What wrk gets from bare node:http on this machine in this run (throughput.ts's `calibrate`). */
+  readonly capacity: number;
   /** A write to the reference app, which retires every kept answer of it (and of its groups and builds). */
   invalidate(): Promise<void>;
 }
@@ -104,7 +108,8 @@ export async function siblingFigures(bench: SiblingBench): Promise<Figure[]> {
         body: page.raw,
         bodyFile: '.bench/tmp/sibling.json',
         load: bench.load,
-        goalRatio: 0.5,
+        goalRatio: bench.goalRatio,
+        capacity: bench.capacity,
       }),
     );
     const samples: number[] = [];

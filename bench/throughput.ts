@@ -23,6 +23,35 @@ export interface BareComparison {
   readonly load: LoadOptions & { readonly runs: number };
   /** The least share of the baseline the server must reach. */
   readonly goalRatio: number;
+  /** What wrk gets from bare node:http on this machine in this run (`calibrate`): a baseline far below it is suspect. */
+  readonly capacity?: number;
+}
+
+/**
+ * A baseline below this share of the machine's capacity (`calibrate`) is far below what wrk gets here: the
+ * machine was busy meanwhile, or the generator capped it. Bare node:http sending the bench's largest answer
+ * (91 KB) does 35-70% of its rate with a 2-byte one on these machines; a few hundred bytes, 85-100%.
+ */
+export const BASELINE_FLOOR = 0.25;
+
+/**
+ * What wrk gets from bare node:http answering 2 bytes, on this machine, now: the rate no baseline of the run
+ * can beat by much, measured at its start with the rows' connections and duration (median of the runs).
+ */
+export async function calibrate(
+  bodyFile: string,
+  plan: LoadOptions & { readonly runs: number },
+): Promise<{ rps: number; cpu: number }> {
+  writeFileSync(bodyFile, '{}');
+  const bare = await startProcess('.bench/build/bench/bare-server.js', (port) => [String(port), bodyFile]);
+  const runs: LoadResult[] = [];
+  try {
+    await load(bare.url, {}, { ...plan, seconds: 1 });
+    for (let run = 0; run < plan.runs; run++) runs.push(await load(bare.url, {}, plan));
+  } finally {
+    await bare.stop();
+  }
+  return { rps: median(runs.map((run) => run.rps)), cpu: median(runs.map((run) => run.generatorCpu)) };
 }
 
 export async function compareWithBare(comparison: BareComparison): Promise<Figure> {
@@ -50,6 +79,7 @@ export async function compareWithBare(comparison: BareComparison): Promise<Figur
     baseline: { name: 'bare node:http, same bytes', runs: bareRuns, bare: true },
     goal: `>= ${(comparison.goalRatio * 100).toFixed(0)}% of the baseline`,
     met: (ratio) => ratio >= comparison.goalRatio,
+    ...(comparison.capacity !== undefined && { capacity: comparison.capacity }),
   });
 }
 
@@ -65,6 +95,8 @@ export function throughputFigure(row: {
   };
   goal: string;
   met: (ratio: number) => boolean;
+  /** The run's calibration (`calibrate`), for a bare baseline. */
+  capacity?: number;
 }): Figure {
   const rps = median(row.runs.map((run) => run.rps));
   const baselineRps = median(row.baseline.runs.map((run) => run.rps));
@@ -78,6 +110,8 @@ export function throughputFigure(row: {
     baselineCpu,
     ratio,
     bareBaseline: row.baseline.bare,
+    baselineRps,
+    ...(row.capacity !== undefined && { capacity: row.capacity }),
   });
   return {
     figure: row.figure,
@@ -121,6 +155,8 @@ export function unreliableBecause(row: {
   baselineCpu: number;
   ratio: number;
   bareBaseline: boolean;
+  baselineRps?: number;
+  capacity?: number;
 }): string | undefined {
   const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
   const reasons: string[] = [];
@@ -130,5 +166,15 @@ export function unreliableBecause(row: {
     reasons.push(`generator at ${percent(row.baselineCpu)} of a core on the baseline`);
   }
   if (row.bareBaseline && row.ratio > 1.05) reasons.push('faster than its bare baseline');
+  if (
+    row.bareBaseline &&
+    row.capacity !== undefined &&
+    row.baselineRps !== undefined &&
+    row.baselineRps < row.capacity * BASELINE_FLOOR
+  ) {
+    reasons.push(
+      `baseline at ${percent(row.baselineRps / row.capacity)} of what wrk gets from bare node:http here (${Math.round(row.capacity)} req/s)`,
+    );
+  }
   return reasons.length === 0 ? undefined : reasons.join('; ');
 }
