@@ -183,7 +183,7 @@ function registerReadCacheMetrics(health: Pick<HealthService, 'readCaches'>, reg
   });
   new Counter({
     name: 'beta_metrics_read_cache_reads_total',
-    help: "Reads of API keys and apps' data versions, by cache and outcome: hit (answered from memory) or miss (read from the store).",
+    help: "Reads of API keys, apps' data versions and beta groups' and builds' apps and versions, by cache and outcome: hit (answered from memory) or miss (read from the store).",
     labelNames: ['cache', 'outcome'] as const,
     registers,
     collect() {
@@ -193,6 +193,8 @@ function registerReadCacheMetrics(health: Pick<HealthService, 'readCaches'>, reg
       for (const [cache, counts] of [
         ['api_keys', stats.apiKeys],
         ['app_data_versions', stats.appDataVersions],
+        ['group_versions', stats.groupVersions],
+        ['build_versions', stats.buildVersions],
       ] as const) {
         this.inc({ cache, outcome: 'hit' }, counts.hits);
         this.inc({ cache, outcome: 'miss' }, counts.misses);

@@ -43,6 +43,22 @@ export class ReadCache<V> {
     return value;
   }
 
+  /** The kept row of `key`, without reading or counting anything; undefined when none is kept. */
+  peek(key: string): V | undefined {
+    return this.kept.get(key);
+  }
+
+  /** Counts a read its caller answered from `peek` (a hit) or from the store (a miss). */
+  tally(hit: boolean): void {
+    if (hit) this.hits++;
+    else this.misses++;
+  }
+
+  /** Keeps `value` as the row of `key`, as `read` keeps what it loaded. */
+  put(key: string, value: V): void {
+    this.keep(key, value);
+  }
+
   /** Forgets the row of `key`, or every row. */
   forget(key?: string): void {
     if (key === undefined) this.kept.clear();

@@ -6,6 +6,16 @@ import type { StoreSuiteContext } from './store.test-suite.js';
 
 const KEY_IDS = ['KEY0000001', 'KEY0000002', 'KEY0000003', 'NOSUCHKEY0'];
 const APP_IDS = ['a1', 'a2', 'a3', 'nope'];
+const GROUP_IDS = ['g1', 'nope'];
+const BUILD_IDS = ['b1', 'nope'];
+
+const group = (id: string, appId: string) => ({
+  id,
+  appId,
+  name: `Group ${id} of ${appId}`,
+  isInternal: false,
+  createdAt: '2023-01-01T00:00:00.000Z',
+});
 
 const apiKey = (keyId: string): ApiKeyRecord => ({
   keyId,
@@ -44,9 +54,11 @@ export function describeReadCaches(context: StoreSuiteContext): void {
       const keys = await store.listApiKeys();
       return {
         keys: KEY_IDS.map((id) => keys.find((key) => key.keyId === id)),
-        versions: await store.snapshot((reader) =>
-          Promise.all(APP_IDS.map((id) => reader.appDataVersion(id))),
-        ),
+        versions: await store.snapshot(async (reader) => ({
+          apps: await Promise.all(APP_IDS.map((id) => reader.appDataVersion(id))),
+          groups: await Promise.all(GROUP_IDS.map((id) => reader.groupDataVersion(id))),
+          builds: await Promise.all(BUILD_IDS.map((id) => reader.buildDataVersion(id))),
+        })),
       };
     };
     /** The same through the caches, each read twice so the second is answered from memory when it can be. */
@@ -57,7 +69,11 @@ export function describeReadCaches(context: StoreSuiteContext): void {
       return first;
     };
     const cachedVersions = async () => {
-      const read = () => Promise.all(APP_IDS.map((id) => store.appDataVersion(id)));
+      const read = async () => ({
+        apps: await Promise.all(APP_IDS.map((id) => store.appDataVersion(id))),
+        groups: await Promise.all(GROUP_IDS.map((id) => store.groupDataVersion(id))),
+        builds: await Promise.all(BUILD_IDS.map((id) => store.buildDataVersion(id))),
+      });
       const first = await read();
       expect(await read()).toEqual(first);
       return first;
@@ -80,7 +96,17 @@ export function describeReadCaches(context: StoreSuiteContext): void {
               { appId: 'a3', testerId: 't2', state: 'INSTALLED', invitedAt: '2023-01-02T00:00:00.000Z' },
             ]),
         ],
+        ['this', (s) => s.createBetaGroup(group('g1', 'a1'), [])],
+        [
+          'other',
+          (s) =>
+            s.createBuild({ id: 'b1', appId: 'a1', version: '7', uploadedAt: '2023-09-01T00:00:00.000Z' }),
+        ],
         ['this', (s) => s.saveSnapshot('before-k3', { replace: false })],
+        // The same group id made again in another app, by another handle: its app changes.
+        ['other', (s) => s.deleteBetaGroup('g1')],
+        ['other', (s) => s.createBetaGroup(group('g1', 'a2'), [])],
+        ['this', (s) => s.deleteBetaGroup('g1')],
         ['other', (s) => s.createApiKey(apiKey('KEY0000003'))],
         ['other', (s) => s.appendUsageEvents([context.event('e3', { appId: 'a1' })])],
         // A restore by another handle replaces every row (a TRUNCATE on PostgreSQL): K3 and its app's
@@ -114,6 +140,33 @@ export function describeReadCaches(context: StoreSuiteContext): void {
       const stats = store.readCaches();
       expect(stats?.apiKeys.hits).toBeGreaterThan(0);
       expect(stats?.appDataVersions.hits).toBeGreaterThan(0);
+    });
+
+    it("answers a group's and a build's version from memory while their app's is unchanged", async () => {
+      await store.createBetaGroup(group('g1', 'a1'), []);
+      await store.createBuild({
+        id: 'b1',
+        appId: 'a1',
+        version: '7',
+        uploadedAt: '2023-09-01T00:00:00.000Z',
+      });
+      const [groupBefore, buildBefore] = [
+        await store.groupDataVersion('g1'),
+        await store.buildDataVersion('b1'),
+      ];
+      const before = store.readCaches();
+      for (let n = 0; n < 3; n++) {
+        expect(await store.groupDataVersion('g1')).toEqual(groupBefore);
+        expect(await store.buildDataVersion('b1')).toEqual(buildBefore);
+      }
+      const after = store.readCaches();
+      expect(after?.groupVersions.hits).toBe((before?.groupVersions.hits ?? 0) + 3);
+      expect(after?.buildVersions.hits).toBe((before?.buildVersions.hits ?? 0) + 3);
+      await store.appendUsageEvents([context.event('g-e1', { appId: 'a1' })]);
+      const version = await store.appDataVersion('a1');
+      expect(version).not.toBe(groupBefore?.version);
+      expect(await store.groupDataVersion('g1')).toEqual({ appId: 'a1', version });
+      expect(await store.buildDataVersion('b1')).toEqual({ ...buildBefore, version });
     });
 
     it('keeps only rows that exist: an unknown key or app is read from the store every time', async () => {

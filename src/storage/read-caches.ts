@@ -3,6 +3,7 @@ import type { ReadCacheStats } from '../domain/records/read-cache-stats.js';
 import type { CachedTable, ChangeFeed } from './change-feed.js';
 import { ReadCache } from './read-cache.js';
 import type { Store } from './store.js';
+import type { AppVersion, BuildVersion } from './usage-store.js';
 import { WRITE_EFFECTS } from './write-effects.js';
 
 /** Rows kept per cache: a deployment's keys and apps, many times over, in a few MB at most. */
@@ -12,7 +13,8 @@ export const READ_CACHE_ENTRIES = 10_000;
  * The store, with the two reads every request makes of rows that rarely change kept in memory: an API key by
  * id (its revocation check, services/token-verifier.ts) and an app's data version (the page cache's freshness,
  * services/beta-tester-usages.ts). A CPU profile of the repeated metrics page put a fifth of the process in
- * those two reads, most of it Kysely's work around them.
+ * those two reads, most of it Kysely's work around them. The freshness of a beta group's and a build's
+ * reports (their app and its version) is kept on top of the app's (`throughTheirApp`).
  *
  * What is kept is forgotten when it may have changed:
  * - by a write of this store, once it settles (write-effects.ts), so this process reads its own writes;
@@ -31,6 +33,35 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
   };
   const apiKeys = caches.api_keys as ReadCache<ApiKeyRecord>;
   const appDataVersions = caches.app_data_versions as ReadCache<string>;
+  // A group's and a build's app, with the version it was read at (`throughTheirApp`).
+  const groupVersions = new ReadCache<AppVersion>(READ_CACHE_ENTRIES);
+  const buildVersions = new ReadCache<BuildVersion>(READ_CACHE_ENTRIES);
+  /**
+   * A group's or a build's app and that app's data version, kept while the app's version (read through the
+   * cache above, caught up with every commit) is still the one it was read with: the app a group or build
+   * belongs to never changes while it exists, and every write that makes, changes or deletes one raises its
+   * app's version (queries/beta-groups.ts, builds.ts; a restore renews every version, never to an earlier
+   * number). So these need no notification of their own, and are as current as the app's version.
+   */
+  const throughTheirApp =
+    <V extends AppVersion>(cache: ReadCache<V>, load: (id: string) => Promise<V | undefined>) =>
+    async (id: string): Promise<V | undefined> => {
+      const caughtUp = await feed.caughtUp();
+      if (caughtUp) {
+        const kept = cache.peek(id);
+        if (kept !== undefined) {
+          const now = await appDataVersions.read(kept.appId, true, (appId) => store.appDataVersion(appId));
+          if (now === kept.version) {
+            cache.tally(true);
+            return kept;
+          }
+        }
+      }
+      cache.tally(false);
+      const read = await load(id);
+      if (caughtUp && read !== undefined) cache.put(id, read);
+      return read;
+    };
   feed.onChange((change) => {
     if (change.table !== undefined) caches[change.table].forget(change.key);
     else for (const cache of Object.values(caches)) cache.forget();
@@ -43,12 +74,16 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
       async (appId: string) =>
         appDataVersions.read(appId, await feed.caughtUp(), (id) => store.appDataVersion(id)),
     ],
+    ['groupDataVersion', throughTheirApp(groupVersions, (id) => store.groupDataVersion(id))],
+    ['buildDataVersion', throughTheirApp(buildVersions, (id) => store.buildDataVersion(id))],
     [
       'readCaches',
       (): ReadCacheStats => ({
         watching: feed.watching(),
         apiKeys: apiKeys.counts(),
         appDataVersions: appDataVersions.counts(),
+        groupVersions: groupVersions.counts(),
+        buildVersions: buildVersions.counts(),
       }),
     ],
     [

@@ -8,7 +8,7 @@ export interface ReadCacheCounts {
   readonly misses: number;
 }
 
-/** The read caches of this process's store: keys by id and apps' data versions (storage/read-caches.ts). */
+/** The read caches of this process's store: keys by id, apps' data versions, groups' and builds' (storage/read-caches.ts). */
 export interface ReadCacheStats {
   /**
    * Whether the store tells this process of every change others commit (SQLite's data_version, PostgreSQL's
@@ -18,4 +18,7 @@ export interface ReadCacheStats {
   readonly watching: boolean;
   readonly apiKeys: ReadCacheCounts;
   readonly appDataVersions: ReadCacheCounts;
+  /** Beta groups' and builds' apps with their versions, kept while the app's version is unchanged. */
+  readonly groupVersions: ReadCacheCounts;
+  readonly buildVersions: ReadCacheCounts;
 }
