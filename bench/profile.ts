@@ -9,7 +9,8 @@ import { startProcess } from './server-process.js';
 import { BENCH_APP, REPORT_TIME } from './workload.js';
 
 /**
- * `npm run bench:profile -- --load metrics|ingest [--seconds N]`: runs one load against a server started with
+ * `npm run bench:profile -- --load metrics|seed|app|ingest [--seconds N]`: runs one load (the repeated metrics
+ * page, the seed's first example, `GET /v1/apps/{id}`, or ingestion) against a server started with
  * `node --cpu-prof`, then prints where its CPU time went: the functions with the most self time, and the
  * share of time by module (node internals, fastify, kysely, better-sqlite3 / pg, this project).
  */
@@ -50,10 +51,18 @@ try {
     console.log(`ingestion: ${Math.round(rate)} events/s`);
   } else {
     const headers = { authorization: `Bearer ${await fixture.token()}` };
-    const url = `${server.url}/v1/apps/${BENCH_APP.id}/metrics/betaTesterUsages?groupBy=betaTesters&limit=200&period=P365D`;
+    const page = `${server.url}/v1/apps/${BENCH_APP.id}/metrics/betaTesterUsages?groupBy=betaTesters&limit=200&period=P365D`;
+    const urls: Record<string, string> = {
+      metrics: page,
+      seed: page.replace('limit=200', 'limit=5'),
+      app: `${server.url}/v1/apps/${BENCH_APP.id}`,
+    };
+    const url = urls[values.load];
+    if (url === undefined)
+      throw new Error(`--load ${values.load}: one of ingest, ${Object.keys(urls).join(', ')}`);
     const result = await load(url, headers, { connections: 16, seconds });
     console.log(
-      `repeated page: ${Math.round(result.rps)} req/s (${result.generator} at ${Math.round(result.generatorCpu * 100)}% of a core)`,
+      `repeated ${values.load}: ${Math.round(result.rps)} req/s (${result.generator} at ${Math.round(result.generatorCpu * 100)}% of a core)`,
     );
   }
 } finally {
