@@ -2,16 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resourceNotFound } from '../../errors/api-errors.js';
 import { requireTestFlightReader } from '../access-control.js';
 import { groupBetaTesterUsagesCursorScope } from '../cursor-scopes.js';
-import { pagedLinks } from '../links.js';
 import { pageCache } from '../page-cache.js';
 import { betaTesterUsagesQueryParser } from '../params/beta-tester-usages-query.js';
-import { metricsQueryReader } from '../params/metrics-query.js';
 import { queryPairs } from '../query-string.js';
 import { AppsBetaTesterUsagesV1MetricResponse } from '../schemas/beta-tester-usages.js';
 import { BetaPublicLinkUsagesV1MetricResponse } from '../schemas/sibling-metrics.js';
 import { apiRoute } from './api-route.js';
 import { type BetaTesterUsagesRouteDeps, testerUsagesDocument } from './beta-tester-usages.js';
 import { metricsCacheKey, sendCachedMetrics } from './metrics-answer.js';
+import { singleItemMetricsHandler } from './single-item-metrics.js';
 
 type GroupRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -55,39 +54,14 @@ export function betaGroupsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRoute
  * declared; the one group never pages.
  */
 export function betaGroupsPublicLinkUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) {
-  const cache = deps.pageCache ?? pageCache();
-  const readQuery = metricsQueryReader('betaGroups_publicLinkUsages_getMetrics', { pages: false });
-  return async (request: GroupRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const groupId = request.params.id;
-    const recheck = () => deps.services.publicLinkUsages.freshness(groupId);
-    const freshness = await recheck();
-    if (freshness === undefined) throw resourceNotFound('betaGroups', groupId);
-    requireTestFlightReader(request);
-    const base = deps.baseUrl(request);
-    const query = readQuery.read(queryPairs(request));
-    const path = `/v1/betaGroups/${encodeURIComponent(groupId)}/metrics/publicLinkUsages`;
-    return sendCachedMetrics(
-      cache,
-      reply,
-      metricsCacheKey(path, base, query.echo),
-      { now: freshness, recheck },
-      async () => {
-        const report = await deps.services.publicLinkUsages.readPublicLinkUsages(groupId);
-        if (report === undefined) throw resourceNotFound('betaGroups', groupId);
-        const document: BetaPublicLinkUsagesV1MetricResponse = {
-          data: [
-            {
-              type: 'betaPublicLinkUsages',
-              dataPoints: [{ start: report.window.start, end: report.window.end, values: report.values }],
-            },
-          ],
-          links: pagedLinks(base, path, query.echo, undefined),
-          meta: { paging: { total: 1, limit: query.limit } },
-        };
-        return { freshness: report.freshness, document };
-      },
-    );
-  };
+  return singleItemMetricsHandler(deps, {
+    operationId: 'betaGroups_publicLinkUsages_getMetrics',
+    resourceType: 'betaGroups',
+    metric: 'publicLinkUsages',
+    itemType: 'betaPublicLinkUsages',
+    freshness: (routeDeps, groupId) => routeDeps.services.publicLinkUsages.freshness(groupId),
+    read: (routeDeps, groupId) => routeDeps.services.publicLinkUsages.readPublicLinkUsages(groupId),
+  });
 }
 
 export function betaGroupMetricsRoutes(app: FastifyInstance, deps: BetaTesterUsagesRouteDeps): void {
