@@ -1,4 +1,4 @@
-import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 
 /**
  * Identifier formats, shaped like Apple's: numeric app ids (`6447306070`), UUID tester ids, 10-character key
@@ -12,6 +12,18 @@ const KEY_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 export function isResourceId(text: string): boolean {
   return RESOURCE_ID_PATTERN.test(text);
+}
+
+/**
+ * A new public link id: 8 base64url characters (48 random bits), drawn again until it is a resource id, which
+ * starts with a letter or digit: about 3 in 100 start with '-' or '_', which an operator's input, an import
+ * and the CLI refuse.
+ */
+export function newPublicLinkId(): string {
+  for (;;) {
+    const id = randomBytes(6).toString('base64url');
+    if (isResourceId(id)) return id;
+  }
 }
 
 /** A new app id: ten digits not starting with 0, like Apple's Apple IDs for apps. */

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { newPublicLinkId } from '../domain/ids.js';
 import type { Clock } from '../domain/clock.js';
 import type { BetaGroupChanges, BetaGroupWithMembers } from '../domain/records/beta-group.js';
 import { PUBLIC_LINK_LIMIT_MAX, PUBLIC_LINK_LIMIT_MIN } from '../domain/testflight-values.js';
@@ -182,7 +183,7 @@ function checkedAttributes(input: BetaGroupAttributeInput): BetaGroupChanges {
   );
   let publicLink = inField('publicLink', () => url('public link', input.publicLink));
   if (input.publicLinkEnabled === true && publicLinkId === undefined) {
-    publicLinkId = randomBytes(6).toString('base64url');
+    publicLinkId = newPublicLinkId();
   }
   if (publicLinkId !== undefined && publicLinkId !== null && publicLink === undefined)
     publicLink = `${PUBLIC_LINK_BASE}${publicLinkId}`;
