@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { type Compilable, type Kysely, Migrator, sql } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
+import { Migrator, sql } from './kysely.js';
 import type { BackendSpecifics, PlanReads } from './backend-specifics.js';
 import type { ContentBytes } from './content-bytes.js';
 import { type CopyOptions, copyDatabase, type TableCounts } from './copy-store.js';

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from '../kysely.js';
 import pg from 'pg';
 import type { Database as Tables } from '../schema.js';
 import { StoreOpenError } from '../store-open-error.js';
