@@ -6,12 +6,13 @@ import { repoPath, resolveRelative } from '../support/import-graph.js';
 import { REPO_ROOT } from '../support/package-checks.js';
 
 /**
- * Packages `serve` must not load before it answers: each is hundreds of ES modules or a native library, and
- * Node 20 loads ES modules one by one (about 1 ms each on the benchmark's machine). TypeBox is only compiled
- * against (src/http/schemas/json-schema.ts builds its schemas); Kysely's values come from its CommonJS build
- * (src/storage/kysely.ts); typebox/value, sharp and heic-decode are imported where a request needs them.
+ * Packages loading `beta-metrics` must not load: each is dozens to hundreds of modules or a native library,
+ * and Node 20 loads ES modules one by one (about 1 ms each on the benchmark's machine), all before `serve`
+ * answers. TypeBox is only compiled against (src/http/schemas/json-schema.ts builds its schemas); Kysely's
+ * values come from its CommonJS build (src/storage/kysely.ts); `pg` loads with a PostgreSQL store
+ * (storage/postgres/backend.ts); typebox/value, sharp and heic-decode where a request needs them.
  */
-const NOT_AT_START = [/^typebox(\/|$)/, /^kysely(\/|$)/, /^sharp$/, /^heic-decode$/];
+const NOT_AT_START = [/^typebox(\/|$)/, /^kysely(\/|$)/, /^pg$/, /^sharp$/, /^heic-decode$/];
 
 /**
  * The specifiers a source loads when it is loaded: static imports and re-exports that stay in the output
