@@ -1,4 +1,5 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
+import { sql } from './kysely.js';
 import { visibleText } from '../domain/visible-text.js';
 import type { BackendSpecifics } from './backend-specifics.js';
 import type { ContentBytes } from './content-bytes.js';

@@ -1,15 +1,12 @@
 import { resolve } from 'node:path';
-import { type Compilable, type Kysely, Migrator, sql } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
+import { Migrator, sql } from './kysely.js';
 import type { BackendSpecifics, PlanReads } from './backend-specifics.js';
 import type { ContentBytes } from './content-bytes.js';
 import { type CopyOptions, copyDatabase, type TableCounts } from './copy-store.js';
 import { KyselyStore } from './kysely-store.js';
 import { MIGRATION_NAMES, migrations } from './migrations/index.js';
-import { openPostgresDatabase, type PostgresLocation, redactedUrl } from './postgres/connection.js';
-import { postgresSpecifics } from './postgres/dialect.js';
-import { postgresLargeObjects } from './postgres/large-objects.js';
-import { postgresSnapshotAdmin } from './postgres/snapshots.js';
-import { changeListener } from './postgres/change-listener.js';
+import { type PostgresLocation, redactedUrl } from './postgres/location.js';
 import { installedTestersCountQuery } from './queries/usage.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase, type SqliteConnection, sqliteStoreExists } from './sqlite/connection.js';
@@ -34,7 +31,7 @@ export {
   type TableCounts,
   type TableName,
 } from './copy-store.js';
-export { DEFAULT_POOL_SIZE, DEFAULT_QUERY_TIMEOUT_MS, redactedUrl } from './postgres/connection.js';
+export { DEFAULT_POOL_SIZE, DEFAULT_QUERY_TIMEOUT_MS, redactedUrl } from './postgres/location.js';
 
 /** Where the store is: the embedded SQLite directory, or a PostgreSQL database. */
 export type StoreLocation = { readonly dataDir: string } | PostgresLocation;
@@ -59,6 +56,7 @@ export async function openStore(location: StoreLocation, options: OpenOptions = 
   try {
     if (options.migrate !== false) await migrate(db, specifics, schema);
     if ('databaseUrl' in location && location.readReplicaUrl !== undefined) {
+      const { openPostgresDatabase } = await import('./postgres/backend.js');
       replica = (await openPostgresDatabase({ ...location, databaseUrl: location.readReplicaUrl })).db;
     }
   } catch (error) {
@@ -196,6 +194,14 @@ async function connect(
       },
     };
   }
+  // Loaded for a PostgreSQL store only (postgres/backend.ts).
+  const {
+    changeListener,
+    openPostgresDatabase,
+    postgresLargeObjects,
+    postgresSnapshotAdmin,
+    postgresSpecifics,
+  } = await import('./postgres/backend.js');
   const { db, pool, schema } = await openPostgresDatabase(location);
   const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return {

@@ -1,4 +1,5 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
+import { sql } from './kysely.js';
 import { isSnapshotName } from '../domain/snapshot-name.js';
 import { SnapshotProblem } from '../domain/snapshot-problems.js';
 import { COPIED_TABLES, type TableName } from './copy-store.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type } from '../schemas/json-schema.js';
 import { forbidden, invalidParameterItem, methodNotAllowed } from '../../errors/api-errors.js';
 import { MAX_JOURNAL_READ, type RequestJournal } from '../../services/request-journal.js';
 import { enumListRule, idListRule, limitRule, type ParamRule, parseQuery } from '../params/query-params.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type } from '../schemas/json-schema.js';
 import { resourceNotFound } from '../../errors/api-errors.js';
 import type { DocumentRequest, LinkageRequest } from '../../services/resources.js';
 import type { Services } from '../../services/services.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Static, Type } from 'typebox';
-import { Value } from 'typebox/value';
+import type { Static } from 'typebox';
+import { Type } from '../schemas/json-schema.js';
 import { ApiError, type ErrorItem } from '../../errors/api-error.js';
 import { methodNotAllowed, resourceNotFound } from '../../errors/api-errors.js';
 import { faultProblems } from '../faults/fault.js';
@@ -75,7 +75,7 @@ export function faultRoutes(app: FastifyInstance, deps: FaultRouteDeps): void {
   const maxLatencyMs = deps.settings?.maxLatencyMs ?? 0;
 
   app.post(COLLECTION, { onRequest: gate }, async (request, reply) => {
-    const input = ruleInput(request.body, maxLatencyMs, operations);
+    const input = await ruleInput(request.body, maxLatencyMs, operations);
     return reply.code(201).send({ data: deps.rules.add(input) });
   });
   app.get(COLLECTION, { onRequest: gate }, async () => ({ data: deps.rules.list() }));
@@ -110,8 +110,12 @@ export function faultRoutes(app: FastifyInstance, deps: FaultRouteDeps): void {
 }
 
 /** The body as a rule, or a 400 listing every problem with its `source.pointer`, in Apple's codes. */
-function ruleInput(body: unknown, maxLatencyMs: number, operations: ReadonlySet<string>): FaultRuleInput {
-  const shape = shapeProblems(body);
+async function ruleInput(
+  body: unknown,
+  maxLatencyMs: number,
+  operations: ReadonlySet<string>,
+): Promise<FaultRuleInput> {
+  const shape = await shapeProblems(body);
   if (shape.length > 0) throw new ApiError(shape);
   const { fault, match = {}, when = {} } = body as FaultRuleBody;
   const problems: ErrorItem[] = faultProblems(fault, maxLatencyMs, (member) =>
@@ -134,7 +138,7 @@ function ruleInput(body: unknown, maxLatencyMs: number, operations: ReadonlySet<
 }
 
 /** TypeBox's findings, one per place: an unknown member, a missing one, or a value of the wrong kind. */
-function shapeProblems(body: unknown): ErrorItem[] {
+async function shapeProblems(body: unknown): Promise<ErrorItem[]> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return [
       {
@@ -143,6 +147,9 @@ function shapeProblems(body: unknown): ErrorItem[] {
           'The body must be a JSON object like {"fault": {"status": 429}, "match": {"operation": "apps_getCollection"}, "when": {"nth": 3}}',
       },
     ];
+  // Loaded when a rule is posted, not at start: typebox/value is some 300 ES modules (150-200 ms of every
+  // start), and only servers started with --allow-faults take rules.
+  const { Value } = await import('typebox/value');
   const byPlace = new Map<string, ErrorItem>();
   for (const error of Value.Errors(FaultRuleBody, body)) {
     if (error.keyword === 'additionalProperties') continue; // each unknown member has its own error

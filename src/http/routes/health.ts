@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import { Type } from '../schemas/json-schema.js';
 import type { HealthService } from '../../services/health.js';
 
 /**

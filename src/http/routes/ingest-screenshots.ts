@@ -1,6 +1,6 @@
 import { Transform } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type } from '../schemas/json-schema.js';
 import { methodNotAllowed, screenshotTooLarge, uploadsBusy } from '../../errors/api-errors.js';
 import { ScreenshotRefused } from '../../services/screenshot-check.js';
 import { inFlightLimit } from '../in-flight-limit.js';

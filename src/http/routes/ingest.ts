@@ -1,7 +1,7 @@
 import { pipeline, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type } from '../schemas/json-schema.js';
 import { ApiError } from '../../errors/api-error.js';
 import {
   forbidden,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type } from '../schemas/json-schema.js';
 import { SNAPSHOT_NAME_WORDS } from '../../domain/snapshot-name.js';
 import { visibleText } from '../../domain/visible-text.js';
 import { ApiError, type ErrorItem, type ErrorSource } from '../../errors/api-error.js';

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from './json-schema.js';
 
 /** JSON:API document parts shared by every response (PagedDocumentLinks, PagingInformation in the spec). */
 export const PagedDocumentLinks = Type.Object({

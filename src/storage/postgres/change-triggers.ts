@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely.js';
 
 /** The channel the store's triggers notify on and each store LISTENs to (change-listener.ts). */
 export const CHANGE_CHANNEL = 'beta_metrics_changes';

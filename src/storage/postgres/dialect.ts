@@ -1,4 +1,4 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, sql } from '../kysely.js';
 import type { BackendSpecifics } from '../backend-specifics.js';
 import { createChangeTriggers } from './change-triggers.js';
 import { failedToConnect } from './connection.js';

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql } from '../kysely.js';
 import type { ImageMediaType } from '../../domain/image-bytes.js';
 import type { ContentBytes } from '../content-bytes.js';
 import { contentRow, findContentRow } from '../queries/content.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely.js';
 import type { SnapshotRecord } from '../../domain/records/snapshot.js';
 import { SnapshotProblem } from '../../domain/snapshot-problems.js';
 import type { Database } from '../schema.js';

@@ -1,4 +1,5 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
+import { sql } from '../kysely.js';
 import type { Database } from '../schema.js';
 import type { AppendResult, UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import { isPublicLinkEventType, type TesterEventType } from '../../domain/usage-event.js';

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely.js';
 import type { CalendarDay } from '../../domain/calendar-day.js';
 import type { AppTesterCounts, AppUsageTotals, DailyUsage } from '../../domain/records/app-usage.js';
 import type { Database } from '../schema.js';

@@ -1,4 +1,5 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { sql } from '../kysely.js';
 import type {
   CrashLogHead,
   FeedbackBuildLabel,

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely.js';
 import type { BetaAccess } from '../../domain/records/beta-access.js';
 import { StoreConflictError, StoreReferenceError, type StoreRowKind } from '../../domain/store-problems.js';
 import type { Database } from '../schema.js';

@@ -1,4 +1,5 @@
-import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
+import { CompiledQuery } from '../kysely.js';
 import type { Database } from '../schema.js';
 
 /**

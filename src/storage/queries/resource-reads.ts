@@ -1,4 +1,5 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
+import { sql } from '../kysely.js';
 import { TESTER_STATE_PROGRESS, TESTER_STATES } from '../../domain/tester-state.js';
 import type {
   FilterValue,

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely.js';
 import type { CalendarDay } from '../../domain/calendar-day.js';
 import type { RowWindow } from '../../domain/row-window.js';
 import type { BuildUsageValues, PublicLinkCounts, UsageValues } from '../../domain/usage-values.js';

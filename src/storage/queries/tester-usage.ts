@@ -1,4 +1,5 @@
-import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Expression, Kysely, RawBuilder } from 'kysely';
+import { sql } from '../kysely.js';
 import type { CalendarDay } from '../../domain/calendar-day.js';
 import type { TesterSortKey } from '../../domain/tester-sort.js';
 import type { TesterState } from '../../domain/tester-state.js';

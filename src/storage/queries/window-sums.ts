@@ -1,4 +1,5 @@
-import { type QueryCreator, sql } from 'kysely';
+import type { QueryCreator } from 'kysely';
+import { sql } from '../kysely.js';
 import type { CalendarDay } from '../../domain/calendar-day.js';
 import { splitByMonths } from '../../domain/month-split.js';
 import type { Database } from '../schema.js';

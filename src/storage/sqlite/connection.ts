@@ -1,7 +1,8 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { Kysely, SqliteDialect } from '../kysely.js';
 import type { Database as Tables } from '../schema.js';
 import { StoreOpenError } from '../store-open-error.js';
 

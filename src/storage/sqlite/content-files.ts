@@ -14,7 +14,8 @@ import {
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
+import { sql } from '../kysely.js';
 import type { ImageMediaType } from '../../domain/image-bytes.js';
 import type { ContentBytes } from '../content-bytes.js';
 import { contentRow, findContentRow } from '../queries/content.js';

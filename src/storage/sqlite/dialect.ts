@@ -1,4 +1,5 @@
-import { CompiledQuery, sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
+import { CompiledQuery, sql } from '../kysely.js';
 import type { Database } from '../schema.js';
 import type { BackendSpecifics } from '../backend-specifics.js';
 import { findUnstorableText } from './unstorable-text.js';

@@ -10,7 +10,8 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely.js';
 import type { SnapshotRecord } from '../../domain/records/snapshot.js';
 import { SnapshotProblem } from '../../domain/snapshot-problems.js';
 import type { Database } from '../schema.js';

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../kysely.js';
 import { HOLDS_LONE_SURROGATE, HOLDS_NUL } from '../../domain/storable-text.js';
 import type { UnstorableValue } from '../backend-specifics.js';
 import type { Database } from '../schema.js';
