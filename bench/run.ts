@@ -24,7 +24,7 @@ import { compareWithBare, throughputFigure } from './throughput.js';
 import { BENCH_APP, REPORT_DAY, REPORT_TIME } from './workload.js';
 
 /**
- * `npm run bench [-- --quick] [--database-url URL] [--postgres-only] [--only FIGURES] [--rate-limit N]`: every figure of the performance table on the
+ * `npm run bench [-- --quick] [--database-url URL] [--postgres-only] [--only FIGURES] [--rate-limit N] [--ingest-ids client|random]`: every figure of the performance table on the
  * embedded store (and on PostgreSQL with --database-url), each with its baseline measured in this run, printed
  * as a table and written to bench/results/*.json. Needs `npm run bench:data` first (with the same options).
  */
