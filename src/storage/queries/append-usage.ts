@@ -60,9 +60,13 @@ export async function appendUsageEventBatches(
   // A public link's viewer is not necessarily a tester: those events have their own rollup and make nobody
   // INSTALLED (docs/apple-behavior.md, §11).
   const ofTesters = accepted.filter((event) => !isPublicLinkEventType(event.type));
-  await addToRollups(db, ofTesters, rowsPerStatement);
+  const perBuild = await addToRollups(db, ofTesters, rowsPerStatement);
   await markInstalled(db, ofTesters, rowsPerStatement);
   await addToPublicLinkRollup(db, accepted, maxParameters);
+  // The rows every batch of an app writes (its build's day, its counters, its data version) last: on PostgreSQL
+  // the app's concurrent batches wait for each other from the first of these rows until their commit.
+  // Per build and day, testers together: what GET /v1/builds/{id}/metrics/betaBuildUsages reads (0009).
+  await upsertBuildDaily(db, perBuild, rowsPerStatement);
   await countPerApp(db, events, inserted);
   await raiseDataVersions(
     db,
@@ -105,7 +109,8 @@ function eventKey(event: { appId: string; id: string }): string {
 
 /**
  * The events' counts added to the daily rollups (per tester, day and build) and to the monthly ones (per
- * tester and month, builds together: what long windows read, usage.ts sumUsageByTester).
+ * tester and month, builds together: what long windows read, usage.ts sumUsageByTester); the sums per build
+ * and day, for the caller to add to usage_build_daily.
  */
 async function addToRollups(
   db: Kysely<Database>,
@@ -136,8 +141,7 @@ async function addToRollups(
   );
   await upsertMonthly(db, monthly, rowsPerStatement);
   await upsertDaily(db, daily, rowsPerStatement);
-  // Per build and day, testers together: what GET /v1/builds/{id}/metrics/betaBuildUsages reads (0009).
-  const perBuild = summedByKey(
+  return summedByKey(
     daily.map((row) => ({
       app_id: row.app_id,
       build: row.build,
@@ -149,7 +153,6 @@ async function addToRollups(
     })),
     (row) => `${row.app_id}\u0000${row.build}\u0000${row.day}`,
   );
-  await upsertBuildDaily(db, perBuild, rowsPerStatement);
 }
 
 const insertEvents = fixedInserts((db, rows: InsertObject<Database, 'usage_events'>[]) =>
