@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { newEventId } from '../src/ingest-client/new-event-id.js';
 import { INGEST_BUILD } from './fixture.js';
 import { closeIdleConnections, send } from './http-client.js';
 import type { BenchStore } from './options.js';
@@ -10,13 +11,23 @@ import { REPORT_DAY } from './workload.js';
 export const BATCH_EVENTS = 1000;
 export const SENDERS = 4;
 
-/** A stream of fresh events for one app: random UUID ids, as SDKs send them, dated on the report day. */
+/**
+ * Where a source's event ids come from: `client`, as beta-metrics/ingest makes them (time-ordered, version 7
+ * UUIDs); `random`, random version 4 UUIDs, as other senders may make them.
+ */
+export type EventIds = 'client' | 'random';
+
+/** A stream of fresh events for one app, dated on the report day. */
 export class EventSource {
   private serial = 0;
+  private readonly newId: () => string;
   constructor(
     private readonly appId: string,
     private readonly testerIds: readonly string[],
-  ) {}
+    readonly ids: EventIds = 'client',
+  ) {
+    this.newId = ids === 'client' ? () => newEventId() : randomUUID;
+  }
 
   /** One event's fields after its id, as JSON, and as the row ingestion stores. */
   private next(): { id: string; json: string; row: unknown[] } {
@@ -26,7 +37,7 @@ export class EventSource {
     const second = n % 43_200;
     const time = `${String(Math.floor(second / 3600)).padStart(2, '0')}:${String(Math.floor((second % 3600) / 60)).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}`;
     const timestamp = `${REPORT_DAY}T${time}.000Z`;
-    const id = randomUUID();
+    const id = this.newId();
     const json = `{"id":"${id}","type":"${type}","appId":"${this.appId}","testerId":"${testerId}","timestamp":"${timestamp}","build":"${INGEST_BUILD}","platform":"IOS","device":"iPhone15,2","osVersion":"18.5"}`;
     const row = [
       id,

@@ -19,6 +19,8 @@ const { values } = parseArgs({
     ...STORE_OPTIONS,
     load: { type: 'string', default: 'metrics' },
     seconds: { type: 'string', default: '8' },
+    // As bench/run.ts's --ingest-ids: client (time-ordered, as beta-metrics/ingest makes them) or random.
+    'ingest-ids': { type: 'string', default: 'client' },
   },
 });
 const target = benchStore(values);
@@ -45,7 +47,11 @@ try {
     const rate = await ingestOverHttp(
       [server.url],
       fixture.ingestAppKey,
-      new EventSource(INGEST_APP.id, fixture.testerIds),
+      new EventSource(
+        INGEST_APP.id,
+        fixture.testerIds,
+        values['ingest-ids'] === 'random' ? 'random' : 'client',
+      ),
       seconds,
     );
     console.log(`ingestion: ${Math.round(rate)} events/s`);

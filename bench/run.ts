@@ -24,7 +24,7 @@ import { BASELINE_FLOOR, calibrate, compareWithBare, throughputFigure } from './
 import { BENCH_APP, REPORT_DAY, REPORT_TIME } from './workload.js';
 
 /**
- * `npm run bench [-- --quick] [--database-url URL] [--postgres-only] [--only FIGURES] [--rate-limit N]`: every figure of the performance table on the
+ * `npm run bench [-- --quick] [--database-url URL] [--postgres-only] [--only FIGURES] [--rate-limit N] [--ingest-ids client|random]`: every figure of the performance table on the
  * embedded store (and on PostgreSQL with --database-url), each with its baseline measured in this run, printed
  * as a table and written to bench/results/*.json. Needs `npm run bench:data` first (with the same options).
  */
@@ -40,11 +40,16 @@ const { values } = parseArgs({
     only: { type: 'string' },
     // The server's --rate-limit: a budget no run spends by default; 0 measures without the limiter.
     'rate-limit': { type: 'string', default: '999999999' },
+    // The ids ingestion's events carry over HTTP: `client`, as beta-metrics/ingest makes them (time-ordered),
+    // or `random` (version 4 UUIDs, as other senders may make them). The raw-insert baseline has random ids.
+    'ingest-ids': { type: 'string', default: 'client' },
   },
 });
 const quick = values.quick;
 const only = values.only === undefined ? undefined : new Set(values.only.split(','));
 const measures = (figure: string) => only === undefined || only.has(figure);
+const ingestIds = values['ingest-ids'] === 'random' ? 'random' : 'client';
+if (values['ingest-ids'] !== ingestIds) throw new Error('--ingest-ids: client or random');
 
 /** How long and how often: the full run takes a few minutes per backend, --quick well under one. */
 const PLAN = quick
@@ -300,7 +305,9 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
       });
     }
 
-    const source = new EventSource(INGEST_APP.id, fixture.testerIds);
+    const source = new EventSource(INGEST_APP.id, fixture.testerIds, ingestIds);
+    // The store's ceiling for random keys: what any sender's ids must at least reach.
+    const randomSource = new EventSource(INGEST_APP.id, fixture.testerIds, 'random');
     if (measures('ingest')) {
       log('ingestion over HTTP vs raw inserts');
       const httpRates: number[] = [];
@@ -308,20 +315,23 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
       await ingestOverHttp([server.url], fixture.ingestAppKey, source, 1);
       for (let run = 0; run < PLAN.ingestRuns; run++) {
         httpRates.push(await ingestOverHttp([server.url], fixture.ingestAppKey, source, PLAN.ingestSeconds));
-        rawRates.push(await rawInserts(target, source, PLAN.ingestSeconds));
+        rawRates.push(await rawInserts(target, randomSource, PLAN.ingestSeconds));
       }
       const ingest = median(httpRates);
       const raw = median(rawRates);
       figures.push({
-        figure: 'ingestion over HTTP, batches of 1,000, 4 senders, dedup and durability on',
+        figure:
+          ingestIds === 'client'
+            ? 'ingestion over HTTP, batches of 1,000, 4 senders, dedup and durability on, ids as beta-metrics/ingest makes them (UUIDv7)'
+            : 'ingestion over HTTP, batches of 1,000, 4 senders, dedup and durability on, random UUIDv4 ids',
         result: `${formatNumber(ingest)} events/s`,
         value: httpRates,
         unit: 'events/s',
         baseline: {
           name:
             target.backend === 'sqlite'
-              ? 'raw better-sqlite3 inserts, 1 transaction per 1,000'
-              : 'raw pg inserts, 1 transaction per 1,000, 4 connections',
+              ? 'raw better-sqlite3 inserts, random UUIDv4 ids, 1 transaction per 1,000'
+              : 'raw pg inserts, random UUIDv4 ids, 1 transaction per 1,000, 4 connections',
           value: raw,
           result: `${formatNumber(raw)} events/s`,
         },

@@ -57,6 +57,11 @@ export interface BackendSpecifics {
   /** At most this many bound parameters in one statement. */
   readonly maxBoundParameters: number;
   /**
+   * Rows per statement of ingestion's multi-row writes (queries/fixed-inserts.ts), a power of two whose rows
+   * bind well under maxBoundParameters.
+   */
+  readonly rowsPerInsert: number;
+  /**
    * Which unique constraint a failed write hit, as `table.column` of its first column (`apps.bundle_id`), or
    * undefined when the error is not a unique violation.
    */

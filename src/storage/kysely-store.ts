@@ -194,7 +194,12 @@ export class KyselyStore extends KyselyStoreReader implements Store {
 
   private readonly writeTogether: WriteTogether = (batches) =>
     this.specifics.writeTransaction(this.db, (trx) =>
-      appendUsage.appendUsageEventBatches(trx, batches, this.specifics.maxBoundParameters),
+      appendUsage.appendUsageEventBatches(
+        trx,
+        batches,
+        this.specifics.maxBoundParameters,
+        this.specifics.rowsPerInsert,
+      ),
     );
   private readonly appendInGroup = groupCommit(this.writeTogether);
 

@@ -16,6 +16,7 @@ import { describeTestFlightTesterWrites } from './testflight-tester-writes.test-
 import { describeTestFlightWrites } from './testflight-writes.test-suite.js';
 import { describeUsageStore } from './usage-store.test-suite.js';
 import { describeRollupStore } from './usage-store-rollups.test-suite.js';
+import { describeBatchStore } from './usage-store-batches.test-suite.js';
 
 /**
  * The behaviour every backend must have. Each backend's test file calls this with a way to open a fresh, empty
@@ -142,6 +143,7 @@ export function describeStore(
     describeTestFlightTesterWrites(context);
     describeUsageStore(context);
     describeRollupStore(context);
+    describeBatchStore(context);
     describeSiblingUsageStore(context);
     describeSnapshotStore(context);
     describeIngestionStatsStore(context);

@@ -1,10 +1,11 @@
-import type { Kysely, RawBuilder } from 'kysely';
+import type { InsertObject, Kysely, RawBuilder } from 'kysely';
 import { sql } from '../kysely.js';
 import type { Database } from '../schema.js';
 import type { AppendResult, UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import { isPublicLinkEventType, type TesterEventType } from '../../domain/usage-event.js';
 import { raiseDataVersions } from './data-versions.js';
 import { insertEventSubmissions } from './event-submissions.js';
+import { fixedInserts } from './fixed-inserts.js';
 import { addIngestCounts } from './ingestion.js';
 import { chunksFor } from './row-window.js';
 import { createUnknownBuilds } from './unknown-builds.js';
@@ -20,6 +21,7 @@ export async function appendUsageEventBatches(
   db: Kysely<Database>,
   batches: ReadonlyArray<readonly UsageEventRecord[]>,
   maxParameters: number,
+  rowsPerStatement: number,
 ): Promise<AppendResult[]> {
   const events = batches.flat();
   const firstOfEachId = new Map<string, UsageEventRecord>();
@@ -33,40 +35,39 @@ export async function appendUsageEventBatches(
     .map(([, event]) => event);
 
   const inserted = new Set<string>();
-  for (const chunk of chunksFor(candidates, 13, maxParameters)) {
-    const rows = await db
-      .insertInto('usage_events')
-      .values(
-        chunk.map((event) => ({
-          id: event.id,
-          app_id: event.appId,
-          tester_id: event.testerId,
-          type: event.type,
-          occurred_at: event.occurredAt,
-          day: event.occurredAt.slice(0, 10),
-          build: event.build ?? '',
-          platform: event.platform ?? null,
-          device: event.device ?? null,
-          os_version: event.osVersion ?? null,
-          received_at: event.receivedAt,
-          group_id: event.groupId ?? null,
-          reason: event.reason ?? null,
-        })),
-      )
-      .onConflict((conflict) => conflict.columns(['app_id', 'id']).doNothing())
-      .returning(['app_id', 'id'])
-      .execute();
-    for (const row of rows) inserted.add(eventKey({ appId: row.app_id, id: row.id }));
-  }
+  const rows = await insertEvents(
+    db,
+    candidates.map((event) => ({
+      id: event.id,
+      app_id: event.appId,
+      tester_id: event.testerId,
+      type: event.type,
+      occurred_at: event.occurredAt,
+      day: event.occurredAt.slice(0, 10),
+      build: event.build ?? '',
+      platform: event.platform ?? null,
+      device: event.device ?? null,
+      os_version: event.osVersion ?? null,
+      received_at: event.receivedAt,
+      group_id: event.groupId ?? null,
+      reason: event.reason ?? null,
+    })),
+    rowsPerStatement,
+  );
+  for (const row of rows) inserted.add(eventKey({ appId: row.app_id, id: row.id }));
   const accepted = candidates.filter((event) => inserted.has(eventKey(event)));
   await createUnknownBuilds(db, accepted, maxParameters);
   await insertEventSubmissions(db, accepted, maxParameters);
   // A public link's viewer is not necessarily a tester: those events have their own rollup and make nobody
   // INSTALLED (docs/apple-behavior.md, §11).
   const ofTesters = accepted.filter((event) => !isPublicLinkEventType(event.type));
-  await addToRollups(db, ofTesters, maxParameters);
-  await markInstalled(db, ofTesters, maxParameters);
+  const perBuild = await addToRollups(db, ofTesters, rowsPerStatement);
+  await markInstalled(db, ofTesters, rowsPerStatement);
   await addToPublicLinkRollup(db, accepted, maxParameters);
+  // The rows every batch of an app writes (its build's day, its counters, its data version) last: on PostgreSQL
+  // the app's concurrent batches wait for each other from the first of these rows until their commit.
+  // Per build and day, testers together: what GET /v1/builds/{id}/metrics/betaBuildUsages reads (0009).
+  await upsertBuildDaily(db, perBuild, rowsPerStatement);
   await countPerApp(db, events, inserted);
   await raiseDataVersions(
     db,
@@ -109,12 +110,13 @@ function eventKey(event: { appId: string; id: string }): string {
 
 /**
  * The events' counts added to the daily rollups (per tester, day and build) and to the monthly ones (per
- * tester and month, builds together: what long windows read, usage.ts sumUsageByTester).
+ * tester and month, builds together: what long windows read, usage.ts sumUsageByTester); the sums per build
+ * and day, for the caller to add to usage_build_daily.
  */
 async function addToRollups(
   db: Kysely<Database>,
   events: readonly UsageEventRecord[],
-  maxParameters: number,
+  rowsPerStatement: number,
 ) {
   const daily = summedByKey(
     events.map((event) => ({
@@ -138,26 +140,9 @@ async function addToRollups(
     })),
     (row) => `${row.app_id}\u0000${row.tester_id}\u0000${row.month}`,
   );
-  for (const chunk of chunksFor(monthly, 7, maxParameters)) {
-    await db
-      .insertInto('usage_monthly')
-      .values(chunk)
-      .onConflict((conflict) =>
-        conflict.columns(['app_id', 'tester_id', 'month']).doUpdateSet(addedCounts('usage_monthly')),
-      )
-      .execute();
-  }
-  for (const chunk of chunksFor(daily, 8, maxParameters)) {
-    await db
-      .insertInto('usage_daily')
-      .values(chunk)
-      .onConflict((conflict) =>
-        conflict.columns(['app_id', 'tester_id', 'day', 'build']).doUpdateSet(addedCounts('usage_daily')),
-      )
-      .execute();
-  }
-  // Per build and day, testers together: what GET /v1/builds/{id}/metrics/betaBuildUsages reads (0009).
-  const perBuild = summedByKey(
+  await upsertMonthly(db, monthly, rowsPerStatement);
+  await upsertDaily(db, daily, rowsPerStatement);
+  return summedByKey(
     daily.map((row) => ({
       app_id: row.app_id,
       build: row.build,
@@ -169,16 +154,39 @@ async function addToRollups(
     })),
     (row) => `${row.app_id}\u0000${row.build}\u0000${row.day}`,
   );
-  for (const chunk of chunksFor(perBuild, 7, maxParameters)) {
-    await db
-      .insertInto('usage_build_daily')
-      .values(chunk)
-      .onConflict((conflict) =>
-        conflict.columns(['app_id', 'build', 'day']).doUpdateSet(addedCounts('usage_build_daily')),
-      )
-      .execute();
-  }
 }
+
+const insertEvents = fixedInserts((db, rows: InsertObject<Database, 'usage_events'>[]) =>
+  db
+    .insertInto('usage_events')
+    .values(rows)
+    .onConflict((conflict) => conflict.columns(['app_id', 'id']).doNothing())
+    .returning(['app_id', 'id']),
+);
+const upsertMonthly = fixedInserts((db, rows: InsertObject<Database, 'usage_monthly'>[]) =>
+  db
+    .insertInto('usage_monthly')
+    .values(rows)
+    .onConflict((conflict) =>
+      conflict.columns(['app_id', 'tester_id', 'month']).doUpdateSet(addedCounts('usage_monthly')),
+    ),
+);
+const upsertDaily = fixedInserts((db, rows: InsertObject<Database, 'usage_daily'>[]) =>
+  db
+    .insertInto('usage_daily')
+    .values(rows)
+    .onConflict((conflict) =>
+      conflict.columns(['app_id', 'tester_id', 'day', 'build']).doUpdateSet(addedCounts('usage_daily')),
+    ),
+);
+const upsertBuildDaily = fixedInserts((db, rows: InsertObject<Database, 'usage_build_daily'>[]) =>
+  db
+    .insertInto('usage_build_daily')
+    .values(rows)
+    .onConflict((conflict) =>
+      conflict.columns(['app_id', 'build', 'day']).doUpdateSet(addedCounts('usage_build_daily')),
+    ),
+);
 
 type Counts = Record<CountColumn, number>;
 
@@ -300,7 +308,7 @@ function addedCounts(
 async function markInstalled(
   db: Kysely<Database>,
   events: readonly UsageEventRecord[],
-  maxParameters: number,
+  rowsPerStatement: number,
 ) {
   const earliest = new Map<string, { app_id: string; tester_id: string; at: string }>();
   for (const event of events) {
@@ -319,30 +327,28 @@ async function markInstalled(
       invited_at: at,
       installed_at: at,
     }));
-  for (const chunk of chunksFor(rows, 5, maxParameters)) {
-    await db
-      .insertInto('app_testers')
-      .values(chunk)
-      .onConflict((conflict) =>
-        conflict
-          .columns(['app_id', 'tester_id'])
-          .doUpdateSet({
-            // A revoked tester stays revoked; their usage still counts.
-            state: sql`case when app_testers.state = 'REVOKED' then 'REVOKED' else 'INSTALLED' end`,
-            installed_at: sql`case when app_testers.installed_at is null or excluded.installed_at < app_testers.installed_at then excluded.installed_at else app_testers.installed_at end`,
-          })
-          // Most events come from testers installed long ago: leave their rows (and pages) untouched.
-          .where((eb) =>
-            eb.or([
-              eb('app_testers.state', 'not in', ['INSTALLED', 'REVOKED']),
-              eb('app_testers.installed_at', 'is', null),
-              eb('app_testers.installed_at', '>', eb.ref('excluded.installed_at')),
-            ]),
-          ),
-      )
-      .execute();
-  }
+  await upsertInstalled(db, rows, rowsPerStatement);
 }
+
+const upsertInstalled = fixedInserts((db, rows: InsertObject<Database, 'app_testers'>[]) =>
+  db
+    .insertInto('app_testers')
+    .values(rows)
+    .onConflict((conflict) =>
+      conflict
+        .columns(['app_id', 'tester_id'])
+        .doUpdateSet({
+          // A revoked tester stays revoked; their usage still counts.
+          state: sql`case when app_testers.state = 'REVOKED' then 'REVOKED' else 'INSTALLED' end`,
+          installed_at: sql`case when app_testers.installed_at is null or excluded.installed_at < app_testers.installed_at then excluded.installed_at else app_testers.installed_at end`,
+        })
+        // Most events come from testers installed long ago: leave their rows (and pages) untouched. (Literals,
+        // not parameters: a fixed insert binds only its rows' values.)
+        .where(
+          sql<boolean>`app_testers.state not in ('INSTALLED', 'REVOKED') or app_testers.installed_at is null or app_testers.installed_at > excluded.installed_at`,
+        ),
+    ),
+);
 
 type CountColumn = 'install_count' | 'session_count' | 'crash_count' | 'feedback_count';
 const COUNT_COLUMNS: readonly CountColumn[] = [

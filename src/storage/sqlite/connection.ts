@@ -36,6 +36,7 @@ export function openSqliteDatabase(
     database.pragma('synchronous = FULL');
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
+    database.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   } catch (error) {
     throw new StoreOpenError(
       `cannot open the store in ${directory} (${errorCode(error)}); check that it is a beta-metrics data directory`,
@@ -44,6 +45,16 @@ export function openSqliteDatabase(
   onConnection?.(database);
   return new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
 }
+
+/**
+ * Pages of WAL after which a commit copies them back into the database file (SQLite's default: 1,000, 4 MB).
+ * An event batch dirties the same rollup pages as the batches before it (each tester's row of the day and the
+ * month): between two checkpoints each is copied once however often it was written, so rarer checkpoints copy
+ * and sync far less per event. Ingestion on the 20M-event bench store, 4 senders of 1,000, the default and this
+ * alternating (6 runs of 8 s each): median 7,700 -> 9,100-10,900 events/s, server CPU 43-50 -> 39-41 us per event.
+ * The WAL file keeps its largest size (about 64 MB) once reached.
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 16_384;
 
 /** Statements kept prepared; the metrics and ingestion paths use a few dozen distinct ones. */
 const PREPARED_STATEMENTS = 256;
