@@ -106,6 +106,14 @@ export interface IngestionService {
 }
 
 const PRUNE_CHUNK = 5000;
+
+/**
+ * Lets the event loop answer what waits between two chunks of a prune. SQLite's statements run synchronously,
+ * so awaiting them yields to promises only: a store full of events past retention (a server started again
+ * after a long stop) kept `/healthz` and every request waiting for the whole prune, 100 s on the bench's
+ * 20M-event store.
+ */
+const betweenChunks = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** How long an upload waits for an event to name it. */
 const UNNAMED_UPLOAD_MS = 24 * 3_600_000;
 
@@ -184,12 +192,14 @@ export function ingestionService(
         const deleted = await store.pruneUsageEvents(before, PRUNE_CHUNK);
         total += deleted;
         if (deleted < PRUNE_CHUNK) break;
+        await betweenChunks();
       }
       // Content follows the retention period of raw events; an upload no event named within a day goes
       // (docs/feedback-content.md, "Lifecycle").
-      while ((await store.pruneFeedbackContent(before, PRUNE_CHUNK)) >= PRUNE_CHUNK);
+      while ((await store.pruneFeedbackContent(before, PRUNE_CHUNK)) >= PRUNE_CHUNK) await betweenChunks();
       const unnamedBefore = new Date(clock.now().getTime() - UNNAMED_UPLOAD_MS).toISOString();
-      while ((await store.pruneUnnamedContent(unnamedBefore, PRUNE_CHUNK)) >= PRUNE_CHUNK);
+      while ((await store.pruneUnnamedContent(unnamedBefore, PRUNE_CHUNK)) >= PRUNE_CHUNK)
+        await betweenChunks();
       return total;
     },
   };
