@@ -9,7 +9,7 @@ import { AppsBetaTesterUsagesV1MetricResponse } from '../schemas/beta-tester-usa
 import { BetaPublicLinkUsagesV1MetricResponse } from '../schemas/sibling-metrics.js';
 import { apiRoute } from './api-route.js';
 import { type BetaTesterUsagesRouteDeps, testerUsagesDocument } from './beta-tester-usages.js';
-import { metricsCacheKey, sendCachedMetrics } from './metrics-answer.js';
+import { sendCachedMetrics } from './metrics-answer.js';
 import { singleItemMetricsHandler } from './single-item-metrics.js';
 
 type GroupRequest = FastifyRequest<{ Params: { id: string } }>;
@@ -33,18 +33,26 @@ export function betaGroupsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRoute
     const base = deps.baseUrl(request);
     const query = parseQuery(queryPairs(request));
     const path = `/v1/betaGroups/${encodeURIComponent(groupId)}/metrics/betaTesterUsages`;
-    const key = metricsCacheKey(path, base, query.echo);
-    return sendCachedMetrics(cache, reply, key, { now: group.freshness, recheck: recheckGroup }, async () => {
-      const report = await deps.services.betaTesterUsages.readBetaTesterUsages(group.appId, {
-        period: query.period,
-        groupId,
-        ...(query.testerId !== undefined && { testerId: query.testerId }),
-        limit: query.limit,
-        ...(query.cursor !== undefined && { after: query.cursor }),
-        scope: groupBetaTesterUsagesCursorScope(groupId, query),
-      });
-      return { freshness: report.freshness, document: testerUsagesDocument(base, path, query.echo, report) };
-    });
+    return sendCachedMetrics(
+      cache,
+      reply,
+      { path, base, echo: query.echo },
+      { now: group.freshness, recheck: recheckGroup },
+      async () => {
+        const report = await deps.services.betaTesterUsages.readBetaTesterUsages(group.appId, {
+          period: query.period,
+          groupId,
+          ...(query.testerId !== undefined && { testerId: query.testerId }),
+          limit: query.limit,
+          ...(query.cursor !== undefined && { after: query.cursor }),
+          scope: groupBetaTesterUsagesCursorScope(groupId, query),
+        });
+        return {
+          freshness: report.freshness,
+          document: testerUsagesDocument(base, path, query.echo, report),
+        };
+      },
+    );
   };
 }
 

@@ -9,7 +9,7 @@ import { queryPairs } from '../query-string.js';
 import { BetaTesterUsagesV1MetricResponse } from '../schemas/sibling-metrics.js';
 import { apiRoute } from './api-route.js';
 import type { BetaTesterUsagesRouteDeps } from './beta-tester-usages.js';
-import { metricsCacheKey, sendCachedMetrics } from './metrics-answer.js';
+import { sendCachedMetrics } from './metrics-answer.js';
 
 /**
  * GET /v1/betaTesters/{id}/metrics/betaTesterUsages — Apple's `betaTesters_betaTesterUsages_getMetrics`: the
@@ -44,7 +44,7 @@ export function betaTestersBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRout
     return sendCachedMetrics(
       cache,
       reply,
-      metricsCacheKey(path, base, query.echo),
+      { path, base, echo: query.echo },
       { now: freshness, recheck },
       async () => {
         const report = await deps.services.testerAppUsages.readTesterAppUsages(testerId, {

@@ -10,7 +10,7 @@ import { betaTesterUsagesQueryParser } from '../params/beta-tester-usages-query.
 import { queryPairs } from '../query-string.js';
 import { AppsBetaTesterUsagesV1MetricResponse } from '../schemas/beta-tester-usages.js';
 import { apiRoute } from './api-route.js';
-import { metricsCacheKey, sendCachedMetrics } from './metrics-answer.js';
+import { sendCachedMetrics } from './metrics-answer.js';
 
 export interface BetaTesterUsagesRouteDeps {
   readonly services: Services;
@@ -44,7 +44,7 @@ export function appsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) 
     return sendCachedMetrics(
       cache,
       reply,
-      metricsCacheKey(path, base, query.echo),
+      { path, base, echo: query.echo },
       { now: freshness, recheck },
       async () => {
         const report = await deps.services.betaTesterUsages.readBetaTesterUsages(appId, {

@@ -10,8 +10,15 @@ import { encodeQuery } from '../query-string.js';
  * as written: padding (`&&&`, `&=x`) or spelling (`limit=05`) that changes nothing in the answer makes no
  * other entry.
  */
-export function metricsCacheKey(path: string, base: string, echo: QueryPairs): string {
+function metricsCacheKey({ path, base, echo }: MetricsRequest): string {
   return `${path}\u0000${base}\u0000${encodeQuery(echo)}`;
+}
+
+/** What a metrics answer is of: the request's path, the base URL its links are built on, the query as read. */
+export interface MetricsRequest {
+  readonly path: string;
+  readonly base: string;
+  readonly echo: QueryPairs;
 }
 
 /**
@@ -24,10 +31,11 @@ export function metricsCacheKey(path: string, base: string, echo: QueryPairs): s
 export async function sendCachedMetrics(
   cache: PageCache,
   reply: FastifyReply,
-  key: string,
+  asked: MetricsRequest,
   freshness: { readonly now: string; readonly recheck: () => Promise<string | undefined> },
   compute: () => Promise<{ readonly freshness: string; readonly document: unknown }>,
 ): Promise<FastifyReply> {
+  const key = metricsCacheKey(asked);
   const kept = cache.get(key, freshness.now);
   if (kept !== undefined) {
     markReplayable(reply, { freshness: freshness.now, recheck: freshness.recheck });

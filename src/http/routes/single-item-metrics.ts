@@ -7,7 +7,7 @@ import { pageCache } from '../page-cache.js';
 import { metricsQueryReader } from '../params/metrics-query.js';
 import { queryPairs } from '../query-string.js';
 import type { BetaTesterUsagesRouteDeps } from './beta-tester-usages.js';
-import { metricsCacheKey, sendCachedMetrics } from './metrics-answer.js';
+import { sendCachedMetrics } from './metrics-answer.js';
 
 /** What a report of one item says: its window, its values, and the freshness it was read at. */
 export interface SingleItemReport<Values> {
@@ -58,7 +58,7 @@ export function singleItemMetricsHandler<Values, ItemType extends string>(
     return sendCachedMetrics(
       cache,
       reply,
-      metricsCacheKey(path, base, query.echo),
+      { path, base, echo: query.echo },
       { now: freshness, recheck },
       async () => {
         const report = await metrics.read(deps, id);
