@@ -1,15 +1,8 @@
 #!/usr/bin/env node
-import { processOutput } from './cli/output.js';
-import { runCli } from './cli/run.js';
-import { openRuntime } from './main/compose.js';
-import { serve } from './main/serve.js';
+import { keepHeapLean } from './main/heap-policy.js';
 
-// A reader that stops early (`beta-metrics usage | head`) closes the pipe: that ends the output, not in a
-// stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
-
-/** The composition root: the CLI, given the means to open a store and to serve it. */
-process.exitCode = await runCli(process.argv.slice(2), { openRuntime, serve, out: processOutput() });
+// A server sizes its heap before anything else loads: Node parses every module of a static import graph
+// before running any, and loading the CLI's ~1,000 modules alone grows V8's young generation to 8 MB a
+// semi-space (main/heap-policy.ts). Commands that run and exit keep V8's defaults.
+if (process.argv[2] === 'serve') keepHeapLean();
+await import('./main/command-line.js');

@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { heapSizedByOperator } from '../../src/main/heap-policy.js';
+import { signToken } from '../../src/wire-common/sign-token.js';
+import { CLI } from '../support/cli-process.js';
+
+/** Reads that make garbage and survivors, as a client's load does: rounds of concurrent requests. */
+const ROUNDS = 20;
+const CONCURRENT = 16;
+/** Both semi-spaces at V8's first size (1 MB each), with room for one step of growth. */
+const LEAN_NEW_SPACE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * `serve` keeps its young generation at its first size under load (src/main/heap-policy.ts), unless the
+ * operator sized the heap. Read from the server's own `GET /metrics` (prom-client's heap space gauges).
+ */
+describe('serve keeps its heap lean', () => {
+  it('holds the young generation at its first size from its start and under hundreds of requests', async () => {
+    const newSpace = await newSpaceAfterLoad({});
+    expect(newSpace).toBeGreaterThan(0);
+    expect(newSpace).toBeLessThanOrEqual(LEAN_NEW_SPACE_BYTES);
+  });
+
+  it('leaves a heap the operator sized to V8, which grows the young generation under the same load', async () => {
+    const newSpace = await newSpaceAfterLoad({ NODE_OPTIONS: '--max-semi-space-size=16' });
+    expect(newSpace).toBeGreaterThan(LEAN_NEW_SPACE_BYTES);
+  });
+
+  it('knows a heap flag in either spelling, in NODE_OPTIONS or on the command line', () => {
+    expect(heapSizedByOperator([], '--max-old-space-size=512')).toBe(true);
+    expect(heapSizedByOperator(['--max_semi_space_size=8'], '')).toBe(true);
+    expect(heapSizedByOperator([], '--heap-growing-percent=20 --enable-source-maps')).toBe(true);
+    expect(heapSizedByOperator(['--enable-source-maps'], '--trace-warnings')).toBe(false);
+  });
+});
+
+async function newSpaceAfterLoad(env: Record<string, string>): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'serve',
+      '--ephemeral',
+      '--print-config',
+      'json',
+      '--listen',
+      '127.0.0.1:0',
+      '--log-level',
+      'silent',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', ...env } },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    const config = JSON.parse(
+      await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`serve exited (${code}) before printing its config`)));
+      }),
+    ) as { baseUrl: string; issuerId: string; keyId: string; privateKey: string };
+    const token = await signToken({
+      privateKeyPem: config.privateKey,
+      keyId: config.keyId,
+      issuerId: config.issuerId,
+      now: new Date(),
+    });
+    for (let round = 0; round < ROUNDS; round++) {
+      const statuses = await Promise.all(
+        Array.from({ length: CONCURRENT }, async (_, i) => {
+          // Distinct targets: each is answered by the full path.
+          const limit = 1 + ((round * CONCURRENT + i) % 200);
+          const answer = await fetch(`${config.baseUrl}/v1/apps?limit=${limit}`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          await answer.arrayBuffer();
+          return answer.status;
+        }),
+      );
+      expect(new Set(statuses)).toEqual(new Set([200]));
+    }
+    const metrics = await (await fetch(`${config.baseUrl}/metrics`)).text();
+    const line = /^nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)$/m.exec(metrics);
+    expect(line, 'GET /metrics reports the new space').not.toBeNull();
+    return Number(line?.[1]);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
