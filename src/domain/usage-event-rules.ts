@@ -161,7 +161,7 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
       ...optional,
       ...(groupId !== undefined && { groupId }),
       ...(reason !== undefined && { reason }),
-      receivedAt: context.receivedAt.toISOString(),
+      receivedAt: isoText(context.receivedAt),
     },
   };
 }
@@ -266,6 +266,17 @@ function checkTimestamp(
     return undefined;
   }
   return new Date(corrected).toISOString();
+}
+
+/** A batch's events share its receive time: its text is made once (a Date's toISOString is not free). */
+const isoTexts = new WeakMap<Date, string>();
+function isoText(at: Date): string {
+  let text = isoTexts.get(at);
+  if (text === undefined) {
+    text = at.toISOString();
+    isoTexts.set(at, text);
+  }
+  return text;
 }
 
 function invalid(detail: string, field: string): Problem {

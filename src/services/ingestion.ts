@@ -136,16 +136,17 @@ export function ingestionService(
       if (typeof skew !== 'number') throw new RefusedBatch([skew]);
       const valid: CheckedEvent[] = [];
       const rejected: CheckedBatch['rejected'] = [];
+      // One context for the batch: one "now" for all its events, and no object of its own for each.
+      const context = {
+        appId: keyAppId ?? '',
+        now: reportClock.now(),
+        retentionDays: limits.retentionDays,
+        skewMs: skew,
+        receivedAt,
+        maxCrashLogBytes: limits.maxCrashLogBytes,
+      };
       batch.events.forEach((raw, index) => {
-        const eventApp = keyAppId ?? ownAppId(raw);
-        const context = {
-          appId: eventApp,
-          now: reportClock.now(),
-          retentionDays: limits.retentionDays,
-          skewMs: skew,
-          receivedAt,
-          maxCrashLogBytes: limits.maxCrashLogBytes,
-        };
+        if (keyAppId === undefined) context.appId = ownAppId(raw);
         const checked = checkEvent(raw, index, context);
         if (Array.isArray(checked)) rejected.push({ index, problems: checked });
         else valid.push(checked);

@@ -1,3 +1,4 @@
+import type { RowsPerStatement } from './queries/fixed-inserts.js';
 import type { CompiledQuery, CreateTableBuilder, Kysely, RawBuilder, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -57,10 +58,10 @@ export interface BackendSpecifics {
   /** At most this many bound parameters in one statement. */
   readonly maxBoundParameters: number;
   /**
-   * Rows per statement of ingestion's multi-row writes (queries/fixed-inserts.ts), a power of two whose rows
-   * bind well under maxBoundParameters.
+   * Rows per statement of ingestion's multi-row writes (queries/fixed-inserts.ts): a power of two whose rows
+   * bind well under maxBoundParameters, or `arrays` (one statement, each column's values one array parameter).
    */
-  readonly rowsPerInsert: number;
+  readonly rowsPerInsert: RowsPerStatement;
   /**
    * Which unique constraint a failed write hit, as `table.column` of its first column (`apps.bundle_id`), or
    * undefined when the error is not a unique violation.

@@ -106,5 +106,45 @@ export function describeBatchStore(context: StoreSuiteContext): void {
       expect(counted).toBe(batch.filter((event) => event.type !== 'install').length);
       expect(await store.listUsageEvents('a1', undefined, 10_000)).toHaveLength(700);
     });
+
+    it('store nothing of a batch that fails in its last rows: no event, sum, install or count', async () => {
+      const store = context.store();
+      await context.seedApps();
+      // Sorted last by id, so the rows before it went in by earlier statements where a backend writes several.
+      const broken = { ...context.event('zz-broken'), testerId: null } as unknown as UsageEventRecord;
+      await expect(store.appendUsageEvents([...randomEvents(300, 11), broken])).rejects.toThrow();
+      expect(await store.listUsageEvents('a1', undefined, 10)).toEqual([]);
+      expect(await store.sumUsageByTester('a1', testers, '2023-01-01', '2024-12-31')).toEqual(new Map());
+      expect(await store.listInstalledTesterIds('a1', {}, { limit: 10 })).toEqual([]);
+      expect((await store.ingestStats()).filter((app) => app.accepted > 0)).toEqual([]);
+      expect(await store.appendUsageEvents(randomEvents(300, 11))).toEqual({ accepted: 300, duplicates: 0 });
+    });
+
+    it('keep every text as sent, whatever a list or array syntax would make of it', async () => {
+      const store = context.store();
+      await context.seedApps();
+      const texts = ['', 'NULL', 'null', '"', 'a "b", {c} \\ d', '{1,2}', 'x\ny\tz', "it's", 'é 😀', ' ( ) '];
+      const events = texts.map((text, i) =>
+        context.event(`${text}-${i}`, {
+          occurredAt: `2023-10-05T10:00:0${i}.000Z`,
+          build: `7${text}`,
+          platform: text,
+          device: text,
+          osVersion: text,
+        }),
+      );
+      expect(await store.appendUsageEvents([...events, context.event('plain')])).toEqual({
+        accepted: texts.length + 1,
+        duplicates: 0,
+      });
+      expect(await store.appendUsageEvents(events)).toEqual({ accepted: 0, duplicates: texts.length });
+      const listed = await store.listUsageEvents('a1', undefined, 100);
+      expect(listed.filter((event) => event.id !== 'plain')).toEqual(events);
+      expect(
+        (await store.sumUsageByTester('a1', ['t1'], '2023-10-05', '2023-10-05')).get('t1'),
+      ).toMatchObject({
+        sessionCount: texts.length + 1,
+      });
+    });
   });
 }

@@ -53,8 +53,8 @@ export const postgresSpecifics: BackendSpecifics = {
   // Transactions run side by side; merging them would only hold row locks longer.
   groupCommit: false,
   maxBoundParameters: 30_000,
-  // Each statement is a round trip: fewer, larger ones.
-  rowsPerInsert: 256,
+  // Each statement is a round trip: one per table, its rows as arrays (unnest).
+  rowsPerInsert: 'arrays',
 
   uniqueViolation(error) {
     const { code, table, detail } = error as { code?: string; table?: string; detail?: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statementRows } from './fixed-inserts.js';
+import { statementRows, unnested } from './fixed-inserts.js';
 
 describe('statementRows', () => {
   it('takes full statements, then powers of two: few distinct statement texts for any row count', () => {
@@ -15,5 +15,23 @@ describe('statementRows', () => {
     const texts = new Set<number>();
     for (let rows = 1; rows <= 1000; rows++) for (const count of split(rows, 64)) texts.add(count);
     expect([...texts].sort((a, b) => a - b)).toEqual([1, 2, 4, 8, 16, 32, 64]);
+  });
+});
+
+describe('unnested', () => {
+  it("takes a one-row insert's rows from one array per column, typed by the row's values", () => {
+    expect(
+      unnested('insert into "t" ("a", "n") values ($1, $2) on conflict do nothing returning "a"', {
+        a: 'x',
+        n: 1,
+      }),
+    ).toBe(
+      'insert into "t" ("a", "n") select * from unnest($1::text[], $2::int8[]) on conflict do nothing returning "a"',
+    );
+  });
+
+  it('refuses a text without exactly one row of its values', () => {
+    expect(() => unnested('insert into "t" ("a") values ($1), ($2)', { a: 'x' })).toThrow(/one row/);
+    expect(() => unnested('insert into "t" ("a", "b") values ($1, $2)', { a: 'x' })).toThrow(/one row/);
   });
 });

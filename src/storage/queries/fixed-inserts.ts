@@ -6,24 +6,57 @@ import type { Database } from '../schema.js';
 type Row = Record<string, unknown>;
 
 /**
+ * How a backend binds the rows of a multi-row write (BackendSpecifics.rowsPerInsert): in statements of at most
+ * that many rows, a value a parameter; or `arrays`, one statement for any number of rows, each column's values
+ * one array parameter (PostgreSQL's `unnest`).
+ */
+export type RowsPerStatement = number | 'arrays';
+
+/**
  * A multi-row write of ingestion's hot path, built and compiled once per backend and row count, then run with
  * new values; rows go in statements of a few fixed sizes (powers of two up to `rowsPerStatement`), so only a
  * handful of SQL texts exist and SQLite keeps each prepared (sqlite/connection.ts). Building, compiling and
  * preparing a 1,000-row insert each time took a fifth of the server's CPU under ingestion (bench/profile.ts
  * --load ingest: Kysely's insert parser and compiler, better-sqlite3's prepare), more than running it.
+ * With `arrays` the one-row statement's `values (...)` becomes `select * from unnest($1::text[], ...)`: one
+ * statement (one round trip, one short text to parse and plan) whatever the row count, where rows went 256 a
+ * statement, each statement a round trip and a text of thousands of parameters to parse and plan.
  * `build` must bind exactly the rows' values, row after row, each in the order of its keys (checked on each
- * first compilation); every row has the same keys in the same order.
+ * first compilation); every row has the same keys in the same order. A number is bound as a bigint, anything
+ * else as text.
  */
 export function fixedInserts<R extends Row, Result = unknown>(
   build: (db: Kysely<Database>, rows: R[]) => Compilable<Result>,
-): (db: Kysely<Database>, rows: readonly R[], rowsPerStatement: number) => Promise<Result[]> {
+): (db: Kysely<Database>, rows: readonly R[], rowsPerStatement: RowsPerStatement) => Promise<Result[]> {
   const sqlByAdapter = new WeakMap<object, Map<number, string>>();
-  return async (db, rows, rowsPerStatement) => {
+  const compiled = (db: Kysely<Database>, chunk: R[], parameters: readonly unknown[]) => {
     const adapter = db.getExecutor().adapter;
     let texts = sqlByAdapter.get(adapter);
     if (texts === undefined) {
       texts = new Map();
       sqlByAdapter.set(adapter, texts);
+    }
+    let text = texts.get(chunk.length);
+    if (text === undefined) {
+      const query = build(db, chunk).compile();
+      if (
+        query.parameters.length !== parameters.length ||
+        query.parameters.some((value, i) => value !== parameters[i])
+      ) {
+        throw new Error(`a fixed insert must bind its rows' values in order: ${query.sql.slice(0, 200)}`);
+      }
+      text = query.sql;
+      texts.set(chunk.length, text);
+    }
+    return text;
+  };
+  return async (db, rows, rowsPerStatement) => {
+    if (rows.length === 0) return [];
+    if (rowsPerStatement === 'arrays') {
+      const first = rows.slice(0, 1);
+      const text = unnested(compiled(db, first, valuesOf(first)), first[0] as R);
+      const { rows: returned } = await db.executeQuery<Result>(CompiledQuery.raw(text, columnsOf(rows)));
+      return returned;
     }
     const results: Result[] = [];
     let start = 0;
@@ -32,18 +65,7 @@ export function fixedInserts<R extends Row, Result = unknown>(
       const chunk = rows.slice(start, start + count);
       start += count;
       const parameters = valuesOf(chunk);
-      let text = texts.get(count);
-      if (text === undefined) {
-        const query = build(db, chunk).compile();
-        if (
-          query.parameters.length !== parameters.length ||
-          query.parameters.some((value, i) => value !== parameters[i])
-        ) {
-          throw new Error(`a fixed insert must bind its rows' values in order: ${query.sql.slice(0, 200)}`);
-        }
-        text = query.sql;
-        texts.set(count, text);
-      }
+      const text = compiled(db, chunk, parameters);
       const { rows: returned } = await db.executeQuery<Result>(CompiledQuery.raw(text, parameters));
       results.push(...returned);
     }
@@ -59,6 +81,22 @@ export function statementRows(left: number, rowsPerStatement: number): number {
   return count;
 }
 
+/**
+ * A one-row insert's text (as Kysely writes it for PostgreSQL) taking its rows from arrays instead:
+ * `values ($1, $2)` becomes `select * from unnest($1::text[], $2::int8[])`, the type of each column that of the
+ * row's value.
+ */
+export function unnested(sql: string, row: Row): string {
+  const values = Object.values(row);
+  const one = `values (${values.map((_, i) => `$${i + 1}`).join(', ')})`;
+  const at = sql.indexOf(one);
+  if (at < 0 || sql.indexOf(one, at + 1) >= 0 || sql.startsWith(', (', at + one.length)) {
+    throw new Error(`a fixed insert must have one row of values to unnest: ${sql.slice(0, 200)}`);
+  }
+  const arrays = values.map((value, i) => `$${i + 1}::${typeof value === 'number' ? 'int8' : 'text'}[]`);
+  return `${sql.slice(0, at)}select * from unnest(${arrays.join(', ')})${sql.slice(at + one.length)}`;
+}
+
 function valuesOf(rows: readonly Row[]): unknown[] {
   const first = rows[0];
   if (first === undefined) return [];
@@ -66,4 +104,10 @@ function valuesOf(rows: readonly Row[]): unknown[] {
   const values: unknown[] = [];
   for (const row of rows) for (const key of keys) values.push(row[key]);
   return values;
+}
+
+/** Each column's values, in the order of the first row's keys. */
+function columnsOf(rows: readonly Row[]): unknown[][] {
+  const keys = Object.keys(rows[0] ?? {});
+  return keys.map((key) => rows.map((row) => row[key]));
 }

@@ -1,0 +1,51 @@
+import type { InsertObject, Kysely } from 'kysely';
+import { sql } from '../kysely.js';
+import type { Database } from '../schema.js';
+import type { UsageEventRecord } from '../../domain/records/usage-event-record.js';
+import { fixedInserts, type RowsPerStatement } from './fixed-inserts.js';
+
+/** Any event means the tester has the app: a session implies an install. */
+export async function markInstalled(
+  db: Kysely<Database>,
+  events: readonly UsageEventRecord[],
+  rowsPerStatement: RowsPerStatement,
+) {
+  const earliest = new Map<string, { app_id: string; tester_id: string; at: string }>();
+  for (const event of events) {
+    const key = `${event.appId}\u0000${event.testerId}`;
+    const known = earliest.get(key);
+    if (known === undefined || event.occurredAt < known.at) {
+      earliest.set(key, { app_id: event.appId, tester_id: event.testerId, at: event.occurredAt });
+    }
+  }
+  const rows = [...earliest.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, { app_id, tester_id, at }]) => ({
+      app_id,
+      tester_id,
+      state: 'INSTALLED',
+      invited_at: at,
+      installed_at: at,
+    }));
+  await upsertInstalled(db, rows, rowsPerStatement);
+}
+
+const upsertInstalled = fixedInserts((db, rows: InsertObject<Database, 'app_testers'>[]) =>
+  db
+    .insertInto('app_testers')
+    .values(rows)
+    .onConflict((conflict) =>
+      conflict
+        .columns(['app_id', 'tester_id'])
+        .doUpdateSet({
+          // A revoked tester stays revoked; their usage still counts.
+          state: sql`case when app_testers.state = 'REVOKED' then 'REVOKED' else 'INSTALLED' end`,
+          installed_at: sql`case when app_testers.installed_at is null or excluded.installed_at < app_testers.installed_at then excluded.installed_at else app_testers.installed_at end`,
+        })
+        // Most events come from testers installed long ago: leave their rows (and pages) untouched. (Literals,
+        // not parameters: a fixed insert binds only its rows' values.)
+        .where(
+          sql<boolean>`app_testers.state not in ('INSTALLED', 'REVOKED') or app_testers.installed_at is null or app_testers.installed_at > excluded.installed_at`,
+        ),
+    ),
+);
