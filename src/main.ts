@@ -2,7 +2,6 @@
 import { processOutput } from './cli/output.js';
 import { runCli } from './cli/run.js';
 import { openRuntime } from './main/compose.js';
-import { serve } from './main/serve.js';
 
 // A reader that stops early (`beta-metrics usage | head`) closes the pipe: that ends the output, not in a
 // stack trace.
@@ -11,5 +10,12 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-/** The composition root: the CLI, given the means to open a store and to serve it. */
-process.exitCode = await runCli(process.argv.slice(2), { openRuntime, serve, out: processOutput() });
+/**
+ * The composition root: the CLI, given the means to open a store and to serve it. The server (Fastify, both
+ * doors, their routes) is loaded when `serve` runs, not for every other command.
+ */
+process.exitCode = await runCli(process.argv.slice(2), {
+  openRuntime,
+  serve: async (options, out) => (await import('./main/serve.js')).serve(options, out),
+  out: processOutput(),
+});
