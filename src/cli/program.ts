@@ -1,29 +1,45 @@
 import { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
-import { appsCommand } from './commands/apps.js';
-import { buildsCommand } from './commands/builds.js';
-import { feedbackCommand } from './commands/feedback.js';
-import { groupsCommand } from './commands/groups.js';
-import { copyCommand } from './commands/copy.js';
-import { dashboardLinkCommand } from './commands/dashboard-link.js';
-import { exportCommand } from './commands/export.js';
-import { faultsCommand } from './commands/faults.js';
-import { importCommand } from './commands/import.js';
-import { ingestKeysCommand } from './commands/ingest-keys.js';
-import { journalCommand } from './commands/journal.js';
-import { keysCommand } from './commands/keys.js';
-import { migrateCommand } from './commands/migrate.js';
-import { serveCommand } from './commands/serve.js';
-import { snapshotCommand } from './commands/snapshot.js';
-import { testersCommand } from './commands/testers.js';
-import { versionsCommand } from './commands/versions.js';
-import { tokenCommand } from './commands/token.js';
-import { usageCommand } from './commands/usage.js';
 
 export const VERSION = '0.1.0';
 
-/** `beta-metrics <command>`: thin commands over the services. */
-export function buildProgram(deps: CliDeps): Command {
+type CommandModule = (program: Command, deps: CliDeps) => void;
+
+/**
+ * Each command by its name, in the order `--help` lists them, with the module that declares and runs it. A
+ * module is loaded only when its command may run: `serve` starts without the other commands' modules and what
+ * they import (import/export, the API client, ...), which Node 20 would otherwise load one by one before the
+ * server answers (docs/architecture.md; test/architecture/startup-imports.test.ts keeps them out).
+ */
+export const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandModule>]> = [
+  ['serve', async () => (await import('./commands/serve.js')).serveCommand],
+  ['keys', async () => (await import('./commands/keys.js')).keysCommand],
+  ['token', async () => (await import('./commands/token.js')).tokenCommand],
+  ['apps', async () => (await import('./commands/apps.js')).appsCommand],
+  ['testers', async () => (await import('./commands/testers.js')).testersCommand],
+  ['versions', async () => (await import('./commands/versions.js')).versionsCommand],
+  ['builds', async () => (await import('./commands/builds.js')).buildsCommand],
+  ['groups', async () => (await import('./commands/groups.js')).groupsCommand],
+  ['feedback', async () => (await import('./commands/feedback.js')).feedbackCommand],
+  ['ingest-keys', async () => (await import('./commands/ingest-keys.js')).ingestKeysCommand],
+  ['import', async () => (await import('./commands/import.js')).importCommand],
+  ['export', async () => (await import('./commands/export.js')).exportCommand],
+  ['migrate', async () => (await import('./commands/migrate.js')).migrateCommand],
+  ['copy', async () => (await import('./commands/copy.js')).copyCommand],
+  ['snapshot', async () => (await import('./commands/snapshot.js')).snapshotCommand],
+  ['usage', async () => (await import('./commands/usage.js')).usageCommand],
+  ['dashboard-link', async () => (await import('./commands/dashboard-link.js')).dashboardLinkCommand],
+  ['journal', async () => (await import('./commands/journal.js')).journalCommand],
+  ['faults', async () => (await import('./commands/faults.js')).faultsCommand],
+];
+
+/**
+ * `beta-metrics <command>`: thin commands over the services. When `argv` starts with a command's name, only
+ * that command is declared: commander dispatches on the first word, and a command's help, options and errors
+ * never mention its siblings, so it reads the same. Anything else (`--help`, `help serve`, a typo commander
+ * suggests a name for) gets every command.
+ */
+export async function buildProgram(deps: CliDeps, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('beta-metrics')
     .description("A self-hostable App Store Connect API for beta testers' usage metrics")
     .version(VERSION)
@@ -33,25 +49,8 @@ export function buildProgram(deps: CliDeps): Command {
       writeErr: (text) => process.stderr.write(text),
     })
     .exitOverride();
-  serveCommand(program, deps);
-  keysCommand(program, deps);
-  tokenCommand(program, deps);
-  appsCommand(program, deps);
-  testersCommand(program, deps);
-  versionsCommand(program, deps);
-  buildsCommand(program, deps);
-  groupsCommand(program, deps);
-  feedbackCommand(program, deps);
-  ingestKeysCommand(program, deps);
-  importCommand(program, deps);
-  exportCommand(program, deps);
-  migrateCommand(program, deps);
-  copyCommand(program, deps);
-  snapshotCommand(program, deps);
-  usageCommand(program, deps);
-  dashboardLinkCommand(program, deps);
-  journalCommand(program, deps);
-  faultsCommand(program, deps);
+  const named = COMMANDS.filter(([name]) => name === argv[0]);
+  for (const [, load] of named.length > 0 ? named : COMMANDS) (await load())(program, deps);
   for (const command of program.commands) enableExitOverride(command);
   return program;
 }

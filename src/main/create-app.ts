@@ -15,6 +15,7 @@ import type { PublicBaseUrl } from '../http/links.js';
 import { countUnroutable, createAppMetrics } from '../http/metrics.js';
 import type { PageCache } from '../http/page-cache.js';
 import { journalUnroutable, registerRequestJournal } from '../http/journal/journal-hooks.js';
+import { LAZY_SCHEMA_COMPILERS } from '../http/lazy-schema-compilers.js';
 import { requestForLog } from '../http/request-log.js';
 import { requestIdOf } from '../http/request-id.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     genReqId: requestIdOf,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
+    schemaController: { compilersFactory: LAZY_SCHEMA_COMPILERS },
     bodyLimit: MAX_BODY_BYTES,
     // Ids far longer than Apple's still reach their handler and get NOT_FOUND, not PATH_ERROR.
     routerOptions: { maxParamLength: 1024 },
