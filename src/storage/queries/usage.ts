@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CalendarDay } from '../../domain/calendar-day.js';
 import type { UsageValues } from '../../domain/usage-values.js';
+import type { BackendSpecifics } from '../backend-specifics.js';
 import type { Database } from '../schema.js';
 import type { RowWindow } from '../../domain/row-window.js';
 import type { InstalledTesterFilter } from '../usage-store.js';
@@ -64,6 +65,7 @@ export function installedTestersCountQuery(
  */
 export async function sumUsageByTester(
   db: Kysely<Database>,
+  oneOf: BackendSpecifics['oneOf'],
   appId: string,
   testerIds: readonly string[],
   firstDay: CalendarDay,
@@ -71,7 +73,9 @@ export async function sumUsageByTester(
 ): Promise<Map<string, UsageValues>> {
   const sums = new Map<string, UsageValues>();
   if (testerIds.length === 0) return sums;
-  const rows = await windowSums(db, appId, firstDay, lastDay, { testerIds }).execute();
+  const rows = await windowSums(db, appId, firstDay, lastDay, {
+    testers: (column) => oneOf(column, testerIds),
+  }).execute();
   for (const row of rows) {
     const values = {
       crashCount: toCount(row.crashes),
