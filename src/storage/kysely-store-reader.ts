@@ -25,6 +25,7 @@ import * as testerUsage from './queries/tester-usage.js';
 import * as testers from './queries/testers.js';
 import * as usageEvents from './queries/usage-events.js';
 import * as usage from './queries/usage.js';
+import type { BackendSpecifics } from './backend-specifics.js';
 import type { Database } from './schema.js';
 import * as resourceReads from './queries/resource-reads.js';
 import { appsOfRows } from './queries/references.js';
@@ -34,7 +35,11 @@ import type { InstalledTesterFilter } from './usage-store.js';
 
 /** Reads, on the database itself or inside a snapshot transaction. */
 export class KyselyStoreReader implements StoreReader {
-  constructor(protected readonly db: Kysely<Database>) {}
+  /** `readSpecifics`: what the reads ask of their backend (backend-specifics.ts). */
+  constructor(
+    protected readonly db: Kysely<Database>,
+    private readonly readSpecifics: Pick<BackendSpecifics, 'oneOf'>,
+  ) {}
 
   findApp = (id: string) => apps.findApp(this.db, id);
   listApps = (filter: AppFilter, window: RowWindow) => apps.listApps(this.db, filter, window);
@@ -49,7 +54,7 @@ export class KyselyStoreReader implements StoreReader {
   countInstalledTesters = (appId: string, filter: InstalledTesterFilter) =>
     usage.countInstalledTesters(this.db, appId, filter);
   sumUsageByTester = (appId: string, testerIds: readonly string[], firstDay: string, lastDay: string) =>
-    usage.sumUsageByTester(this.db, appId, testerIds, firstDay, lastDay);
+    usage.sumUsageByTester(this.db, this.readSpecifics.oneOf, appId, testerIds, firstDay, lastDay);
   appDataVersion = (appId: string) => dataVersions.appDataVersion(this.db, appId);
   groupDataVersion = (groupId: string) => siblingUsage.groupDataVersion(this.db, groupId);
   buildDataVersion = (buildId: string) => siblingUsage.buildDataVersion(this.db, buildId);

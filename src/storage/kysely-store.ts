@@ -64,7 +64,7 @@ export class KyselyStore extends KyselyStoreReader implements Store {
     private readonly readPoolStats?: () => PoolStats,
     private readonly snapshotDb?: Kysely<Database>,
   ) {
-    super(db);
+    super(db, specifics);
   }
 
   poolStats = () => this.readPoolStats?.();
@@ -76,7 +76,9 @@ export class KyselyStore extends KyselyStoreReader implements Store {
   readCaches = (): ReadCacheStats | undefined => undefined;
 
   snapshot<T>(read: (reader: SnapshotReads) => Promise<T>): Promise<T> {
-    return this.specifics.readSnapshot(this.snapshotDb ?? this.db, (trx) => read(new KyselyStoreReader(trx)));
+    return this.specifics.readSnapshot(this.snapshotDb ?? this.db, (trx) =>
+      read(new KyselyStoreReader(trx, this.specifics)),
+    );
   }
 
   createApp = (app: NewAppRecord) => this.translateConflicts(() => apps.insertApp(this.db, app));

@@ -56,6 +56,29 @@ export function describeSiblingUsageStore(context: StoreSuiteContext): void {
       );
     });
 
+    // The listing after an id bounds the group's members as well (queries/usage.ts, installed).
+    it("list a group's installed testers after any id: a member, a non-member, no tester at all", async () => {
+      const store = context.store();
+      await context.seedApps();
+      await context.seedTesters(['t4', 't5', 't6']);
+      await store.appendUsageEvents(
+        ['t1', 't2', 't4', 't5', 't6'].map((testerId) => context.event(`e-${testerId}`, { testerId })),
+      );
+      await store.createBetaGroup(group('g1'), ['t2', 't3', 't4', 't6']);
+      const after = (afterId: string, limit = 10) =>
+        store.listInstalledTesterIds('a1', { groupId: 'g1' }, { afterId, limit });
+      expect(await after('t1')).toEqual(['t2', 't4', 't6']);
+      expect(await after('t2')).toEqual(['t4', 't6']);
+      expect(await after('t2', 1)).toEqual(['t4']);
+      expect(await after('t25')).toEqual(['t4', 't6']);
+      expect(await after('t3')).toEqual(['t4', 't6']);
+      expect(await after('t5')).toEqual(['t6']);
+      expect(await after('t6')).toEqual([]);
+      expect(await store.listInstalledTesterIds('a1', { groupId: 'g1' }, { offset: 1, limit: 1 })).toEqual([
+        't4',
+      ]);
+    });
+
     it("sum a tester's usage per app over a window, of the apps they installed", async () => {
       const store = context.store();
       await context.seedIngestion();

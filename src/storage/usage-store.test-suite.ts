@@ -100,6 +100,24 @@ export function describeUsageStore(context: StoreSuiteContext): void {
         expect(sums.has('t3')).toBe(false);
       });
 
+      // PostgreSQL binds the ids as one array (backend-specifics.ts, oneOf): its text must keep every id whole.
+      it('sums a page of testers whose ids an array literal must quote, over whole months and days', async () => {
+        const odd = ['t"q', 't\\b', 't,c', '{t}', 't s', 'NULL', "t'a"];
+        await seedTesters(odd);
+        const events = odd.flatMap((testerId, i) => [
+          event(`m${i}`, { testerId, occurredAt: '2023-09-10T00:00:00.000Z' }),
+          event(`d${i}`, { testerId, occurredAt: '2023-10-05T00:00:00.000Z', type: 'crash' }),
+        ]);
+        await store.appendUsageEvents(events);
+        const absent = Array.from({ length: 250 }, (_, i) => `absent-${i}`);
+        const sums = await store.sumUsageByTester('a1', [...absent, ...odd, 't1'], '2023-09-01', '2023-10-05');
+        expect(new Map(sums)).toEqual(
+          new Map(odd.map((id) => [id, { crashCount: 1, sessionCount: 1, feedbackCount: 0 }])),
+        );
+        const days = await store.sumUsageByTester('a1', ['t,c', 'NULL'], '2023-10-05', '2023-10-05');
+        expect([...days.keys()].sort()).toEqual(['NULL', 't,c']);
+      });
+
       it('lists and counts as installed exactly the testers with an event, in id order', async () => {
         expect(await store.countInstalledTesters('a1', {})).toBe(0);
         await store.appendUsageEvents([

@@ -1,3 +1,4 @@
+import type { SqlBool } from 'kysely';
 import { CompiledQuery, sql } from '../kysely.js';
 import type { BackendSpecifics } from '../backend-specifics.js';
 import { createChangeTriggers } from './change-triggers.js';
@@ -53,6 +54,11 @@ export const postgresSpecifics: BackendSpecifics = {
   // Transactions run side by side; merging them would only hold row locks longer.
   groupCommit: false,
   maxBoundParameters: 30_000,
+  // node-postgres binds a JavaScript array as one array parameter. Unnested and gathered again in a subquery,
+  // so the planner cannot see the array's elements (an InitPlan): it estimated the selectivity of each of them
+  // in turn, 1.5-1.8 ms to plan a page's sums against 0.3 ms; the index scan by (app, tester) is the same.
+  oneOf: (column, values) =>
+    sql<SqlBool>`${sql.ref(column)} = any(array(select unnest(${[...values]}::text[])))`,
   // Each statement is a round trip: one per table, its rows as arrays (unnest).
   rowsPerInsert: 'arrays',
 

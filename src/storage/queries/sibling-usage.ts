@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, SqlBool } from 'kysely';
 import { sql } from '../kysely.js';
 import type { CalendarDay } from '../../domain/calendar-day.js';
 import type { RowWindow } from '../../domain/row-window.js';
@@ -110,7 +110,9 @@ export async function sumUsageByApp(
 ): Promise<Map<string, UsageValues>> {
   const sums = new Map<string, UsageValues>();
   for (const appId of appIds) {
-    const [row] = await windowSums(db, appId, firstDay, lastDay, { testerIds: [testerId] }).execute();
+    const [row] = await windowSums(db, appId, firstDay, lastDay, {
+      testers: (column) => sql<SqlBool>`${sql.ref(column)} = ${testerId}`,
+    }).execute();
     if (row === undefined) continue;
     const values = {
       crashCount: toCount(row.crashes),

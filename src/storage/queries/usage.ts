@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CalendarDay } from '../../domain/calendar-day.js';
 import type { UsageValues } from '../../domain/usage-values.js';
+import type { BackendSpecifics } from '../backend-specifics.js';
 import type { Database } from '../schema.js';
 import type { RowWindow } from '../../domain/row-window.js';
 import type { InstalledTesterFilter } from '../usage-store.js';
@@ -16,7 +17,7 @@ export async function listInstalledTesterIds(
   window: RowWindow,
 ): Promise<string[]> {
   const rows = await applyWindow(
-    installed(db, appId, filter).select('tester_id'),
+    installed(db, appId, filter, window.afterId).select('tester_id'),
     'tester_id',
     window,
   ).execute();
@@ -32,17 +33,23 @@ export async function countInstalledTesters(
   return toCount(row?.n);
 }
 
-function installed(db: Kysely<Database>, appId: string, filter: InstalledTesterFilter) {
+/**
+ * The app's installed testers, of the filter; `afterId`, when given, also bounds a group's members: the listing
+ * after it reads both indexes (app_testers_installed, beta_group_testers_pk) from there, where a merge join of
+ * members from the group's first read every member before the page.
+ */
+function installed(db: Kysely<Database>, appId: string, filter: InstalledTesterFilter, afterId?: string) {
   let query = db.selectFrom('app_testers').where('app_id', '=', appId).where('installed_at', 'is not', null);
   if (filter.testerId !== undefined) query = query.where('tester_id', '=', filter.testerId);
   if (filter.groupId !== undefined) {
     const groupId = filter.groupId;
-    query = query.where('tester_id', 'in', (eb) =>
-      eb
+    query = query.where('tester_id', 'in', (eb) => {
+      const members = eb
         .selectFrom('beta_group_testers')
         .select('beta_group_testers.tester_id')
-        .where('group_id', '=', groupId),
-    );
+        .where('group_id', '=', groupId);
+      return afterId === undefined ? members : members.where('beta_group_testers.tester_id', '>', afterId);
+    });
   }
   return query;
 }
@@ -64,6 +71,7 @@ export function installedTestersCountQuery(
  */
 export async function sumUsageByTester(
   db: Kysely<Database>,
+  oneOf: BackendSpecifics['oneOf'],
   appId: string,
   testerIds: readonly string[],
   firstDay: CalendarDay,
@@ -71,7 +79,9 @@ export async function sumUsageByTester(
 ): Promise<Map<string, UsageValues>> {
   const sums = new Map<string, UsageValues>();
   if (testerIds.length === 0) return sums;
-  const rows = await windowSums(db, appId, firstDay, lastDay, { testerIds }).execute();
+  const rows = await windowSums(db, appId, firstDay, lastDay, {
+    testers: (column) => oneOf(column, testerIds),
+  }).execute();
   for (const row of rows) {
     const values = {
       crashCount: toCount(row.crashes),

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { SqlBool, Transaction } from 'kysely';
 import { CompiledQuery, sql } from '../kysely.js';
 import type { Database } from '../schema.js';
 import type { BackendSpecifics } from '../backend-specifics.js';
@@ -16,6 +16,7 @@ export const sqliteSpecifics: BackendSpecifics = {
   groupCommit: true,
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32; stay well below it.
   maxBoundParameters: 30_000,
+  oneOf: (column, values) => sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`,
   // The text of 64 rows of usage_events (13 values each) stays under the length sqlite/connection.ts keeps
   // prepared; a statement runs in microseconds here, so more of them cost little.
   rowsPerInsert: 64,
