@@ -12,13 +12,13 @@ import { setFlagsFromString } from 'node:v8';
  * - `--semi-space-growth-factor=1`: the young generation stays at its first size (1 MB a semi-space) instead of
  *   doubling whenever survivors fill it. Scavenges come more often, each as cheap: its cost is what survives,
  *   not what died.
- * - `--heap-growing-percent=50`: after a full collection the old generation may grow by half its live size
+ * - `--heap-growing-percent=100`: after a full collection the old generation may grow by its live size
  *   before the next, instead of V8's own factor of up to 4.
  *
  * An operator who sizes the heap (`NODE_OPTIONS=--max-semi-space-size=...` or any flag of `HEAP_SIZING`) keeps
  * V8's behaviour as they set it: nothing here overrides them. Figures: BENCHMARKS.md.
  */
-export const LEAN_HEAP_FLAGS = ['--semi-space-growth-factor=1', '--heap-growing-percent=50'] as const;
+export const LEAN_HEAP_FLAGS = ['--semi-space-growth-factor=1', '--heap-growing-percent=100'] as const;
 
 /** Flags that size V8's heap, as `--a-b` or `--a_b`: given any of them, the operator decides. */
 const HEAP_SIZING =
