@@ -110,7 +110,12 @@ export function describeUsageStore(context: StoreSuiteContext): void {
         ]);
         await store.appendUsageEvents(events);
         const absent = Array.from({ length: 250 }, (_, i) => `absent-${i}`);
-        const sums = await store.sumUsageByTester('a1', [...absent, ...odd, 't1'], '2023-09-01', '2023-10-05');
+        const sums = await store.sumUsageByTester(
+          'a1',
+          [...absent, ...odd, 't1'],
+          '2023-09-01',
+          '2023-10-05',
+        );
         expect(new Map(sums)).toEqual(
           new Map(odd.map((id) => [id, { crashCount: 1, sessionCount: 1, feedbackCount: 0 }])),
         );
