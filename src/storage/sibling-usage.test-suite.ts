@@ -65,15 +65,15 @@ export function describeSiblingUsageStore(context: StoreSuiteContext): void {
         ['t1', 't2', 't4', 't5', 't6'].map((testerId) => context.event(`e-${testerId}`, { testerId })),
       );
       await store.createBetaGroup(group('g1'), ['t2', 't3', 't4', 't6']);
-      const after = (afterId: string, limit = 10) =>
+      const membersAfter = (afterId: string, limit = 10) =>
         store.listInstalledTesterIds('a1', { groupId: 'g1' }, { afterId, limit });
-      expect(await after('t1')).toEqual(['t2', 't4', 't6']);
-      expect(await after('t2')).toEqual(['t4', 't6']);
-      expect(await after('t2', 1)).toEqual(['t4']);
-      expect(await after('t25')).toEqual(['t4', 't6']);
-      expect(await after('t3')).toEqual(['t4', 't6']);
-      expect(await after('t5')).toEqual(['t6']);
-      expect(await after('t6')).toEqual([]);
+      expect(await membersAfter('t1')).toEqual(['t2', 't4', 't6']);
+      expect(await membersAfter('t2')).toEqual(['t4', 't6']);
+      expect(await membersAfter('t2', 1)).toEqual(['t4']);
+      expect(await membersAfter('t25')).toEqual(['t4', 't6']);
+      expect(await membersAfter('t3')).toEqual(['t4', 't6']);
+      expect(await membersAfter('t5')).toEqual(['t6']);
+      expect(await membersAfter('t6')).toEqual([]);
       expect(await store.listInstalledTesterIds('a1', { groupId: 'g1' }, { offset: 1, limit: 1 })).toEqual([
         't4',
       ]);

@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { expect, it } from 'vitest';
-import { signToken } from '../../src/wire-common/sign-token.js';
-import { CLI } from '../support/cli-process.js';
+import { startEphemeralServer } from '../support/ephemeral-server.js';
 
 /**
  * `serve --ephemeral --print-config json`: the stand-in for a test suite in any language. The first line on
@@ -10,46 +7,16 @@ import { CLI } from '../support/cli-process.js';
  * over a fresh store.
  */
 it('prints its address and a TESTING key as one JSON line, and serves a fresh store with the test controls', async () => {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'serve',
-      '--ephemeral',
-      '--print-config',
-      'json',
-      '--listen',
-      '127.0.0.1:0',
-      '--log-level',
-      'silent',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const server = await startEphemeralServer();
   try {
-    const firstLine = await new Promise<string>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout });
-      lines.once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`serve exited (${code}) before printing its config`)));
-    });
-    const config = JSON.parse(firstLine) as {
-      baseUrl: string;
-      issuerId: string;
-      keyId: string;
-      privateKey: string;
-    };
+    const { config } = server;
     expect(config).toEqual({
       baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       issuerId: expect.any(String),
       keyId: expect.stringMatching(/^[A-Z0-9]{10}$/),
       privateKey: expect.stringContaining('-----BEGIN PRIVATE KEY-----'),
     });
-    const token = await signToken({
-      privateKeyPem: config.privateKey,
-      keyId: config.keyId,
-      issuerId: config.issuerId,
-      now: new Date(),
-    });
+    const token = await server.token();
     const get = (path: string, headers: Record<string, string> = {}) =>
       fetch(`${config.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
 
@@ -67,7 +34,6 @@ it('prints its address and a TESTING key as one JSON line, and serves a fresh st
     });
     expect(saved.status).toBe(201);
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    await server.stop();
   }
 });

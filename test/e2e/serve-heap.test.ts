@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { heapSizedByOperator } from '../../src/main/heap-policy.js';
-import { signToken } from '../../src/wire-common/sign-token.js';
-import { CLI } from '../support/cli-process.js';
+import { startEphemeralServer } from '../support/ephemeral-server.js';
 
 /** Reads that make garbage and survivors, as a client's load does: rounds of concurrent requests. */
 const ROUNDS = 20;
@@ -36,35 +33,11 @@ describe('serve keeps its heap lean', () => {
 });
 
 async function newSpaceAfterLoad(env: Record<string, string>): Promise<number> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'serve',
-      '--ephemeral',
-      '--print-config',
-      'json',
-      '--listen',
-      '127.0.0.1:0',
-      '--log-level',
-      'silent',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', ...env } },
-  );
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // The operator's environment aside: only `env` decides whether the heap is sized.
+  const server = await startEphemeralServer({ NODE_OPTIONS: '', ...env });
   try {
-    const config = JSON.parse(
-      await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', resolve);
-        child.once('exit', (code) => reject(new Error(`serve exited (${code}) before printing its config`)));
-      }),
-    ) as { baseUrl: string; issuerId: string; keyId: string; privateKey: string };
-    const token = await signToken({
-      privateKeyPem: config.privateKey,
-      keyId: config.keyId,
-      issuerId: config.issuerId,
-      now: new Date(),
-    });
+    const { config } = server;
+    const token = await server.token();
     for (let round = 0; round < ROUNDS; round++) {
       const statuses = await Promise.all(
         Array.from({ length: CONCURRENT }, async (_, i) => {
@@ -84,7 +57,6 @@ async function newSpaceAfterLoad(env: Record<string, string>): Promise<number> {
     expect(line, 'GET /metrics reports the new space').not.toBeNull();
     return Number(line?.[1]);
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    await server.stop();
   }
 }
