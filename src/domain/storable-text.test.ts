@@ -55,7 +55,7 @@ describe('events with text no store can keep', () => {
     now: new Date('2023-10-05T12:00:00.000Z'),
     retentionDays: 400,
     skewMs: 0,
-    receivedAt: new Date('2023-10-05T12:00:05.000Z'),
+    receivedAt: '2023-10-05T12:00:05.000Z',
     maxCrashLogBytes: 256 * 1024,
   };
   const valid = {

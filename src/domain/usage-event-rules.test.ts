@@ -29,7 +29,7 @@ const CONTEXT: EventContext = {
   now: NOW,
   retentionDays: 400,
   skewMs: 0,
-  receivedAt: new Date('2023-10-05T12:00:05.000Z'),
+  receivedAt: '2023-10-05T12:00:05.000Z',
   maxCrashLogBytes: 256 * 1024,
 };
 const VALID = {

@@ -49,8 +49,8 @@ export interface EventContext {
   readonly retentionDays: number;
   /** Added to every timestamp: the server's receive time minus the batch's `sentAt` (clock-skew correction). */
   readonly skewMs: number;
-  /** When the server received the batch (wall clock). */
-  readonly receivedAt: Date;
+  /** When the server received the batch (wall clock), as stored: one text for all of a batch's events. */
+  readonly receivedAt: string;
   /** UTF-8 bytes of a crash event's `crashLog`. */
   readonly maxCrashLogBytes: number;
 }
@@ -161,7 +161,7 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
       ...optional,
       ...(groupId !== undefined && { groupId }),
       ...(reason !== undefined && { reason }),
-      receivedAt: isoText(context.receivedAt),
+      receivedAt: context.receivedAt,
     },
   };
 }
@@ -266,17 +266,6 @@ function checkTimestamp(
     return undefined;
   }
   return new Date(corrected).toISOString();
-}
-
-/** A batch's events share its receive time: its text is made once (a Date's toISOString is not free). */
-const isoTexts = new WeakMap<Date, string>();
-function isoText(at: Date): string {
-  let text = isoTexts.get(at);
-  if (text === undefined) {
-    text = at.toISOString();
-    isoTexts.set(at, text);
-  }
-  return text;
 }
 
 function invalid(detail: string, field: string): Problem {

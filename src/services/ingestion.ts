@@ -142,7 +142,7 @@ export function ingestionService(
         now: reportClock.now(),
         retentionDays: limits.retentionDays,
         skewMs: skew,
-        receivedAt,
+        receivedAt: receivedAt.toISOString(),
         maxCrashLogBytes: limits.maxCrashLogBytes,
       };
       batch.events.forEach((raw, index) => {
