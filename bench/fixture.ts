@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -6,9 +7,10 @@ import type { CreatedApiKey } from '../src/services/api-keys.js';
 import { createServices } from '../src/services/services.js';
 import { signToken } from '../src/services/token-signer.js';
 import { openStore } from '../src/storage/open-store.js';
+import { send } from './http-client.js';
 import type { BenchStore } from './options.js';
 import { prepareSiblings } from './siblings.js';
-import { BENCH_APP, REPORT_TIME, referenceWorkload, WORKLOAD_SETTING } from './workload.js';
+import { BENCH_APP, REPORT_DAY, REPORT_TIME, referenceWorkload, WORKLOAD_SETTING } from './workload.js';
 
 /** The app the ingestion figures write to, so the reference app's data stays as generated. */
 export const INGEST_APP = {
@@ -169,5 +171,29 @@ export async function removeIngestApp(target: BenchStore): Promise<void> {
     await client.query('commit');
   } finally {
     await client.end();
+  }
+}
+
+/** A write that changes the reference app's data: one accepted session, so every cached answer is stale. */
+export async function invalidate(url: string, fixture: Fixture): Promise<void> {
+  const body = JSON.stringify({
+    events: [
+      {
+        id: randomUUID(),
+        type: 'session',
+        appId: BENCH_APP.id,
+        testerId: fixture.testerIds[0],
+        timestamp: `${REPORT_DAY}T11:00:00Z`,
+      },
+    ],
+  });
+  const answer = await send(
+    'POST',
+    `${url}/ingest/v1/events`,
+    { authorization: `Bearer ${fixture.referenceIngestKey}`, 'content-type': 'application/json' },
+    body,
+  );
+  if (answer.status !== 200 || !answer.body.toString().includes('"accepted":1')) {
+    throw new Error(`invalidating write: ${answer.status} ${answer.body.toString()}`);
   }
 }

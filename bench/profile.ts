@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { INGEST_APP, prepareFixture, removeIngestApp } from './fixture.js';
+import { INGEST_APP, invalidate, prepareFixture, removeIngestApp } from './fixture.js';
+import { getJson } from './http-client.js';
 import { EventSource, ingestOverHttp } from './ingest-load.js';
 import { load } from './load.js';
 import { benchStore, STORE_OPTIONS } from './options.js';
@@ -9,8 +10,9 @@ import { startProcess } from './server-process.js';
 import { BENCH_APP, REPORT_TIME } from './workload.js';
 
 /**
- * `npm run bench:profile -- --load metrics|seed|app|ingest [--seconds N]`: runs one load (the repeated metrics
- * page, the seed's first example, `GET /v1/apps/{id}`, or ingestion) against a server started with
+ * `npm run bench:profile -- --load metrics|seed|app|cold|ingest [--seconds N]`: runs one load (the repeated
+ * metrics page, the seed's first example, `GET /v1/apps/{id}`, the metrics page cold: one invalidating write
+ * before each read, one at a time, as run.ts's cold figures; or ingestion) against a server started with
  * `node --cpu-prof`, then prints where its CPU time went: the functions with the most self time, and the
  * share of time by module (node internals, fastify, kysely, better-sqlite3 / pg, this project).
  */
@@ -63,13 +65,24 @@ try {
       seed: page.replace('limit=200', 'limit=5'),
       app: `${server.url}/v1/apps/${BENCH_APP.id}`,
     };
-    const url = urls[values.load];
-    if (url === undefined)
-      throw new Error(`--load ${values.load}: one of ingest, ${Object.keys(urls).join(', ')}`);
-    const result = await load(url, headers, { connections: 16, seconds });
-    console.log(
-      `repeated ${values.load}: ${Math.round(result.rps)} req/s (${result.generator} at ${Math.round(result.generatorCpu * 100)}% of a core)`,
-    );
+    if (values.load === 'cold') {
+      const until = performance.now() + seconds * 1000;
+      const times: number[] = [];
+      while (performance.now() < until) {
+        await invalidate(server.url, fixture);
+        times.push((await getJson(page, headers)).ms);
+      }
+      times.sort((a, b) => a - b);
+      console.log(`cold metrics page: ${times.length} reads, p50 ${times[times.length >> 1]?.toFixed(1)} ms`);
+    } else {
+      const url = urls[values.load];
+      if (url === undefined)
+        throw new Error(`--load ${values.load}: one of ingest, cold, ${Object.keys(urls).join(', ')}`);
+      const result = await load(url, headers, { connections: 16, seconds });
+      console.log(
+        `repeated ${values.load}: ${Math.round(result.rps)} req/s (${result.generator} at ${Math.round(result.generatorCpu * 100)}% of a core)`,
+      );
+    }
   }
 } finally {
   await server.stop();

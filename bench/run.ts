@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { explainInstalledTesterCount } from './explain-total.js';
 import { EventSource, ingestOverHttp, rawInserts } from './ingest-load.js';
-import { INGEST_APP, type Fixture, prepareFixture, removeIngestApp } from './fixture.js';
-import { getJson, send } from './http-client.js';
+import { INGEST_APP, invalidate, prepareFixture, removeIngestApp } from './fixture.js';
+import { getJson } from './http-client.js';
 import { loadGenerator, loadTogether } from './load.js';
 import { type BenchStore, benchStore, DEFAULT_DATA_DIR, STORE_OPTIONS } from './options.js';
 import {
@@ -21,7 +20,7 @@ import { type ServerProcess, startProcess } from './server-process.js';
 import { siblingFigures } from './siblings.js';
 import { median, percentile } from './stats.js';
 import { BASELINE_FLOOR, calibrate, compareWithBare, throughputFigure } from './throughput.js';
-import { BENCH_APP, REPORT_DAY, REPORT_TIME } from './workload.js';
+import { BENCH_APP, REPORT_TIME } from './workload.js';
 
 /**
  * `npm run bench [-- --quick] [--database-url URL] [--postgres-only] [--only FIGURES] [--rate-limit N] [--ingest-ids client|random]`: every figure of the performance table on the
@@ -419,30 +418,6 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
     figures,
     seconds: (performance.now() - backendStarted) / 1000,
   };
-}
-
-/** A write that changes the reference app's data: one accepted session, so every cached answer is stale. */
-async function invalidate(url: string, fixture: Fixture): Promise<void> {
-  const body = JSON.stringify({
-    events: [
-      {
-        id: randomUUID(),
-        type: 'session',
-        appId: BENCH_APP.id,
-        testerId: fixture.testerIds[0],
-        timestamp: `${REPORT_DAY}T11:00:00Z`,
-      },
-    ],
-  });
-  const answer = await send(
-    'POST',
-    `${url}/ingest/v1/events`,
-    { authorization: `Bearer ${fixture.referenceIngestKey}`, 'content-type': 'application/json' },
-    body,
-  );
-  if (answer.status !== 200 || !answer.body.toString().includes('"accepted":1')) {
-    throw new Error(`invalidating write: ${answer.status} ${answer.body.toString()}`);
-  }
 }
 
 /** The URL of the page in the middle of the listing (page 26 of 50), by following `next` links. */
