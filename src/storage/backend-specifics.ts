@@ -60,8 +60,8 @@ export interface BackendSpecifics {
   /**
    * `column` holds one of `values` (at least one): as one array parameter on PostgreSQL, which the planner
    * does not look into (postgres/dialect.ts): a page's sums (200 tester ids, three times over: 600 parameters)
-   * were planned in 1.6-5 ms, 0.3 ms so (EXPLAIN ANALYZE, a store of 10,000 testers, medians of 20); as a list
-   * of parameters on SQLite, which has no arrays.
+   * were planned in 1.6-5 ms, 0.3 ms so (EXPLAIN ANALYZE, a store of 10,000 testers, medians of 20); as one
+   * JSON array on SQLite, which has no arrays (sqlite/dialect.ts).
    */
   oneOf(column: string, values: readonly string[]): RawBuilder<SqlBool>;
   /**

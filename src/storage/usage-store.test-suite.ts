@@ -101,9 +101,19 @@ export function describeUsageStore(context: StoreSuiteContext): void {
       });
 
       // PostgreSQL binds the ids as one array (backend-specifics.ts, oneOf): its text must keep every id whole.
+      // SQLite binds them as one JSON array (sqlite/dialect.ts, oneOf): json_each must give back each id as stored.
       it('sums a page of testers whose ids an array literal must quote, over whole months and days', async () => {
-        const odd = ['t"q', 't\\b', 't,c', '{t}', 't s', 'NULL', "t'a"];
+        const odd = ['t"q', 't\\b', 't,c', '{t}', 't s', 'NULL', "t'a", 't\\u0041', '[t]', 'tü😀'];
         await seedTesters(odd);
+        // Ids the store keeps though JSON must escape them: SQLite keeps a NUL; PostgreSQL refuses it, and both a
+        // lone surrogate.
+        for (const id of ['n\u0000ul', 'a\ud800b']) {
+          const stored = await seedTesters([id]).then(
+            () => true,
+            () => false,
+          );
+          if (stored) odd.push(id);
+        }
         const events = odd.flatMap((testerId, i) => [
           event(`m${i}`, { testerId, occurredAt: '2023-09-10T00:00:00.000Z' }),
           event(`d${i}`, { testerId, occurredAt: '2023-10-05T00:00:00.000Z', type: 'crash' }),

@@ -28,19 +28,23 @@ export function windowSums(
 ) {
   const { everyMember = false, testers } = options;
   const split = splitByMonths(firstDay, lastDay);
+  // Each part sums its own rows per tester (read in the key's order, so without a sort), leaving the outer sum
+  // a few rows per tester: SQLite otherwise sorted every rollup row of the page in a temporary B-tree (a page
+  // of 200 testers over P365D: 1.5 ms for the statement, 1.2 ms so; docs/architecture.md, "Cold pages").
   const days = (first: CalendarDay, last: CalendarDay, sign: 1 | -1) =>
     db
       .selectFrom('usage_daily')
       .select([
         'tester_id',
-        sql<number>`session_count * ${sql.lit(sign)}`.as('sessions'),
-        sql<number>`crash_count * ${sql.lit(sign)}`.as('crashes'),
-        sql<number>`feedback_count * ${sql.lit(sign)}`.as('feedback'),
+        sql<number>`sum(session_count) * ${sql.lit(sign)}`.as('sessions'),
+        sql<number>`sum(crash_count) * ${sql.lit(sign)}`.as('crashes'),
+        sql<number>`sum(feedback_count) * ${sql.lit(sign)}`.as('feedback'),
       ])
       .where('app_id', '=', appId)
       .where((eb) => (testers === undefined ? eb.lit(true) : testers('tester_id')))
       .where('day', '>=', first)
-      .where('day', '<=', last);
+      .where('day', '<=', last)
+      .groupBy('tester_id');
   const parts = [
     ...(everyMember
       ? [
@@ -62,14 +66,15 @@ export function windowSums(
             .selectFrom('usage_monthly')
             .select([
               'tester_id',
-              sql<number>`session_count`.as('sessions'),
-              sql<number>`crash_count`.as('crashes'),
-              sql<number>`feedback_count`.as('feedback'),
+              sql<number>`sum(session_count)`.as('sessions'),
+              sql<number>`sum(crash_count)`.as('crashes'),
+              sql<number>`sum(feedback_count)`.as('feedback'),
             ])
             .where('app_id', '=', appId)
             .where((eb) => (testers === undefined ? eb.lit(true) : testers('tester_id')))
             .where('month', '>=', split.months.first)
-            .where('month', '<=', split.months.last),
+            .where('month', '<=', split.months.last)
+            .groupBy('tester_id'),
         ]),
     ...split.plus.map(([first, last]) => days(first, last, 1)),
     ...split.minus.map(([first, last]) => days(first, last, -1)),
