@@ -79,4 +79,39 @@ describe('cursor paging', () => {
     things.ids.splice(2, 1);
     await expect(readPage(things, KEY, page(3, cursor))).rejects.toBeInstanceOf(InvalidCursor);
   });
+
+  it('reads a later page in one listing read when the last row served is still at its position', async () => {
+    const things = listing(ids(30));
+    const reads: unknown[] = [];
+    const counted: PagedListing<string> = {
+      ...things,
+      list: (window) => (reads.push(window), things.list(window)),
+    };
+    const first = await readPage(counted, KEY, page(10));
+    reads.length = 0;
+    const second = await readPage(counted, KEY, page(10, cursorOf(first.next)));
+    expect(second.rows).toEqual(ids(30).slice(10, 20));
+    // Without the combined read: one read to find the token's row, another for the page after it.
+    expect(reads).toEqual([{ offset: 9, limit: 15 }]);
+    const third = await readPage(counted, KEY, page(10, cursorOf(second.next)));
+    expect(third.rows).toEqual(ids(30).slice(20));
+    expect(third.next).toBeUndefined();
+  });
+
+  it('finds its place further on when many rows appeared before the cursor, in a listing in its own order', async () => {
+    const values = ids(12, 'm');
+    const things: PagedListing<string> = {
+      count: async () => values.length,
+      list: async ({ offset = 0, limit }) => values.slice(offset, offset + limit),
+      idOf: (id) => id,
+      byOffset: true,
+    };
+    const first = await readPage(things, KEY, page(5));
+    values.unshift(...ids(7, 'a'));
+    const second = await readPage(things, KEY, page(5, cursorOf(first.next)));
+    expect(second.rows).toEqual(['m005', 'm006', 'm007', 'm008', 'm009']);
+    const third = await readPage(things, KEY, page(5, cursorOf(second.next)));
+    expect(third.rows).toEqual(['m010', 'm011']);
+    expect(third.total).toBe(19);
+  });
 });

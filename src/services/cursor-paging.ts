@@ -92,6 +92,8 @@ export async function readPage<Row>(
   let afterId: string | undefined;
   let served = 0;
   if (page.after !== undefined) {
+    const atPosition = await readAtPosition(listing, key, page, page.after, total);
+    if (atPosition !== undefined) return atPosition;
     const last = await findLastServed(listing, key, page.scope, page.after, total);
     if (last === undefined) throw new InvalidCursor(page.after);
     afterId = last.id;
@@ -102,6 +104,42 @@ export async function readPage<Row>(
       ? { offset: served, limit: page.limit + 1 }
       : { afterId, limit: page.limit + 1 },
   );
+  return pageOf(rows, served, listing, key, page, total);
+}
+
+/**
+ * The page after `page.after` when the last row served is still within FIRST_SCAN rows of the token's position,
+ * as it nearly always is: those rows and the page after them come in one read, so finding the token costs no
+ * statement of its own (one round trip less a page on PostgreSQL). Undefined when it is not there: the caller
+ * then scans for it (findLastServed). The rows after it in the listing's order are those a read after its id
+ * (or from its offset) would give, in the same snapshot.
+ */
+async function readAtPosition<Row>(
+  listing: PagedListing<Row>,
+  key: Uint8Array,
+  page: PageRequest,
+  after: CursorToken,
+  total: number,
+): Promise<Page<Row> | undefined> {
+  const hint = Math.min(after.position - 1, total);
+  if (hint < 0) return undefined;
+  const rows = await listing.list({ offset: hint, limit: FIRST_SCAN + page.limit + 1 });
+  const found = rows
+    .slice(0, FIRST_SCAN)
+    .findIndex((row) => tagsEqual(cursorTag(key, page.scope, after.position, listing.idOf(row)), after.tag));
+  if (found < 0) return undefined;
+  return pageOf(rows.slice(found + 1, found + 2 + page.limit), hint + found + 1, listing, key, page, total);
+}
+
+/** A page of `rows` (up to one more than the limit, the first `served` rows of the listing before them). */
+function pageOf<Row>(
+  rows: Row[],
+  served: number,
+  listing: PagedListing<Row>,
+  key: Uint8Array,
+  page: PageRequest,
+  total: number,
+): Page<Row> {
   const hasMore = rows.length > page.limit;
   const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
   const lastRow = pageRows.at(-1);
