@@ -183,7 +183,7 @@ function registerReadCacheMetrics(health: Pick<HealthService, 'readCaches'>, reg
   });
   new Counter({
     name: 'beta_metrics_read_cache_reads_total',
-    help: "Reads of API keys, apps' data versions and beta groups' and builds' apps and versions, by cache and outcome: hit (answered from memory) or miss (read from the store).",
+    help: "Reads of API keys, apps' data versions, beta groups' and builds' apps and versions, and whether beta testers exist, by cache and outcome: hit (answered from memory) or miss (read from the store).",
     labelNames: ['cache', 'outcome'] as const,
     registers,
     collect() {
@@ -195,6 +195,7 @@ function registerReadCacheMetrics(health: Pick<HealthService, 'readCaches'>, reg
         ['app_data_versions', stats.appDataVersions],
         ['group_versions', stats.groupVersions],
         ['build_versions', stats.buildVersions],
+        ['testers', stats.testers],
       ] as const) {
         this.inc({ cache, outcome: 'hit' }, counts.hits);
         this.inc({ cache, outcome: 'miss' }, counts.misses);

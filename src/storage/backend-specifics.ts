@@ -97,6 +97,11 @@ export interface BackendSpecifics {
    * nothing, its `PRAGMA data_version` tells (sqlite/data-version-feed.ts).
    */
   createChangeNotifications(db: Kysely<unknown>): Promise<void>;
+  /**
+   * Migration 0013: the same for a beta tester's delete and a TRUNCATE of `beta_testers` (not inserts or
+   * updates), whose existence the read caches keep. PostgreSQL's triggers notify; SQLite needs nothing.
+   */
+  createTesterDeleteNotifications(db: Kysely<unknown>): Promise<void>;
   /** Whether an error means "another process holds the database; try again shortly". */
   isBusy(error: unknown): boolean;
   /** Whether an error means the database cannot be reached at all (answered 503 until it is back). */

@@ -1,9 +1,12 @@
 /**
  * The tables of which this process keeps read caches (read-caches.ts): API keys by id (every request's
- * revocation check) and apps' data versions (every metrics request's freshness). An app's data version also
- * depends on the app existing (queries/data-versions.ts), so a change of `apps` is told as one of its version.
+ * revocation check), apps' data versions (every metrics request's freshness) and which beta testers exist
+ * (the freshness of a tester's metrics). An app's data version also depends on the app existing
+ * (queries/data-versions.ts), so a change of `apps` is told as one of its version. Of `beta_testers`, only
+ * what ends a tester's existence is told (a delete, a TRUNCATE: migration 0013), since only testers that
+ * exist are kept.
  */
-export type CachedTable = 'api_keys' | 'app_data_versions';
+export type CachedTable = 'api_keys' | 'app_data_versions' | 'beta_testers';
 
 /** What may have changed: one row of a cached table (by its key), a whole table, or anything at all. */
 export type StoreChange =
@@ -13,8 +16,8 @@ export type StoreChange =
 /**
  * How a store learns that others changed what it caches: other processes and nodes, whose commits this
  * process's code never sees. One implementation per backend: `sqlite/data-version-feed.ts` (SQLite's
- * `PRAGMA data_version`), `postgres/change-listener.ts` (LISTEN for the triggers of migration 0012). The
- * store's own writes are told by read-caches.ts itself, at once, without going through the feed.
+ * `PRAGMA data_version`), `postgres/change-listener.ts` (LISTEN for the triggers of migrations 0012 and
+ * 0013). The store's own writes are told by read-caches.ts itself, at once, without going through the feed.
  *
  * Two promises, for two caches: `watching` for what may lag others' commits by moments (a revoked key is
  * refused within a second), `caughtUp` for what must not (a page kept under a data version another node has

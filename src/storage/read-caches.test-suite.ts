@@ -8,6 +8,7 @@ const KEY_IDS = ['KEY0000001', 'KEY0000002', 'KEY0000003', 'NOSUCHKEY0'];
 const APP_IDS = ['a1', 'a2', 'a3', 'nope'];
 const GROUP_IDS = ['g1', 'nope'];
 const BUILD_IDS = ['b1', 'nope'];
+const TESTER_IDS = ['t1', 't3', 't9', 'nope'];
 
 const group = (id: string, appId: string) => ({
   id,
@@ -29,9 +30,9 @@ const apiKey = (keyId: string): ApiKeyRecord => ({
 });
 
 /**
- * The read caches of keys and data versions (read-caches.ts), on every backend: whatever is written, by this
- * handle or by another (another process or node), the cached reads answer what the store holds: data
- * versions at once, keys at once after this handle's writes and within one second after another's.
+ * The read caches of keys, data versions and testers (read-caches.ts), on every backend: whatever is written,
+ * by this handle or by another (another process or node), the cached reads answer what the store holds: data
+ * versions and testers at once, keys at once after this handle's writes and within one second after another's.
  */
 export function describeReadCaches(context: StoreSuiteContext): void {
   describe('read caches', () => {
@@ -58,6 +59,7 @@ export function describeReadCaches(context: StoreSuiteContext): void {
           apps: await Promise.all(APP_IDS.map((id) => reader.appDataVersion(id))),
           groups: await Promise.all(GROUP_IDS.map((id) => reader.groupDataVersion(id))),
           builds: await Promise.all(BUILD_IDS.map((id) => reader.buildDataVersion(id))),
+          testers: await Promise.all(TESTER_IDS.map((id) => reader.testerAppDataVersions(id, APP_IDS))),
         })),
       };
     };
@@ -73,6 +75,7 @@ export function describeReadCaches(context: StoreSuiteContext): void {
         apps: await Promise.all(APP_IDS.map((id) => store.appDataVersion(id))),
         groups: await Promise.all(GROUP_IDS.map((id) => store.groupDataVersion(id))),
         builds: await Promise.all(BUILD_IDS.map((id) => store.buildDataVersion(id))),
+        testers: await Promise.all(TESTER_IDS.map((id) => store.testerAppDataVersions(id, APP_IDS))),
       });
       const first = await read();
       expect(await read()).toEqual(first);
@@ -103,6 +106,9 @@ export function describeReadCaches(context: StoreSuiteContext): void {
             s.createBuild({ id: 'b1', appId: 'a1', version: '7', uploadedAt: '2023-09-01T00:00:00.000Z' }),
         ],
         ['this', (s) => s.saveSnapshot('before-k3', { replace: false })],
+        // A tester deleted by another handle is gone at once; one made after the snapshot goes with a restore.
+        ['other', (s) => s.deleteTester('t3')],
+        ['other', (s) => s.createTesters([context.tester('t9')])],
         // The same group id made again in another app, by another handle: its app changes.
         ['other', (s) => s.deleteBetaGroup('g1')],
         ['other', (s) => s.createBetaGroup(group('g1', 'a2'), [])],
@@ -113,6 +119,8 @@ export function describeReadCaches(context: StoreSuiteContext): void {
         // version as they were, the revocations back as saved.
         ['other', (s) => s.restoreSnapshot('before-k3')],
         ['this', (s) => s.appendUsageEvents([context.event('e4', { appId: 'a3', testerId: 't2' })])],
+        ['this', (s) => s.deleteTester('t3')],
+        ['this', (s) => s.createTesters([context.tester('t9')])],
         ['this', (s) => s.restoreSnapshot('before-k3')],
       ];
       await cachedKeys();
@@ -140,6 +148,7 @@ export function describeReadCaches(context: StoreSuiteContext): void {
       const stats = store.readCaches();
       expect(stats?.apiKeys.hits).toBeGreaterThan(0);
       expect(stats?.appDataVersions.hits).toBeGreaterThan(0);
+      expect(stats?.testers.hits).toBeGreaterThan(0);
     });
 
     it("answers a group's and a build's version from memory while their app's is unchanged", async () => {
@@ -169,16 +178,42 @@ export function describeReadCaches(context: StoreSuiteContext): void {
       expect(await store.buildDataVersion('b1')).toEqual({ ...buildBefore, version });
     });
 
+    it("answers a tester's apps' versions from memory while the tester exists, as the store answers them", async () => {
+      const apps = ['a1', 'a2', 'nope', 'a1'];
+      const uncached = () => store.snapshot((reader) => reader.testerAppDataVersions('t1', apps));
+      // The first read keeps the tester, the second its apps' versions.
+      expect(await store.testerAppDataVersions('t1', apps)).toEqual(await uncached());
+      expect(await store.testerAppDataVersions('t1', apps)).toEqual(await uncached());
+      const before = store.readCaches();
+      for (let n = 0; n < 3; n++)
+        expect(await store.testerAppDataVersions('t1', apps)).toEqual(await uncached());
+      const after = store.readCaches();
+      expect(after?.testers.hits).toBe((before?.testers.hits ?? 0) + 3);
+      // a1 and a2 each time (a1 named twice is read once); `nope`, which does not exist, never.
+      expect(after?.appDataVersions.hits).toBe((before?.appDataVersions.hits ?? 0) + 6);
+      expect(after?.appDataVersions.misses).toBe((before?.appDataVersions.misses ?? 0) + 3);
+      // An app's version raised is answered at once, the tester still from memory.
+      const a2 = (await uncached())?.get('a2');
+      await store.appendUsageEvents([context.event('t-e1', { appId: 'a2' })]);
+      const raised = await store.testerAppDataVersions('t1', apps);
+      expect(raised).toEqual(await uncached());
+      expect(raised?.get('a2')).not.toBe(a2);
+      expect(store.readCaches()?.testers.hits).toBe((after?.testers.hits ?? 0) + 1);
+    });
+
     it('keeps only rows that exist: an unknown key or app is read from the store every time', async () => {
       const before = store.readCaches();
       for (let n = 0; n < 3; n++) {
         expect(await store.findApiKey('NOSUCHKEY0')).toBeUndefined();
         expect(await store.appDataVersion('nope')).toBeUndefined();
+        expect(await store.testerAppDataVersions('nope', ['a1'])).toBeUndefined();
       }
       const after = store.readCaches();
       expect(after?.apiKeys.misses).toBe((before?.apiKeys.misses ?? 0) + 3);
       expect(after?.appDataVersions.misses).toBe((before?.appDataVersions.misses ?? 0) + 3);
+      expect(after?.testers.misses).toBe((before?.testers.misses ?? 0) + 3);
       expect(after?.apiKeys.entries).toBe(before?.apiKeys.entries);
+      expect(after?.testers.entries).toBe(before?.testers.entries);
     });
   });
 }

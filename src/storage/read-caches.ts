@@ -14,7 +14,8 @@ export const READ_CACHE_ENTRIES = 10_000;
  * id (its revocation check, services/token-verifier.ts) and an app's data version (the page cache's freshness,
  * services/beta-tester-usages.ts). A CPU profile of the repeated metrics page put a fifth of the process in
  * those two reads, most of it Kysely's work around them. The freshness of a beta group's and a build's
- * reports (their app and its version) is kept on top of the app's (`throughTheirApp`).
+ * reports (their app and its version) is kept on top of the app's (`throughTheirApp`), and a tester's
+ * existence beside them (`testerAppDataVersions`).
  *
  * What is kept is forgotten when it may have changed:
  * - by a write of this store, once it settles (write-effects.ts), so this process reads its own writes;
@@ -30,9 +31,12 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
   const caches: Record<CachedTable, ReadCache<unknown>> = {
     api_keys: new ReadCache<ApiKeyRecord>(READ_CACHE_ENTRIES),
     app_data_versions: new ReadCache<string>(READ_CACHE_ENTRIES),
+    beta_testers: new ReadCache<true>(READ_CACHE_ENTRIES),
   };
   const apiKeys = caches.api_keys as ReadCache<ApiKeyRecord>;
   const appDataVersions = caches.app_data_versions as ReadCache<string>;
+  // Which testers exist (`testerAppDataVersions`).
+  const testers = caches.beta_testers as ReadCache<true>;
   // A group's and a build's app, with the version it was read at (`throughTheirApp`).
   const groupVersions = new ReadCache<AppVersion>(READ_CACHE_ENTRIES);
   const buildVersions = new ReadCache<BuildVersion>(READ_CACHE_ENTRIES);
@@ -62,6 +66,30 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
       if (caughtUp && read !== undefined) cache.put(id, read);
       return read;
     };
+  /**
+   * The freshness of a tester's metrics over `appIds`: the tester's existence kept, and each app's version
+   * through the cache above, both only once the feed has caught up, as data versions are: a tester deleted
+   * through any node answers as gone on every node at once (its delete and a TRUNCATE are told: migration
+   * 0013). A tester not kept is read with its apps' versions in the store's one read, as without the cache.
+   */
+  const testerAppDataVersions = async (
+    testerId: string,
+    appIds: readonly string[],
+  ): Promise<Map<string, string> | undefined> => {
+    const caughtUp = await feed.caughtUp();
+    const read: { versions?: Map<string, string> | undefined } = {};
+    const exists = await testers.read(testerId, caughtUp, async (id) => {
+      read.versions = await store.testerAppDataVersions(id, appIds);
+      return read.versions === undefined ? undefined : true;
+    });
+    if (exists === undefined || 'versions' in read) return read.versions;
+    const versions = new Map<string, string>();
+    for (const appId of new Set(appIds)) {
+      const version = await appDataVersions.read(appId, caughtUp, (id) => store.appDataVersion(id));
+      if (version !== undefined) versions.set(appId, version);
+    }
+    return versions;
+  };
   feed.onChange((change) => {
     if (change.table !== undefined) caches[change.table].forget(change.key);
     else for (const cache of Object.values(caches)) cache.forget();
@@ -76,6 +104,7 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
     ],
     ['groupDataVersion', throughTheirApp(groupVersions, (id) => store.groupDataVersion(id))],
     ['buildDataVersion', throughTheirApp(buildVersions, (id) => store.buildDataVersion(id))],
+    ['testerAppDataVersions', testerAppDataVersions],
     [
       'readCaches',
       (): ReadCacheStats => ({
@@ -84,6 +113,7 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
         appDataVersions: appDataVersions.counts(),
         groupVersions: groupVersions.counts(),
         buildVersions: buildVersions.counts(),
+        testers: testers.counts(),
       }),
     ],
     [

@@ -3,6 +3,8 @@ import type { StoreWrite } from './store.js';
 
 const VERSIONS = ['app_data_versions'] as const;
 const KEYS = ['api_keys'] as const;
+// Writes that may end testers, and raise versions. Only testers that exist are kept: making one forgets none.
+const TESTER_GONE = ['app_data_versions', 'beta_testers'] as const;
 const NONE = [] as const;
 
 /**
@@ -12,7 +14,9 @@ const NONE = [] as const;
  * table: forgetting too much costs a read, too little a wrong answer.
  *
  * Nearly every write of the directory and of usage raises the data version of an app it touches (or makes
- * an app); the counters, sessions, settings, ingest keys and snapshots kept aside change neither table.
+ * an app); the counters, sessions, settings, ingest keys and snapshots kept aside change no cached table.
+ * Only a tester's delete and a restore end testers (no other write deletes a `beta_testers` row, and the
+ * tester cache keeps only testers that exist).
  */
 export const WRITE_EFFECTS = {
   createApp: VERSIONS,
@@ -33,7 +37,7 @@ export const WRITE_EFFECTS = {
   addTesterToApp: VERSIONS,
   reinviteTester: VERSIONS,
   removeTestersFromApps: VERSIONS,
-  deleteTester: VERSIONS,
+  deleteTester: TESTER_GONE,
   deleteScreenshotFeedback: VERSIONS,
   deleteCrashFeedback: VERSIONS,
   createScreenshotFeedback: VERSIONS,
@@ -58,6 +62,6 @@ export const WRITE_EFFECTS = {
   exchangeDashboardLoginLink: NONE,
   endDashboardSession: NONE,
   saveSnapshot: NONE,
-  restoreSnapshot: [...KEYS, ...VERSIONS],
+  restoreSnapshot: [...KEYS, ...TESTER_GONE],
   deleteSnapshot: NONE,
 } as const satisfies Record<StoreWrite, readonly CachedTable[]>;

@@ -11,7 +11,15 @@ import {
   createIngestKey,
   pollUntil,
 } from '../support/operator-cli.js';
-import { ingest, usageByTester, usageEvent, usagePath, values } from '../support/node-requests.js';
+import {
+  ingest,
+  statusOf,
+  testerUsagePath,
+  usageByTester,
+  usageEvent,
+  usagePath,
+  values,
+} from '../support/node-requests.js';
 import { readCacheMetrics } from '../support/read-cache-metrics.js';
 
 /**
@@ -36,7 +44,7 @@ describe('two servers and the CLI on one SQLite store', () => {
     storeArgs = ['--data-dir', join(dir, 'store')];
     admin = await bearerToken(await createApiKey(storeArgs, dir, 'operator'));
     appId = await createAppId(storeArgs, 'Changes');
-    testers = await addTesters(storeArgs, appId, 2);
+    testers = await addTesters(storeArgs, appId, 3);
     ingestKey = await createIngestKey(storeArgs, appId);
     const started = await Promise.all([0, 1].map(() => startServer([...storeArgs, '--rate-limit', '0'])));
     servers.push(...started);
@@ -93,5 +101,18 @@ describe('two servers and the CLI on one SQLite store', () => {
     expect((await ingest(a, ingestKey, [usageEvent('from-a', 'crash', appId, t1)])).status).toBe(200);
     // One request, no polling: this server's own write forgot the version it kept.
     expect((await usageByTester(a, admin, appId))[t1]).toEqual(values(kept[t1]?.sessionCount ?? 0, 1));
+  });
+
+  it('answers a tester deleted through the other server as gone at once, having kept it in memory', async () => {
+    const [, , t2] = testers as [string, string, string];
+    const page = testerUsagePath(t2, [appId]);
+    expect(await statusOf(a, page, admin)).toBe(200);
+    const before = await readCacheMetrics(a);
+    expect(await statusOf(a, page, admin)).toBe(200);
+    expect((await readCacheMetrics(a)).hits.testers).toBeGreaterThan(before.hits.testers);
+    expect(await statusOf(b, `/v1/betaTesters/${t2}`, admin, 'DELETE')).toBe(204);
+    // One request, no polling: the tester is answered from memory only once data_version says no other
+    // connection has committed since (storage/sqlite/data-version-feed.ts, caughtUp).
+    expect(await statusOf(a, page, admin)).toBe(404);
   });
 });

@@ -49,6 +49,22 @@ export async function getJson<T>(
 export const usagePath = (appId: string, query = 'groupBy=betaTesters&period=P7D&limit=200') =>
   `/v1/apps/${appId}/metrics/betaTesterUsages?${query}`;
 
+/** A tester's metrics over the apps of `appIds` (GET /v1/betaTesters/{id}/metrics/betaTesterUsages). */
+export const testerUsagePath = (testerId: string, appIds: readonly string[]) =>
+  `/v1/betaTesters/${testerId}/metrics/betaTesterUsages?filter%5Bapps%5D=${appIds.join('%2C')}`;
+
+/** The status `baseUrl` answers a request with (its body read and dropped). */
+export async function statusOf(
+  baseUrl: string,
+  path: string,
+  authorization: string,
+  method = 'GET',
+): Promise<number> {
+  const response = await fetch(`${baseUrl}${path}`, { method, headers: { authorization } });
+  await response.arrayBuffer();
+  return response.status;
+}
+
 /** An app's metrics per tester as `baseUrl` answers them (one page of up to 200 testers). */
 export async function usageByTester(
   baseUrl: string,

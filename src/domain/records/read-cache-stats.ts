@@ -8,7 +8,10 @@ export interface ReadCacheCounts {
   readonly misses: number;
 }
 
-/** The read caches of this process's store: keys by id, apps' data versions, groups' and builds' (storage/read-caches.ts). */
+/**
+ * The read caches of this process's store: keys by id, apps' data versions, groups' and builds', which testers
+ * exist (storage/read-caches.ts).
+ */
 export interface ReadCacheStats {
   /**
    * Whether the store tells this process of every change others commit (SQLite's data_version, PostgreSQL's
@@ -21,4 +24,6 @@ export interface ReadCacheStats {
   /** Beta groups' and builds' apps with their versions, kept while the app's version is unchanged. */
   readonly groupVersions: ReadCacheCounts;
   readonly buildVersions: ReadCacheCounts;
+  /** Which beta testers exist (a tester's metrics' freshness, with its apps' versions from appDataVersions). */
+  readonly testers: ReadCacheCounts;
 }

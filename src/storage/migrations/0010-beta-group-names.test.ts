@@ -1,15 +1,10 @@
-import { type Kysely, Migrator, sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
+import { openMigratedTo } from '../../../test/support/migrated-to.js';
 import { type TestStoreLocation, testStoreLocation } from '../../../test/support/test-database.js';
 import { StoreConflictError } from '../../domain/store-problems.js';
-import { openStore, type StoreLocation } from '../open-store.js';
-import { openPostgresDatabase } from '../postgres/connection.js';
-import { postgresSpecifics } from '../postgres/dialect.js';
-import type { Database } from '../schema.js';
-import { openSqliteDatabase } from '../sqlite/connection.js';
-import { sqliteSpecifics } from '../sqlite/dialect.js';
+import { sql } from '../kysely.js';
+import { openStore } from '../open-store.js';
 import type { Store } from '../store.js';
-import { migrations } from './index.js';
 
 let location: TestStoreLocation | undefined;
 let store: Store | undefined;
@@ -18,32 +13,10 @@ afterEach(async () => {
   await location?.cleanup();
 });
 
-/** The store at `where`, migrated up to 0009 only (as a store made before 0010 is), over its own connection. */
-async function openBefore0010(where: StoreLocation): Promise<Kysely<Database>> {
-  const { db, specifics, schema } =
-    'dataDir' in where
-      ? { db: openSqliteDatabase(where.dataDir), specifics: sqliteSpecifics, schema: undefined }
-      : { ...(await openPostgresDatabase({ ...where, poolSize: 1 })), specifics: postgresSpecifics };
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations(specifics) },
-    ...(schema !== undefined && { migrationTableSchema: schema }),
-  });
-  // Kysely's migrator reads every schema of the database, so another test dropping its own schema meanwhile can
-  // fail it: tried again, as open-store.ts does.
-  let { error } = await migrator.migrateTo('0009-public-link-usage');
-  for (let attempt = 1; error !== undefined && specifics.isBusy(error) && attempt < 20; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    ({ error } = await migrator.migrateTo('0009-public-link-usage'));
-  }
-  if (error === undefined) return db;
-  await db.destroy();
-  throw error;
-}
-
 it('keys the groups of a store made before 0010 by name, leaving later namesakes without a key', async () => {
   location = await testStoreLocation({ empty: true });
-  const db = await openBefore0010(location.location);
+  // As a store made before 0010 is.
+  const db = await openMigratedTo(location.location, '0009-public-link-usage');
   try {
     await sql`insert into apps (id, name, bundle_id, sku, primary_locale, created_at)
       values ('a1', 'A1', 'com.example.a1', 'a1', 'en-US', '2023-01-01T00:00:00.000Z'),

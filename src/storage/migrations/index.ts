@@ -12,10 +12,11 @@ import { publicLinkUsageSchema } from './0009-public-link-usage.js';
 import { betaGroupNamesSchema } from './0010-beta-group-names.js';
 import { feedbackContentSchema } from './0011-feedback-content.js';
 import { changeNotificationsSchema } from './0012-change-notifications.js';
+import { testerDeleteNotificationsSchema } from './0013-tester-delete-notifications.js';
 
 /**
  * Every migration in the order Kysely runs them (name order), written once for all backends: each gets the
- * backend's column types, and the backend itself for what only one backend has (the triggers of 0012).
+ * backend's column types, and the backend itself for what only one backend has (the triggers of 0012 and 0013).
  */
 const MIGRATIONS: ReadonlyArray<
   readonly [name: string, schema: (types: ColumnTypes, backend: MigrationBackend) => Migration]
@@ -32,10 +33,14 @@ const MIGRATIONS: ReadonlyArray<
   ['0010-beta-group-names', betaGroupNamesSchema],
   ['0011-feedback-content', feedbackContentSchema],
   ['0012-change-notifications', changeNotificationsSchema],
+  ['0013-tester-delete-notifications', testerDeleteNotificationsSchema],
 ];
 
 /** What a migration may ask of the backend besides its column types. */
-export type MigrationBackend = Pick<BackendSpecifics, 'columnTypes' | 'createChangeNotifications'>;
+export type MigrationBackend = Pick<
+  BackendSpecifics,
+  'columnTypes' | 'createChangeNotifications' | 'createTesterDeleteNotifications'
+>;
 
 /** The names of every migration, in the order they run: what a store migrated to the latest has applied. */
 export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);

@@ -25,12 +25,14 @@ const CACHE_OF_TABLE: Readonly<Record<string, CachedTable>> = {
   api_keys: 'api_keys',
   app_data_versions: 'app_data_versions',
   apps: 'app_data_versions',
+  // Deletes and TRUNCATEs only (migration 0013): what ends a tester's existence.
+  beta_testers: 'beta_testers',
 };
 
 /**
  * PostgreSQL's change feed (change-feed.ts): one session of its own per store, outside the pool, that
- * LISTENs to what the triggers of migration 0012 notify (change-triggers.ts) and tells each change of this
- * store's schema. It opens when a cache is first read (a CLI command that reads no key opens none).
+ * LISTENs to what the triggers of migrations 0012 and 0013 notify (change-triggers.ts) and tells each change
+ * of this store's schema. It opens when a cache is first read (a CLI command that reads no key opens none).
  *
  * It is `watching` only from the moment its LISTEN is in force until the session is lost (the server
  * restarted, the connection killed or broken; TCP keepalive finds a silent one): until then and from then,

@@ -52,10 +52,29 @@ export async function createChangeTriggers(db: Kysely<unknown>): Promise<void> {
       after insert or update or delete on ${sql.table(table)}
       for each row execute function beta_metrics_notify_change(${sql.lit(key)})
     `.execute(db);
-    await sql`
-      create trigger ${sql.id(`${table}_notify_truncate`)}
-      after truncate on ${sql.table(table)}
-      for each statement execute function beta_metrics_notify_change()
-    `.execute(db);
+    await notifyTruncate(db, table);
   }
+}
+
+/**
+ * Migration 0013 on PostgreSQL: a tester's delete, `'<schema>.beta_testers:<id>'`, and a TRUNCATE of
+ * `beta_testers`, through 0012's function. The read caches keep only testers that exist (read-caches.ts), so
+ * nothing else can make what they keep wrong; inserts and updates are not told, so ingestion's bulk inserts
+ * of testers pay no notification per row.
+ */
+export async function createTesterDeleteTriggers(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    create trigger beta_testers_notify_deletes
+    after delete on beta_testers
+    for each row execute function beta_metrics_notify_change('id')
+  `.execute(db);
+  await notifyTruncate(db, 'beta_testers');
+}
+
+async function notifyTruncate(db: Kysely<unknown>, table: string): Promise<void> {
+  await sql`
+    create trigger ${sql.id(`${table}_notify_truncate`)}
+    after truncate on ${sql.table(table)}
+    for each statement execute function beta_metrics_notify_change()
+  `.execute(db);
 }

@@ -1,7 +1,7 @@
 import type { SqlBool } from 'kysely';
 import { CompiledQuery, sql } from '../kysely.js';
 import type { BackendSpecifics } from '../backend-specifics.js';
-import { createChangeTriggers } from './change-triggers.js';
+import { createChangeTriggers, createTesterDeleteTriggers } from './change-triggers.js';
 import { failedToConnect } from './connection.js';
 
 /**
@@ -117,6 +117,7 @@ export const postgresSpecifics: BackendSpecifics = {
   },
 
   createChangeNotifications: createChangeTriggers,
+  createTesterDeleteNotifications: createTesterDeleteTriggers,
 
   isBusy: (error) => BUSY.has((error as { code?: string }).code ?? ''),
 

@@ -67,6 +67,15 @@ const app = (id: string) => ({
   createdAt: '2023-01-01T00:00:00.000Z',
 });
 
+const tester = (id: string) => ({
+  id,
+  email: `${id}@example.com`,
+  firstName: 'Ada',
+  lastName: id,
+  inviteType: 'EMAIL' as const,
+  createdAt: '2023-01-01T00:00:00.000Z',
+});
+
 const watchingSoon = (feed: ChangeFeed) =>
   pollUntil(
     async () => feed.watching(),
@@ -106,6 +115,37 @@ it("hears each committed change of its own store's cached tables by row, a TRUNC
   expect(heard.slice(0, expected.length)).toEqual(expected);
   expect(heard).toContainEqual({ table: 'app_data_versions' });
   expect(heard).not.toContainEqual({ table: 'api_keys', key: 'ELSEWHERE1' });
+});
+
+it("hears a tester's delete by its key and a TRUNCATE of beta_testers, never an insert or an update", async () => {
+  const { schema, url, store } = await schemaWithStore();
+  const { feed, heard } = listen({ databaseUrl: url, schema });
+  expect((await watchingSoon(feed)).met).toBe(true);
+  const testers = () => heard.filter((change) => change.table === 'beta_testers');
+  heard.length = 0;
+
+  // Ingestion makes testers in bulk: no notification per row.
+  await store.createTesters([tester('t1'), tester('t2')]);
+  await store.updateTester('t1', { firstName: 'Grace' });
+  const sql = await sqlClient(url);
+  await sql.query(`insert into beta_testers (id, email, email_key, invite_type, created_at)
+    values ('t3', 't3@example.com', 't3@example.com', 'EMAIL', '2023-01-01T00:00:00.000Z')`);
+  expect(await feed.caughtUp()).toBe(true);
+  expect(testers()).toEqual([]);
+
+  await store.deleteTester('t2');
+  await sql.query(`delete from beta_testers where id = 't3'`);
+  expect(await feed.caughtUp()).toBe(true);
+  expect(testers()).toEqual([
+    { table: 'beta_testers', key: 't2' },
+    { table: 'beta_testers', key: 't3' },
+  ]);
+
+  heard.length = 0;
+  await store.saveSnapshot('s', { replace: false });
+  await store.restoreSnapshot('s');
+  expect(await feed.caughtUp()).toBe(true);
+  expect(testers()).toEqual([{ table: 'beta_testers' }]);
 });
 
 it('is caught up, once caughtUp resolves, with every change committed before it was called', async () => {

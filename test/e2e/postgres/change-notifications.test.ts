@@ -13,7 +13,15 @@ import {
   createIngestKey,
   pollUntil,
 } from '../../support/operator-cli.js';
-import { ingest, usageByTester, usageEvent, usagePath, values } from '../../support/node-requests.js';
+import {
+  ingest,
+  statusOf,
+  testerUsagePath,
+  usageByTester,
+  usageEvent,
+  usagePath,
+  values,
+} from '../../support/node-requests.js';
 import { readCacheMetrics } from '../../support/read-cache-metrics.js';
 import { createTestSchema, TEST_DATABASE_URL } from '../../support/test-database.js';
 
@@ -41,7 +49,7 @@ describe('the read caches of two nodes over one PostgreSQL database', () => {
     storeArgs = ['--database-url', schema.url];
     admin = await bearerToken(await createApiKey(storeArgs, dir, 'operator'));
     appId = await createAppId(storeArgs, 'Changes');
-    testers = await addTesters(storeArgs, appId, 2);
+    testers = await addTesters(storeArgs, appId, 3);
     ingestKey = await createIngestKey(storeArgs, appId);
     const started = await Promise.all([0, 1].map(() => startServer(storeArgs)));
     servers.push(...started);
@@ -154,5 +162,18 @@ describe('the read caches of two nodes over one PostgreSQL database', () => {
     );
     expect(seen.value).toEqual([401, 401]);
     expect(seen.met).toBe(true);
+  });
+
+  it('answers a tester deleted through node B as gone on node A at once, having kept it in memory', async () => {
+    const [, , t2] = testers as [string, string, string];
+    const page = testerUsagePath(t2, [appId]);
+    expect(await statusOf(a, page, admin)).toBe(200);
+    const before = await readCacheMetrics(a);
+    expect(await statusOf(a, page, admin)).toBe(200);
+    expect((await readCacheMetrics(a)).hits.testers).toBeGreaterThan(before.hits.testers);
+    expect(await statusOf(b, `/v1/betaTesters/${t2}`, admin, 'DELETE')).toBe(204);
+    // One request, no polling: node A heard the delete (migration 0013's trigger) before it answers the
+    // tester from memory, its LISTEN session's round trip making sure (change-listener.ts).
+    expect(await statusOf(a, page, admin)).toBe(404);
   });
 });
