@@ -85,7 +85,10 @@ describe('cursor paging', () => {
     const reads: unknown[] = [];
     const counted: PagedListing<string> = {
       ...things,
-      list: (window) => (reads.push(window), things.list(window)),
+      list: (window) => {
+        reads.push(window);
+        return things.list(window);
+      },
     };
     const first = await readPage(counted, KEY, page(10));
     reads.length = 0;
