@@ -5,7 +5,7 @@ import { type UsageValues, zeroUsage } from '../domain/usage-values.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
 import type { UsageReads } from '../storage/usage-store.js';
 import type { CursorToken } from './cursor-token.js';
-import { type PageRequest, readPage } from './cursor-paging.js';
+import { firstRead, type PageRequest, pageOfFirstRead, readPage } from './cursor-paging.js';
 
 export interface BetaTesterUsageRow {
   readonly testerId: string;
@@ -83,13 +83,37 @@ export function betaTesterUsagesService(
       return { appId: group.appId, freshness: reportFreshness(group.version, reportClock.now()) };
     },
 
-    readBetaTesterUsages(appId, query) {
+    async readBetaTesterUsages(appId, query) {
       const filter = {
         ...(query.testerId !== undefined && { testerId: query.testerId }),
         ...(query.groupId !== undefined && { groupId: query.groupId }),
       };
       const reportTime = reportClock.now();
       const window = usageWindow(reportTime, query.period);
+      // Nearly every page: its rows, total, sums and version in one statement (UsageReads.readUsagePage), the
+      // page then cut from them as readPage cuts it. Otherwise (no rows there, a token whose row moved) the
+      // reads readPage makes, in a snapshot.
+      const read = firstRead(query);
+      const once =
+        read === undefined
+          ? undefined
+          : await store.statement((reader) =>
+              reader.readUsagePage(appId, filter, read, window.firstDay, window.lastDay),
+            );
+      const page =
+        once === undefined
+          ? undefined
+          : pageOfFirstRead([...once.rows], once.total, (row) => row.testerId, cursorKey, query);
+      if (once !== undefined && page !== undefined) {
+        return {
+          window,
+          rows: page.rows.map((row) => ({ testerId: row.testerId, values: row.values ?? zeroUsage() })),
+          total: page.total,
+          limit: query.limit,
+          ...(page.next !== undefined && { next: page.next }),
+          freshness: reportFreshness(once.version ?? '0', reportTime),
+        };
+      }
       return store.snapshot(async (reader) => {
         const version = (await reader.appDataVersion(appId)) ?? '0';
         const page = await readPage(

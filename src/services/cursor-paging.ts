@@ -78,6 +78,51 @@ const FIRST_SCAN = 4;
 const SCAN_CHUNK = 256;
 
 /**
+ * Where a page's first read starts and how many rows it takes: the first page and the row after it, or, after a
+ * token, the FIRST_SCAN rows from the token's position (where its last row served nearly always still is) and
+ * the page after them, so one read finds the token and serves the page. Undefined for a token whose position
+ * no listing has (readPage then scans, and refuses it).
+ */
+export function firstRead(
+  page: PageRequest,
+): { readonly offset: number; readonly limit: number } | undefined {
+  if (page.after === undefined) return { offset: 0, limit: page.limit + 1 };
+  const offset = page.after.position - 1;
+  if (!Number.isSafeInteger(offset) || offset < 0) return undefined;
+  return { offset, limit: FIRST_SCAN + page.limit + 1 };
+}
+
+/**
+ * The page served from the rows of `firstRead(page)`, as readPage serves it, when they hold the token's last row
+ * among their first FIRST_SCAN (or there is no token); undefined when they do not: readPage then scans for it.
+ * For a caller that reads those rows with the listing's total in one statement (services/beta-tester-usages.ts).
+ */
+export function pageOfFirstRead<Row>(
+  rows: Row[],
+  total: number,
+  idOf: (row: Row) => string,
+  key: Uint8Array,
+  page: PageRequest,
+): Page<Row> | undefined {
+  const read = firstRead(page);
+  if (read === undefined) return undefined;
+  if (page.after === undefined) return pageOf(rows, 0, idOf, key, page, total);
+  const { position, tag } = page.after;
+  const found = rows
+    .slice(0, FIRST_SCAN)
+    .findIndex((row) => tagsEqual(cursorTag(key, page.scope, position, idOf(row)), tag));
+  if (found < 0) return undefined;
+  return pageOf(
+    rows.slice(found + 1, found + 2 + page.limit),
+    read.offset + found + 1,
+    idOf,
+    key,
+    page,
+    total,
+  );
+}
+
+/**
  * Reads one page. Run it inside a store snapshot so `total` and the rows agree. After a token, the last row
  * served is found again among the current ids by its tag, first from the token's position onwards (rows that
  * appeared before it since push it later), then before it; the page continues after that row. A token whose
@@ -88,54 +133,30 @@ export async function readPage<Row>(
   key: Uint8Array,
   page: PageRequest,
 ): Promise<Page<Row>> {
+  const idOf = (row: Row) => listing.idOf(row);
   const total = await listing.count();
-  let afterId: string | undefined;
-  let served = 0;
-  if (page.after !== undefined) {
-    const atPosition = await readAtPosition(listing, key, page, page.after, total);
-    if (atPosition !== undefined) return atPosition;
-    const last = await findLastServed(listing, key, page.scope, page.after, total);
-    if (last === undefined) throw new InvalidCursor(page.after);
-    afterId = last.id;
-    served = last.index + 1;
+  const read = firstRead(page);
+  if (read !== undefined) {
+    const served = pageOfFirstRead(await listing.list(read), total, idOf, key, page);
+    if (served !== undefined) return served;
   }
+  if (page.after === undefined) throw new Error('the first page is always served by its first read');
+  const last = await findLastServed(listing, key, page.scope, page.after, total);
+  if (last === undefined) throw new InvalidCursor(page.after);
+  const served = last.index + 1;
   const rows = await listing.list(
     listing.byOffset === true
       ? { offset: served, limit: page.limit + 1 }
-      : { afterId, limit: page.limit + 1 },
+      : { afterId: last.id, limit: page.limit + 1 },
   );
-  return pageOf(rows, served, listing, key, page, total);
+  return pageOf(rows, served, idOf, key, page, total);
 }
 
-/**
- * The page after `page.after` when the last row served is still within FIRST_SCAN rows of the token's position,
- * as it nearly always is: those rows and the page after them come in one read, so finding the token costs no
- * statement of its own (one round trip less a page on PostgreSQL). Undefined when it is not there: the caller
- * then scans for it (findLastServed). The rows after it in the listing's order are those a read after its id
- * (or from its offset) would give, in the same snapshot.
- */
-async function readAtPosition<Row>(
-  listing: PagedListing<Row>,
-  key: Uint8Array,
-  page: PageRequest,
-  after: CursorToken,
-  total: number,
-): Promise<Page<Row> | undefined> {
-  const hint = Math.min(after.position - 1, total);
-  if (hint < 0) return undefined;
-  const rows = await listing.list({ offset: hint, limit: FIRST_SCAN + page.limit + 1 });
-  const found = rows
-    .slice(0, FIRST_SCAN)
-    .findIndex((row) => tagsEqual(cursorTag(key, page.scope, after.position, listing.idOf(row)), after.tag));
-  if (found < 0) return undefined;
-  return pageOf(rows.slice(found + 1, found + 2 + page.limit), hint + found + 1, listing, key, page, total);
-}
-
-/** A page of `rows` (up to one more than the limit, the first `served` rows of the listing before them). */
+/** A page of `rows` (up to one more than the limit), the listing's first `served` rows before them. */
 function pageOf<Row>(
   rows: Row[],
   served: number,
-  listing: PagedListing<Row>,
+  idOf: (row: Row) => string,
   key: Uint8Array,
   page: PageRequest,
   total: number,
@@ -145,8 +166,11 @@ function pageOf<Row>(
   const lastRow = pageRows.at(-1);
   if (!hasMore || lastRow === undefined) return { rows: pageRows, total };
   const position = served + pageRows.length;
-  const lastId = listing.idOf(lastRow);
-  return { rows: pageRows, total, next: { position, tag: cursorTag(key, page.scope, position, lastId) } };
+  return {
+    rows: pageRows,
+    total,
+    next: { position, tag: cursorTag(key, page.scope, position, idOf(lastRow)) },
+  };
 }
 
 async function findLastServed<Row>(

@@ -55,6 +55,13 @@ export class KyselyStoreReader implements StoreReader {
     usage.countInstalledTesters(this.db, appId, filter);
   sumUsageByTester = (appId: string, testerIds: readonly string[], firstDay: string, lastDay: string) =>
     usage.sumUsageByTester(this.db, this.readSpecifics.oneOf, appId, testerIds, firstDay, lastDay);
+  readUsagePage = (
+    appId: string,
+    filter: InstalledTesterFilter,
+    window: { readonly offset: number; readonly limit: number },
+    firstDay: string,
+    lastDay: string,
+  ) => usage.readUsagePage(this.db, appId, filter, window, firstDay, lastDay);
   appDataVersion = (appId: string) => dataVersions.appDataVersion(this.db, appId);
   groupDataVersion = (groupId: string) => siblingUsage.groupDataVersion(this.db, groupId);
   buildDataVersion = (buildId: string) => siblingUsage.buildDataVersion(this.db, buildId);

@@ -81,6 +81,10 @@ export class KyselyStore extends KyselyStoreReader implements Store {
     );
   }
 
+  statement<T>(read: (reader: SnapshotReads) => Promise<T>): Promise<T> {
+    return read(new KyselyStoreReader(this.snapshotDb ?? this.db, this.specifics));
+  }
+
   createApp = (app: NewAppRecord) => this.translateConflicts(() => apps.insertApp(this.db, app));
 
   updateApp = (id: string, changes: AppChanges) =>

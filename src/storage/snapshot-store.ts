@@ -14,4 +14,10 @@ export interface SnapshotStore<Reader = SnapshotReads> {
    * the replica (which may lag the primary by its replication delay); every other method uses the primary.
    */
   snapshot<T>(read: (reader: Reader) => Promise<T>): Promise<T>;
+  /**
+   * Runs `read`, which makes ONE statement, where `snapshot` reads (the replica when configured), without a
+   * transaction around it: a statement reads one snapshot by itself, and on PostgreSQL the transaction's own
+   * BEGIN and COMMIT would be two round trips of the three.
+   */
+  statement<T>(read: (reader: Reader) => Promise<T>): Promise<T>;
 }

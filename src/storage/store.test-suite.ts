@@ -14,6 +14,7 @@ import type { Store } from './store.js';
 import { describeTestFlightStore } from './testflight-store.test-suite.js';
 import { describeTestFlightTesterWrites } from './testflight-tester-writes.test-suite.js';
 import { describeTestFlightWrites } from './testflight-writes.test-suite.js';
+import { describeUsagePageStore } from './usage-page.test-suite.js';
 import { describeUsageStore } from './usage-store.test-suite.js';
 import { describeRollupStore } from './usage-store-rollups.test-suite.js';
 import { describeBatchStore } from './usage-store-batches.test-suite.js';
@@ -142,6 +143,7 @@ export function describeStore(
     describeTestFlightWrites(context);
     describeTestFlightTesterWrites(context);
     describeUsageStore(context);
+    describeUsagePageStore(context);
     describeRollupStore(context);
     describeBatchStore(context);
     describeSiblingUsageStore(context);

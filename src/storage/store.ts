@@ -55,6 +55,7 @@ export type StoreWrite = Exclude<
   keyof Store,
   | keyof StoreReader
   | 'snapshot'
+  | 'statement'
   | 'listSnapshots'
   | 'poolStats'
   | 'unavailableRecently'

@@ -27,8 +27,31 @@ export interface BuildVersion extends AppVersion {
   readonly buildNumber: string;
 }
 
+/** A window of an app's installed testers with their usage, read in one statement (UsageReads.readUsagePage). */
+export interface UsagePage {
+  /** The app's data version (its metrics' freshness); undefined when there is no such app. */
+  readonly version: string | undefined;
+  /** How many testers the listing has in all (countInstalledTesters). */
+  readonly total: number;
+  /** The window's testers, in id order, each with its usage over the days (absent: none in those days). */
+  readonly rows: readonly { readonly testerId: string; readonly values?: UsageValues }[];
+}
+
 /** Usage: raw events, the rollups the metrics read, installed testers and each app's data version. */
 export interface UsageReads {
+  /**
+   * What listInstalledTesterIds, countInstalledTesters, sumUsageByTester and appDataVersion read for a page,
+   * for the testers from `window.offset` on, in one statement: one consistent read without a transaction, and
+   * on PostgreSQL one round trip instead of five. Undefined when the window holds no tester (past the end, or
+   * none installed): the caller reads as before.
+   */
+  readUsagePage(
+    appId: string,
+    filter: InstalledTesterFilter,
+    window: { readonly offset: number; readonly limit: number },
+    firstDay: CalendarDay,
+    lastDay: CalendarDay,
+  ): Promise<UsagePage | undefined>;
   /** Ids of the app's testers who have installed it (the testers its metrics list), ordered by id. */
   listInstalledTesterIds(appId: string, filter: InstalledTesterFilter, window: RowWindow): Promise<string[]>;
   /** How many testers listInstalledTesterIds would list in all. Reads the memberships, not the usage rows. */

@@ -18,7 +18,7 @@ export async function listTesterUsage(
 ): Promise<TesterUsageRow[]> {
   const rows = await searched(
     db
-      .with('sums', (qb) => windowSums(qb, appId, query.firstDay, query.lastDay, { everyMember: true }))
+      .with('sums', (qb) => windowSums(qb, appId, query.firstDay, query.lastDay, { members: 'app' }))
       .selectFrom('sums as s')
       .innerJoin('app_testers as m', (join) =>
         join.onRef('m.tester_id', '=', 's.tester_id').on('m.app_id', '=', appId),

@@ -1,10 +1,11 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, QueryCreator, SqlBool } from 'kysely';
+import { sql } from '../kysely.js';
 import type { CalendarDay } from '../../domain/calendar-day.js';
 import type { UsageValues } from '../../domain/usage-values.js';
 import type { BackendSpecifics } from '../backend-specifics.js';
 import type { Database } from '../schema.js';
 import type { RowWindow } from '../../domain/row-window.js';
-import type { InstalledTesterFilter } from '../usage-store.js';
+import type { InstalledTesterFilter, UsagePage } from '../usage-store.js';
 import { applyWindow, toCount } from './row-window.js';
 import { windowSums } from './window-sums.js';
 
@@ -38,7 +39,12 @@ export async function countInstalledTesters(
  * after it reads both indexes (app_testers_installed, beta_group_testers_pk) from there, where a merge join of
  * members from the group's first read every member before the page.
  */
-function installed(db: Kysely<Database>, appId: string, filter: InstalledTesterFilter, afterId?: string) {
+function installed(
+  db: QueryCreator<Database>,
+  appId: string,
+  filter: InstalledTesterFilter,
+  afterId?: string,
+) {
   let query = db.selectFrom('app_testers').where('app_id', '=', appId).where('installed_at', 'is not', null);
   if (filter.testerId !== undefined) query = query.where('tester_id', '=', filter.testerId);
   if (filter.groupId !== undefined) {
@@ -93,4 +99,65 @@ export async function sumUsageByTester(
     sums.set(row.tester_id, values);
   }
   return sums;
+}
+
+/**
+ * The window's testers (read in the index's order) with their sums (window-sums.ts: over the window's testers
+ * only, each folded in with zeros so every one has a row), the listing's total and the app's data version
+ * (subqueries that do not depend on the row, so computed once), in one statement (UsageReads.readUsagePage).
+ * Not a window count for the total: SQLite then gathered and sorted every tester of the app before the page
+ * (6.6 ms instead of 2.6 for the reads apart).
+ */
+export async function readUsagePage(
+  db: Kysely<Database>,
+  appId: string,
+  filter: InstalledTesterFilter,
+  window: { readonly offset: number; readonly limit: number },
+  firstDay: CalendarDay,
+  lastDay: CalendarDay,
+): Promise<UsagePage | undefined> {
+  const sums = windowSums(db, appId, firstDay, lastDay, {
+    members: 'page',
+    testers: (column) => sql<SqlBool>`${sql.ref(column)} in (select tester_id from page)`,
+  });
+  const rows = await db
+    .with('page', (qb) =>
+      installed(qb, appId, filter)
+        .select('tester_id')
+        .orderBy('tester_id')
+        .limit(window.limit)
+        .offset(window.offset),
+    )
+    .selectFrom(sums.as('sums'))
+    .select((eb) => [
+      'sums.tester_id',
+      'sums.sessions',
+      'sums.crashes',
+      'sums.feedback',
+      installedTestersCountQuery(db, appId, filter).as('total'),
+      eb
+        .selectFrom('apps')
+        .leftJoin('app_data_versions', 'app_data_versions.app_id', 'apps.id')
+        .select(sql<number | string>`coalesce(app_data_versions.version, 0)`.as('v'))
+        .where('apps.id', '=', appId)
+        .as('version'),
+    ])
+    .orderBy('sums.tester_id')
+    .execute();
+  const [first] = rows;
+  if (first === undefined) return undefined;
+  return {
+    version: first.version === null ? undefined : String(first.version),
+    total: toCount(first.total),
+    rows: rows.map((row) => {
+      const values = {
+        crashCount: toCount(row.crashes),
+        sessionCount: toCount(row.sessions),
+        feedbackCount: toCount(row.feedback),
+      };
+      // As sumUsageByTester: a tester whose sums are all zero has no usage in the window.
+      const none = values.crashCount === 0 && values.sessionCount === 0 && values.feedbackCount === 0;
+      return none ? { testerId: row.tester_id } : { testerId: row.tester_id, values };
+    }),
+  };
 }

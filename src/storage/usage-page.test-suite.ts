@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { UsageValues } from '../domain/usage-values.js';
+import type { StoreSuiteContext } from './store.test-suite.js';
+import type { InstalledTesterFilter } from './usage-store.js';
+
+/**
+ * UsageStore.readUsagePage, the metrics page in one statement (queries/usage.ts), against the reads it stands
+ * for, made apart: listInstalledTesterIds, countInstalledTesters, sumUsageByTester and appDataVersion. Every
+ * backend runs this through describeStore.
+ */
+export function describeUsagePageStore(context: StoreSuiteContext): void {
+  describe('a metrics page in one statement', () => {
+    const testers = Array.from({ length: 9 }, (_, i) => `p${i}`);
+    // Over whole months and runs of days, both signs (domain/month-split.ts), and days alone.
+    const windows = [
+      ['2023-08-20', '2023-10-05'],
+      ['2023-09-01', '2023-09-30'],
+      ['2023-10-04', '2023-10-05'],
+      ['2023-09-10', '2023-10-20'],
+    ] as const;
+
+    async function seed() {
+      const store = context.store();
+      await context.seedApps();
+      await context.seedTesters(testers);
+      // p0..p6 installed, with usage on days that fall inside some windows and outside others; p7, p8 invited.
+      const days = ['2023-08-25', '2023-09-10', '2023-09-28', '2023-10-05', '2023-10-15'];
+      await store.appendUsageEvents(
+        testers.slice(0, 7).flatMap((testerId, i) =>
+          days.slice(0, 1 + (i % days.length)).map((day, j) =>
+            context.event(`${testerId}-${j}`, {
+              testerId,
+              occurredAt: `${day}T08:00:00.000Z`,
+              type: j % 3 === 2 ? 'crash' : 'session',
+            }),
+          ),
+        ),
+      );
+      await store.createBetaGroup(
+        { id: 'g1', appId: 'a1', name: 'Group g1', isInternal: false, createdAt: '2023-01-01T00:00:00.000Z' },
+        ['p1', 'p2', 'p5', 'p8'],
+      );
+    }
+
+    /** The page as the reads apart give it. */
+    async function apart(
+      filter: InstalledTesterFilter,
+      offset: number,
+      limit: number,
+      [firstDay, lastDay]: readonly [string, string],
+    ) {
+      const store = context.store();
+      const ids = await store.listInstalledTesterIds('a1', filter, { offset, limit });
+      if (ids.length === 0) return undefined;
+      const sums = await store.sumUsageByTester('a1', ids, firstDay, lastDay);
+      return {
+        version: await store.appDataVersion('a1'),
+        total: await store.countInstalledTesters('a1', filter),
+        rows: ids.map((testerId) => {
+          const values: UsageValues | undefined = sums.get(testerId);
+          return values === undefined ? { testerId } : { testerId, values };
+        }),
+      };
+    }
+
+    it('gives what the reads apart give, for every filter, window and place in the listing', async () => {
+      await seed();
+      const store = context.store();
+      const filters: InstalledTesterFilter[] = [
+        {},
+        { groupId: 'g1' },
+        { testerId: 'p4' },
+        { groupId: 'g1', testerId: 'p4' },
+      ];
+      let compared = 0;
+      for (const filter of filters) {
+        for (const window of windows) {
+          for (const [offset, limit] of [
+            [0, 4],
+            [2, 3],
+            [5, 10],
+            [0, 100],
+          ] as const) {
+            const expected = await apart(filter, offset, limit, window);
+            const once = await store.statement((reader) =>
+              reader.readUsagePage('a1', filter, { offset, limit }, window[0], window[1]),
+            );
+            expect({ filter, window, offset, limit, page: once }).toEqual({
+              filter,
+              window,
+              offset,
+              limit,
+              page: expected,
+            });
+            if (expected !== undefined) compared++;
+          }
+        }
+      }
+      // Most of them hold testers: the comparison is not of empty pages.
+      expect(compared).toBeGreaterThan(30);
+      const all = await store.statement((reader) =>
+        reader.readUsagePage('a1', {}, { offset: 0, limit: 100 }, '2023-08-20', '2023-10-20'),
+      );
+      expect(all?.total).toBe(7);
+      expect(all?.rows.filter((row) => row.values !== undefined).length).toBe(7);
+    });
+
+    it('reads nothing past the end, of an app without installed testers, or of no app', async () => {
+      await seed();
+      const store = context.store();
+      const read = (appId: string, offset: number) =>
+        store.statement((reader) =>
+          reader.readUsagePage(appId, {}, { offset, limit: 5 }, '2023-09-01', '2023-10-05'),
+        );
+      expect(await read('a1', 7)).toBeUndefined();
+      expect(await read('a1', 6)).toMatchObject({ total: 7, rows: [{ testerId: 'p6' }] });
+      expect(await read('a2', 0)).toBeUndefined();
+      expect(await read('nope', 0)).toBeUndefined();
+    });
+  });
+}
