@@ -69,7 +69,7 @@ export class KyselyStore extends KyselyStoreReader implements Store {
 
   poolStats = () => this.readPoolStats?.();
 
-  /** Remembered by the guard openStore puts around this store (open-store.ts), which sees every failure. */
+  /** Remembered by the guard openStore puts around this store (availability-guard.ts), which sees every failure. */
   unavailableRecently = (): string | undefined => undefined;
 
   /** Kept by the read caches openStore puts around this store (read-caches.ts). */
