@@ -11,6 +11,7 @@ import { inMemoryRateLimiter, type RateLimiter, sharedRateLimiter } from '../ser
 import { requestJournal } from '../services/request-journal.js';
 import { signToken } from '../services/token-signer.js';
 import { createApp } from './create-app.js';
+import { keepHeapLean } from './heap-policy.js';
 import { dashboardLoginUrl } from '../services/dashboard-sessions.js';
 import { baseUrlFromHostHeader, fixedBaseUrl, type PublicBaseUrl } from '../http/links.js';
 import { redactedUrl, type StoreLocation } from '../storage/open-store.js';
@@ -109,6 +110,8 @@ async function serveStore(options: ServeOptions, out: ServeConsole): Promise<voi
     }
     throw error;
   }
+  // Not before: the old generation's flag would cost a full collection while the modules load (heap-policy.ts).
+  keepHeapLean('listening');
   const address = app.server.address() as AddressInfo;
   const scheme = tls === undefined ? 'http' : 'https';
   const listening = `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
