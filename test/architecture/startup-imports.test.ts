@@ -10,9 +10,10 @@ import { REPO_ROOT } from '../support/package-checks.js';
  * and Node 20 loads ES modules one by one (about 1 ms each on the benchmark's machine), all before `serve`
  * answers. TypeBox is only compiled against (src/http/schemas/json-schema.ts builds its schemas); Kysely's
  * values come from its CommonJS build (src/storage/kysely.ts); `pg` loads with a PostgreSQL store
- * (storage/postgres/backend.ts); typebox/value, sharp and heic-decode where a request needs them.
+ * (storage/postgres/backend.ts); typebox/value, sharp and heic-decode where a request needs them; jose (48 ES
+ * modules) when a token is first verified or signed (services/token-verifier.ts, wire-common/sign-token.ts).
  */
-const NOT_AT_START = [/^typebox(\/|$)/, /^kysely(\/|$)/, /^pg$/, /^sharp$/, /^heic-decode$/];
+const NOT_AT_START = [/^typebox(\/|$)/, /^kysely(\/|$)/, /^pg$/, /^sharp$/, /^heic-decode$/, /^jose$/];
 
 /**
  * The specifiers a source loads when it is loaded: static imports and re-exports that stay in the output
