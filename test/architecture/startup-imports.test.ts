@@ -91,6 +91,23 @@ it("loads no other command's module, nor the API client, before serving", () => 
 });
 
 /**
+ * Source files `serve` loads only when a start asks for what they do, each with what asks for it: every module
+ * is one more file Node 20's ES module loader reads before the server answers.
+ */
+const ONLY_WHEN_ASKED = {
+  'src/main/tls/server-tls.ts': '--tls (main/serve.ts)',
+  'src/services/demo/load-demo.ts': '--demo, on its first start (main/serve.ts)',
+};
+
+it('loads the modules of HTTPS and of the demo only when a start asks for them', () => {
+  const { seen } = serveStart();
+  const loaded = Object.keys(ONLY_WHEN_ASKED)
+    .filter((file) => seen.has(join(REPO_ROOT, file)))
+    .map((file) => `${file} <- ${chain(seen, seen.get(join(REPO_ROOT, file)) as string).join(' <- ')}`);
+  expect(loaded).toEqual([]);
+});
+
+/**
  * `new Intl.*` (or `Intl.*(...)`) run as a module loads, outside any function: making a formatter loads ICU's
  * locale data (15-25 ms of `serve`'s start for dashboard/format.ts's number format, made before any page).
  */
