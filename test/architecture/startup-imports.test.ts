@@ -97,9 +97,10 @@ it("loads no other command's module, nor the API client, before serving", () => 
 const ONLY_WHEN_ASKED = {
   'src/main/tls/server-tls.ts': '--tls (main/serve.ts)',
   'src/services/demo/load-demo.ts': '--demo, on its first start (main/serve.ts)',
+  'src/storage/migrations/index.ts': 'a store behind the latest schema (storage/open-store.ts)',
 };
 
-it('loads the modules of HTTPS and of the demo only when a start asks for them', () => {
+it('loads the modules of HTTPS, of the demo and of the migrations only when a start needs them', () => {
   const { seen } = serveStart();
   const loaded = Object.keys(ONLY_WHEN_ASKED)
     .filter((file) => seen.has(join(REPO_ROOT, file)))
