@@ -67,6 +67,13 @@ const CLOCK_SKEW_SECONDS = 60;
 const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
 
 /**
+ * jose, loaded by the first token verified in full rather than with the server: it is 48 ES modules, which
+ * Node 20 loads one by one (20-30 ms), all before `serve` answers its first request, `/healthz` included
+ * (docs/architecture.md). A remembered token never needs it.
+ */
+let jose: Promise<typeof import('jose')> | undefined;
+
+/**
  * Apple's rules (docs/apple-behavior.md, §5): ES256 only, `kid` names a key of this store that is not revoked,
  * `typ` JWT, `aud` appstoreconnect-v1, `exp` required and at most 20 minutes ahead, `exp - iat` at most 20
  * minutes, `iat` not in the future; team keys carry `iss` = the issuer id, individual keys `sub` = "user" and
@@ -79,13 +86,6 @@ const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
  * scope against the request, and fall back to the whole verification near any edge of the token's validity
  * in time, where the full rules decide (and name the reason).
  */
-/**
- * jose, loaded by the first token verified in full rather than with the server: it is 48 ES modules, which
- * Node 20 loads one by one (about 30 ms), all before `serve` answers its first request, `/healthz` included
- * (docs/architecture.md). A remembered token never needs it.
- */
-let jose: Promise<typeof import('jose')> | undefined;
-
 export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): TokenVerifier {
   const remembered = new Map<string, RememberedToken>();
   const publicKeys = new Map<string, { pem: string; key: KeyObject }>();
