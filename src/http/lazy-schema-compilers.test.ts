@@ -10,14 +10,18 @@ const COMPILERS = ['@fastify/fast-json-stringify-compiler', '@fastify/ajv-compil
 const loaded = () => COMPILERS.map((file) => fastifyRequire.cache[file] !== undefined);
 
 // Each test file runs in a process of its own (vitest's default isolation): nothing else loaded them before.
-it('starts the server without the schema compilers; the first answer with a schema loads the serializer', async () => {
+it('starts the server and answers /healthz without the schema compilers; the first answer with a schema loads the serializer', async () => {
   const harness = await createHarness();
   try {
     expect(loaded()).toEqual([false, false]);
 
-    const response = await harness.app.inject({ method: 'GET', url: '/healthz' });
+    // The readiness probe: answered before any schema is needed (routes/health.ts).
+    const health = await harness.app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.body).toBe('{"status":"ok"}');
+    expect(loaded()).toEqual([false, false]);
 
-    expect(response.body).toBe('{"status":"ok"}');
+    const apps = await harness.get('/v1/apps');
+    expect(apps.statusCode).toBe(200);
     expect(loaded()).toEqual([true, false]);
   } finally {
     await harness.close();

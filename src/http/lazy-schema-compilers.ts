@@ -16,10 +16,10 @@ const fastifyRequire = createRequire(createRequire(import.meta.url).resolve('fas
  * before it listens: with Ajv and fast-json-stringify that is about 120 CommonJS files and one build per GET
  * route, all before `serve` answers (docs/architecture.md). A route's serializer is now built on that route's
  * first answer, with the same options and schema, so it writes the same bytes; the first answer with a schema
- * (`/healthz` too) loads fast-json-stringify and Ajv. No route validates with a schema (the API reads its
- * queries and bodies itself), so the validator compiler loads only if one ever does. A factory of ours counts
- * as a custom compiler, which changes only how Fastify hands a `headers` schema over (as written rather than
- * with lower-cased names): no route has one.
+ * (an API read; `/healthz` has none, routes/health.ts) loads fast-json-stringify and Ajv. No route validates
+ * with a schema (the API reads its queries and bodies itself), so the validator compiler loads only if one ever
+ * does. A factory of ours counts as a custom compiler, which changes only how Fastify hands a `headers` schema
+ * over (as written rather than with lower-cased names): no route has one.
  */
 export const LAZY_SCHEMA_COMPILERS: CompilersFactory = {
   buildSerializer: lazySerializerFactory(),

@@ -12,14 +12,21 @@ import { setFlagsFromString } from 'node:v8';
  * - `--semi-space-growth-factor=1`: the young generation stays at its first size (1 MB a semi-space) instead of
  *   doubling whenever survivors fill it. Scavenges come more often, and more objects live long enough to be
  *   promoted: under ingestion garbage collection takes 24% of the server's CPU instead of 8%, for half the
- *   peak RSS (BENCHMARKS.md, "The lean heap").
+ *   peak RSS (BENCHMARKS.md, "The lean heap"). Set before the server's modules load (main.ts): V8 never gives
+ *   back a young generation once grown, and loading them alone grows it to 8 MB a semi-space.
  * - `--heap-growing-percent=100`: after a full collection the old generation may grow by its live size
- *   before the next, instead of V8's own factor of up to 4.
+ *   before the next, instead of V8's own factor of up to 4. Set once the server listens (main/serve.ts): V8
+ *   reads it at each full collection, and while the ~1,000 modules load the heap grows from 4 to 20 MB, which
+ *   with it cost a second full collection before the server was ready (25 ms in a traced start). The first
+ *   full collection after that sizes the old generation by it, as if it had been set all along.
  *
  * An operator who sizes the heap (`NODE_OPTIONS=--max-semi-space-size=...` or any flag of `HEAP_SIZING`) keeps
  * V8's behaviour as they set it: nothing here overrides them. Figures: BENCHMARKS.md.
  */
-export const LEAN_HEAP_FLAGS = ['--semi-space-growth-factor=1', '--heap-growing-percent=100'] as const;
+export const LEAN_HEAP_FLAGS = {
+  start: ['--semi-space-growth-factor=1'],
+  listening: ['--heap-growing-percent=100'],
+} as const;
 
 /** Flags that size V8's heap, as `--a-b` or `--a_b`: given any of them, the operator decides. */
 const HEAP_SIZING =
@@ -30,12 +37,16 @@ export function heapSizedByOperator(execArgv: readonly string[], nodeOptions: st
   return HEAP_SIZING.test(`${execArgv.join(' ')} ${nodeOptions}`);
 }
 
-/** Applies LEAN_HEAP_FLAGS unless the operator sized the heap; says which. */
+/**
+ * Applies the LEAN_HEAP_FLAGS of `moment` (`start`: before the server's modules load; `listening`: once it
+ * listens) unless the operator sized the heap; says which flags it set.
+ */
 export function keepHeapLean(
+  moment: keyof typeof LEAN_HEAP_FLAGS,
   execArgv: readonly string[] = process.execArgv,
   nodeOptions: string = process.env.NODE_OPTIONS ?? '',
-): boolean {
-  if (heapSizedByOperator(execArgv, nodeOptions)) return false;
-  for (const flag of LEAN_HEAP_FLAGS) setFlagsFromString(flag);
-  return true;
+): readonly string[] {
+  if (heapSizedByOperator(execArgv, nodeOptions)) return [];
+  for (const flag of LEAN_HEAP_FLAGS[moment]) setFlagsFromString(flag);
+  return LEAN_HEAP_FLAGS[moment];
 }

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pino } from 'pino';
 import { DEMO_REPORT_TIME } from '../services/demo/demo-fixture.js';
-import { loadDemoData } from '../services/demo/load-demo.js';
 import { InputError } from '../services/input-error.js';
 import { inMemoryRateLimiter, type RateLimiter, sharedRateLimiter } from '../services/rate-limiter.js';
 import { requestJournal } from '../services/request-journal.js';
 import { signToken } from '../services/token-signer.js';
 import { createApp } from './create-app.js';
+import { keepHeapLean } from './heap-policy.js';
 import { dashboardLoginUrl } from '../services/dashboard-sessions.js';
 import { baseUrlFromHostHeader, fixedBaseUrl, type PublicBaseUrl } from '../http/links.js';
 import { redactedUrl, type StoreLocation } from '../storage/open-store.js';
@@ -19,7 +19,7 @@ import type { Services } from '../services/services.js';
 import { openRuntime } from './compose.js';
 import type { ServeConsole, ServeOptions } from '../cli/cli-deps.js';
 import { type DemoKey, ensureDemoKey } from './demo-key.js';
-import { serverTlsOf, shellWord, tlsBanner } from './tls/server-tls.js';
+import type { ServerTls } from './tls/server-tls.js';
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
@@ -45,7 +45,8 @@ async function serveStore(options: ServeOptions, out: ServeConsole): Promise<voi
     redact: ['req.headers.authorization', 'req.headers.cookie'],
   });
   // Before the store opens: a certificate that cannot serve is the operator's to fix, said at once.
-  const tls = await serverTlsOf(options);
+  const https = await httpsOf(options);
+  const tls = https?.tls;
   // The demo's data describes a year ending 2023-10-05; without --now, its report date is that day.
   const reportTime = options.reportTime ?? (options.demo ? DEMO_REPORT_TIME : undefined);
   const runtime = await openRuntime({
@@ -54,6 +55,8 @@ async function serveStore(options: ServeOptions, out: ServeConsole): Promise<voi
     ...(reportTime !== undefined && { reportTime }),
     beforeServices: options.demo
       ? async (store) => {
+          // The demo's generator (four modules) loads only for a demo start.
+          const { loadDemoData } = await import('../services/demo/load-demo.js');
           const result = await loadDemoData(
             store,
             (done, total) => out.progress(`Loading demo data: ${done}/${total} events`),
@@ -109,6 +112,8 @@ async function serveStore(options: ServeOptions, out: ServeConsole): Promise<voi
     }
     throw error;
   }
+  // Not before: the old generation's flag would cost a full collection while the modules load (heap-policy.ts).
+  keepHeapLean('listening');
   const address = app.server.address() as AddressInfo;
   const scheme = tls === undefined ? 'http' : 'https';
   const listening = `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
@@ -121,7 +126,7 @@ async function serveStore(options: ServeOptions, out: ServeConsole): Promise<voi
   out.info(
     `beta-metrics is listening on ${listening} (${storeDescription(options.store)}; ready in ${Math.round(performance.now() - startedAt)} ms)`,
   );
-  if (tls !== undefined) for (const line of tlsBanner(tls, new Date())) out.info(line);
+  if (https !== undefined) for (const line of https.banner(new Date())) out.info(line);
   if (reportTime !== undefined) {
     const why = options.reportTime === undefined ? "the demo's; pass --now to change it" : '--now';
     out.info(`Report date fixed at ${reportTime.toISOString()} (${why}).`);
@@ -131,7 +136,7 @@ async function serveStore(options: ServeOptions, out: ServeConsole): Promise<voi
     out.info(
       `Test controls are on (--allow-faults): keys with TESTING may ask for faults (rules at ${shownBase}/_beta-metrics/faults) and save and restore snapshots (${shownBase}/_beta-metrics/snapshots). Never on a server with data to keep.`,
     );
-  const cacert = tls?.selfSigned === undefined ? undefined : tls.certFile;
+  const cacert = https?.tls.selfSigned === undefined ? undefined : https.shellWord(https.tls.certFile);
   if (demoKey !== undefined) out.info(await demoBanner(demoKey, shownBase, cacert));
   if (options.ephemeral === true) await announceEphemeralKey(runtime.services, shownBase, options, out);
   if (options.demo) {
@@ -229,7 +234,23 @@ async function drain(server: Server, close: () => Promise<void>, logger: { warn(
   }
 }
 
-/** `cacert`: a self-signed certificate curl must be told to trust. */
+/**
+ * HTTPS as the options ask for it (main/tls/), with the lines that tell the operator about it; undefined for
+ * HTTP. Its modules (certificate checks, the self-signed certificate's DER encoder) load only when it is asked
+ * for: an HTTP start does not wait for them.
+ */
+async function httpsOf(
+  options: ServeOptions,
+): Promise<
+  { tls: ServerTls; banner: (now: Date) => string[]; shellWord: (text: string) => string } | undefined
+> {
+  if (options.tls === undefined) return undefined;
+  const { serverTlsOf, shellWord, tlsBanner } = await import('./tls/server-tls.js');
+  const tls = await serverTlsOf(options);
+  return tls === undefined ? undefined : { tls, banner: (now) => tlsBanner(tls, now), shellWord };
+}
+
+/** `cacert`: a self-signed certificate curl must be told to trust, as a shell word. */
 async function demoBanner(key: DemoKey, base: string, cacert: string | undefined): Promise<string> {
   const token = await signToken({
     privateKeyPem: key.privateKeyPem,
@@ -244,7 +265,7 @@ async function demoBanner(key: DemoKey, base: string, cacert: string | undefined
     `Demo ADMIN key: ${keyFile} (Key ID ${key.keyId}, Issuer ID ${key.issuerId})`,
     "The page's first example (this token is valid for 20 minutes):",
     '',
-    `curl -s${cacert === undefined ? '' : ` --cacert ${shellWord(cacert)}`} -H 'Authorization: Bearer ${token}' '${url}'`,
+    `curl -s${cacert === undefined ? '' : ` --cacert ${cacert}`} -H 'Authorization: Bearer ${token}' '${url}'`,
     '',
     `A fresh token: ${thisCommand()} token --key-file ${keyFile} --key-id ${key.keyId} --issuer-id ${key.issuerId}`,
     '',

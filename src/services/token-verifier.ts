@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
+import type { JWTPayload } from 'jose';
 import type { Clock } from '../domain/clock.js';
 import { isRole, type Role } from '../domain/roles.js';
 import type { ApiKeyKind } from '../domain/records/keys.js';
@@ -67,6 +67,13 @@ const CLOCK_SKEW_SECONDS = 60;
 const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
 
 /**
+ * jose, loaded by the first token verified in full rather than with the server: it is 48 ES modules, which
+ * Node 20 loads one by one (20-30 ms), all before `serve` answers its first request, `/healthz` included
+ * (docs/architecture.md). A remembered token never needs it.
+ */
+let jose: Promise<typeof import('jose')> | undefined;
+
+/**
  * Apple's rules (docs/apple-behavior.md, §5): ES256 only, `kid` names a key of this store that is not revoked,
  * `typ` JWT, `aud` appstoreconnect-v1, `exp` required and at most 20 minutes ahead, `exp - iat` at most 20
  * minutes, `iat` not in the future; team keys carry `iss` = the issuer id, individual keys `sub` = "user" and
@@ -113,6 +120,8 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
         }
         remembered.delete(token);
       }
+      jose ??= import('jose');
+      const { decodeProtectedHeader, errors, jwtVerify } = await jose;
       let header: ReturnType<typeof decodeProtectedHeader>;
       try {
         header = decodeProtectedHeader(token);
@@ -140,7 +149,7 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
           requiredClaims: ['exp'],
         }));
       } catch (error) {
-        throw new AuthenticationError(joseFailureReason(error));
+        throw new AuthenticationError(joseFailureReason(errors, error));
       }
       if (key.kind === 'INDIVIDUAL') {
         if (payload.iss !== undefined) throw new AuthenticationError('BAD_ISSUER');
@@ -235,7 +244,7 @@ function checkLifetime(payload: JWTPayload, nowSeconds: number): void {
   }
 }
 
-function joseFailureReason(error: unknown): AuthFailureReason {
+function joseFailureReason(errors: typeof import('jose').errors, error: unknown): AuthFailureReason {
   if (error instanceof errors.JWTExpired) return 'EXPIRED';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'BAD_SIGNATURE';
   if (error instanceof errors.JOSEAlgNotAllowed) return 'ALG_NOT_ALLOWED';

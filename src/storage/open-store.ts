@@ -5,7 +5,7 @@ import type { BackendSpecifics, PlanReads } from './backend-specifics.js';
 import type { ContentBytes } from './content-bytes.js';
 import { type CopyOptions, copyDatabase, type TableCounts } from './copy-store.js';
 import { KyselyStore } from './kysely-store.js';
-import { MIGRATION_NAMES, migrations } from './migrations/index.js';
+import { MIGRATION_NAMES } from './migrations/migration-names.js';
 import { type PostgresLocation, redactedUrl } from './postgres/location.js';
 import { installedTestersCountQuery } from './queries/usage.js';
 import type { Database } from './schema.js';
@@ -271,7 +271,10 @@ async function appliedMigrations(db: Kysely<Database>, schema: string | undefine
 function migrator(db: Kysely<Database>, specifics: BackendSpecifics, schema: string | undefined): Migrator {
   return new Migrator({
     db,
-    provider: { getMigrations: async () => migrations(specifics) },
+    // The migrations themselves load only when a store is behind (migrations/migration-names.ts).
+    provider: {
+      getMigrations: async () => (await import('./migrations/index.js')).migrations(specifics),
+    },
     // Kysely looks for its own tables in every schema unless told which: a second store in the same database
     // (another schema) would make it skip creating them in this one.
     ...(schema !== undefined && { migrationTableSchema: schema }),

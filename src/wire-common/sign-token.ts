@@ -1,5 +1,4 @@
 import { createPrivateKey } from 'node:crypto';
-import { SignJWT } from 'jose';
 
 /** The audience every App Store Connect API token names (Apple's "Generating Tokens for API Requests"). */
 export const TOKEN_AUDIENCE = 'appstoreconnect-v1';
@@ -58,6 +57,9 @@ export async function signToken(request: TokenRequest): Promise<string> {
   const claims: Record<string, unknown> =
     request.issuerId === undefined ? { sub: 'user' } : { iss: request.issuerId };
   if (request.scope !== undefined && request.scope.length > 0) claims.scope = [...request.scope];
+  // Loaded when a token is first signed: `serve` signs none before it answers (but the demo's), and jose is 48
+  // ES modules Node 20 loads one by one (services/token-verifier.ts).
+  const { SignJWT } = await import('jose');
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'ES256', kid: request.keyId, typ: 'JWT' })
     .setIssuedAt(iat)

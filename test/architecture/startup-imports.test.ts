@@ -10,9 +10,10 @@ import { REPO_ROOT } from '../support/package-checks.js';
  * and Node 20 loads ES modules one by one (about 1 ms each on the benchmark's machine), all before `serve`
  * answers. TypeBox is only compiled against (src/http/schemas/json-schema.ts builds its schemas); Kysely's
  * values come from its CommonJS build (src/storage/kysely.ts); `pg` loads with a PostgreSQL store
- * (storage/postgres/backend.ts); typebox/value, sharp and heic-decode where a request needs them.
+ * (storage/postgres/backend.ts); typebox/value, sharp and heic-decode where a request needs them; jose (48 ES
+ * modules) when a token is first verified or signed (services/token-verifier.ts, wire-common/sign-token.ts).
  */
-const NOT_AT_START = [/^typebox(\/|$)/, /^kysely(\/|$)/, /^pg$/, /^sharp$/, /^heic-decode$/];
+const NOT_AT_START = [/^typebox(\/|$)/, /^kysely(\/|$)/, /^pg$/, /^sharp$/, /^heic-decode$/, /^jose$/];
 
 /**
  * The specifiers a source loads when it is loaded: static imports and re-exports that stay in the output
@@ -87,6 +88,54 @@ it("loads no other command's module, nor the API client, before serving", () => 
     )
     .map((file) => `${file} <- ${chain(seen, seen.get(join(REPO_ROOT, file)) as string).join(' <- ')}`);
   expect(others).toEqual([]);
+});
+
+/**
+ * Source files `serve` loads only when a start asks for what they do, each with what asks for it: every module
+ * is one more file Node 20's ES module loader reads before the server answers.
+ */
+const ONLY_WHEN_ASKED = {
+  'src/main/tls/server-tls.ts': '--tls (main/serve.ts)',
+  'src/services/demo/load-demo.ts': '--demo, on its first start (main/serve.ts)',
+  'src/storage/migrations/index.ts': 'a store behind the latest schema (storage/open-store.ts)',
+};
+
+it('loads the modules of HTTPS, of the demo and of the migrations only when a start needs them', () => {
+  const { seen } = serveStart();
+  const loaded = Object.keys(ONLY_WHEN_ASKED)
+    .filter((file) => seen.has(join(REPO_ROOT, file)))
+    .map((file) => `${file} <- ${chain(seen, seen.get(join(REPO_ROOT, file)) as string).join(' <- ')}`);
+  expect(loaded).toEqual([]);
+});
+
+/**
+ * `new Intl.*` (or `Intl.*(...)`) run as a module loads, outside any function: making a formatter loads ICU's
+ * locale data (15-25 ms of `serve`'s start for dashboard/format.ts's number format, made before any page).
+ */
+function intlAtLoad(text: string): string[] {
+  const source = ts.createSourceFile('file.ts', text, ts.ScriptTarget.Latest);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if (
+      (ts.isNewExpression(node) || ts.isCallExpression(node)) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ts.isIdentifier(node.expression.expression) &&
+      node.expression.expression.text === 'Intl'
+    )
+      found.push(node.getText(source));
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+it('makes no Intl formatter while its modules load', () => {
+  const { seen } = serveStart();
+  const found = [...seen.keys()].flatMap((file) =>
+    intlAtLoad(readFileSync(file, 'utf8')).map((expression) => `${repoPath(file)}: ${expression}`),
+  );
+  expect(found).toEqual([]);
 });
 
 function chain(importedBy: ReadonlyMap<string, string | undefined>, file: string): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heapSizedByOperator } from '../../src/main/heap-policy.js';
+import { heapSizedByOperator, keepHeapLean, LEAN_HEAP_FLAGS } from '../../src/main/heap-policy.js';
 import { startEphemeralServer } from '../support/ephemeral-server.js';
 
 /** Reads that make garbage and survivors, as a client's load does: rounds of concurrent requests. */
@@ -22,6 +22,15 @@ describe('serve keeps its heap lean', () => {
   it('leaves a heap the operator sized to V8, which grows the young generation under the same load', async () => {
     const newSpace = await newSpaceAfterLoad({ NODE_OPTIONS: '--max-semi-space-size=16' });
     expect(newSpace).toBeGreaterThan(LEAN_NEW_SPACE_BYTES);
+  });
+
+  it('sizes the young generation before the modules load and the old one once listening, unless the operator did', () => {
+    expect(LEAN_HEAP_FLAGS).toEqual({
+      start: ['--semi-space-growth-factor=1'],
+      listening: ['--heap-growing-percent=100'],
+    });
+    expect(keepHeapLean('start', [], '--max-semi-space-size=16')).toEqual([]);
+    expect(keepHeapLean('listening', ['--max-old-space-size=512'], '')).toEqual([]);
   });
 
   it('knows a heap flag in either spelling, in NODE_OPTIONS or on the command line', () => {

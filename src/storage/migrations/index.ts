@@ -13,28 +13,30 @@ import { betaGroupNamesSchema } from './0010-beta-group-names.js';
 import { feedbackContentSchema } from './0011-feedback-content.js';
 import { changeNotificationsSchema } from './0012-change-notifications.js';
 import { testerDeleteNotificationsSchema } from './0013-tester-delete-notifications.js';
+import { MIGRATION_NAMES, type MigrationName } from './migration-names.js';
 
 /**
- * Every migration in the order Kysely runs them (name order), written once for all backends: each gets the
- * backend's column types, and the backend itself for what only one backend has (the triggers of 0012 and 0013).
+ * Every migration by its name (migration-names.ts, the order Kysely runs them in: name order), written once for
+ * all backends: each gets the backend's column types, and the backend itself for what only one backend has
+ * (the triggers of 0012 and 0013). A name without a schema, or a schema without a name, does not compile.
  */
-const MIGRATIONS: ReadonlyArray<
-  readonly [name: string, schema: (types: ColumnTypes, backend: MigrationBackend) => Migration]
-> = [
-  ['0001-initial', initialSchema],
-  ['0002-ingestion', ingestionSchema],
-  ['0003-rate-limits', rateLimitSchema],
-  ['0004-monthly-rollups', monthlyRollupSchema],
-  ['0005-dashboard-sessions', dashboardSessionSchema],
-  ['0006-daily-rollups-by-day', dailyRollupsByDaySchema],
-  ['0007-key-capabilities', keyCapabilitiesSchema],
-  ['0008-testflight-resources', testflightResourcesSchema],
-  ['0009-public-link-usage', publicLinkUsageSchema],
-  ['0010-beta-group-names', betaGroupNamesSchema],
-  ['0011-feedback-content', feedbackContentSchema],
-  ['0012-change-notifications', changeNotificationsSchema],
-  ['0013-tester-delete-notifications', testerDeleteNotificationsSchema],
-];
+const SCHEMAS: {
+  readonly [name in MigrationName]: (types: ColumnTypes, backend: MigrationBackend) => Migration;
+} = {
+  '0001-initial': initialSchema,
+  '0002-ingestion': ingestionSchema,
+  '0003-rate-limits': rateLimitSchema,
+  '0004-monthly-rollups': monthlyRollupSchema,
+  '0005-dashboard-sessions': dashboardSessionSchema,
+  '0006-daily-rollups-by-day': dailyRollupsByDaySchema,
+  '0007-key-capabilities': keyCapabilitiesSchema,
+  '0008-testflight-resources': testflightResourcesSchema,
+  '0009-public-link-usage': publicLinkUsageSchema,
+  '0010-beta-group-names': betaGroupNamesSchema,
+  '0011-feedback-content': feedbackContentSchema,
+  '0012-change-notifications': changeNotificationsSchema,
+  '0013-tester-delete-notifications': testerDeleteNotificationsSchema,
+};
 
 /** What a migration may ask of the backend besides its column types. */
 export type MigrationBackend = Pick<
@@ -42,10 +44,11 @@ export type MigrationBackend = Pick<
   'columnTypes' | 'createChangeNotifications' | 'createTesterDeleteNotifications'
 >;
 
-/** The names of every migration, in the order they run: what a store migrated to the latest has applied. */
-export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);
+export { MIGRATION_NAMES };
 
 /** Every migration, by name, for `backend`. Kysely records which ran. */
 export function migrations(backend: MigrationBackend): Record<string, Migration> {
-  return Object.fromEntries(MIGRATIONS.map(([name, schema]) => [name, schema(backend.columnTypes, backend)]));
+  return Object.fromEntries(
+    MIGRATION_NAMES.map((name) => [name, SCHEMAS[name](backend.columnTypes, backend)]),
+  );
 }
