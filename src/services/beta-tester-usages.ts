@@ -3,7 +3,7 @@ import { utcDay } from '../domain/calendar-day.js';
 import { type PeriodCode, type UsageWindow, usageWindow } from '../domain/period.js';
 import { type UsageValues, zeroUsage } from '../domain/usage-values.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
-import type { UsageReads } from '../storage/usage-store.js';
+import type { KnownTotal, UsageReads } from '../storage/usage-store.js';
 import type { CursorToken } from './cursor-token.js';
 import { firstRead, type PageRequest, pageOfFirstRead, readPage } from './cursor-paging.js';
 
@@ -66,11 +66,29 @@ export function reportFreshness(version: string, reportTime: Date): string {
   return `${version}@${utcDay(reportTime)}`;
 }
 
+/** Listings whose total is kept (knownTotals): a few dozen bytes each. */
+const KNOWN_TOTALS = 1_000;
+
 export function betaTesterUsagesService(
   store: UsageReads & SnapshotStore<UsageReads>,
   cursorKey: Uint8Array,
   reportClock: Clock,
 ): BetaTesterUsagesService {
+  /**
+   * Each listing's total at the app's data version it was counted at, so the next pages (or the next period)
+   * at that version are read without counting again: the statement compares the version itself
+   * (UsageReads.readUsagePage). The oldest kept goes first past KNOWN_TOTALS.
+   */
+  const knownTotals = new Map<string, KnownTotal>();
+  const remember = (listing: string, version: string | undefined, total: number) => {
+    if (version === undefined) return;
+    knownTotals.delete(listing);
+    knownTotals.set(listing, { version, total });
+    for (const oldest of knownTotals.keys()) {
+      if (knownTotals.size <= KNOWN_TOTALS) break;
+      knownTotals.delete(oldest);
+    }
+  };
   return {
     async freshness(appId) {
       const version = await store.appDataVersion(appId);
@@ -94,12 +112,15 @@ export function betaTesterUsagesService(
       // page then cut from them as readPage cuts it. Otherwise (no rows there, a token whose row moved) the
       // reads readPage makes, in a snapshot.
       const read = firstRead(query);
+      const listing = `${appId}\u0000${query.groupId ?? ''}\u0000${query.testerId ?? ''}`;
+      const known = knownTotals.get(listing);
       const once =
         read === undefined
           ? undefined
           : await store.statement((reader) =>
-              reader.readUsagePage(appId, filter, read, window.firstDay, window.lastDay),
+              reader.readUsagePage(appId, filter, read, window.firstDay, window.lastDay, known),
             );
+      if (once !== undefined) remember(listing, once.version, once.total);
       const page =
         once === undefined
           ? undefined

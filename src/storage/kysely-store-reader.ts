@@ -31,7 +31,7 @@ import * as resourceReads from './queries/resource-reads.js';
 import { appsOfRows } from './queries/references.js';
 import type { ResourceKind, ResourceQuery } from './resource-reads.js';
 import type { StoreReader } from './store.js';
-import type { InstalledTesterFilter } from './usage-store.js';
+import type { InstalledTesterFilter, KnownTotal } from './usage-store.js';
 
 /** Reads, on the database itself or inside a snapshot transaction. */
 export class KyselyStoreReader implements StoreReader {
@@ -61,7 +61,8 @@ export class KyselyStoreReader implements StoreReader {
     window: { readonly offset: number; readonly limit: number },
     firstDay: string,
     lastDay: string,
-  ) => usage.readUsagePage(this.db, appId, filter, window, firstDay, lastDay);
+    known?: KnownTotal,
+  ) => usage.readUsagePage(this.db, appId, filter, window, firstDay, lastDay, known);
   appDataVersion = (appId: string) => dataVersions.appDataVersion(this.db, appId);
   groupDataVersion = (groupId: string) => siblingUsage.groupDataVersion(this.db, groupId);
   buildDataVersion = (buildId: string) => siblingUsage.buildDataVersion(this.db, buildId);

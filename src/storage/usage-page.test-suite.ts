@@ -105,6 +105,25 @@ export function describeUsagePageStore(context: StoreSuiteContext): void {
       expect(all?.rows.filter((row) => row.values !== undefined).length).toBe(7);
     });
 
+    it('takes a known total at the version it was counted at, and counts again at any other', async () => {
+      await seed();
+      const store = context.store();
+      const read = (known?: { version: string; total: number }) =>
+        store.statement((reader) =>
+          reader.readUsagePage('a1', {}, { offset: 0, limit: 3 }, '2023-09-01', '2023-10-05', known),
+        );
+      const counted = await read();
+      const version = counted?.version ?? '';
+      expect(counted?.total).toBe(7);
+      // A number no count gives: that it comes back shows the count was skipped.
+      expect(await read({ version, total: 1234 })).toEqual({ ...counted, total: 1234 });
+      expect((await read({ version: String(Number(version) + 1), total: 1234 }))?.total).toBe(7);
+      await store.appendUsageEvents([context.event('late', { testerId: 'p8' })]);
+      const after = await read({ version, total: 7 });
+      expect(after?.version).not.toBe(version);
+      expect(after?.total).toBe(8);
+    });
+
     it('reads nothing past the end, of an app without installed testers, or of no app', async () => {
       await seed();
       const store = context.store();

@@ -37,13 +37,23 @@ export interface UsagePage {
   readonly rows: readonly { readonly testerId: string; readonly values?: UsageValues }[];
 }
 
+/**
+ * A listing's total as a read at the app's data version `version` gave it: every write that changes who is
+ * listed raises the version, so at that version the total is the same (readUsagePage then skips the count).
+ */
+export interface KnownTotal {
+  readonly version: string;
+  readonly total: number;
+}
+
 /** Usage: raw events, the rollups the metrics read, installed testers and each app's data version. */
 export interface UsageReads {
   /**
    * What listInstalledTesterIds, countInstalledTesters, sumUsageByTester and appDataVersion read for a page,
    * for the testers from `window.offset` on, in one statement: one consistent read without a transaction, and
    * on PostgreSQL one round trip instead of five. Undefined when the window holds no tester (past the end, or
-   * none installed): the caller reads as before.
+   * none installed): the caller reads as before. With `known`, the total is not counted again when the app is
+   * still at its version (the statement itself compares), as when paging on through a listing.
    */
   readUsagePage(
     appId: string,
@@ -51,6 +61,7 @@ export interface UsageReads {
     window: { readonly offset: number; readonly limit: number },
     firstDay: CalendarDay,
     lastDay: CalendarDay,
+    known?: KnownTotal,
   ): Promise<UsagePage | undefined>;
   /** Ids of the app's testers who have installed it (the testers its metrics list), ordered by id. */
   listInstalledTesterIds(appId: string, filter: InstalledTesterFilter, window: RowWindow): Promise<string[]>;

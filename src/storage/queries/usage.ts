@@ -5,7 +5,7 @@ import type { UsageValues } from '../../domain/usage-values.js';
 import type { BackendSpecifics } from '../backend-specifics.js';
 import type { Database } from '../schema.js';
 import type { RowWindow } from '../../domain/row-window.js';
-import type { InstalledTesterFilter, UsagePage } from '../usage-store.js';
+import type { InstalledTesterFilter, KnownTotal, UsagePage } from '../usage-store.js';
 import { applyWindow, toCount } from './row-window.js';
 import { windowSums } from './window-sums.js';
 
@@ -115,7 +115,22 @@ export async function readUsagePage(
   window: { readonly offset: number; readonly limit: number },
   firstDay: CalendarDay,
   lastDay: CalendarDay,
+  known?: KnownTotal,
 ): Promise<UsagePage | undefined> {
+  const version = db
+    .selectFrom('apps')
+    .leftJoin('app_data_versions', 'app_data_versions.app_id', 'apps.id')
+    .select(sql<number | string>`coalesce(app_data_versions.version, 0)`.as('v'))
+    .where('apps.id', '=', appId);
+  const count = installedTestersCountQuery(db, appId, filter);
+  // Both databases evaluate a CASE's branches only as chosen, and a subquery only when evaluated: the count is
+  // not run when the app is still at the version the known total was counted at.
+  const total =
+    known === undefined
+      ? count
+      : sql<
+          number | string
+        >`case when ${version} = ${Number(known.version)} then ${known.total} else ${count} end`;
   const sums = windowSums(db, appId, firstDay, lastDay, {
     members: 'page',
     testers: (column) => sql<SqlBool>`${sql.ref(column)} in (select tester_id from page)`,
@@ -129,18 +144,13 @@ export async function readUsagePage(
         .offset(window.offset),
     )
     .selectFrom(sums.as('sums'))
-    .select((eb) => [
+    .select([
       'sums.tester_id',
       'sums.sessions',
       'sums.crashes',
       'sums.feedback',
-      installedTestersCountQuery(db, appId, filter).as('total'),
-      eb
-        .selectFrom('apps')
-        .leftJoin('app_data_versions', 'app_data_versions.app_id', 'apps.id')
-        .select(sql<number | string>`coalesce(app_data_versions.version, 0)`.as('v'))
-        .where('apps.id', '=', appId)
-        .as('version'),
+      total.as('total'),
+      version.as('version'),
     ])
     .orderBy('sums.tester_id')
     .execute();
