@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import { statusOf, testerUsagePath } from './node-requests.js';
 import { parsePrometheusText, sampleValue } from './prometheus-text.js';
 
 /** What a running server's GET /metrics says of its read caches (storage/read-caches.ts). */
@@ -20,4 +22,25 @@ export async function readCacheMetrics(baseUrl: string): Promise<ReadCacheMetric
       testers: hits('testers'),
     },
   };
+}
+
+/**
+ * A tester's metrics page read twice from server `kept` (the second time its existence answered from memory: a
+ * hit of the testers' cache), the tester deleted through server `other`, then one request to `kept`, no
+ * polling: it must answer 404.
+ */
+export async function expectDeletedTesterGoneAtOnce(
+  kept: string,
+  other: string,
+  admin: string,
+  testerId: string,
+  appId: string,
+): Promise<void> {
+  const page = testerUsagePath(testerId, [appId]);
+  expect(await statusOf(kept, page, admin)).toBe(200);
+  const before = await readCacheMetrics(kept);
+  expect(await statusOf(kept, page, admin)).toBe(200);
+  expect((await readCacheMetrics(kept)).hits.testers).toBeGreaterThan(before.hits.testers);
+  expect(await statusOf(other, `/v1/betaTesters/${testerId}`, admin, 'DELETE')).toBe(204);
+  expect(await statusOf(kept, page, admin)).toBe(404);
 }
