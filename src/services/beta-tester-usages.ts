@@ -3,6 +3,7 @@ import { utcDay } from '../domain/calendar-day.js';
 import { type PeriodCode, type UsageWindow, usageWindow } from '../domain/period.js';
 import { type UsageValues, zeroUsage } from '../domain/usage-values.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
+import { ReadCache } from '../storage/read-cache.js';
 import type { KnownTotal, UsageReads } from '../storage/usage-store.js';
 import type { CursorToken } from './cursor-token.js';
 import { firstRead, type PageRequest, pageOfFirstRead, readPage } from './cursor-paging.js';
@@ -77,18 +78,9 @@ export function betaTesterUsagesService(
   /**
    * Each listing's total at the app's data version it was counted at, so the next pages (or the next period)
    * at that version are read without counting again: the statement compares the version itself
-   * (UsageReads.readUsagePage). The oldest kept goes first past KNOWN_TOTALS.
+   * (UsageReads.readUsagePage), so no change feed need tell this one of anything.
    */
-  const knownTotals = new Map<string, KnownTotal>();
-  const remember = (listing: string, version: string | undefined, total: number) => {
-    if (version === undefined) return;
-    knownTotals.delete(listing);
-    knownTotals.set(listing, { version, total });
-    for (const oldest of knownTotals.keys()) {
-      if (knownTotals.size <= KNOWN_TOTALS) break;
-      knownTotals.delete(oldest);
-    }
-  };
+  const knownTotals = new ReadCache<KnownTotal>(KNOWN_TOTALS);
   return {
     async freshness(appId) {
       const version = await store.appDataVersion(appId);
@@ -113,14 +105,14 @@ export function betaTesterUsagesService(
       // reads readPage makes, in a snapshot.
       const read = firstRead(query);
       const listing = `${appId}\u0000${query.groupId ?? ''}\u0000${query.testerId ?? ''}`;
-      const known = knownTotals.get(listing);
+      const known = knownTotals.peek(listing);
       const once =
         read === undefined
           ? undefined
           : await store.statement((reader) =>
               reader.readUsagePage(appId, filter, read, window.firstDay, window.lastDay, known),
             );
-      if (once !== undefined) remember(listing, once.version, once.total);
+      if (once?.version !== undefined) knownTotals.put(listing, { version: once.version, total: once.total });
       const page =
         once === undefined
           ? undefined
