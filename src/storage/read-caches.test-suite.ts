@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { pollUntil } from '../../test/support/poll-until.js';
+import { expectCachesWatching, pollUntil } from '../../test/support/poll-until.js';
 import type { ApiKeyRecord } from '../domain/records/keys.js';
 import type { Store } from './store.js';
 import type { StoreSuiteContext } from './store.test-suite.js';
@@ -42,12 +42,7 @@ export function describeReadCaches(context: StoreSuiteContext): void {
       await context.seedIngestion();
       // PostgreSQL's feed starts listening at the first cached read.
       await store.findApiKey('NOSUCHKEY0');
-      const watching = await pollUntil(
-        async () => store.readCaches()?.watching,
-        (on) => on === true,
-        5_000,
-      );
-      expect(watching.met).toBe(true);
+      await expectCachesWatching(store);
     });
 
     /** What the store holds, read past the caches: every key listed, versions in a snapshot (never cached). */

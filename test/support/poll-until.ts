@@ -17,3 +17,18 @@ export async function pollUntil<T>(
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/**
+ * Waits (up to 5 s) until a store's read caches answer from memory: its change feed is watching (PostgreSQL's
+ * LISTEN session opens at the first cached read, which the caller has made), and fails the test if they never do.
+ */
+export async function expectCachesWatching(store: {
+  readCaches(): { watching: boolean } | undefined;
+}): Promise<void> {
+  const watching = await pollUntil(
+    async () => store.readCaches()?.watching,
+    (on) => on === true,
+    5_000,
+  );
+  if (!watching.met) throw new Error("the store's read caches never started watching its change feed");
+}

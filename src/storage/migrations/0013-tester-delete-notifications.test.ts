@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import { openMigratedTo } from '../../../test/support/migrated-to.js';
-import { pollUntil } from '../../../test/support/poll-until.js';
+import { expectCachesWatching } from '../../../test/support/poll-until.js';
 import { type TestStoreLocation, testStoreLocation } from '../../../test/support/test-database.js';
 import { sql } from '../kysely.js';
 import { openStore } from '../open-store.js';
@@ -31,15 +31,7 @@ it('tells a store made before 0013, once migrated, of a tester another process d
   opened.push(other);
   // PostgreSQL's feed starts listening at the first cached read.
   await store.findApiKey('NOSUCHKEY0');
-  expect(
-    (
-      await pollUntil(
-        async () => store.readCaches()?.watching,
-        (on) => on === true,
-        5_000,
-      )
-    ).met,
-  ).toBe(true);
+  await expectCachesWatching(store);
   expect(await store.testerAppDataVersions('t1', [])).toEqual(new Map());
   const hits = store.readCaches()?.testers.hits ?? 0;
   expect(await store.testerAppDataVersions('t1', [])).toEqual(new Map());

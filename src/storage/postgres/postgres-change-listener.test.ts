@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
-import { pollUntil } from '../../../test/support/poll-until.js';
+import { expectCachesWatching, pollUntil } from '../../../test/support/poll-until.js';
 import { createTestSchema, TEST_DATABASE_URL } from '../../../test/support/test-database.js';
 import type { ApiKeyRecord } from '../../domain/records/keys.js';
 import type { ChangeFeed, StoreChange } from '../change-feed.js';
@@ -214,15 +214,7 @@ it('keeps a store answering what the database holds while its LISTEN session is 
   const admin = await sqlClient(TEST_DATABASE_URL);
   await store.createApiKey(key('KEY0000001'));
   await store.findApiKey('KEY0000001');
-  expect(
-    (
-      await pollUntil(
-        async () => store.readCaches()?.watching,
-        (on) => on === true,
-        5_000,
-      )
-    ).met,
-  ).toBe(true);
+  await expectCachesWatching(store);
   await store.findApiKey('KEY0000001');
   await store.findApiKey('KEY0000001');
   const hits = store.readCaches()?.apiKeys.hits ?? 0;

@@ -13,13 +13,7 @@ import {
   createIngestKey,
   pollUntil,
 } from '../../support/operator-cli.js';
-import {
-  ingest,
-  usageByTester,
-  usageEvent,
-  usagePath,
-  values,
-} from '../../support/node-requests.js';
+import { ingest, usageByTester, usageEvent, usagePath, values } from '../../support/node-requests.js';
 import { expectDeletedTesterGoneAtOnce, readCacheMetrics } from '../../support/read-cache-metrics.js';
 import { createTestSchema, TEST_DATABASE_URL } from '../../support/test-database.js';
 
