@@ -14,15 +14,32 @@ export const DATA_VERSION_POLL_MS = 200;
  * documentation of PRAGMA data_version), and read-caches.ts tells those itself. It names no table or row,
  * so a change forgets everything.
  *
- * A synchronous call of better-sqlite3 that takes 2 to 6 µs (5.5 µs measured on a loaded 2-core VM), as long
- * as a primary-key read through better-sqlite3 itself (what the caches spare is Kysely's work around each read,
- * not SQLite's), needing no timer: `watching` reads it at most every `pollMs`; `caughtUp` reads it every time.
+ * A synchronous call of better-sqlite3 that takes 2 to 6 µs alone (5.5 µs measured on a loaded 2-core VM), as
+ * long as a primary-key read through better-sqlite3 itself (what the caches spare is Kysely's work around each
+ * read, not SQLite's). `watching` reads it at most every `pollMs`, needing no timer. `caughtUp` needs a read
+ * made after it was called; the calls of one turn of the event loop share one, made once the turn's I/O
+ * callbacks have run (`setImmediate`): under load the requests read off many sockets in one turn each made
+ * their own (about 13 µs a request of a replayed answer's 81 on a 2-core VM, docs/architecture.md, "Answer
+ * replay"), and a read made after a call still sees every commit made before it.
  */
 export function dataVersionFeed(connection: SqliteConnection, pollMs = DATA_VERSION_POLL_MS): ChangeFeed {
   const dataVersion = connection.prepare('pragma data_version').pluck();
   let seen: unknown = dataVersion.get();
   let polledAt = performance.now();
   let listener: (change: StoreChange) => void = () => {};
+  // The read the calls of caughtUp made since the last one will share.
+  let nextRead: Promise<boolean> | undefined;
+  const readForWaiting = (resolve: (caughtUp: boolean) => void) => {
+    nextRead = undefined;
+    if (!connection.open) return resolve(false);
+    try {
+      poll(performance.now());
+      resolve(true);
+    } catch {
+      // Not caught up: the caches read the store, which answers (or fails) on its own.
+      resolve(false);
+    }
+  };
   const poll = (now: number) => {
     polledAt = now;
     const current: unknown = dataVersion.get();
@@ -38,10 +55,10 @@ export function dataVersionFeed(connection: SqliteConnection, pollMs = DATA_VERS
       if (now - polledAt >= pollMs) poll(now);
       return true;
     },
-    async caughtUp() {
-      if (!connection.open) return false;
-      poll(performance.now());
-      return true;
+    caughtUp() {
+      if (!connection.open) return Promise.resolve(false);
+      nextRead ??= new Promise((resolve) => setImmediate(readForWaiting, resolve));
+      return nextRead;
     },
     onChange(told) {
       listener = told;
