@@ -33,10 +33,22 @@ export interface JournalEntry {
 
 export type JournalRecord = Omit<JournalEntry, 'seq'>;
 
+/**
+ * A record made only if the journal is read: most never are, so the edge's answered requests are kept as they
+ * came and their derived text (the path, the decoded query, the ISO time) made on a read. Making it and
+ * measuring its JSON for every answer took about 13 µs of a replayed answer's 81 on a 2-core VM
+ * (docs/architecture.md, "Answer replay"). `bytes` is an upper bound of the made entry's JSON, counted
+ * without making it.
+ */
+export interface DeferredJournalRecord {
+  readonly bytes: number;
+  make(): JournalRecord;
+}
+
 export interface JournalLimits {
   /** Entries kept; 0 keeps none (the journal is off). */
   readonly maxEntries: number;
-  /** Bytes of all kept entries (as JSON) together. */
+  /** Bytes of all kept entries (as JSON; a deferred one's upper bound) together. */
   readonly maxBytes: number;
   /** Bytes kept of each request and response body; 0 keeps no bodies. */
   readonly bodyBytes: number;
@@ -77,7 +89,7 @@ export interface JournalPage {
 
 export interface RequestJournal {
   readonly limits: JournalLimits;
-  record(entry: JournalRecord): void;
+  record(entry: JournalRecord | DeferredJournalRecord): void;
   read(query: JournalQuery): JournalPage;
   clear(): void;
 }
@@ -85,7 +97,7 @@ export interface RequestJournal {
 export function requestJournal(limits: Partial<JournalLimits> = {}): RequestJournal {
   const bounds = { ...DEFAULT_JOURNAL_LIMITS, ...limits };
   // A ring of entries: `kept[head..]` are live, older slots are dropped and compacted now and then.
-  let kept: Array<{ entry: JournalEntry; bytes: number } | undefined> = [];
+  let kept: Array<Slot | undefined> = [];
   let head = 0;
   let bytes = 0;
   let lastSeq = 0;
@@ -100,19 +112,23 @@ export function requestJournal(limits: Partial<JournalLimits> = {}): RequestJour
       head = 0;
     }
   };
-  const live = () => kept.slice(head).flatMap((slot) => (slot === undefined ? [] : [slot.entry]));
+  const live = () => kept.slice(head).flatMap((slot) => (slot === undefined ? [] : [entryOf(slot)]));
 
   return {
     limits: bounds,
     record(record) {
       lastSeq++;
       if (bounds.maxEntries === 0) return;
-      const entry: JournalEntry = { seq: lastSeq, ...record };
-      const entryBytes = Buffer.byteLength(JSON.stringify(entry));
-      while (size() > 0 && (size() >= bounds.maxEntries || bytes + entryBytes > bounds.maxBytes))
+      let slot: Slot;
+      if ('make' in record) slot = { seq: lastSeq, bytes: record.bytes, kept: record };
+      else {
+        const entry: JournalEntry = { seq: lastSeq, ...record };
+        slot = { seq: lastSeq, bytes: Buffer.byteLength(JSON.stringify(entry)), kept: entry };
+      }
+      while (size() > 0 && (size() >= bounds.maxEntries || bytes + slot.bytes > bounds.maxBytes))
         dropOldest();
-      kept.push({ entry, bytes: entryBytes });
-      bytes += entryBytes;
+      kept.push(slot);
+      bytes += slot.bytes;
     },
     read(query) {
       const entries = live();
@@ -143,6 +159,18 @@ export function requestJournal(limits: Partial<JournalLimits> = {}): RequestJour
       bytes = 0;
     },
   };
+}
+
+/** A kept entry: made when recorded, or when first read (and then kept made). */
+interface Slot {
+  readonly seq: number;
+  readonly bytes: number;
+  kept: JournalEntry | DeferredJournalRecord;
+}
+
+function entryOf(slot: Slot): JournalEntry {
+  if ('make' in slot.kept) slot.kept = { seq: slot.seq, ...slot.kept.make() };
+  return slot.kept;
 }
 
 function matchesQuery(entry: JournalEntry, query: JournalQuery): boolean {

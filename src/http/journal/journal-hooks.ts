@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DASHBOARD_PATH } from '../../services/dashboard-sessions.js';
-import { clipBody, type JournalRecord, type RequestJournal } from '../../services/request-journal.js';
+import { clipBody, type DeferredJournalRecord, type RequestJournal } from '../../services/request-journal.js';
 import { operationIdOf } from '../operation-id.js';
 import { pathOf, queryPairsOf, requestPath } from '../query-string.js';
 
@@ -23,10 +23,7 @@ const REDACTED = '[REDACTED]';
 const REDACTED_PARAMETERS = new Set(['token', 'signature']);
 
 /** What onSend saw of an answer, for onResponse to record. */
-interface SentAnswer {
-  readonly errorCodes?: readonly string[];
-  readonly responseBody?: string;
-}
+type SentAnswer = Pick<JournalExtras, 'errorCodes' | 'responseBody'>;
 
 /**
  * Records every answered request of the server, both doors, in the journal: registered on the root instance
@@ -58,11 +55,12 @@ export function registerRequestJournal(app: FastifyInstance, journal: RequestJou
     if (!isJournaled(request) || recorded.has(request)) return;
     recorded.add(request);
     const answer = sent.get(request) ?? {};
-    journal.record({
-      ...entryOf(request, reply, aborted ? ABORTED_STATUS : reply.statusCode, bodyBytes),
-      ...answer,
-      ...(aborted && { aborted: true }),
-    });
+    journal.record(
+      entryOf(request, reply, aborted ? ABORTED_STATUS : reply.statusCode, bodyBytes, {
+        ...answer,
+        ...(aborted && { aborted: true }),
+      }),
+    );
   };
   app.addHook('onResponse', (request, reply, done) => {
     record(request, reply, false);
@@ -99,11 +97,12 @@ function entryOf(
   reply: FastifyReply,
   status: number,
   bodyBytes: number,
-): JournalRecord {
+  extras: JournalExtras = {},
+): DeferredJournalRecord {
   const requestBody =
     bodyBytes > 0 && mayKeepBodies(request) && !isIngestion(request) ? bodyText(request.body) : undefined;
-  return {
-    ...journalRecordOf({
+  return journalRecordOf(
+    {
       method: request.method,
       url: request.url,
       status,
@@ -111,9 +110,9 @@ function entryOf(
       keyId: request.apiKey?.keyId ?? request.ingestKey?.id,
       operation: operationIdOf(request),
       requestId: request.id,
-    }),
-    ...(requestBody !== undefined && { requestBody: clipBody(requestBody, bodyBytes) }),
-  };
+    },
+    { ...extras, ...(requestBody !== undefined && { requestBody: clipBody(requestBody, bodyBytes) }) },
+  );
 }
 
 /** An answered request as the journal sees it, without its bodies. */
@@ -132,22 +131,73 @@ export interface AnsweredRequest {
  * The journal's entry of an answered request, secrets in its query redacted: the hooks above and the answer
  * replay (http/answer-replay.ts) record through this one function, so both write the same entries.
  */
-export function journalRecordOf(answered: AnsweredRequest): JournalRecord {
-  const { elapsedMs, keyId, operation } = answered;
+export function journalRecordOf(
+  answered: AnsweredRequest,
+  extras: JournalExtras = {},
+): DeferredJournalRecord {
+  const arrivedAt = Date.now() - answered.elapsedMs;
   return {
-    at: new Date(Date.now() - elapsedMs).toISOString(),
-    method: answered.method,
-    path: pathOf(answered.url),
-    query: queryPairsOf(answered.url).map(([name, value]) => [
-      name,
-      REDACTED_PARAMETERS.has(name.toLowerCase()) ? REDACTED : value,
-    ]),
-    status: answered.status,
-    durationMs: Math.round(elapsedMs * 10) / 10,
-    ...(keyId !== undefined && { keyId }),
-    ...(operation !== undefined && { operation }),
-    requestId: answered.requestId,
+    bytes: journalBytesAtMost(answered, extras),
+    make() {
+      const { elapsedMs, keyId, operation } = answered;
+      return {
+        at: new Date(arrivedAt).toISOString(),
+        method: answered.method,
+        path: pathOf(answered.url),
+        query: queryPairsOf(answered.url).map(([name, value]) => [
+          name,
+          REDACTED_PARAMETERS.has(name.toLowerCase()) ? REDACTED : value,
+        ]),
+        status: answered.status,
+        durationMs: Math.round(elapsedMs * 10) / 10,
+        ...(keyId !== undefined && { keyId }),
+        ...(operation !== undefined && { operation }),
+        requestId: answered.requestId,
+        ...(extras.requestBody !== undefined && { requestBody: extras.requestBody }),
+        ...(extras.errorCodes !== undefined && { errorCodes: extras.errorCodes }),
+        ...(extras.responseBody !== undefined && { responseBody: extras.responseBody }),
+        ...(extras.aborted && { aborted: true }),
+      };
+    },
   };
+}
+
+/** What an entry may hold beside the request itself: what onSend saw of the answer, and the bodies. */
+export interface JournalExtras {
+  readonly errorCodes?: readonly string[];
+  readonly aborted?: true;
+  readonly requestBody?: string;
+  readonly responseBody?: string;
+}
+
+/** The names, numbers and punctuation of an entry's JSON, its longest numbers (seq, status, duration) included. */
+const ENTRY_FRAME_BYTES = 256;
+/** JSON's longest form of one UTF-16 unit of text: a control character as `\u001f`. */
+const JSON_BYTES_PER_UNIT = 6;
+/**
+ * Bytes of the path and decoded query per character of the request target: a character decodes to at most
+ * JSON_BYTES_PER_UNIT, a pair (at least `&` and a one-character name) adds its brackets, quotes and commas
+ * (`["a",""],`), and a redacted value is `[REDACTED]` whatever its length.
+ */
+const JSON_BYTES_PER_TARGET_CHARACTER = 10;
+
+/**
+ * An upper bound of the JSON bytes of the entry `journalRecordOf` makes, from the lengths of its parts alone.
+ * Bodies, kept only when an operator asks (`serve --journal-bodies`), are measured exactly.
+ */
+export function journalBytesAtMost(answered: AnsweredRequest, extras: JournalExtras): number {
+  const text = (value: string | undefined) => JSON_BYTES_PER_UNIT * (value?.length ?? 0);
+  let bytes =
+    ENTRY_FRAME_BYTES +
+    JSON_BYTES_PER_TARGET_CHARACTER * answered.url.length +
+    text(answered.method) +
+    text(answered.keyId) +
+    text(answered.operation) +
+    text(answered.requestId);
+  for (const code of extras.errorCodes ?? []) bytes += text(code) + 3;
+  for (const body of [extras.requestBody, extras.responseBody])
+    if (body !== undefined) bytes += Buffer.byteLength(JSON.stringify(body)) + 20;
+  return bytes;
 }
 
 function isJournaled(request: FastifyRequest): boolean {
