@@ -123,3 +123,23 @@ describe('what is remembered', () => {
     expect(harness.services.tokens.remembered()).toMatchObject({ tokens: before + 1 });
   });
 });
+
+describe('the header of a remembered token', () => {
+  it('is read by the same rules however it is spelled, and a remembered token in a longer header is not found', async () => {
+    harness.clock.set(WALL);
+    const token = await harness.token(harness.admin, { ttlSeconds: 600 });
+    const verify = (authorization: string) =>
+      harness.services.tokens.verify(authorization, TARGET).then(
+        () => 'ACCEPTED',
+        (error: unknown) => (error instanceof AuthenticationError ? error.reason : error),
+      );
+    expect(await verify(`Bearer ${token}`)).toBe('ACCEPTED');
+    for (const spelled of [`bearer ${token}`, `BEARER  ${token}`, `Bearer ${token}  `]) {
+      expect(await verify(spelled)).toBe('ACCEPTED');
+    }
+    // Remembered as `token`; these headers hold more than it, and are refused as they always were.
+    expect(await verify(`Bearer ${token}x`)).toBe('BAD_SIGNATURE');
+    expect(await verify(`Bearer ${token} x`)).toBe('MISSING_TOKEN');
+    expect(await verify(`Bearer  ${token}.`)).toBe('MALFORMED_TOKEN');
+  });
+});

@@ -99,7 +99,7 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
 
   return {
     async verify(authorization, target) {
-      const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+      const token = tokenOf(authorization, remembered);
       if (token === undefined) throw new AuthenticationError('MISSING_TOKEN');
       const known = remembered.get(token);
       if (known !== undefined) {
@@ -183,6 +183,24 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
     },
   };
 }
+
+/**
+ * The token of `Authorization: Bearer <JWT>`. A remembered token sent as most clients send it (`Bearer `, one
+ * space, nothing after) is found without the pattern: every remembered token matched it, so the header does.
+ */
+function tokenOf(
+  authorization: string | undefined,
+  remembered: ReadonlyMap<string, unknown>,
+): string | undefined {
+  if (authorization === undefined) return undefined;
+  if (authorization.startsWith(BEARER_PREFIX)) {
+    const token = authorization.slice(BEARER_PREFIX.length);
+    if (remembered.has(token)) return token;
+  }
+  return BEARER.exec(authorization)?.[1];
+}
+
+const BEARER_PREFIX = 'Bearer ';
 
 /** At most this many verified tokens are remembered; the oldest are forgotten first. */
 const MAX_REMEMBERED = 10_000;
