@@ -7,10 +7,22 @@ export type CalendarDay = string;
 
 const DAY_MS = 86_400_000;
 
-/** The UTC calendar day that contains the instant `at`. */
+/**
+ * The UTC calendar day that contains the instant `at`. The last day made is kept with where it starts: every
+ * kept answer's freshness names the report day (services/beta-tester-usages.ts), so each replayed request asks
+ * for it, nearly always the same day as the request before.
+ */
 export function utcDay(at: Date): CalendarDay {
-  return at.toISOString().slice(0, 10);
+  const time = at.getTime();
+  if (time >= lastDayStart && time < lastDayStart + DAY_MS) return lastDay;
+  const day = at.toISOString().slice(0, 10);
+  lastDayStart = time - (((time % DAY_MS) + DAY_MS) % DAY_MS);
+  lastDay = day;
+  return day;
 }
+
+let lastDayStart = Number.NaN;
+let lastDay: CalendarDay = '';
 
 /** `day` shifted by `days` (negative goes back). */
 export function addDays(day: CalendarDay, days: number): CalendarDay {

@@ -28,29 +28,38 @@ export function guardAvailability(store: Store, specifics: BackendSpecifics): St
     }
     return newest?.cause;
   };
+  // One wrapper per method, made on its first call: a request calls a few methods (a key, a data version), and
+  // making the wrapper on every property read was work per request for nothing.
+  const wrappers = new Map<PropertyKey, { readonly method: unknown; readonly wrapper: unknown }>();
+  const wrap = (target: Store, property: PropertyKey, method: (...args: unknown[]) => unknown) => {
+    const write = typeof property === 'string' && STORE_WRITES.has(property) ? property : undefined;
+    const remembered = (answer: unknown) => {
+      if (write !== undefined) failedWrites.delete(write);
+      return answer;
+    };
+    const failed = (error: unknown) => {
+      const unavailable = error instanceof StoreUnavailableError || specifics.isUnavailable(error);
+      if (!unavailable) throw error;
+      const cause = unavailableCause(error);
+      if (write !== undefined) failedWrites.set(write, { cause, at: performance.now() });
+      throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(cause);
+    };
+    return (...args: unknown[]) => {
+      const result: unknown = method.apply(target, args);
+      if (!(result instanceof Promise)) return result;
+      return write === undefined ? result.catch(failed) : result.then(remembered, failed);
+    };
+  };
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property === 'unavailableRecently') return unavailableRecently;
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
-      const write = typeof property === 'string' && STORE_WRITES.has(property) ? property : undefined;
-      return (...args: unknown[]) => {
-        const result: unknown = value.apply(target, args);
-        if (!(result instanceof Promise)) return result;
-        return result.then(
-          (answer: unknown) => {
-            if (write !== undefined) failedWrites.delete(write);
-            return answer;
-          },
-          (error: unknown) => {
-            const unavailable = error instanceof StoreUnavailableError || specifics.isUnavailable(error);
-            if (!unavailable) throw error;
-            const cause = unavailableCause(error);
-            if (write !== undefined) failedWrites.set(write, { cause, at: performance.now() });
-            throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(cause);
-          },
-        );
-      };
+      const kept = wrappers.get(property);
+      if (kept?.method === value) return kept.wrapper;
+      const wrapper = wrap(target, property, value as (...args: unknown[]) => unknown);
+      wrappers.set(property, { method: value, wrapper });
+      return wrapper;
     },
   });
 }
