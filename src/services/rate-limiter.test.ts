@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testClock } from '../../test/support/harness.js';
-import { inMemoryRateLimiter } from './rate-limiter.js';
+import { inMemoryRateLimiter, SecondCounts } from './rate-limiter.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -76,5 +76,43 @@ describe('inMemoryRateLimiter', () => {
     await limiter.consume('KEY1');
     for (let i = 0; i < 5; i++) expect(await limiter.peek('KEY1')).toMatchObject({ remaining: 2 });
     expect(await limiter.consume('KEY1')).toMatchObject({ allowed: true, remaining: 1 });
+  });
+
+  it('frees a request with the other requests of its second: once that second began an hour before', async () => {
+    const clock = testClock(START);
+    const limiter = inMemoryRateLimiter(2, clock);
+    clock.set('2025-01-15T12:00:00.900Z');
+    await limiter.consume('KEY1');
+    await limiter.consume('KEY1');
+    clock.set('2025-01-15T12:59:59.999Z');
+    expect(await limiter.peek('KEY1')).toMatchObject({ remaining: 0 });
+    // Up to a second early (docs/apple-behavior.md, §6): both came in the second that began at 12:00:00.
+    clock.set('2025-01-15T13:00:00.000Z');
+    expect(await limiter.peek('KEY1')).toMatchObject({ remaining: 2 });
+  });
+
+  it('holds a count per second, not per request, however large the limit', async () => {
+    const clock = testClock(START);
+    const limiter = inMemoryRateLimiter(1_000_000_000, clock);
+    for (let i = 0; i < 100_000; i++) {
+      if (i % 10_000 === 0) clock.advance(1000);
+      await limiter.consume('KEY1');
+    }
+    expect(await limiter.peek('KEY1')).toMatchObject({ remaining: 1_000_000_000 - 100_000 });
+    clock.advance(HOUR - 5_000);
+    // The first five seconds have left the hour.
+    expect(await limiter.peek('KEY1')).toMatchObject({ remaining: 1_000_000_000 - 50_000 });
+  });
+});
+
+describe('SecondCounts', () => {
+  it('keeps one count per second, and cuts off the seconds it forgot', () => {
+    const counts = new SecondCounts();
+    const start = Date.parse(START);
+    for (let second = 0; second < 10; second++)
+      for (let i = 0; i < 1000; i++) counts.add(start + second * 1000 + (i % 1000));
+    expect({ total: counts.total, kept: counts.kept }).toEqual({ total: 10_000, kept: 10 });
+    counts.forgetBefore(start + 5_000);
+    expect({ total: counts.total, kept: counts.kept }).toEqual({ total: 4_000, kept: 4 });
   });
 });
