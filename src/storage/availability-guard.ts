@@ -33,10 +33,14 @@ export function guardAvailability(store: Store, specifics: BackendSpecifics): St
   const wrappers = new Map<PropertyKey, { readonly method: unknown; readonly wrapper: unknown }>();
   const wrap = (target: Store, property: PropertyKey, method: (...args: unknown[]) => unknown) => {
     const write = typeof property === 'string' && STORE_WRITES.has(property) ? property : undefined;
-    const remembered = (answer: unknown) => {
-      if (write !== undefined) failedWrites.delete(write);
-      return answer;
-    };
+    // A write that succeeds is no longer one that failed (read by unavailableRecently).
+    const succeeded =
+      write === undefined
+        ? undefined
+        : (answer: unknown) => {
+            failedWrites.delete(write);
+            return answer;
+          };
     const failed = (error: unknown) => {
       const unavailable = error instanceof StoreUnavailableError || specifics.isUnavailable(error);
       if (!unavailable) throw error;
@@ -47,7 +51,7 @@ export function guardAvailability(store: Store, specifics: BackendSpecifics): St
     return (...args: unknown[]) => {
       const result: unknown = method.apply(target, args);
       if (!(result instanceof Promise)) return result;
-      return write === undefined ? result.catch(failed) : result.then(remembered, failed);
+      return succeeded === undefined ? result.catch(failed) : result.then(succeeded, failed);
     };
   };
   return new Proxy(store, {
