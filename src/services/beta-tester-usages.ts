@@ -76,9 +76,9 @@ export function betaTesterUsagesService(
   reportClock: Clock,
 ): BetaTesterUsagesService {
   /**
-   * Each listing's total at the app's data version it was counted at, so the next pages (or the next period)
-   * at that version are read without counting again: the statement compares the version itself
-   * (UsageReads.readUsagePage), so no change feed need tell this one of anything.
+   * Each listing's total at the app's listing version it was counted at, so the next pages (or the next period,
+   * or the same page after a batch of usage) at that version are read without counting again: the statement
+   * compares the version itself (UsageReads.readUsagePage), so no change feed need tell this one of anything.
    */
   const knownTotals = new ReadCache<KnownTotal>(KNOWN_TOTALS);
   return {
@@ -112,7 +112,9 @@ export function betaTesterUsagesService(
           : await store.statement((reader) =>
               reader.readUsagePage(appId, filter, read, window.firstDay, window.lastDay, known),
             );
-      if (once?.version !== undefined) knownTotals.put(listing, { version: once.version, total: once.total });
+      if (once?.version !== undefined) {
+        knownTotals.put(listing, { listingVersion: once.listingVersion, total: once.total });
+      }
       const page =
         once === undefined
           ? undefined

@@ -336,6 +336,8 @@ export interface PublicLinkDailyTable {
 export interface AppDataVersionsTable {
   app_id: string;
   version: number;
+  /** Raised with `version` but for usage alone: what a listing's kept total is kept at (0014). */
+  listing_version: Generated<number>;
 }
 
 export interface SettingsTable {

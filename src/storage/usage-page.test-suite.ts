@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageValues } from '../domain/usage-values.js';
 import type { StoreSuiteContext } from './store.test-suite.js';
-import type { InstalledTesterFilter } from './usage-store.js';
+import type { InstalledTesterFilter, UsagePage } from './usage-store.js';
 
 /**
  * UsageStore.readUsagePage, the metrics page in one statement (queries/usage.ts), against the reads it stands
@@ -40,6 +40,11 @@ export function describeUsagePageStore(context: StoreSuiteContext): void {
         { id: 'g1', appId: 'a1', name: 'Group g1', isInternal: false, createdAt: '2023-01-01T00:00:00.000Z' },
         ['p1', 'p2', 'p5', 'p8'],
       );
+    }
+
+    /** The reads apart have no listing version to compare with: the test below covers it. */
+    function withoutListingVersion({ listingVersion: _, ...page }: UsagePage) {
+      return page;
     }
 
     /** The page as the reads apart give it. */
@@ -82,9 +87,11 @@ export function describeUsagePageStore(context: StoreSuiteContext): void {
             [0, 100],
           ] as const) {
             const expected = await apart(filter, offset, limit, window);
-            const once = await store.statement((reader) =>
-              reader.readUsagePage('a1', filter, { offset, limit }, window[0], window[1]),
-            );
+            const once = await store
+              .statement((reader) =>
+                reader.readUsagePage('a1', filter, { offset, limit }, window[0], window[1]),
+              )
+              .then((page) => page && withoutListingVersion(page));
             expect({ filter, window, offset, limit, page: once }).toEqual({
               filter,
               window,
@@ -105,23 +112,48 @@ export function describeUsagePageStore(context: StoreSuiteContext): void {
       expect(all?.rows.filter((row) => row.values !== undefined).length).toBe(7);
     });
 
-    it('takes a known total at the version it was counted at, and counts again at any other', async () => {
+    it('takes a known total at the listing version it was counted at, and counts again at any other', async () => {
       await seed();
       const store = context.store();
-      const read = (known?: { version: string; total: number }) =>
+      const read = (filter: InstalledTesterFilter, known?: { listingVersion: string; total: number }) =>
         store.statement((reader) =>
-          reader.readUsagePage('a1', {}, { offset: 0, limit: 3 }, '2023-09-01', '2023-10-05', known),
+          reader.readUsagePage('a1', filter, { offset: 0, limit: 3 }, '2023-09-01', '2023-10-05', known),
         );
-      const counted = await read();
-      const version = counted?.version ?? '';
+      const counted = await read({});
+      const listingVersion = counted?.listingVersion ?? '';
       expect(counted?.total).toBe(7);
       // A number no count gives: that it comes back shows the count was skipped.
-      expect(await read({ version, total: 1234 })).toEqual({ ...counted, total: 1234 });
-      expect((await read({ version: String(Number(version) + 1), total: 1234 }))?.total).toBe(7);
+      expect(await read({}, { listingVersion, total: 1234 })).toEqual({ ...counted, total: 1234 });
+      expect(
+        (await read({}, { listingVersion: String(Number(listingVersion) + 1), total: 1234 }))?.total,
+      ).toBe(7);
+
+      // Usage of testers installed already: a new data version, the same listings, the known total taken.
+      await store.appendUsageEvents([
+        context.event('again-1', { testerId: 'p1' }),
+        context.event('again-2', { testerId: 'p3', occurredAt: '2023-09-02T08:00:00.000Z' }),
+      ]);
+      const afterUsage = await read({}, { listingVersion, total: 1234 });
+      expect(afterUsage?.version).not.toBe(counted?.version);
+      expect(afterUsage?.listingVersion).toBe(listingVersion);
+      expect(afterUsage?.total).toBe(1234);
+
+      // A tester's first event makes them INSTALLED: a new listing version, counted again.
       await store.appendUsageEvents([context.event('late', { testerId: 'p8' })]);
-      const after = await read({ version, total: 7 });
-      expect(after?.version).not.toBe(version);
-      expect(after?.total).toBe(8);
+      const afterInstall = await read({}, { listingVersion, total: 7 });
+      expect(afterInstall?.listingVersion).not.toBe(listingVersion);
+      expect(afterInstall?.total).toBe(8);
+
+      // Any other write that raises the data version raises the listing version: a member added to a group.
+      const group = await read({ groupId: 'g1' });
+      expect(group?.total).toBe(4);
+      await store.addToBetaGroup('g1', { testerIds: ['p3'] });
+      const afterMember = await read(
+        { groupId: 'g1' },
+        { listingVersion: group?.listingVersion ?? '', total: 4 },
+      );
+      expect(afterMember?.listingVersion).not.toBe(group?.listingVersion);
+      expect(afterMember?.total).toBe(5);
     });
 
     it('reads nothing past the end, of an app without installed testers, or of no app', async () => {

@@ -31,6 +31,8 @@ export interface BuildVersion extends AppVersion {
 export interface UsagePage {
   /** The app's data version (its metrics' freshness); undefined when there is no such app. */
   readonly version: string | undefined;
+  /** The app's listing version: raised by every write that may change who its listings hold (KnownTotal). */
+  readonly listingVersion: string;
   /** How many testers the listing has in all (countInstalledTesters). */
   readonly total: number;
   /** The window's testers, in id order, each with its usage over the days (absent: none in those days). */
@@ -38,11 +40,12 @@ export interface UsagePage {
 }
 
 /**
- * A listing's total as a read at the app's data version `version` gave it: every write that changes who is
- * listed raises the version, so at that version the total is the same (readUsagePage then skips the count).
+ * A listing's total as a read at the app's listing version `listingVersion` gave it: every write that may change
+ * who is listed raises it (every write that raises the data version, but ingestion's batches that make nobody
+ * newly INSTALLED), so at that version the total is the same (readUsagePage then skips the count).
  */
 export interface KnownTotal {
-  readonly version: string;
+  readonly listingVersion: string;
   readonly total: number;
 }
 
@@ -53,7 +56,8 @@ export interface UsageReads {
    * for the testers from `window.offset` on, in one statement: one consistent read without a transaction, and
    * on PostgreSQL one round trip instead of five. Undefined when the window holds no tester (past the end, or
    * none installed): the caller reads as before. With `known`, the total is not counted again when the app is
-   * still at its version (the statement itself compares), as when paging on through a listing.
+   * still at its listing version (the statement itself compares), as when paging on through a listing, or
+   * reading again after a batch of usage.
    */
   readUsagePage(
     appId: string,

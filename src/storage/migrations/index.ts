@@ -13,6 +13,7 @@ import { betaGroupNamesSchema } from './0010-beta-group-names.js';
 import { feedbackContentSchema } from './0011-feedback-content.js';
 import { changeNotificationsSchema } from './0012-change-notifications.js';
 import { testerDeleteNotificationsSchema } from './0013-tester-delete-notifications.js';
+import { listingVersionsSchema } from './0014-listing-versions.js';
 import { MIGRATION_NAMES, type MigrationName } from './migration-names.js';
 
 /**
@@ -36,6 +37,7 @@ const SCHEMAS: {
   '0011-feedback-content': feedbackContentSchema,
   '0012-change-notifications': changeNotificationsSchema,
   '0013-tester-delete-notifications': testerDeleteNotificationsSchema,
+  '0014-listing-versions': listingVersionsSchema,
 };
 
 /** What a migration may ask of the backend besides its column types. */

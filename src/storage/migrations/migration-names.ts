@@ -18,6 +18,7 @@ export const MIGRATION_NAMES = [
   '0011-feedback-content',
   '0012-change-notifications',
   '0013-tester-delete-notifications',
+  '0014-listing-versions',
 ] as const;
 
 export type MigrationName = (typeof MIGRATION_NAMES)[number];

@@ -63,16 +63,15 @@ export async function appendUsageEventBatches(
   // INSTALLED (docs/apple-behavior.md, §11).
   const ofTesters = accepted.filter((event) => !isPublicLinkEventType(event.type));
   const perBuild = await addToRollups(db, ofTesters, rowsPerStatement);
-  await markInstalled(db, ofTesters, rowsPerStatement);
+  const listingsChanged = await markInstalled(db, ofTesters, rowsPerStatement);
   await addToPublicLinkRollup(db, accepted, rowsPerStatement);
   // The rows every batch of an app writes (its build's day, its counters, its data version) last: on PostgreSQL
   // the app's concurrent batches wait for each other from the first of these rows until their commit.
   await upsertBuildDaily(db, perBuild, rowsPerStatement);
   await countPerApp(db, events, inserted);
-  await raiseDataVersions(
-    db,
-    accepted.map((event) => event.appId),
-  );
+  // An app whose events made nobody newly INSTALLED lists the same testers: its listing version stays (0014).
+  const appIds = new Set(accepted.map((event) => event.appId));
+  await raiseDataVersions(db, appIds, new Set([...appIds].filter((appId) => !listingsChanged.has(appId))));
   const answered = new Set<string>();
   return batches.map((batch) => {
     let acceptedHere = 0;

@@ -17,18 +17,43 @@ export async function appDataVersion(db: Kysely<Database>, appId: string): Promi
   return row === undefined ? undefined : String(row.version ?? 0);
 }
 
-/** Raises the data version of each app (sorted, so concurrent writers lock them in the same order). */
-export async function raiseDataVersions(db: Kysely<Database>, appIds: Iterable<string>): Promise<void> {
+/**
+ * Raises the data version of each app, and its listing version but for the apps of `usageOnly`: those an
+ * ingestion batch gave usage and no newly INSTALLED tester (append-usage.ts), whose listings are as they were
+ * (0014). Every other write raises both. Sorted, so concurrent writers lock them in the same order.
+ */
+export async function raiseDataVersions(
+  db: Kysely<Database>,
+  appIds: Iterable<string>,
+  usageOnly: ReadonlySet<string> = NONE,
+): Promise<void> {
   for (const appId of [...new Set(appIds)].sort()) {
-    await db
-      .insertInto('app_data_versions')
-      .values({ app_id: appId, version: 1 })
-      .onConflict((conflict) =>
-        conflict.column('app_id').doUpdateSet({ version: sql`app_data_versions.version + 1` }),
-      )
-      .execute();
+    await (usageOnly.has(appId) ? raiseVersion : raiseBoth)(db, appId);
   }
 }
+
+const NONE: ReadonlySet<string> = new Set();
+/** A literal, not a parameter: a precompiled statement binds the app's id alone. */
+const ONE = sql<number>`1`;
+const raiseBoth = precompiled((db: Kysely<Database>, appId: string) =>
+  db
+    .insertInto('app_data_versions')
+    .values({ app_id: appId, version: ONE, listing_version: ONE })
+    .onConflict((conflict) =>
+      conflict.column('app_id').doUpdateSet({
+        version: sql`app_data_versions.version + 1`,
+        listing_version: sql`app_data_versions.listing_version + 1`,
+      }),
+    ),
+);
+const raiseVersion = precompiled((db: Kysely<Database>, appId: string) =>
+  db
+    .insertInto('app_data_versions')
+    .values({ app_id: appId, version: ONE, listing_version: ONE })
+    .onConflict((conflict) =>
+      conflict.column('app_id').doUpdateSet({ version: sql`app_data_versions.version + 1` }),
+    ),
+);
 
 /** The apps a node may have kept answers of before a restore, and the highest version any of them had. */
 export interface DataVersionsBefore {
@@ -54,7 +79,7 @@ export async function dataVersionsBefore(db: Kysely<Database>): Promise<DataVers
  */
 export async function renewDataVersions(db: Kysely<Database>, before: DataVersionsBefore): Promise<void> {
   const version = Math.max(before.highest, await highestDataVersion(db)) + 1;
-  await db.updateTable('app_data_versions').set({ version }).execute();
+  await db.updateTable('app_data_versions').set({ version, listing_version: version }).execute();
   const unversioned = await db
     .selectFrom('apps')
     .select('id')
@@ -64,7 +89,11 @@ export async function renewDataVersions(db: Kysely<Database>, before: DataVersio
   for (let first = 0; first < missing.length; first += 1_000) {
     await db
       .insertInto('app_data_versions')
-      .values(missing.slice(first, first + 1_000).map((appId) => ({ app_id: appId, version })))
+      .values(
+        missing
+          .slice(first, first + 1_000)
+          .map((appId) => ({ app_id: appId, version, listing_version: version })),
+      )
       .onConflict((conflict) => conflict.column('app_id').doNothing())
       .execute();
   }

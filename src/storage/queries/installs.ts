@@ -4,12 +4,15 @@ import type { Database } from '../schema.js';
 import type { UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import { fixedInserts, type RowsPerStatement } from './fixed-inserts.js';
 
-/** Any event means the tester has the app: a session implies an install. */
+/**
+ * Any event means the tester has the app: a session implies an install. The apps of the rows it wrote (a tester
+ * newly INSTALLED, or installed earlier than known): the others' listings are as they were.
+ */
 export async function markInstalled(
   db: Kysely<Database>,
   events: readonly UsageEventRecord[],
   rowsPerStatement: RowsPerStatement,
-) {
+): Promise<Set<string>> {
   const earliest = new Map<string, { app_id: string; tester_id: string; at: string }>();
   for (const event of events) {
     const key = `${event.appId}\u0000${event.testerId}`;
@@ -27,7 +30,8 @@ export async function markInstalled(
       invited_at: at,
       installed_at: at,
     }));
-  await upsertInstalled(db, rows, rowsPerStatement);
+  const written = await upsertInstalled(db, rows, rowsPerStatement);
+  return new Set(written.map((row) => row.app_id));
 }
 
 const upsertInstalled = fixedInserts((db, rows: InsertObject<Database, 'app_testers'>[]) =>
@@ -47,5 +51,6 @@ const upsertInstalled = fixedInserts((db, rows: InsertObject<Database, 'app_test
         .where(
           sql<boolean>`app_testers.state not in ('INSTALLED', 'REVOKED') or app_testers.installed_at is null or app_testers.installed_at > excluded.installed_at`,
         ),
-    ),
+    )
+    .returning('app_id'),
 );

@@ -117,20 +117,24 @@ export async function readUsagePage(
   lastDay: CalendarDay,
   known?: KnownTotal,
 ): Promise<UsagePage | undefined> {
-  const version = db
-    .selectFrom('apps')
-    .leftJoin('app_data_versions', 'app_data_versions.app_id', 'apps.id')
-    .select(sql<number | string>`coalesce(app_data_versions.version, 0)`.as('v'))
-    .where('apps.id', '=', appId);
+  const versions = () =>
+    db
+      .selectFrom('apps')
+      .leftJoin('app_data_versions', 'app_data_versions.app_id', 'apps.id')
+      .where('apps.id', '=', appId);
+  const version = versions().select(sql<number | string>`coalesce(app_data_versions.version, 0)`.as('v'));
+  const listingVersion = versions().select(
+    sql<number | string>`coalesce(app_data_versions.listing_version, 0)`.as('l'),
+  );
   const count = installedTestersCountQuery(db, appId, filter);
   // Both databases evaluate a CASE's branches only as chosen, and a subquery only when evaluated: the count is
-  // not run when the app is still at the version the known total was counted at.
+  // not run when the app's listings are still at the version the known total was counted at.
   const total =
     known === undefined
       ? count
       : sql<
           number | string
-        >`case when ${version} = ${Number(known.version)} then ${known.total} else ${count} end`;
+        >`case when ${listingVersion} = ${Number(known.listingVersion)} then ${known.total} else ${count} end`;
   const sums = windowSums(db, appId, firstDay, lastDay, {
     members: 'page',
     testers: (column) => sql<SqlBool>`${sql.ref(column)} in (select tester_id from page)`,
@@ -151,6 +155,7 @@ export async function readUsagePage(
       'sums.feedback',
       total.as('total'),
       version.as('version'),
+      listingVersion.as('listing_version'),
     ])
     .orderBy('sums.tester_id')
     .execute();
@@ -158,6 +163,7 @@ export async function readUsagePage(
   if (first === undefined) return undefined;
   return {
     version: first.version === null ? undefined : String(first.version),
+    listingVersion: String(first.listing_version ?? 0),
     total: toCount(first.total),
     rows: rows.map((row) => {
       const values = {
