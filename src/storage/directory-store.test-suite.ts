@@ -119,6 +119,20 @@ export function describeDirectoryStore(context: StoreSuiteContext): void {
         expect(await store.testersOfApp('a2', ['t2', 't9', 't1'])).toEqual(new Set(['t1', 't9']));
         expect(await store.testersOfApp('a1', [])).toEqual(new Set());
       });
+
+      it('finds testers whose ids a list parameter must escape (ingestion binds them as one)', async () => {
+        const odd = ['q"uote', 'back\\slash', "it's", 'com,ma', '{brace}', 'ünï', 'sp ace', 'NULL'];
+        await store.createTesters(odd.map((id) => context.tester(id)));
+        await store.addTestersToApps(
+          odd.map((testerId) => ({
+            appId: 'a1',
+            testerId,
+            state: 'INVITED',
+            invitedAt: '2023-01-02T00:00:00.000Z',
+          })),
+        );
+        expect(await store.testersOfApp('a1', [...odd, 'nobody', 'quote', 'null'])).toEqual(new Set(odd));
+      });
     });
   });
 }

@@ -116,7 +116,7 @@ export class KyselyStoreReader implements StoreReader {
   publicLinkLimits = (appId: string, groupIds: readonly string[]) =>
     publicLinkLimits.publicLinkLimits(this.db, appId, groupIds);
   testersOfApp = (appId: string, testerIds: readonly string[]) =>
-    ingestion.testersOfApp(this.db, appId, testerIds);
+    ingestion.testersOfApp(this.db, appId, testerIds, this.readSpecifics.oneOf);
   betaGroupsOfApp = (appId: string, groupIds: readonly string[]) =>
     ingestion.betaGroupsOfApp(this.db, appId, groupIds);
   ingestStats = () => ingestion.readIngestStats(this.db);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from '../kysely.js';
+import type { BackendSpecifics } from '../backend-specifics.js';
 import type { Database } from '../schema.js';
 import type { AppIngestStats, RejectionRecord } from '../../domain/records/ingestion-stats.js';
 import type { IngestKeyRecord } from '../../domain/records/keys.js';
@@ -132,15 +133,24 @@ export async function readIngestStats(db: Kysely<Database>): Promise<AppIngestSt
   }));
 }
 
-/** Which of `testerIds` are testers of `appId` (in any state). */
-export async function testersOfApp(db: Kysely<Database>, appId: string, testerIds: readonly string[]) {
+/**
+ * Which of `testerIds` are testers of `appId` (in any state). With the backend's `oneOf` (ingestion's check,
+ * a batch's thousand testers) the ids are one parameter: a statement of the same text whatever their number,
+ * instead of one Kysely builds, compiles and the database prepares and binds anew for each batch.
+ */
+export async function testersOfApp(
+  db: Kysely<Database>,
+  appId: string,
+  testerIds: readonly string[],
+  oneOf?: BackendSpecifics['oneOf'],
+) {
   const members = new Set<string>();
   for (const chunk of chunksFor([...new Set(testerIds)], 1, 10_000)) {
     const rows = await db
       .selectFrom('app_testers')
       .select('tester_id')
       .where('app_id', '=', appId)
-      .where('tester_id', 'in', chunk)
+      .where((eb) => (oneOf === undefined ? eb('tester_id', 'in', chunk) : oneOf('tester_id', chunk)))
       .execute();
     for (const row of rows) members.add(row.tester_id);
   }
