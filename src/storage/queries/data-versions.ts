@@ -35,25 +35,22 @@ export async function raiseDataVersions(
 const NONE: ReadonlySet<string> = new Set();
 /** A literal, not a parameter: a precompiled statement binds the app's id alone. */
 const ONE = sql<number>`1`;
-const raiseBoth = precompiled((db: Kysely<Database>, appId: string) =>
-  db
-    .insertInto('app_data_versions')
-    .values({ app_id: appId, version: ONE, listing_version: ONE })
-    .onConflict((conflict) =>
-      conflict.column('app_id').doUpdateSet({
-        version: sql`app_data_versions.version + 1`,
-        listing_version: sql`app_data_versions.listing_version + 1`,
-      }),
-    ),
-);
-const raiseVersion = precompiled((db: Kysely<Database>, appId: string) =>
-  db
-    .insertInto('app_data_versions')
-    .values({ app_id: appId, version: ONE, listing_version: ONE })
-    .onConflict((conflict) =>
-      conflict.column('app_id').doUpdateSet({ version: sql`app_data_versions.version + 1` }),
-    ),
-);
+/** The upsert raising an app's data version, and its listing version too when `listing`. */
+function raising(listing: boolean) {
+  return precompiled((db: Kysely<Database>, appId: string) =>
+    db
+      .insertInto('app_data_versions')
+      .values({ app_id: appId, version: ONE, listing_version: ONE })
+      .onConflict((conflict) =>
+        conflict.column('app_id').doUpdateSet({
+          version: sql`app_data_versions.version + 1`,
+          ...(listing && { listing_version: sql`app_data_versions.listing_version + 1` }),
+        }),
+      ),
+  );
+}
+const raiseBoth = raising(true);
+const raiseVersion = raising(false);
 
 /** The apps a node may have kept answers of before a restore, and the highest version any of them had. */
 export interface DataVersionsBefore {
