@@ -8,6 +8,8 @@ import type * as KyselyModule from 'kysely';
  * synchronous loader. Every value of Kysely the server uses comes from here, so only the one build is loaded
  * (test/architecture/startup-imports.test.ts); types come from 'kysely' with `import type`. Kysely tells its
  * own objects apart by their shape, not by class, so a test's `sql` from the other build works with these.
+ * In the bundle `serve` runs (scripts/bundle.mjs, docs/architecture.md, "Start-up") this module's text is
+ * replaced by a re-export of its `export const` names from 'kysely', whose used parts are then inlined.
  */
 const kysely = createRequire(import.meta.url)('kysely') as typeof KyselyModule;
 

@@ -8,8 +8,10 @@ import { REPO_ROOT } from '../support/package-checks.js';
 /**
  * Packages loading `beta-metrics` must not load: each is dozens to hundreds of modules or a native library,
  * and Node 20 loads ES modules one by one (about 1 ms each on the benchmark's machine), all before `serve`
- * answers. TypeBox is only compiled against (src/http/schemas/json-schema.ts builds its schemas); Kysely's
- * values come from its CommonJS build (src/storage/kysely.ts); `pg` loads with a PostgreSQL store
+ * answers (the tests and the library's entries run tsc's output; the command `serve` is a bundle whose chunks
+ * follow the same `import()`s, docs/architecture.md, "Start-up"). TypeBox is only compiled against
+ * (src/http/schemas/json-schema.ts builds its schemas); Kysely's values come from its CommonJS build
+ * (src/storage/kysely.ts, inlined from its ES modules in the bundle); `pg` loads with a PostgreSQL store
  * (storage/postgres/backend.ts); typebox/value, sharp and heic-decode where a request needs them; jose (48 ES
  * modules) when a token is first verified or signed (services/token-verifier.ts, wire-common/sign-token.ts).
  */

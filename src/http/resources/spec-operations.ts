@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isResourceKind, type ResourceKind } from '../../domain/resource-kinds.js';
 
 /**
@@ -7,7 +7,19 @@ import { isResourceKind, type ResourceKind } from '../../domain/resource-kinds.j
  * resource type come from it, so a new operation is a declaration, not code (docs/architecture.md, "Resources").
  */
 
-const SPEC_URL = new URL('../../../spec/asc-openapi-4.4.1-testflight.json', import.meta.url);
+const SPEC_FILE = 'spec/asc-openapi-4.4.1-testflight.json';
+
+/**
+ * The package's spec/, found from this module upwards: the module is three folders below it in src/ and in
+ * tsc's dist/, one or two in the bundle `serve` runs (scripts/bundle.mjs puts its chunks in dist/chunks/).
+ */
+function specUrl(): URL {
+  for (let up = '../'; up.length <= 4 * 3; up += '../') {
+    const candidate = new URL(`${up}${SPEC_FILE}`, import.meta.url);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`${SPEC_FILE} is missing beside dist/: reinstall beta-metrics`);
+}
 
 export type Json = Record<string, unknown>;
 
@@ -80,7 +92,7 @@ let document: Json | undefined;
 
 /** The vendored spec as its JSON says it, read once (spec-writes.ts indexes its writes from it). */
 export function specDocument(): Json {
-  document ??= JSON.parse(readFileSync(SPEC_URL, 'utf8')) as Json;
+  document ??= JSON.parse(readFileSync(specUrl(), 'utf8')) as Json;
   return document;
 }
 
