@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -63,4 +64,23 @@ it('imports nothing but Node built-ins and native packages, and requires only wh
   expect([...required].filter((name) => !NATIVE.has(name) && !fastifyDependencies.includes(name))).toEqual(
     [],
   );
+});
+
+it("loads PostgreSQL's driver without loading Node's fetch", () => {
+  const { outputs } = metafile();
+  const backend = Object.entries(outputs).find(
+    ([file, output]) => file.endsWith('.js') && 'src/storage/postgres/backend.ts' in output.inputs,
+  );
+  expect(backend).toBeDefined();
+  // `pg` asks whether it runs in a Cloudflare Worker by reading the global `Response` (scripts/bundle.mjs).
+  const loaded = execFileSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `await import(${JSON.stringify(join(ROOT, backend?.[0] ?? ''))}); console.log(JSON.stringify(process.moduleLoadList.filter((name) => /undici/.test(name))));`,
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(JSON.parse(loaded)).toEqual([]);
 });

@@ -14,8 +14,8 @@ const SPEC_FILE = 'spec/asc-openapi-4.4.1-testflight.json';
  * tsc's dist/, one or two in the bundle `serve` runs (scripts/bundle.mjs puts its chunks in dist/chunks/).
  */
 function specUrl(): URL {
-  for (let up = '../'; up.length <= 4 * 3; up += '../') {
-    const candidate = new URL(`${up}${SPEC_FILE}`, import.meta.url);
+  for (let levels = 1; levels <= 4; levels++) {
+    const candidate = new URL(`${'../'.repeat(levels)}${SPEC_FILE}`, import.meta.url);
     if (existsSync(candidate)) return candidate;
   }
   throw new Error(`${SPEC_FILE} is missing beside dist/: reinstall beta-metrics`);
