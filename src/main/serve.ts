@@ -6,15 +6,15 @@ import { join, relative } from 'node:path';
 import { pino } from 'pino';
 import { DEMO_REPORT_TIME } from '../services/demo/demo-fixture.js';
 import { InputError } from '../services/input-error.js';
-import { inMemoryRateLimiter, type RateLimiter, sharedRateLimiter } from '../services/rate-limiter.js';
+import { inMemoryRateLimiter, sharedRateLimiter } from '../services/rate-limiter.js';
 import { requestJournal } from '../services/request-journal.js';
 import { signToken } from '../services/token-signer.js';
 import { createApp } from './create-app.js';
 import { keepHeapLean } from './heap-policy.js';
+import { scheduleMaintenance } from './maintenance.js';
 import { dashboardLoginUrl } from '../services/dashboard-sessions.js';
 import { baseUrlFromHostHeader, fixedBaseUrl, type PublicBaseUrl } from '../http/links.js';
 import { redactedUrl, type StoreLocation } from '../storage/open-store.js';
-import { StoreUnavailableError } from '../domain/store-problems.js';
 import type { Services } from '../services/services.js';
 import { openRuntime } from './compose.js';
 import type { ServeConsole, ServeOptions } from '../cli/cli-deps.js';
@@ -176,49 +176,6 @@ async function announceEphemeralKey(
     out.info(
       `Ephemeral store with faults on demand. ADMIN key with TESTING: Key ID ${config.keyId}, Issuer ID ${config.issuerId}\n${config.privateKey}`,
     );
-}
-
-const MAINTAIN_EVERY_MS = 3_600_000;
-/**
- * The first maintenance waits this long after the server listens: run at once, its queries met the first
- * requests of a start (a readiness probe's among them) on the pool and in the database, and PostgreSQL's
- * `serve` answered its first `/healthz` 30-60 ms later (medians of 9 starts on the bench's store, alternating).
- */
-const FIRST_MAINTENANCE_AFTER_MS = 1_000;
-
-/**
- * A second after listening, then every hour: deletes raw events past the retention period (rollups, and so
- * every answer, stay) and forgets request counts that no longer count against any budget. Returns its stop.
- */
-function scheduleMaintenance(
-  ingestion: { prune(): Promise<number> },
-  rateLimiter: RateLimiter | undefined,
-  logger: {
-    info(obj: object, msg: string): void;
-    warn(obj: object, msg: string): void;
-    error(obj: object, msg: string): void;
-  },
-) {
-  const maintain = async () => {
-    try {
-      const deleted = await ingestion.prune();
-      if (deleted > 0) logger.info({ deleted }, 'pruned raw events older than the retention period');
-      await rateLimiter?.maintain();
-    } catch (error) {
-      if (error instanceof StoreUnavailableError)
-        logger.warn(
-          { cause: error.cause },
-          'the database cannot serve now: hourly maintenance is tried again in an hour',
-        );
-      else logger.error({ err: error }, 'hourly maintenance failed; it is tried again in an hour');
-    }
-  };
-  const first = setTimeout(maintain, FIRST_MAINTENANCE_AFTER_MS).unref();
-  const hourly = setInterval(maintain, MAINTAIN_EVERY_MS).unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(hourly);
-  };
 }
 
 /** How long requests in flight may take to finish after a shutdown signal before their connections are cut. */
