@@ -1,7 +1,25 @@
 import type { Generated } from 'kysely';
+import type {
+  BetaCrashLogsTable,
+  BetaFeedbackScreenshotSubmissionsTable,
+  BetaFeedbackCrashSubmissionsTable,
+  ContentBlobsTable,
+  FeedbackScreenshotContentsTable,
+} from './schema-feedback.js';
+import type {
+  UsageEventsTable,
+  UsageDailyTable,
+  UsageMonthlyTable,
+  UsageBuildDailyTable,
+  PublicLinkDailyTable,
+  AppDataVersionsTable,
+  IngestKeysTable,
+  IngestStatsTable,
+  IngestRejectionsTable,
+} from './schema-usage.js';
 
 /** A column with a default (0008): inserts may leave it out, reads always have it. */
-type Defaulted<T> = Generated<T>;
+export type Defaulted<T> = Generated<T>;
 
 /**
  * The tables, as Kysely sees them. Instants are ISO 8601 strings in UTC with milliseconds
@@ -166,82 +184,6 @@ export interface BuildIndividualTestersTable {
   tester_id: string;
 }
 
-/** The log of a crash a tester sent with feedback (0008). */
-export interface BetaCrashLogsTable {
-  id: string;
-  app_id: string;
-  log_text: string;
-}
-
-/** What a feedback submission of either kind tells: Apple's attributes, with its app, build and tester (0008). */
-interface FeedbackSubmissionColumns {
-  id: string;
-  app_id: string;
-  build_id: string | null;
-  tester_id: string | null;
-  created_date: string;
-  comment: string | null;
-  email: string | null;
-  device_model: string | null;
-  os_version: string | null;
-  locale: string | null;
-  time_zone: string | null;
-  architecture: string | null;
-  connection_type: string | null;
-  paired_apple_watch: string | null;
-  app_uptime_in_milliseconds: number | null;
-  disk_bytes_available: number | null;
-  disk_bytes_total: number | null;
-  battery_percentage: number | null;
-  screen_width_in_points: number | null;
-  screen_height_in_points: number | null;
-  app_platform: string | null;
-  device_platform: string | null;
-  device_family: string | null;
-  build_bundle_id: string | null;
-  /** The usage event the submission came from (0011), or NULL when an operator made it. */
-  event_id: string | null;
-}
-
-export interface BetaFeedbackScreenshotSubmissionsTable extends FeedbackSubmissionColumns {
-  /**
-   * JSON: Apple's BetaFeedbackScreenshotImage list `[{url, width, height, expirationDate?}]` as an operator
-   * gave it, or the stored screenshots an event named `[{sha256, mediaType, width, height}]` (0011), which
-   * `feedback_screenshot_contents` links as well.
-   */
-  screenshots: Defaulted<string>;
-}
-
-export interface BetaFeedbackCrashSubmissionsTable extends FeedbackSubmissionColumns {
-  crash_log_id: string | null;
-}
-
-/**
- * An uploaded screenshot of an app, by the SHA-256 (hex) of its bytes (0011). The bytes are a file
- * `<data dir>/content/<2 hex>/<sha256>` (SQLite) or the large object `large_object` (PostgreSQL).
- */
-export interface ContentBlobsTable {
-  app_id: string;
-  sha256: string;
-  /** image/png | image/jpeg | image/heic, read from the bytes. */
-  media_type: string;
-  width: number;
-  height: number;
-  byte_length: number;
-  uploaded_at: string;
-  /** PostgreSQL: the oid of the large object holding the bytes; NULL on SQLite. */
-  large_object: number | string | null;
-}
-
-/** The screenshots a submission names, in order (0011): a blob is kept while a row names it. */
-export interface FeedbackScreenshotContentsTable {
-  submission_id: string;
-  /** 0 for the first screenshot. */
-  position: number;
-  app_id: string;
-  sha256: string;
-}
-
 /** API keys: the public half only. The private key is handed to the operator once and never stored. */
 export interface ApiKeysTable {
   key_id: string;
@@ -257,122 +199,9 @@ export interface ApiKeysTable {
   testing: number;
 }
 
-/** Every usage event, keyed by app and the client's own event id, which makes ingestion exactly-once. */
-export interface UsageEventsTable {
-  id: string;
-  app_id: string;
-  tester_id: string;
-  type: string;
-  occurred_at: string;
-  /** The UTC day of `occurred_at`: the rollup bucket this event was counted in. */
-  day: string;
-  /** The build number the event came from, or '' when the client did not say. */
-  build: string;
-  platform: string | null;
-  device: string | null;
-  os_version: string | null;
-  received_at: string;
-  /** The beta group of a public-link event, else NULL (0009). */
-  group_id: string | null;
-  /** A `publicLinkDecline`'s reason (notRelevant | notClear | notInteresting), else NULL (0009). */
-  reason: string | null;
-}
-
-/** Per app, tester, UTC day and build: the counts of the events in `usage_events`. Metrics read only these. */
-export interface UsageDailyTable {
-  app_id: string;
-  tester_id: string;
-  day: string;
-  build: string;
-  install_count: number;
-  session_count: number;
-  crash_count: number;
-  feedback_count: number;
-}
-
-/** Per app, tester and UTC month (`YYYY-MM`): the sums of its daily rollups (builds together). */
-export interface UsageMonthlyTable {
-  app_id: string;
-  tester_id: string;
-  month: string;
-  install_count: number;
-  session_count: number;
-  crash_count: number;
-  feedback_count: number;
-}
-
-/** Per app, build number and UTC day: the sums of its daily rollups (testers together), what a build reads (0009). */
-export interface UsageBuildDailyTable {
-  app_id: string;
-  build: string;
-  day: string;
-  install_count: number;
-  session_count: number;
-  crash_count: number;
-  feedback_count: number;
-}
-
-/**
- * Per app, beta group and UTC day: the counts of the group's public-link events (0009). A decline counts in
- * `decline_count` and, when it gave a reason, in that reason's column too.
- */
-export interface PublicLinkDailyTable {
-  app_id: string;
-  group_id: string;
-  day: string;
-  view_count: number;
-  accept_count: number;
-  decline_count: number;
-  not_relevant_count: number;
-  not_clear_count: number;
-  not_interesting_count: number;
-  criteria_not_met_count: number;
-}
-
-/**
- * Per app: raised by every transaction that changes what the app's metrics answer (events, installs), so an
- * answer kept with the version it was read at is known to be current while the version is the same.
- */
-export interface AppDataVersionsTable {
-  app_id: string;
-  version: number;
-  /** Raised with `version` but for usage alone: what a listing's kept total is kept at (0014). */
-  listing_version: Generated<number>;
-}
-
 export interface SettingsTable {
   name: string;
   value: string;
-}
-
-/** Per-app ingest keys: the SHA-256 of the key only; the key itself is shown once, at creation. */
-export interface IngestKeysTable {
-  id: string;
-  app_id: string;
-  key_hash: string;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-/**
- * Per app, since the store began: events stored, events already stored (duplicates), events not stored because
- * they or their batch were refused, and the batches refused.
- */
-export interface IngestStatsTable {
-  app_id: string;
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  refused_batches: number;
-}
-
-/** Per app and reason (`<code> <field>`): how many events were refused for it, when last, and its last detail. */
-export interface IngestRejectionsTable {
-  app_id: string;
-  reason: string;
-  count: number;
-  last_at: string;
-  last_detail: string;
 }
 
 /** Requests per API key per minute (minutes since the epoch), for a rate limit shared by every node. */

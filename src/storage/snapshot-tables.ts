@@ -10,12 +10,12 @@ import type { Database } from './schema.js';
  * What both backends' snapshots share (sqlite/snapshots.ts, postgres/snapshots.ts): which tables a snapshot
  * holds, and how a restore replaces their rows.
  *
- * A snapshot holds every table of the store: COPIED_TABLES, which lists every table of schema.ts, parents
- * before children. Kysely's own tables (`kysely_migration`, `kysely_migration_lock`) are left out on purpose:
- * they say which migrations the store has run, and a restore must never change that. The snapshot's own list
- * of migrations is kept beside its tables instead, and a restore is refused when it differs from the
- * store's: the snapshot's tables are then not the store's (a column added since), and `insert ... select *`
- * would put values in the wrong columns or fail half-way.
+ * A snapshot holds every table of the store: COPIED_TABLES, which lists every table of `Database`
+ * (schema.ts), parents before children. Kysely's own tables (`kysely_migration`, `kysely_migration_lock`) are
+ * left out on purpose: they say which migrations the store has run, and a restore must never change that. The
+ * snapshot's own list of migrations is kept beside its tables instead, and a restore is refused when it
+ * differs from the store's: the snapshot's tables are then not the store's (a column added since), and
+ * `insert ... select *` would put values in the wrong columns or fail half-way.
  */
 export const SNAPSHOT_TABLES: readonly TableName[] = COPIED_TABLES;
 

@@ -2,7 +2,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ImageMediaType } from '../../domain/image-bytes.js';
 import type { ContentRecord } from '../../domain/records/content.js';
 import type { ReleasedBlob } from '../content-bytes.js';
-import type { ContentBlobsTable, Database } from '../schema.js';
+import type { Database } from '../schema.js';
+import type { ContentBlobsTable } from '../schema-feedback.js';
 import { chunksFor } from './row-window.js';
 
 /** The queries of `content_blobs` and `feedback_screenshot_contents` both backends share (0011). */

@@ -9,11 +9,11 @@ import type {
 } from '../../domain/records/feedback.js';
 import type { RowWindow } from '../../domain/row-window.js';
 import { StoreReferenceError } from '../../domain/store-problems.js';
+import type { Database } from '../schema.js';
 import type {
   BetaFeedbackCrashSubmissionsTable,
   BetaFeedbackScreenshotSubmissionsTable,
-  Database,
-} from '../schema.js';
+} from '../schema-feedback.js';
 import type { ReleasedBlob } from '../content-bytes.js';
 import { linkScreenshots } from './content.js';
 import { deleteSubmissions } from './submission-deletes.js';

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Database, UsageEventsTable } from '../schema.js';
+import type { Database } from '../schema.js';
+import type { UsageEventsTable } from '../schema-usage.js';
 import type { EventPosition, UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import { chunksFor } from './row-window.js';
 
