@@ -16,8 +16,9 @@ const NATIVE = ['better-sqlite3', 'sharp', 'heic-decode', 'pg-native'];
 
 /**
  * Fastify's schema compilers and `inject`'s request maker, with what they load: required from node_modules on
- * first use (src/http/lazy-schema-compilers.ts), as before there was a bundle, rather than parsed with it at
- * every start (900 KB of its 3 MB; ready 11-18 ms sooner, medians of 9 starts alternating).
+ * first use (src/http/lazy-schema-compilers.ts), as before there was a bundle, rather than parsed with it
+ * at every start (900 KB of its 3.8 MB; ready 15-35 ms sooner, medians of 9 starts alternating with the
+ * plain bundle).
  */
 const LOADED_WHEN_NEEDED = [
   '@fastify/ajv-compiler',
@@ -29,10 +30,10 @@ const LOADED_WHEN_NEEDED = [
 ];
 
 /**
- * src/storage/kysely.ts takes Kysely's values from its CommonJS build through `createRequire`, which a bundler
- * cannot follow: in the bundle the same names come from Kysely's ES module build instead, so that only the
- * parts the server uses are inlined. The names are read from the module's own `export const`s; a name the
- * rest of the code imports and this list lacks fails the build.
+ * src/storage/kysely.ts takes Kysely's values from its CommonJS build through `createRequire`, which a
+ * bundler cannot follow: in the bundle the same names come from Kysely's ES module build instead, so that
+ * only the parts the server uses are inlined. The names are read from the module's own `export const`s; a
+ * name the rest of the code imports and this list lacks fails the build.
  */
 const kyselyFromItsModules = {
   name: 'kysely-from-its-modules',
@@ -48,10 +49,10 @@ const kyselyFromItsModules = {
 };
 
 /**
- * `pg` asks as it loads whether it runs in a Cloudflare Worker (node_modules/pg/lib/stream.js), and on Node 20
- * the question reads the global `Response`, which loads Node's fetch (undici): 24-30 ms of every PostgreSQL
- * start, for a server that never fetches. The bundle is for Node (`platform: 'node'`), so the answer is no. A
- * `pg` whose stream.js no longer asks this way fails the build, to be looked at again.
+ * `pg` asks as it loads whether it runs in a Cloudflare Worker (node_modules/pg/lib/stream.js), and on Node
+ * 20 the question reads the global `Response`, which loads Node's fetch (undici): 24-30 ms of every
+ * PostgreSQL start, for a server that never fetches. The bundle is for Node (`platform: 'node'`), so the
+ * answer is no. A `pg` whose stream.js no longer asks this way fails the build, to be looked at again.
  */
 const pgOnNode = {
   name: 'pg-on-node',
@@ -66,7 +67,7 @@ const pgOnNode = {
   },
 };
 
-/** Chunks are named by their content: the ones of an earlier build are removed before each build writes its own. */
+/** Chunks are named by their content: an earlier build's are removed before each build writes its own. */
 const freshChunks = {
   name: 'fresh-chunks',
   setup(build) {
@@ -75,8 +76,8 @@ const freshChunks = {
 };
 
 /**
- * What each output file holds and imports, as esbuild saw it (dist/main.meta.json): test/e2e/command-bundle.test.ts
- * reads it to check that the command loads no package's files one by one.
+ * What each output file holds and imports, as esbuild saw it (dist/main.meta.json):
+ * test/e2e/command-bundle.test.ts reads it to check that the command loads no package's files one by one.
  */
 const writeMetafile = {
   name: 'write-metafile',
