@@ -148,7 +148,7 @@ async function serveStore(options: ServeOptions, out: ServeConsole): Promise<voi
 
   const stopMaintenance = scheduleMaintenance(runtime.services.ingestion, rateLimiter, logger);
   await shutdownSignal;
-  stopMaintenance();
+  await stopMaintenance();
   await drain(app.server, () => app.close(), logger);
   await runtime.close();
   logger.info('stopped');

@@ -152,4 +152,38 @@ describe('prune', () => {
     expect(await store.sumUsageByTester('100', ['t1', 't2'], '2000-01-01', '2099-12-31')).toEqual(allTime);
     expect(allTime.get('t1')?.sessionCount).toBe(12_001);
   });
+
+  it('stops before its next chunk once its signal is aborted; a later prune deletes the rest', async () => {
+    const events: UsageEventRecord[] = [];
+    for (let i = 0; i < 12_001; i++) {
+      const occurredAt = daysBefore(401 + (i % 30));
+      events.push({
+        id: `old${i}`,
+        appId: '100',
+        testerId: 't1',
+        type: 'session',
+        occurredAt,
+        receivedAt: occurredAt,
+      });
+    }
+    await store.appendUsageEvents(events);
+    const stopping = new AbortController();
+    const pruning = services.ingestion.prune(stopping.signal);
+    // Told between the first chunk and the second (the prune yields to the event loop between chunks).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    stopping.abort();
+    const deleted = await pruning;
+    expect(deleted).toBe(5000);
+
+    expect(await services.ingestion.prune(new AbortController().signal)).toBe(12_001 - deleted);
+    expect(await storedIds()).toEqual([]);
+  });
+
+  it('prunes nothing when its signal is aborted before it starts', async () => {
+    const old = { id: 'old', type: 'session', appId: '100', testerId: 't1', timestamp: daysBefore(399) };
+    await services.ingestion.ingestBatch({ events: [old] }, '100');
+    reportClock.set(new Date(T0 + 60 * DAY));
+    expect(await services.ingestion.prune(AbortSignal.abort())).toBe(0);
+    expect(await storedIds()).toEqual(['old']);
+  });
 });

@@ -100,9 +100,10 @@ export interface IngestionService {
   /**
    * Deletes raw events older than the retention period (rollups stay: no answer changes), the submissions
    * events made that are as old with their content, and uploads no event named within a day; the raw events
-   * deleted.
+   * deleted. Once `signal` is aborted it stops before its next chunk (each chunk is its own transaction, so
+   * what it deleted stays deleted): a server shutting down waits for one chunk, not for the whole prune.
    */
-  prune(): Promise<number>;
+  prune(signal?: AbortSignal): Promise<number>;
 }
 
 const PRUNE_CHUNK = 5000;
@@ -186,21 +187,29 @@ export function ingestionService(
 
     stats: () => store.ingestStats(),
 
-    async prune() {
+    async prune(signal) {
       const before = new Date(reportClock.now().getTime() - limits.retentionDays * 86_400_000).toISOString();
       let total = 0;
-      for (;;) {
+      // Each chunk until one comes back short, or until told to stop.
+      const inChunks = async (prune: () => Promise<number>) => {
+        for (;;) {
+          if (signal?.aborted) return false;
+          const deleted = await prune();
+          if (deleted < PRUNE_CHUNK) return true;
+          await betweenChunks();
+        }
+      };
+      const finished = await inChunks(async () => {
         const deleted = await store.pruneUsageEvents(before, PRUNE_CHUNK);
         total += deleted;
-        if (deleted < PRUNE_CHUNK) break;
-        await betweenChunks();
-      }
+        return deleted;
+      });
+      if (!finished) return total;
       // Content follows the retention period of raw events; an upload no event named within a day goes
       // (docs/feedback-content.md, "Lifecycle").
-      while ((await store.pruneFeedbackContent(before, PRUNE_CHUNK)) >= PRUNE_CHUNK) await betweenChunks();
+      if (!(await inChunks(() => store.pruneFeedbackContent(before, PRUNE_CHUNK)))) return total;
       const unnamedBefore = new Date(clock.now().getTime() - UNNAMED_UPLOAD_MS).toISOString();
-      while ((await store.pruneUnnamedContent(unnamedBefore, PRUNE_CHUNK)) >= PRUNE_CHUNK)
-        await betweenChunks();
+      await inChunks(() => store.pruneUnnamedContent(unnamedBefore, PRUNE_CHUNK));
       return total;
     },
   };
