@@ -5,6 +5,7 @@ import {
   checkEvent as checkEventProblems,
   DEFAULT_RETENTION_DAYS,
   type EventContext,
+  parseInstant,
   skewFromSentAt as sentAtSkew,
 } from './usage-event-rules.js';
 
@@ -304,5 +305,36 @@ describe('skewFromSentAt', () => {
       detail: "'sentAt' must be an ISO 8601 instant with an offset, like 2023-10-05T12:00:00Z",
       source: { pointer: '/sentAt' },
     });
+  });
+});
+
+describe('parseInstant', () => {
+  /** The same check made with a Date: the calendar date it gives back is the one written. */
+  const writtenDateExists = (year: number, month: number, day: number) => {
+    const calendar = new Date(0);
+    // setUTCFullYear, not Date.UTC, which reads the years 0-99 as 1900-1999.
+    calendar.setUTCFullYear(year, month - 1, day);
+    return calendar.getUTCMonth() + 1 === month && calendar.getUTCDate() === day;
+  };
+
+  it('accepts exactly the dates that exist, leap days by the Gregorian rule, as a Date would tell', () => {
+    const pad = (value: number, width: number) => String(value).padStart(width, '0');
+    let checked = 0;
+    for (const year of [0, 4, 100, 400, 1900, 1970, 2000, 2023, 2024, 2100, 9999])
+      for (let month = 0; month <= 13; month++)
+        for (let day = 0; day <= 32; day++) {
+          const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T12:00:00Z`;
+          const parsed = parseInstant(text);
+          const exists = month >= 1 && month <= 12 && day >= 1 && writtenDateExists(year, month, day);
+          expect(parsed !== undefined, text).toBe(exists);
+          if (parsed !== undefined) expect(parsed).toBe(Date.parse(text));
+          checked++;
+        }
+    expect(checked).toBe(11 * 14 * 33);
+  });
+
+  it('reads the date before an offset that moves the instant to another day', () => {
+    expect(parseInstant('2024-02-29T23:30:00-05:00')).toBe(Date.parse('2024-03-01T04:30:00Z'));
+    expect(parseInstant('2023-02-29T23:30:00-05:00')).toBeUndefined();
   });
 });

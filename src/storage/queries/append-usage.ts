@@ -25,15 +25,17 @@ export async function appendUsageEventBatches(
   rowsPerStatement: RowsPerStatement,
 ): Promise<AppendResult[]> {
   const events = batches.flat();
+  // Each event's key made once, read by every step below by the event's place in `events`.
+  const keys = events.map(eventKey);
   const firstOfEachId = new Map<string, UsageEventRecord>();
-  for (const event of events) {
-    const key = eventKey(event);
+  events.forEach((event, i) => {
+    const key = keys[i] as string;
     if (!firstOfEachId.has(key)) firstOfEachId.set(key, event);
-  }
-  // Sorted, so concurrent batches lock the rows they share in the same order (no deadlocks between them).
-  const candidates = [...firstOfEachId.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, event]) => event);
+  });
+  // Sorted (code unit order, the engine's own comparison), so concurrent batches lock the rows they share in
+  // the same order (no deadlocks between them).
+  const candidateKeys = [...firstOfEachId.keys()].sort();
+  const candidates = candidateKeys.map((key) => firstOfEachId.get(key) as UsageEventRecord);
 
   const inserted = new Set<string>();
   const rows = await insertEvents(
@@ -56,7 +58,7 @@ export async function appendUsageEventBatches(
     rowsPerStatement,
   );
   for (const row of rows) inserted.add(eventKey({ appId: row.app_id, id: row.id }));
-  const accepted = candidates.filter((event) => inserted.has(eventKey(event)));
+  const accepted = candidates.filter((_, i) => inserted.has(candidateKeys[i] as string));
   await createUnknownBuilds(db, accepted, maxParameters);
   await insertEventSubmissions(db, accepted, maxParameters);
   // A public link's viewer is not necessarily a tester: those events have their own rollup and make nobody
@@ -68,15 +70,17 @@ export async function appendUsageEventBatches(
   // The rows every batch of an app writes (its build's day, its counters, its data version) last: on PostgreSQL
   // the app's concurrent batches wait for each other from the first of these rows until their commit.
   await upsertBuildDaily(db, perBuild, rowsPerStatement);
-  await countPerApp(db, events, inserted);
+  await countPerApp(db, events, keys, inserted);
   // An app whose events made nobody newly INSTALLED lists the same testers: its listing version stays (0014).
   const appIds = new Set(accepted.map((event) => event.appId));
   await raiseDataVersions(db, appIds, new Set([...appIds].filter((appId) => !listingsChanged.has(appId))));
+  // An id is accepted in the first batch that has it, a duplicate in every later one.
   const answered = new Set<string>();
+  let place = 0;
   return batches.map((batch) => {
     let acceptedHere = 0;
-    for (const event of batch) {
-      const key = eventKey(event);
+    for (let i = 0; i < batch.length; i++, place++) {
+      const key = keys[place] as string;
       if (inserted.has(key) && !answered.has(key)) acceptedHere++;
       answered.add(key);
     }
@@ -85,14 +89,20 @@ export async function appendUsageEventBatches(
 }
 
 /** Each app's ingestion counters gain its accepted and duplicate events (a repeat within the batch included). */
-async function countPerApp(db: Kysely<Database>, events: readonly UsageEventRecord[], inserted: Set<string>) {
+async function countPerApp(
+  db: Kysely<Database>,
+  events: readonly UsageEventRecord[],
+  keys: readonly string[],
+  inserted: Set<string>,
+) {
   const perApp = new Map<
     string,
     { accepted: number; duplicates: number; rejected: number; refused_batches: number }
   >();
   const counted = new Set<string>();
-  for (const event of events) {
-    const key = eventKey(event);
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as UsageEventRecord;
+    const key = keys[i] as string;
     const counts = perApp.get(event.appId) ?? { accepted: 0, duplicates: 0, rejected: 0, refused_batches: 0 };
     if (inserted.has(key) && !counted.has(key)) counts.accepted++;
     else counts.duplicates++;

@@ -4,6 +4,15 @@ import type { Database } from '../schema.js';
 import type { UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import { fixedInserts, type RowsPerStatement } from './fixed-inserts.js';
 
+/** A tester's row as ingestion upserts it: INSTALLED since its earliest event of the batch. */
+type InstalledRow = {
+  app_id: string;
+  tester_id: string;
+  state: string;
+  invited_at: string;
+  installed_at: string;
+};
+
 /**
  * Any event means the tester has the app: a session implies an install. The apps of the rows it wrote (a tester
  * newly INSTALLED, or installed earlier than known): the others' listings are as they were.
@@ -13,23 +22,27 @@ export async function markInstalled(
   events: readonly UsageEventRecord[],
   rowsPerStatement: RowsPerStatement,
 ): Promise<Set<string>> {
-  const earliest = new Map<string, { app_id: string; tester_id: string; at: string }>();
+  // Each tester's row made once, its time moved back in place; in key order (the engine's own comparison of
+  // strings), as every write of ingestion, so concurrent batches lock the rows they share in the same order.
+  const earliest = new Map<string, InstalledRow>();
   for (const event of events) {
     const key = `${event.appId}\u0000${event.testerId}`;
     const known = earliest.get(key);
-    if (known === undefined || event.occurredAt < known.at) {
-      earliest.set(key, { app_id: event.appId, tester_id: event.testerId, at: event.occurredAt });
+    if (known === undefined) {
+      const at = event.occurredAt;
+      earliest.set(key, {
+        app_id: event.appId,
+        tester_id: event.testerId,
+        state: 'INSTALLED',
+        invited_at: at,
+        installed_at: at,
+      });
+    } else if (event.occurredAt < known.installed_at) {
+      known.invited_at = event.occurredAt;
+      known.installed_at = event.occurredAt;
     }
   }
-  const rows = [...earliest.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, { app_id, tester_id, at }]) => ({
-      app_id,
-      tester_id,
-      state: 'INSTALLED',
-      invited_at: at,
-      installed_at: at,
-    }));
+  const rows = [...earliest.keys()].sort().map((key) => earliest.get(key) as InstalledRow);
   const written = await upsertInstalled(db, rows, rowsPerStatement);
   return new Set(written.map((row) => row.app_id));
 }

@@ -16,30 +16,58 @@ export async function addToRollups(
   events: readonly UsageEventRecord[],
   rowsPerStatement: RowsPerStatement,
 ) {
+  // Rows written out property by property, not spread from a counts object: spreading made a second object
+  // per event, and the allocations of ingestion's hot path are a quarter of its CPU in collections
+  // (BENCHMARKS.md, "Where the time goes now").
   const daily = summedByKey(
-    events.map((event) => ({
-      app_id: event.appId,
-      tester_id: event.testerId,
-      day: event.occurredAt.slice(0, 10),
-      build: event.build ?? '',
-      ...countsOf(event.type),
-    })),
-    (row) => `${row.app_id}\u0000${row.tester_id}\u0000${row.day}\u0000${row.build}`,
+    events,
+    (event) =>
+      `${event.appId}\u0000${event.testerId}\u0000${event.occurredAt.slice(0, 10)}\u0000${event.build ?? ''}`,
+    (event) => {
+      const row = {
+        app_id: event.appId,
+        tester_id: event.testerId,
+        day: event.occurredAt.slice(0, 10),
+        build: event.build ?? '',
+        install_count: 0,
+        session_count: 0,
+        crash_count: 0,
+        feedback_count: 0,
+      };
+      countEvent(row, event);
+      return row;
+    },
+    countEvent,
   );
   const monthly = summedByKey(
-    daily.map((row) => ({
+    daily,
+    (row) => `${row.app_id}\u0000${row.tester_id}\u0000${row.day.slice(0, 7)}`,
+    (row) => ({
       app_id: row.app_id,
       tester_id: row.tester_id,
       month: row.day.slice(0, 7),
-      ...countsOfRow(row),
-    })),
-    (row) => `${row.app_id}\u0000${row.tester_id}\u0000${row.month}`,
+      install_count: row.install_count,
+      session_count: row.session_count,
+      crash_count: row.crash_count,
+      feedback_count: row.feedback_count,
+    }),
+    addCounts,
   );
   await upsertMonthly(db, monthly, rowsPerStatement);
   await upsertDaily(db, daily, rowsPerStatement);
   return summedByKey(
-    daily.map((row) => ({ app_id: row.app_id, build: row.build, day: row.day, ...countsOfRow(row) })),
+    daily,
     (row) => `${row.app_id}\u0000${row.build}\u0000${row.day}`,
+    (row) => ({
+      app_id: row.app_id,
+      build: row.build,
+      day: row.day,
+      install_count: row.install_count,
+      session_count: row.session_count,
+      crash_count: row.crash_count,
+      feedback_count: row.feedback_count,
+    }),
+    addCounts,
   );
 }
 
@@ -85,34 +113,33 @@ const COUNT_COLUMN: Record<TesterEventType, CountColumn> = {
 };
 
 /**
- * Rows of the same key as one, their counts summed (into the first row of each key, which the caller made);
- * in key order, so concurrent writers lock the rows they share in the same order (no deadlocks between them).
+ * One row per key of `items`: made from the key's first item, the later ones added to it; in key order, so
+ * concurrent writers lock the rows they share in the same order (no deadlocks between them). The keys are
+ * sorted by the engine's own comparison of strings (code unit order, as `<`), without a [key, row] pair each.
  */
-function summedByKey<Row extends Counts>(rows: readonly Row[], keyOf: (row: Row) => string): Row[] {
+function summedByKey<Item, Row>(
+  items: readonly Item[],
+  keyOf: (item: Item) => string,
+  rowOf: (item: Item) => Row,
+  add: (row: Row, item: Item) => void,
+): Row[] {
   const sums = new Map<string, Row>();
-  for (const row of rows) {
-    const key = keyOf(row);
+  for (const item of items) {
+    const key = keyOf(item);
     const known = sums.get(key);
-    if (known === undefined) sums.set(key, row);
-    else for (const column of COUNT_COLUMNS) known[column] += row[column];
+    if (known === undefined) sums.set(key, rowOf(item));
+    else add(known, item);
   }
-  return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row);
+  return [...sums.keys()].sort().map((key) => sums.get(key) as Row);
 }
 
-/** One event's counts: 1 in the column of its type (a tester's event: the caller left public-link ones out). */
-function countsOf(type: UsageEventRecord['type']): Counts {
-  const counts = { install_count: 0, session_count: 0, crash_count: 0, feedback_count: 0 };
-  if (!isPublicLinkEventType(type)) counts[COUNT_COLUMN[type]] = 1;
-  return counts;
+/** Adds one event to its row: 1 in the column of its type (a tester's event: public-link ones are left out). */
+function countEvent(row: Counts, event: UsageEventRecord): void {
+  if (!isPublicLinkEventType(event.type)) row[COUNT_COLUMN[event.type]] += 1;
 }
 
-function countsOfRow(row: Counts): Counts {
-  return {
-    install_count: row.install_count,
-    session_count: row.session_count,
-    crash_count: row.crash_count,
-    feedback_count: row.feedback_count,
-  };
+function addCounts(row: Counts, more: Counts): void {
+  for (const column of COUNT_COLUMNS) row[column] += more[column];
 }
 
 /** An upsert's update of a rollup: the stored counts plus the new row's. */
