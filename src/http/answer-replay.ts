@@ -8,6 +8,7 @@ import { journalRecordOf } from './journal/journal-hooks.js';
 import type { AppMetrics } from './metrics.js';
 import { operationIdOf } from './operation-id.js';
 import { pathOf, queryPairsOf } from './query-string.js';
+import { RecentlyUsed } from './recently-used.js';
 import { requestIdOf } from './request-id.js';
 
 /**
@@ -83,26 +84,8 @@ export interface AnswerReplay {
 
 export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
   const maxBytes = deps.maxBytes ?? DEFAULT_REPLAY_BYTES;
-  const kept = new Map<string, KeptAnswer>();
-  let bytes = 0;
+  const kept = new RecentlyUsed<KeptAnswer>(maxBytes);
   let closing = false;
-
-  const forget = (key: string) => {
-    const entry = kept.get(key);
-    if (entry === undefined) return;
-    kept.delete(key);
-    bytes -= entry.bytes;
-  };
-  const keep = (key: string, entry: KeptAnswer) => {
-    forget(key);
-    if (entry.bytes > maxBytes) return;
-    kept.set(key, entry);
-    bytes += entry.bytes;
-    for (const oldest of kept.keys()) {
-      if (bytes <= maxBytes) break;
-      forget(oldest);
-    }
-  };
 
   const record = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const replayable = replayables.get(request);
@@ -117,7 +100,7 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
       headers.push([name, String(value)]);
     }
     const key = keyOf(request.apiKey.keyId, request.raw);
-    keep(key, {
+    kept.keep(key, {
       body,
       headers,
       route: request.routeOptions.url,
@@ -140,10 +123,10 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
       },
     });
     const cacheKey = keyOf(key.keyId, request);
-    const entry = kept.get(cacheKey);
+    const entry = kept.peek(cacheKey);
     if (entry === undefined) return false;
     if ((await entry.replayable.recheck()) !== entry.replayable.freshness) {
-      if (kept.get(cacheKey) === entry) forget(cacheKey);
+      if (kept.peek(cacheKey) === entry) kept.forget(cacheKey);
       return false;
     }
     const budget = await deps.rateLimiter?.consume(key.keyId);
@@ -151,9 +134,7 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
       budgetsTaken.set(request, budget);
       return false;
     }
-    // Most recently used last: Map keeps insertion order.
-    kept.delete(cacheKey);
-    kept.set(cacheKey, entry);
+    kept.use(cacheKey);
     const requestId = requestIdOf(request);
     const headers: string[] = [];
     for (const [name, value] of entry.headers) {
@@ -191,7 +172,7 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
   };
 
   const replays = (request: IncomingMessage) =>
-    kept.size > 0 &&
+    kept.count > 0 &&
     !closing &&
     request.method === 'GET' &&
     typeof request.headers.authorization === 'string' &&
@@ -233,7 +214,7 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
         );
       });
     },
-    size: () => ({ entries: kept.size, bytes }),
+    size: () => ({ entries: kept.count, bytes: kept.bytes }),
   };
 }
 

@@ -1,3 +1,5 @@
+import { RecentlyUsed } from './recently-used.js';
+
 /**
  * Serialized answers kept in memory, each with the freshness it was computed at (an app's data version and
  * report day, services/beta-tester-usages.ts): an entry answers only while the store's freshness is still the
@@ -25,39 +27,20 @@ export interface PageCache {
 export const DEFAULT_PAGE_CACHE_BYTES = 32 * 1024 * 1024;
 
 export function pageCache(maxBytes = DEFAULT_PAGE_CACHE_BYTES): PageCache {
-  const entries = new Map<string, { freshness: string; body: Buffer; bytes: number }>();
+  const entries = new RecentlyUsed<{ freshness: string; body: Buffer; bytes: number }>(maxBytes);
   const pending = new Map<string, Promise<Buffer>>();
-  let bytes = 0;
-
-  const forget = (key: string) => {
-    const entry = entries.get(key);
-    if (entry === undefined) return;
-    entries.delete(key);
-    bytes -= entry.bytes;
-  };
-  const keep = (key: string, freshness: string, body: Buffer) => {
-    forget(key);
-    const cost = body.length + key.length + freshness.length;
-    if (cost > maxBytes) return;
-    entries.set(key, { freshness, body, bytes: cost });
-    bytes += cost;
-    for (const oldest of entries.keys()) {
-      if (bytes <= maxBytes) break;
-      forget(oldest);
-    }
-  };
+  const keep = (key: string, freshness: string, body: Buffer) =>
+    entries.keep(key, { freshness, body, bytes: body.length + key.length + freshness.length });
 
   return {
     get(key, freshness) {
-      const entry = entries.get(key);
+      const entry = entries.peek(key);
       if (entry === undefined) return undefined;
       if (entry.freshness !== freshness) {
-        forget(key);
+        entries.forget(key);
         return undefined;
       }
-      // Most recently used last: Map keeps insertion order.
-      entries.delete(key);
-      entries.set(key, entry);
+      entries.use(key);
       return entry.body;
     },
 
@@ -80,6 +63,6 @@ export function pageCache(maxBytes = DEFAULT_PAGE_CACHE_BYTES): PageCache {
       return answer;
     },
 
-    size: () => ({ entries: entries.size, bytes }),
+    size: () => ({ entries: entries.count, bytes: entries.bytes }),
   };
 }
