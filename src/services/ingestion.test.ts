@@ -50,6 +50,23 @@ async function everyWindow() {
   return answers;
 }
 
+/** Sessions of tester t1 of app 100, `count` of them, each dated 401-430 days before the report date. */
+function eventsPastRetention(count: number): UsageEventRecord[] {
+  const events: UsageEventRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const occurredAt = daysBefore(401 + (i % 30));
+    events.push({
+      id: `old${i}`,
+      appId: '100',
+      testerId: 't1',
+      type: 'session',
+      occurredAt,
+      receivedAt: occurredAt,
+    });
+  }
+  return events;
+}
+
 const storedIds = async () => (await store.listUsageEvents('100', undefined, 100)).map((event) => event.id);
 
 describe('prune', () => {
@@ -113,18 +130,7 @@ describe('prune', () => {
   });
 
   it('deletes in chunks until no old event is left', async () => {
-    const events: UsageEventRecord[] = [];
-    for (let i = 0; i < 12_001; i++) {
-      const occurredAt = daysBefore(401 + (i % 30));
-      events.push({
-        id: `old${i}`,
-        appId: '100',
-        testerId: 't1',
-        type: 'session',
-        occurredAt,
-        receivedAt: occurredAt,
-      });
-    }
+    const events = eventsPastRetention(12_001);
     const recent = daysBefore(2);
     events.push({
       id: 'recent',
@@ -154,19 +160,7 @@ describe('prune', () => {
   });
 
   it('stops before its next chunk once its signal is aborted; a later prune deletes the rest', async () => {
-    const events: UsageEventRecord[] = [];
-    for (let i = 0; i < 12_001; i++) {
-      const occurredAt = daysBefore(401 + (i % 30));
-      events.push({
-        id: `old${i}`,
-        appId: '100',
-        testerId: 't1',
-        type: 'session',
-        occurredAt,
-        receivedAt: occurredAt,
-      });
-    }
-    await store.appendUsageEvents(events);
+    await store.appendUsageEvents(eventsPastRetention(12_001));
     const stopping = new AbortController();
     const pruning = services.ingestion.prune(stopping.signal);
     // Told between the first chunk and the second (the prune yields to the event loop between chunks).
