@@ -5,6 +5,9 @@ import type { NewBetaGroupInput } from './beta-groups.js';
 import type { NewTesterInput } from './beta-testers.js';
 import type { NewBuildInput, NewPreReleaseVersionInput } from './builds.js';
 import type { CrashFeedbackInput, ScreenshotFeedbackInput } from './feedback.js';
+import { type FieldType, KINDS, RECORD_KINDS, type RecordKind } from './import-record-kinds.js';
+
+export type { RecordKind } from './import-record-kinds.js';
 
 type WithId<T> = T & { readonly id: string };
 
@@ -29,143 +32,12 @@ export type ImportLine =
   /** `record`: what the line would have been; a line that is no record kind is an event line. */
   | { readonly kind: 'invalid'; readonly record: RecordKind | 'event'; readonly reason: string };
 
-export type RecordKind =
-  | 'app'
-  | 'tester'
-  | 'preReleaseVersion'
-  | 'build'
-  | 'group'
-  | 'screenshotFeedback'
-  | 'crashFeedback'
-  | 'screenshotContent';
-
 /** A `screenshotContent` line: an app's stored screenshot, its bytes in base64 (docs/import-format.md). */
 export interface ScreenshotContentLine {
   readonly appId: string;
   readonly sha256: string;
   readonly data: string;
 }
-
-/** string, boolean, whole number, list of ids, ImageAsset, list of BetaFeedbackScreenshotImage. */
-type FieldType = 's' | 'b' | 'i' | 'ids' | 'image' | 'screenshots' | 'devices' | 'base64';
-
-const FEEDBACK_FIELDS = {
-  id: 's',
-  appId: 's',
-  buildId: 's',
-  testerId: 's',
-  createdDate: 's',
-  comment: 's',
-  email: 's',
-  deviceModel: 's',
-  osVersion: 's',
-  locale: 's',
-  timeZone: 's',
-  architecture: 's',
-  connectionType: 's',
-  pairedAppleWatch: 's',
-  appUptimeInMilliseconds: 'i',
-  diskBytesAvailable: 'i',
-  diskBytesTotal: 'i',
-  batteryPercentage: 'i',
-  screenWidthInPoints: 'i',
-  screenHeightInPoints: 'i',
-  appPlatform: 's',
-  devicePlatform: 's',
-  deviceFamily: 's',
-  buildBundleId: 's',
-  eventId: 's',
-} as const satisfies Record<string, FieldType>;
-
-/** Each kind's fields (in the order a rejection lists them) and which of them a line must have. */
-const KINDS: Record<RecordKind, { fields: Record<string, FieldType>; required: readonly string[] }> = {
-  app: {
-    fields: {
-      id: 's',
-      name: 's',
-      bundleId: 's',
-      sku: 's',
-      primaryLocale: 's',
-      accessibilityUrl: 's',
-      isOrEverWasMadeForKids: 'b',
-      subscriptionStatusUrl: 's',
-      subscriptionStatusUrlVersion: 's',
-      subscriptionStatusUrlForSandbox: 's',
-      subscriptionStatusUrlVersionForSandbox: 's',
-      contentRightsDeclaration: 's',
-      streamlinedPurchasingEnabled: 'b',
-      allowUnknownBuilds: 'b',
-    },
-    required: ['id', 'name', 'bundleId'],
-  },
-  tester: {
-    fields: { appId: 's', id: 's', email: 's', firstName: 's', lastName: 's', appDevices: 'devices' },
-    required: ['appId', 'email'],
-  },
-  preReleaseVersion: {
-    fields: { id: 's', appId: 's', version: 's', platform: 's' },
-    required: ['id', 'appId', 'version'],
-  },
-  build: {
-    fields: {
-      id: 's',
-      appId: 's',
-      version: 's',
-      uploadedDate: 's',
-      preReleaseVersionId: 's',
-      expirationDate: 's',
-      expired: 'b',
-      minOsVersion: 's',
-      lsMinimumSystemVersion: 's',
-      computedMinMacOsVersion: 's',
-      computedMinVisionOsVersion: 's',
-      iconAssetToken: 'image',
-      processingState: 's',
-      buildAudienceType: 's',
-      usesNonExemptEncryption: 'b',
-      autoNotifyEnabled: 'b',
-      internalBuildState: 's',
-      externalBuildState: 's',
-      individualTesterIds: 'ids',
-    },
-    required: ['id', 'appId', 'version'],
-  },
-  group: {
-    fields: {
-      id: 's',
-      appId: 's',
-      name: 's',
-      isInternalGroup: 'b',
-      createdDate: 's',
-      hasAccessToAllBuilds: 'b',
-      publicLinkEnabled: 'b',
-      publicLinkId: 's',
-      publicLinkLimitEnabled: 'b',
-      publicLinkLimit: 'i',
-      publicLink: 's',
-      feedbackEnabled: 'b',
-      iosBuildsAvailableForAppleSiliconMac: 'b',
-      iosBuildsAvailableForAppleVision: 'b',
-      testerIds: 'ids',
-      buildIds: 'ids',
-    },
-    required: ['id', 'appId', 'name'],
-  },
-  screenshotFeedback: {
-    fields: { ...FEEDBACK_FIELDS, screenshots: 'screenshots' },
-    required: ['id', 'appId'],
-  },
-  crashFeedback: {
-    fields: { ...FEEDBACK_FIELDS, crashLogId: 's', crashLog: 's' },
-    required: ['id', 'appId'],
-  },
-  screenshotContent: {
-    fields: { appId: 's', sha256: 's', data: 'base64' },
-    required: ['appId', 'sha256', 'data'],
-  },
-};
-
-const RECORD_KINDS = Object.keys(KINDS) as RecordKind[];
 
 /** Reads one line (without its line break). Never throws: a line that cannot be used says why. */
 export function parseImportLine(text: string): ImportLine {
