@@ -3,6 +3,7 @@ import { sql } from '../kysely.js';
 import type { Database } from '../schema.js';
 import type { UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import { fixedInserts, type RowsPerStatement } from './fixed-inserts.js';
+import { inKeyOrder } from './key-order.js';
 
 /** A tester's row as ingestion upserts it: INSTALLED since its earliest event of the batch. */
 type InstalledRow = {
@@ -22,8 +23,7 @@ export async function markInstalled(
   events: readonly UsageEventRecord[],
   rowsPerStatement: RowsPerStatement,
 ): Promise<Set<string>> {
-  // Each tester's row made once, its time moved back in place; in key order (the engine's own comparison of
-  // strings), as every write of ingestion, so concurrent batches lock the rows they share in the same order.
+  // Each tester's row made once, its time moved back in place; written in key order.
   const earliest = new Map<string, InstalledRow>();
   for (const event of events) {
     const key = `${event.appId}\u0000${event.testerId}`;
@@ -42,7 +42,7 @@ export async function markInstalled(
       known.installed_at = event.occurredAt;
     }
   }
-  const rows = [...earliest.keys()].sort().map((key) => earliest.get(key) as InstalledRow);
+  const rows = inKeyOrder(earliest);
   const written = await upsertInstalled(db, rows, rowsPerStatement);
   return new Set(written.map((row) => row.app_id));
 }

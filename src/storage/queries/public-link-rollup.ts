@@ -4,6 +4,7 @@ import type { Database } from '../schema.js';
 import type { UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import { isPublicLinkEventType } from '../../domain/usage-event.js';
 import { fixedInserts, type RowsPerStatement } from './fixed-inserts.js';
+import { inKeyOrder } from './key-order.js';
 
 type PublicLinkColumn =
   | 'view_count'
@@ -66,8 +67,7 @@ export async function addToPublicLinkRollup(
       if (event.reason !== undefined) row[REASON_COLUMN[event.reason]]++;
     }
   }
-  // In key order, so concurrent writers lock the rows they share in the same order.
-  const rows = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row);
+  const rows = inKeyOrder(sums);
   await upsertPublicLinkDaily(db, rows, rowsPerStatement);
 }
 

@@ -4,6 +4,7 @@ import type { Database } from '../schema.js';
 import type { UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import { isPublicLinkEventType, type TesterEventType } from '../../domain/usage-event.js';
 import { fixedInserts, type RowsPerStatement } from './fixed-inserts.js';
+import { inKeyOrder } from './key-order.js';
 
 /**
  * The events' counts added to the daily rollups (per tester, day and build) and to the monthly ones (per
@@ -113,9 +114,7 @@ const COUNT_COLUMN: Record<TesterEventType, CountColumn> = {
 };
 
 /**
- * One row per key of `items`: made from the key's first item, the later ones added to it; in key order, so
- * concurrent writers lock the rows they share in the same order (no deadlocks between them). The keys are
- * sorted by the engine's own comparison of strings (code unit order, as `<`), without a [key, row] pair each.
+ * One row per key of `items`: made from the key's first item, the later ones added to it; in key order.
  */
 function summedByKey<Item, Row>(
   items: readonly Item[],
@@ -130,7 +129,7 @@ function summedByKey<Item, Row>(
     if (known === undefined) sums.set(key, rowOf(item));
     else add(known, item);
   }
-  return [...sums.keys()].sort().map((key) => sums.get(key) as Row);
+  return inKeyOrder(sums);
 }
 
 /** Adds one event to its row: 1 in the column of its type (a tester's event: public-link ones are left out). */
