@@ -101,6 +101,12 @@ async function replayedCount(port: number): Promise<number> {
   return sampleValue(parsePrometheusText(text), 'beta_metrics_http_replayed_answers_total') ?? 0;
 }
 
+/** GET /metrics's count of the answers `cache` keeps. */
+async function keptAnswers(port: number, cache: 'pages' | 'replay'): Promise<number | undefined> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return sampleValue(parsePrometheusText(text), 'beta_metrics_kept_answers', { cache });
+}
+
 /** Header names in order, with the values that are the same for every answer of one request. */
 function headerShape(answer: Answer): string[] {
   const shape: string[] = [];
@@ -195,6 +201,31 @@ describe('a repeated read', () => {
       expect(after.body, path).not.toBe(before[n]?.body);
     }
     expect(await replayedCount(port)).toBe(replayed);
+  });
+
+  it("drops every kept answer of a path once a check finds its data changed, the pages' and the replay's", async () => {
+    const { harness, port } = await serve();
+    const authorization = `Bearer ${await harness.token()}`;
+    const [first, second] = [READS[0] as string, READS[1] as string];
+    await get(port, first, { authorization });
+    await get(port, second, { authorization });
+    expect(await keptAnswers(port, 'pages')).toBe(2);
+    expect(await keptAnswers(port, 'replay')).toBe(2);
+    await harness.store.appendUsageEvents([
+      {
+        id: 'replay-retire',
+        appId: APP,
+        testerId: 'tester-a',
+        type: 'session',
+        occurredAt: '2023-10-04T10:00:00.000Z',
+        receivedAt: '2023-10-04T10:00:00.000Z',
+      },
+    ]);
+    // Only the first page is asked again: the second's answers, made before the write, go with the first's.
+    const after = await get(port, first, { authorization });
+    expect(after.body).toBe((await harness.get(first, { authorization })).body);
+    expect(await keptAnswers(port, 'pages')).toBe(1);
+    expect(await keptAnswers(port, 'replay')).toBe(1);
   });
 
   it('checks the token every time: a revoked key is refused, another key gets its own answer', async () => {

@@ -8,7 +8,7 @@ import { journalRecordOf } from './journal/journal-hooks.js';
 import type { AppMetrics } from './metrics.js';
 import { operationIdOf } from './operation-id.js';
 import { pathOf, queryPairsOf } from './query-string.js';
-import { RecentlyUsed } from './recently-used.js';
+import { FreshAnswers } from './recently-used.js';
 import { requestIdOf } from './request-id.js';
 
 /**
@@ -45,6 +45,8 @@ export interface AnswerReplayDeps {
 
 /** How a route's answer is checked before it is sent again: the freshness it was made at, and how to read it now. */
 export interface Replayable {
+  /** What the freshness is of (the request's path); answers of one scope go together once it moves on. */
+  readonly scope: string;
   readonly freshness: string;
   /** The route's freshness now, from the store; undefined once what it answers is gone. */
   readonly recheck: () => Promise<string | undefined>;
@@ -66,6 +68,8 @@ interface KeptAnswer {
   readonly route: string | undefined;
   readonly operation: string | undefined;
   readonly replayable: Replayable;
+  readonly scope: string;
+  readonly freshness: string;
   readonly bytes: number;
 }
 
@@ -84,7 +88,7 @@ export interface AnswerReplay {
 
 export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
   const maxBytes = deps.maxBytes ?? DEFAULT_REPLAY_BYTES;
-  const kept = new RecentlyUsed<KeptAnswer>(maxBytes);
+  const kept = new FreshAnswers<KeptAnswer>(maxBytes);
   let closing = false;
 
   const record = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
@@ -106,6 +110,8 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
       route: request.routeOptions.url,
       operation: operationIdOf(request),
       replayable,
+      scope: replayable.scope,
+      freshness: replayable.freshness,
       bytes: key.length + body.length + 64 * (headers.length + 1),
     });
   };
@@ -125,8 +131,10 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
     const cacheKey = keyOf(key.keyId, request);
     const entry = kept.peek(cacheKey);
     if (entry === undefined) return false;
-    if ((await entry.replayable.recheck()) !== entry.replayable.freshness) {
-      if (kept.peek(cacheKey) === entry) kept.forget(cacheKey);
+    const freshness = await entry.replayable.recheck();
+    if (freshness !== entry.freshness) {
+      // Every answer of the scope made at the old freshness is stale too (unless kept again meanwhile).
+      kept.retire(entry.scope, freshness);
       return false;
     }
     const budget = await deps.rateLimiter?.consume(key.keyId);

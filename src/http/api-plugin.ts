@@ -83,22 +83,26 @@ export function apiDoor(deps: ApiDeps): ApiDoor {
         maxConcurrentBatches: deps.services.ingestion.limits.maxConcurrentBatches,
       });
       // After every hook that sets a header of the answers it keeps (its onSend runs after theirs).
-      answerReplay({
+      const replay = answerReplay({
         tokens: deps.services.tokens,
         ...(deps.rateLimiter !== undefined && { rateLimiter: deps.rateLimiter }),
         journal: deps.journal,
         metrics: deps.metrics,
         faultsPossible,
         ...(deps.answerReplayBytes !== undefined && { maxBytes: deps.answerReplayBytes }),
-      }).install(app);
+      });
+      replay.install(app);
+      deps.metrics.keptAnswers('replay', replay.size);
       healthRoutes(app, deps.services.health);
       metricsRoutes(app, deps.metrics);
+      // One cache for the whole metrics family: its keys start with each request's path (metrics-answer.ts).
+      const pages = deps.pageCache ?? pageCache();
+      deps.metrics.keptAnswers('pages', pages.size);
       const routeDeps = {
         services: deps.services,
         baseUrl: deps.baseUrl,
         ingestionMetrics: deps.metrics.ingestion,
-        // One cache for the whole metrics family: its keys start with each request's path (metrics-answer.ts).
-        pageCache: deps.pageCache ?? pageCache(),
+        pageCache: pages,
       };
       betaTesterUsagesRoutes(app, routeDeps);
       resourceRoutes(app, routeDeps);

@@ -24,7 +24,12 @@ export interface AppMetrics {
   clientError(code: string): void;
   /** Counts a connection closed on accept: the process held `--max-connections` sockets. */
   connectionRefused(): void;
+  /** Shows what `cache` keeps (http/page-cache.ts's pages, http/answer-replay.ts's answers), read at scrape time. */
+  keptAnswers(cache: KeptAnswersCache, size: () => { entries: number; bytes: number }): void;
 }
+
+/** The caches of answers a process keeps in memory, as the `cache` label of their gauges. */
+export type KeptAnswersCache = 'pages' | 'replay';
 
 /** The path Prometheus scrapes. It is not counted in the request metrics: scrapes would drown the traffic. */
 export const METRICS_PATH = '/metrics';
@@ -99,6 +104,25 @@ export function createAppMetrics(health: Pick<HealthService, 'poolStats' | 'read
       },
     });
   }
+  const keptAnswers = new Map<KeptAnswersCache, () => { entries: number; bytes: number }>();
+  new Gauge({
+    name: 'beta_metrics_kept_answers',
+    help: 'Answers kept in memory, by cache: pages (the metrics family\'s serialized pages) and replay (answers sent again without the framework); each goes once the data it was read from changes (docs/architecture.md, "Answer replay").',
+    labelNames: ['cache'] as const,
+    registers,
+    collect() {
+      for (const [cache, size] of keptAnswers) this.set({ cache }, size().entries);
+    },
+  });
+  new Gauge({
+    name: 'beta_metrics_kept_answer_bytes',
+    help: "Bytes of the answers kept in memory, keys included, by cache (as beta_metrics_kept_answers); the replay shares the page cache's bytes for the metrics family.",
+    labelNames: ['cache'] as const,
+    registers,
+    collect() {
+      for (const [cache, size] of keptAnswers) this.set({ cache }, size().bytes);
+    },
+  });
   if (health.readCaches() !== undefined) registerReadCacheMetrics(health, registers);
   for (const metric of processMetrics()) registry.registerMetric(metric);
 
@@ -133,6 +157,9 @@ export function createAppMetrics(health: Pick<HealthService, 'poolStats' | 'read
     },
     replayed() {
       replayedAnswers.inc();
+    },
+    keptAnswers(cache, size) {
+      keptAnswers.set(cache, size);
     },
     observeRequest(request, reply, seconds = reply.elapsedTime / 1000) {
       observe(request.method, request.routeOptions.url, reply.statusCode, seconds);

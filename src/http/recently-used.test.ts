@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecentlyUsed } from './recently-used.js';
+import { FreshAnswers, RecentlyUsed } from './recently-used.js';
 
 const sized = (bytes: number, name = '') => ({ bytes, name });
 
@@ -68,6 +68,87 @@ describe('RecentlyUsed', () => {
       const sum = kept.keys().reduce((total, k) => total + (kept.peek(k)?.bytes ?? 0), 0);
       expect(kept.bytes).toBe(sum);
       expect(kept.bytes).toBeLessThanOrEqual(50);
+    }
+  });
+});
+
+const stamped = (scope: string, freshness: string, bytes = 1) => ({ scope, freshness, bytes });
+
+describe('FreshAnswers', () => {
+  it("drops a scope's answers made at an older freshness once one is kept at a newer, and no other scope's", () => {
+    const kept = new FreshAnswers<ReturnType<typeof stamped>>(100);
+    kept.keep('a/page1', stamped('a', 'v1'));
+    kept.keep('a/page2', stamped('a', 'v1'));
+    kept.keep('b/page1', stamped('b', 'v1'));
+    kept.keep('a/page3', stamped('a', 'v2'));
+    expect(kept.keys()).toEqual(['b/page1', 'a/page3']);
+    expect(kept.bytes).toBe(2);
+    expect(kept.scopeCount).toBe(2);
+  });
+
+  it("retires a scope's answers when a check finds it at another freshness, or gone, and keeps them at the same", () => {
+    const kept = new FreshAnswers<ReturnType<typeof stamped>>(100);
+    kept.keep('a/1', stamped('a', 'v1'));
+    kept.keep('a/2', stamped('a', 'v1'));
+    kept.keep('b/1', stamped('b', 'v1'));
+    kept.retire('a', 'v1');
+    expect(kept.count).toBe(3);
+    kept.retire('a', 'v2');
+    expect(kept.keys()).toEqual(['b/1']);
+    kept.retire('b', undefined);
+    expect(kept.count).toBe(0);
+    expect(kept.bytes).toBe(0);
+    expect(kept.scopeCount).toBe(0);
+    // A scope retired or never seen: nothing to do.
+    kept.retire('a', 'v3');
+    kept.retire('c', 'v1');
+    expect(kept.count).toBe(0);
+  });
+
+  it('forgets a scope once the budget or a forget took its last answer, and keeps nothing over the budget', () => {
+    const kept = new FreshAnswers<ReturnType<typeof stamped>>(10);
+    kept.keep('a/1', stamped('a', 'v1', 5));
+    kept.keep('b/1', stamped('b', 'v1', 5));
+    kept.keep('c/1', stamped('c', 'v1', 5));
+    expect(kept.keys()).toEqual(['b/1', 'c/1']);
+    expect(kept.scopeCount).toBe(2);
+    kept.forget('b/1');
+    expect(kept.scopeCount).toBe(1);
+    kept.keep('d/1', stamped('d', 'v1', 11));
+    expect(kept.peek('d/1')).toBeUndefined();
+    expect(kept.scopeCount).toBe(1);
+    // The same key kept again at the same freshness stays one answer of its scope.
+    kept.keep('c/1', stamped('c', 'v1', 4));
+    kept.forget('c/1');
+    expect(kept.scopeCount).toBe(0);
+  });
+
+  it("keeps every answer at its scope's one freshness through any sequence of keeps, uses, forgets and retires", () => {
+    const kept = new FreshAnswers<ReturnType<typeof stamped>>(40);
+    let seed = 11;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    for (let step = 0; step < 5000; step++) {
+      const scope = `s${next() % 4}`;
+      const key = `${scope}/${next() % 5}`;
+      const freshness = `v${next() % 3}`;
+      const action = next() % 4;
+      if (action === 0) kept.keep(key, stamped(scope, freshness, 1 + (next() % 9)));
+      else if (action === 1) kept.use(key);
+      else if (action === 2) kept.forget(key);
+      else kept.retire(scope, next() % 5 === 0 ? undefined : freshness);
+      const entries = kept.keys().map((k) => kept.peek(k));
+      const freshnessOf = new Map<string, string>();
+      for (const entry of entries) {
+        if (entry === undefined) throw new Error('a key without its entry');
+        expect(freshnessOf.get(entry.scope) ?? entry.freshness).toBe(entry.freshness);
+        freshnessOf.set(entry.scope, entry.freshness);
+      }
+      expect(kept.scopeCount).toBe(freshnessOf.size);
+      expect(kept.bytes).toBe(entries.reduce((total, entry) => total + (entry?.bytes ?? 0), 0));
+      expect(kept.bytes).toBeLessThanOrEqual(40);
     }
   });
 });

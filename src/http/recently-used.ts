@@ -19,7 +19,11 @@ export class RecentlyUsed<V extends Sized> {
   private newest: string | undefined;
   private kept = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  /** `dropped` hears of every entry that leaves, forgotten, replaced or pushed out by the budget. */
+  constructor(
+    private readonly maxBytes: number,
+    private readonly dropped?: (key: string, entry: V) => void,
+  ) {}
 
   get count(): number {
     return this.entries.size;
@@ -66,10 +70,96 @@ export class RecentlyUsed<V extends Sized> {
     this.entries.delete(key);
     this.kept -= entry.bytes;
     if (key === this.newest) this.newest = undefined;
+    this.dropped?.(key, entry);
   }
 
   /** The keys from the least recently used to the most (tests). */
   keys(): string[] {
     return [...this.entries.keys()];
+  }
+}
+
+/** An answer kept with what decides whether it is current: its scope's freshness when it was made. */
+export interface Stamped extends Sized {
+  /**
+   * What the answer's freshness is of: every answer of one scope is current exactly while the store says the
+   * same freshness for the scope (the metrics family: the request's path, whose app or group it reads).
+   */
+  readonly scope: string;
+  readonly freshness: string;
+}
+
+/**
+ * RecentlyUsed answers that go as soon as they can never be sent again. Once a scope's freshness moves on (a
+ * write to the app on any node), every answer of the scope made at the old one is stale for good; kept, they
+ * held their bytes until the budget reached them. After the bench's cold pages and paging, each read after a
+ * write, 200 stale 91 KB pages (18 MB, a heap snapshot) were still held when ingestion began, and they were
+ * most of what put the server's peak RSS over its goal (BENCHMARKS.md, "Peak RSS"). So a scope's answers are
+ * dropped together when an answer of the scope is kept at another freshness, or when a check finds the scope
+ * at another (`retire`). A slow answer made at an older freshness, kept after a newer one, drops the newer:
+ * the next request makes it again, as after any write.
+ */
+export class FreshAnswers<V extends Stamped> {
+  private readonly kept: RecentlyUsed<V>;
+  /** Each scope's freshness and the keys kept at it; a scope goes when its last key does. */
+  private readonly scopes = new Map<string, { readonly freshness: string; readonly keys: Set<string> }>();
+
+  constructor(maxBytes: number) {
+    this.kept = new RecentlyUsed<V>(maxBytes, (key, entry) => {
+      const scope = this.scopes.get(entry.scope);
+      if (scope === undefined || !scope.keys.delete(key) || scope.keys.size > 0) return;
+      this.scopes.delete(entry.scope);
+    });
+  }
+
+  get count(): number {
+    return this.kept.count;
+  }
+
+  get bytes(): number {
+    return this.kept.bytes;
+  }
+
+  /** Scopes with answers kept (tests: it is bounded by the answers). */
+  get scopeCount(): number {
+    return this.scopes.size;
+  }
+
+  peek(key: string): V | undefined {
+    return this.kept.peek(key);
+  }
+
+  use(key: string): void {
+    this.kept.use(key);
+  }
+
+  forget(key: string): void {
+    this.kept.forget(key);
+  }
+
+  /** Keeps `entry` under `key`, first dropping its scope's answers made at another freshness. */
+  keep(key: string, entry: V): void {
+    this.retire(entry.scope, entry.freshness);
+    this.kept.keep(key, entry);
+    // Not kept when larger than the whole budget.
+    if (this.kept.peek(key) !== entry) return;
+    let scope = this.scopes.get(entry.scope);
+    if (scope === undefined) {
+      scope = { freshness: entry.freshness, keys: new Set() };
+      this.scopes.set(entry.scope, scope);
+    }
+    scope.keys.add(key);
+  }
+
+  /** Drops the answers of `scope` unless they were made at `freshness` (undefined: its resource is gone). */
+  retire(scope: string, freshness: string | undefined): void {
+    const kept = this.scopes.get(scope);
+    if (kept === undefined || kept.freshness === freshness) return;
+    for (const key of [...kept.keys]) this.kept.forget(key);
+    this.scopes.delete(scope);
+  }
+
+  keys(): string[] {
+    return this.kept.keys();
   }
 }

@@ -110,7 +110,8 @@ function handlerFor(
         if (type.type === 'apps' && query.include.length === 0) {
           const recheck = () => deps.services.betaTesterUsages.freshness(id);
           const freshness = await recheck();
-          if (freshness !== undefined) markReplayable(reply, { freshness, recheck });
+          const scope = `/v1/apps/${encodeURIComponent(id)}`;
+          if (freshness !== undefined) markReplayable(reply, { scope, freshness, recheck });
         }
         const document = await resources.readOne(documentRequest(type, query), id);
         if (document === undefined) throw resourceNotFound(type.type, id);

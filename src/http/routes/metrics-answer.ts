@@ -38,11 +38,11 @@ export async function sendCachedMetrics(
   const key = metricsCacheKey(asked);
   const kept = cache.get(key, freshness.now);
   if (kept !== undefined) {
-    markReplayable(reply, { freshness: freshness.now, recheck: freshness.recheck });
+    markReplayable(reply, { scope: asked.path, freshness: freshness.now, recheck: freshness.recheck });
     return reply.type('application/json').send(kept);
   }
   let madeAt: string | undefined;
-  const body = await cache.compute(key, freshness.now, async () => {
+  const body = await cache.compute(asked.path, key, freshness.now, async () => {
     const computed = await compute();
     const serialized = reply.serialize(computed.document);
     madeAt = computed.freshness;
@@ -52,6 +52,7 @@ export async function sendCachedMetrics(
     };
   });
   // A request that waited for another's computation does not know what that one read at: not kept.
-  if (madeAt !== undefined) markReplayable(reply, { freshness: madeAt, recheck: freshness.recheck });
+  if (madeAt !== undefined)
+    markReplayable(reply, { scope: asked.path, freshness: madeAt, recheck: freshness.recheck });
   return reply.type('application/json').send(body);
 }
