@@ -5,6 +5,17 @@ import { CHANGE_CHANNEL } from './change-triggers.js';
 /** What the listening session calls itself in pg_stat_activity, with the store's schema after it. */
 export const LISTENER_APPLICATION_NAME = 'beta-metrics changes';
 
+/** The session's backend, as PostgreSQL names it: equal to the one it gave at connection unless a pooler is between. */
+const OWN_PID: pg.QueryConfig = { text: 'select pg_backend_pid() as pid' };
+
+/**
+ * The same, as each fence asks it once the session watches: a statement prepared once per session, so that
+ * PostgreSQL binds and runs it without parsing and planning it again. There is a fence for every few requests
+ * a node answers from its caches, each a query on the database every node shares. Not at LISTEN time: behind
+ * a pooler that moves sessions (the case that check finds) a named statement may be gone on the next query.
+ */
+const FENCE: pg.QueryConfig = { name: 'beta_metrics_fence', text: OWN_PID.text };
+
 /** How long a request waits for the listening session's round trip before it reads the store instead. */
 const FENCE_TIMEOUT_MS = 1_000;
 
@@ -120,8 +131,8 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
    * the one PostgreSQL gave at connection (BackendKeyData). A pooler answers the connection itself, with a
    * key of its own.
    */
-  const ownSession = async (session: pg.Client): Promise<boolean> => {
-    const { rows } = await session.query<{ pid: number }>('select pg_backend_pid() as pid');
+  const ownSession = async (session: pg.Client, query: pg.QueryConfig = OWN_PID): Promise<boolean> => {
+    const { rows } = await session.query<{ pid: number }>(query);
     return rows[0]?.pid === (session as unknown as { processID: number | null }).processID;
   };
 
@@ -145,7 +156,7 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
       }, FENCE_TIMEOUT_MS);
       timer.unref();
     });
-    const answered = ownSession(session).then(
+    const answered = ownSession(session, FENCE).then(
       (own) => own && session === client && watching,
       () => false,
     );
