@@ -24,7 +24,7 @@ export interface AppMetrics {
   clientError(code: string): void;
   /** Counts a connection closed on accept: the process held `--max-connections` sockets. */
   connectionRefused(): void;
-  /** Shows what `cache` keeps (http/page-cache.ts's pages, http/answer-replay.ts's answers), read at scrape time. */
+  /** Shows what `cache` keeps (page-cache.ts's pages, answer-replay.ts's answers), read at scrape time. */
   keptAnswers(cache: KeptAnswersCache, size: () => { entries: number; bytes: number }): void;
 }
 

@@ -94,10 +94,10 @@ export interface Stamped extends Sized {
  * write to the app on any node), every answer of the scope made at the old one is stale for good; kept, they
  * held their bytes until the budget reached them. After the bench's cold pages and paging, each read after a
  * write, 200 stale 91 KB pages (18 MB, a heap snapshot) were still held when ingestion began, and they were
- * most of what put the server's peak RSS over its goal (BENCHMARKS.md, "Peak RSS"). So a scope's answers are
- * dropped together when an answer of the scope is kept at another freshness, or when a check finds the scope
- * at another (`retire`). A slow answer made at an older freshness, kept after a newer one, drops the newer:
- * the next request makes it again, as after any write.
+ * most of what put the server's peak RSS over its goal (BENCHMARKS.md, "Peak RSS and the OS's page cache").
+ * So a scope's answers are dropped together when an answer of the scope is kept at another freshness, or when
+ * a check finds the scope at another (`retire`). A slow answer made at an older freshness, kept after a newer
+ * one, drops the newer: the next request makes it again, as after any write.
  */
 export class FreshAnswers<V extends Stamped> {
   private readonly kept: RecentlyUsed<V>;

@@ -5,7 +5,7 @@ import { CHANGE_CHANNEL } from './change-triggers.js';
 /** What the listening session calls itself in pg_stat_activity, with the store's schema after it. */
 export const LISTENER_APPLICATION_NAME = 'beta-metrics changes';
 
-/** The session's backend, as PostgreSQL names it: equal to the one it gave at connection unless a pooler is between. */
+/** The session's backend as PostgreSQL names it: the one it gave at connection unless a pooler is between. */
 const OWN_PID: pg.QueryConfig = { text: 'select pg_backend_pid() as pid' };
 
 /**

@@ -80,8 +80,8 @@ function idsAlong(
       ? atEnd(target)
       : sql`${target} in (${idsAlong(relationship.target, rest, atEnd, depth + 1)})`;
   const source = sql.ref(`${alias}.${relationship.from}`);
-  // A row that links nothing (a build with no pre-release version) must not answer NULL: `not in` a list holding
-  // NULL is never true, so `exists[...]=false` would keep nothing.
+  // A row that links nothing (a build with no pre-release version) must not answer NULL: `not in` a list
+  // holding NULL is never true, so `exists[...]=false` would keep nothing.
   return sql`select ${source} from ${sql.table(relationship.via)} as ${sql.id(alias)}
     where ${source} is not null and ${target} is not null and ${further}`;
 }
