@@ -8,7 +8,7 @@ import { journalRecordOf } from './journal/journal-hooks.js';
 import type { AppMetrics } from './metrics.js';
 import { operationIdOf } from './operation-id.js';
 import { pathOf, queryPairsOf } from './query-string.js';
-import { FreshAnswers } from './recently-used.js';
+import { FreshAnswers, type Stamped } from './recently-used.js';
 import { requestIdOf } from './request-id.js';
 
 /**
@@ -61,16 +61,14 @@ export function markReplayable(reply: FastifyReply, replayable: Replayable): voi
   replayables.set(reply.request, replayable);
 }
 
-interface KeptAnswer {
+/** `scope` and `freshness`: the Replayable's, which `recheck` reads again. */
+interface KeptAnswer extends Stamped {
   readonly body: Buffer;
   /** The answer's headers in the order sent, with `x-rate-limit` and `x-request-id` filled in per request. */
   readonly headers: ReadonlyArray<readonly [string, string]>;
   readonly route: string | undefined;
   readonly operation: string | undefined;
-  readonly replayable: Replayable;
-  readonly scope: string;
-  readonly freshness: string;
-  readonly bytes: number;
+  readonly recheck: Replayable['recheck'];
 }
 
 /** The levels at which Fastify logs every request (`incoming request`, `request completed`: both at info). */
@@ -109,9 +107,9 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
       headers,
       route: request.routeOptions.url,
       operation: operationIdOf(request),
-      replayable,
       scope: replayable.scope,
       freshness: replayable.freshness,
+      recheck: replayable.recheck,
       bytes: key.length + body.length + 64 * (headers.length + 1),
     });
   };
@@ -131,7 +129,7 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
     const cacheKey = keyOf(key.keyId, request);
     const entry = kept.peek(cacheKey);
     if (entry === undefined) return false;
-    const freshness = await entry.replayable.recheck();
+    const freshness = await entry.recheck();
     if (freshness !== entry.freshness) {
       // Every answer of the scope made at the old freshness is stale too (unless kept again meanwhile).
       kept.retire(entry.scope, freshness);

@@ -105,24 +105,28 @@ export function createAppMetrics(health: Pick<HealthService, 'poolStats' | 'read
     });
   }
   const keptAnswers = new Map<KeptAnswersCache, () => { entries: number; bytes: number }>();
-  new Gauge({
-    name: 'beta_metrics_kept_answers',
-    help: 'Answers kept in memory, by cache: pages (the metrics family\'s serialized pages) and replay (answers sent again without the framework); each goes once the data it was read from changes (docs/architecture.md, "Answer replay").',
-    labelNames: ['cache'] as const,
-    registers,
-    collect() {
-      for (const [cache, size] of keptAnswers) this.set({ cache }, size().entries);
-    },
-  });
-  new Gauge({
-    name: 'beta_metrics_kept_answer_bytes',
-    help: "Bytes of the answers kept in memory, keys included, by cache (as beta_metrics_kept_answers); the replay shares the page cache's bytes for the metrics family.",
-    labelNames: ['cache'] as const,
-    registers,
-    collect() {
-      for (const [cache, size] of keptAnswers) this.set({ cache }, size().bytes);
-    },
-  });
+  for (const [name, help, figure] of [
+    [
+      'beta_metrics_kept_answers',
+      'Answers kept in memory, by cache: pages (the metrics family\'s serialized pages) and replay (answers sent again without the framework); each goes once the data it was read from changes (docs/architecture.md, "Answer replay").',
+      'entries',
+    ],
+    [
+      'beta_metrics_kept_answer_bytes',
+      "Bytes of the answers kept in memory, keys included, by cache (as beta_metrics_kept_answers); the replay shares the page cache's bytes for the metrics family.",
+      'bytes',
+    ],
+  ] as const) {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['cache'] as const,
+      registers,
+      collect() {
+        for (const [cache, size] of keptAnswers) this.set({ cache }, size()[figure]);
+      },
+    });
+  }
   if (health.readCaches() !== undefined) registerReadCacheMetrics(health, registers);
   for (const metric of processMetrics()) registry.registerMetric(metric);
 

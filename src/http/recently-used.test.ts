@@ -3,6 +3,15 @@ import { FreshAnswers, RecentlyUsed } from './recently-used.js';
 
 const sized = (bytes: number, name = '') => ({ bytes, name });
 
+/** The same sequence of pseudo-random integers from the same seed, run after run (a linear congruence). */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state;
+  };
+}
+
 describe('RecentlyUsed', () => {
   it('drops the least recently used first once the bytes pass the budget', () => {
     const kept = new RecentlyUsed<{ bytes: number; name: string }>(30);
@@ -54,11 +63,7 @@ describe('RecentlyUsed', () => {
 
   it('keeps the bytes exact through any sequence of keeps, uses and forgets', () => {
     const kept = new RecentlyUsed<{ bytes: number; name: string }>(50);
-    let seed = 7;
-    const next = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed;
-    };
+    const next = seededRandom(7);
     for (let step = 0; step < 5000; step++) {
       const key = `k${next() % 12}`;
       const action = next() % 3;
@@ -125,11 +130,7 @@ describe('FreshAnswers', () => {
 
   it("keeps every answer at its scope's one freshness through any sequence of keeps, uses, forgets and retires", () => {
     const kept = new FreshAnswers<ReturnType<typeof stamped>>(40);
-    let seed = 11;
-    const next = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed;
-    };
+    const next = seededRandom(11);
     for (let step = 0; step < 5000; step++) {
       const scope = `s${next() % 4}`;
       const key = `${scope}/${next() % 5}`;
