@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { ResourceCondition, ResourceKind } from './resource-reads.js';
 import { query, type ResourceReadsFixture } from './resource-reads-fixture.test-suite.js';
 
+/** The condition `filter[<attribute>]=<values>` on the listed resource itself. */
+function attributeIs(attribute: string, values: readonly (string | boolean)[]): ResourceCondition {
+  return { kind: 'attribute', path: [], attribute, values: [...values] };
+}
+
 /**
  * The conditions of the generic resource reads (queries/resource-conditions.ts) on one backend: each kind, on
  * the resource itself and at the end of a path of relationships. describeResourceReads runs this within its
@@ -32,12 +37,7 @@ export function describeResourceConditions(fixture: ResourceReadsFixture): void 
     });
 
     it('attribute values are OR within one condition, conditions AND', async () => {
-      const version = (values: string[]): ResourceCondition => ({
-        kind: 'attribute',
-        path: [],
-        attribute: 'version',
-        values,
-      });
+      const version = (values: string[]) => attributeIs('version', values);
       expect(await ids(query('builds', [version(['1'])]))).toEqual(['b1', 'b4']);
       expect(await ids(query('builds', [version(['1', '2'])]))).toEqual(['b1', 'b2', 'b4']);
       expect(
@@ -46,12 +46,7 @@ export function describeResourceConditions(fixture: ResourceReadsFixture): void 
     });
 
     it('boolean attributes compare true and false', async () => {
-      const expired = (values: (string | boolean)[]): ResourceCondition => ({
-        kind: 'attribute',
-        path: [],
-        attribute: 'expired',
-        values,
-      });
+      const expired = (values: (string | boolean)[]) => attributeIs('expired', values);
       expect(await ids(query('builds', [expired([true])]))).toEqual(['b2']);
       expect(await ids(query('builds', [expired([false])]))).toEqual(['b1', 'b3', 'b4']);
       expect(await ids(query('builds', [expired(['true', false])]))).toEqual(['b1', 'b2', 'b3', 'b4']);
@@ -65,12 +60,7 @@ export function describeResourceConditions(fixture: ResourceReadsFixture): void 
     });
 
     it('emails compare in any case', async () => {
-      const email = (values: string[]): ResourceCondition => ({
-        kind: 'attribute',
-        path: [],
-        attribute: 'email',
-        values,
-      });
+      const email = (values: string[]) => attributeIs('email', values);
       expect(await ids(query('betaTesters', [email(['ada@example.COM'])]))).toEqual(['t1']);
       expect(await ids(query('betaTesters', [email(['GRACE@EXAMPLE.COM', 'Ada@Example.com'])]))).toEqual([
         't1',
