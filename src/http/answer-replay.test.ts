@@ -9,6 +9,7 @@ import { createApp } from '../main/create-app.js';
 import { inMemoryRateLimiter } from '../services/rate-limiter.js';
 import { type RequestJournal, requestJournal } from '../services/request-journal.js';
 import { fixedBaseUrl } from './links.js';
+import type { ReplayChecks } from './metrics.js';
 
 /**
  * The answer replay (answer-replay.ts) over real sockets, on both stores: a repeated read answered without
@@ -96,9 +97,12 @@ function get(port: number, path: string, headers: Record<string, string>): Promi
   });
 }
 
-async function replayedCount(port: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return sampleValue(parsePrometheusText(text), 'beta_metrics_http_replayed_answers_total') ?? 0;
+/** GET /metrics's count of replayed answers: those whose checks read `checked`, or all. */
+async function replayedCount(port: number, checked?: ReplayChecks): Promise<number> {
+  const samples = parsePrometheusText(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+  const count = (from: ReplayChecks) =>
+    sampleValue(samples, 'beta_metrics_http_replayed_answers_total', { checked: from }) ?? 0;
+  return checked === undefined ? count('memory') + count('store') : count(checked);
 }
 
 /** GET /metrics's count of the answers `cache` keeps. */
@@ -128,10 +132,11 @@ describe('a repeated read', () => {
       remaining--;
       const first = await get(port, path, { authorization });
       remaining--;
-      const before = await replayedCount(port);
+      const before = await replayedCount(port, 'memory');
       const again = await get(port, path, { authorization, 'x-request-id': 'mine-1' });
       remaining--;
-      expect(await replayedCount(port), path).toBe(before + 1);
+      // Every check answered from what the store keeps (storage/kept-reads.ts).
+      expect(await replayedCount(port, 'memory'), path).toBe(before + 1);
 
       expect(first.status, path).toBe(200);
       expect(again.status).toBe(200);
@@ -281,6 +286,61 @@ describe('a repeated read', () => {
     });
     expect(rule.status).toBe(201);
     expect((await get(port, path, { authorization })).status).toBe(500);
+  });
+
+  it("is checked from memory on every replayable route, and by the store's reads when memory cannot decide", async () => {
+    const { harness, port } = await serve();
+    await harness.store.createBetaGroup(
+      { id: 'g1', appId: APP, name: 'Group', isInternal: false, createdAt: '2023-01-01T00:00:00.000Z' },
+      ['tester-a', 'tester-b'],
+    );
+    await harness.store.createBuild({
+      id: 'b1',
+      appId: APP,
+      version: '7',
+      uploadedAt: '2023-09-01T00:00:00.000Z',
+    });
+    const authorization = `Bearer ${await harness.token()}`;
+    const paths = [
+      '/v1/betaGroups/g1/metrics/betaTesterUsages?groupBy=betaTesters',
+      '/v1/betaGroups/g1/metrics/publicLinkUsages',
+      '/v1/builds/b1/metrics/betaBuildUsages',
+      ...READS,
+    ];
+    for (const path of paths) {
+      const first = await get(port, path, { authorization });
+      expect(first.status, path).toBe(200);
+      // A group's version is kept once its app's is too, which the first repeat's reads keep.
+      expect((await get(port, path, { authorization })).body, path).toBe(first.body);
+      const [memory, store] = [await replayedCount(port, 'memory'), await replayedCount(port, 'store')];
+      expect((await get(port, path, { authorization })).body, path).toBe(first.body);
+      expect(await replayedCount(port, 'memory'), path).toBe(memory + 1);
+      // A token with a scope is checked against the request by the ordinary verification, which reads the
+      // store: the same answer, its checks read from the store.
+      const scoped = `Bearer ${await harness.token(harness.admin, { scope: [`GET ${path}`] })}`;
+      const again = await get(port, path, { authorization: scoped });
+      expect(again.body, path).toBe(first.body);
+      expect(await replayedCount(port, 'store'), path).toBe(store + 1);
+      expect(await replayedCount(port, 'memory'), path).toBe(memory + 1);
+    }
+  });
+
+  it("is not replayed from memory once the report date moves on: the path's kept answers go", async () => {
+    const { harness, port } = await serve();
+    const authorization = `Bearer ${await harness.token()}`;
+    const [first, second] = [READS[0] as string, READS[1] as string];
+    const before = await get(port, first, { authorization });
+    await get(port, second, { authorization });
+    expect((await get(port, first, { authorization })).body).toBe(before.body);
+    const replayed = await replayedCount(port);
+    // The app's version is still kept; the report date, part of every answer's freshness, is a day later.
+    harness.reportClock.advance(24 * 3_600_000);
+    const after = await get(port, first, { authorization });
+    expect(await replayedCount(port)).toBe(replayed);
+    expect(after.body).toBe((await harness.get(first, { authorization })).body);
+    expect(after.body).not.toBe(before.body);
+    expect(await keptAnswers(port, 'replay')).toBe(1);
+    expect(await keptAnswers(port, 'pages')).toBe(1);
   });
 
   it('keeps answers within its bytes, and one per host asked', async () => {

@@ -3,13 +3,13 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { RequestJournal } from '../services/request-journal.js';
 import type { TokenVerifier } from '../services/token-verifier.js';
-import { budgetsTaken, rateLimitHeader } from './access-control.js';
-import { journalRecordOf } from './journal/journal-hooks.js';
+import type { KeptReads } from '../storage/kept-reads.js';
+import { budgetsTaken } from './access-control.js';
+import { type KeptAnswer, keptAnswerSender, type Recheck } from './kept-answer.js';
 import type { AppMetrics } from './metrics.js';
 import { operationIdOf } from './operation-id.js';
 import { pathOf, queryPairsOf } from './query-string.js';
-import { FreshAnswers, type Stamped } from './recently-used.js';
-import { requestIdOf } from './request-id.js';
+import { FreshAnswers } from './recently-used.js';
 
 /**
  * Answers a repeated read without Fastify, when everything that decides it is already known.
@@ -25,9 +25,11 @@ import { requestIdOf } from './request-id.js';
  * - the route's freshness is still the one the answer was made at (a write on any node changes it);
  * - the key's budget allows it (`RateLimiter.consume`); spent, the request goes on to Fastify, which answers
  *   429 with the budget already taken (access-control.ts's `budgetsTaken`).
- * What Fastify's hooks do for every answer is done the same way: a request id (request-id.ts), `X-Rate-Limit`,
- * the journal's entry (journal-hooks.ts's `journalRecordOf`), the request metrics (`AppMetrics.observe`) and,
- * at the info level, the two log lines of a request. Anything else goes to Fastify untouched: other methods, a
+ * Each check is first made from what the store keeps in memory, without a promise (storage/kept-reads.ts:
+ * `verifyKept`, `keptFreshness` once the store has caught up for the loop turn's requests, `consumeAtOnce`);
+ * what memory cannot decide is checked as above, before any budget is spent. Their promises were most of a
+ * replayed answer's own work (docs/architecture.md, "Answer replay").
+ * What Fastify's hooks do for every answer is done the same way (kept-answer.ts). Anything else goes to Fastify untouched: other methods, a
  * body, no Host, a fault asked for or a fault rule set, the journal keeping bodies, a closing server, and any
  * failure of a check, which Fastify then makes again and answers as it always does.
  */
@@ -41,15 +43,15 @@ export interface AnswerReplayDeps {
   readonly faultsPossible: (request: IncomingMessage) => boolean;
   /** Bytes of answers kept, keys included. */
   readonly maxBytes?: number;
+  /** What the store keeps, read without waiting (storage/kept-reads.ts); absent, every check waits on the store. */
+  readonly kept?: KeptReads;
 }
 
 /** How a route's answer is checked before it is sent again: the freshness it was made at, and how to read it now. */
-export interface Replayable {
+export interface Replayable extends Recheck {
   /** What the freshness is of (the request's path); answers of one scope go together once it moves on. */
   readonly scope: string;
   readonly freshness: string;
-  /** The route's freshness now, from the store; undefined once what it answers is gone. */
-  readonly recheck: () => Promise<string | undefined>;
 }
 
 export const DEFAULT_REPLAY_BYTES = 16 * 1024 * 1024;
@@ -61,18 +63,15 @@ export function markReplayable(reply: FastifyReply, replayable: Replayable): voi
   replayables.set(reply.request, replayable);
 }
 
-/** `scope` and `freshness`: the Replayable's, which `recheck` reads again. */
-interface KeptAnswer extends Stamped {
-  readonly body: Buffer;
-  /** The answer's headers in the order sent, with `x-rate-limit` and `x-request-id` filled in per request. */
-  readonly headers: ReadonlyArray<readonly [string, string]>;
-  readonly route: string | undefined;
-  readonly operation: string | undefined;
-  readonly recheck: Replayable['recheck'];
+/** A request answered from what is kept once the store has caught up: its key verified, its answer found. */
+interface Waiting {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly keyId: string;
+  readonly cacheKey: string;
+  readonly entry: KeptAnswer;
+  readonly started: number;
 }
-
-/** The levels at which Fastify logs every request (`incoming request`, `request completed`: both at info). */
-const LOGS_REQUESTS = new Set(['trace', 'debug', 'info']);
 
 /** Headers made per request, not kept: Node and Fastify set the length, and the connection's own. */
 const PER_REQUEST_HEADERS = new Set(['content-length', 'date', 'connection', 'keep-alive']);
@@ -86,7 +85,7 @@ export interface AnswerReplay {
 
 export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
   const maxBytes = deps.maxBytes ?? DEFAULT_REPLAY_BYTES;
-  const kept = new FreshAnswers<KeptAnswer>(maxBytes);
+  const answers = new FreshAnswers<KeptAnswer>(maxBytes);
   let closing = false;
 
   const record = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
@@ -102,7 +101,7 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
       headers.push([name, String(value)]);
     }
     const key = keyOf(request.apiKey.keyId, request.raw);
-    kept.keep(key, {
+    answers.keep(key, {
       body,
       headers,
       route: request.routeOptions.url,
@@ -110,11 +109,14 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
       scope: replayable.scope,
       freshness: replayable.freshness,
       recheck: replayable.recheck,
+      keptFreshness: replayable.keptFreshness,
       bytes: key.length + body.length + 64 * (headers.length + 1),
     });
   };
 
-  /** The kept answer's bytes, or undefined when the request must go to Fastify. */
+  const send = keptAnswerSender(deps);
+
+  /** Answers from a kept answer after every check, each read from the store; false when it must go to Fastify. */
   const replay = async (request: IncomingMessage, response: ServerResponse, log: FastifyBaseLogger) => {
     const started = performance.now();
     const url = request.url ?? '/';
@@ -127,12 +129,12 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
       },
     });
     const cacheKey = keyOf(key.keyId, request);
-    const entry = kept.peek(cacheKey);
+    const entry = answers.peek(cacheKey);
     if (entry === undefined) return false;
     const freshness = await entry.recheck();
     if (freshness !== entry.freshness) {
       // Every answer of the scope made at the old freshness is stale too (unless kept again meanwhile).
-      kept.retire(entry.scope, freshness);
+      answers.retire(entry.scope, freshness);
       return false;
     }
     const budget = await deps.rateLimiter?.consume(key.keyId);
@@ -140,45 +142,13 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
       budgetsTaken.set(request, budget);
       return false;
     }
-    kept.use(cacheKey);
-    const requestId = requestIdOf(request);
-    const headers: string[] = [];
-    for (const [name, value] of entry.headers) {
-      headers.push(name);
-      if (name === 'x-rate-limit') headers.push(budget === undefined ? value : rateLimitHeader(budget));
-      else if (name === 'x-request-id') headers.push(requestId);
-      else headers.push(value);
-    }
-    headers.push('content-length', String(entry.body.length));
-    const requestLog = LOGS_REQUESTS.has(log.level) ? log.child({ requestId }) : undefined;
-    requestLog?.info({ req: asLoggedRequest(request) }, 'incoming request');
-    const aborted = request.socket.destroyed;
-    if (!aborted) {
-      response.writeHead(200, headers);
-      response.end(entry.body);
-    }
-    const elapsedMs = performance.now() - started;
-    deps.journal.record(
-      journalRecordOf({
-        method: 'GET',
-        url,
-        status: aborted ? 499 : 200,
-        elapsedMs,
-        keyId: key.keyId,
-        operation: entry.operation,
-        requestId,
-      }),
-    );
-    if (!aborted) {
-      deps.metrics.observe('GET', entry.route, 200, elapsedMs / 1000);
-      deps.metrics.replayed();
-      requestLog?.info({ res: { statusCode: 200 }, responseTime: elapsedMs }, 'request completed');
-    }
+    answers.use(cacheKey);
+    send(request, response, log, { entry, keyId: key.keyId, budget, started, from: 'store' });
     return true;
   };
 
   const replays = (request: IncomingMessage) =>
-    kept.count > 0 &&
+    answers.count > 0 &&
     !closing &&
     request.method === 'GET' &&
     typeof request.headers.authorization === 'string' &&
@@ -205,37 +175,81 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
       const toFastify = (request: IncomingMessage, response: ServerResponse) => {
         for (const handler of handlers) handler.call(server, request, response);
       };
-      server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-        if (!replays(request)) return toFastify(request, response);
+      /** Whatever failed before answering is Fastify's to answer, in Apple's shape; after, nothing is left. */
+      const failed = (request: IncomingMessage, response: ServerResponse, error: unknown) => {
+        if (!response.headersSent) toFastify(request, response);
+        else app.log.error({ err: error }, 'after a replayed answer');
+      };
+      const replayOrFastify = (request: IncomingMessage, response: ServerResponse) => {
         replay(request, response, app.log).then(
           (answered) => {
             if (!answered) toFastify(request, response);
           },
-          (error: unknown) => {
-            // Whatever failed before answering (a refused token, a store that cannot answer) is Fastify's to
-            // answer, in Apple's shape; after, there is nothing left to answer.
-            if (!response.headersSent) toFastify(request, response);
-            else app.log.error({ err: error }, 'after a replayed answer');
-          },
+          (error: unknown) => failed(request, response, error),
         );
+      };
+      // The requests of this loop turn checked from what the store keeps, waiting for it to catch up once.
+      let waiting: Waiting[] = [];
+      const answerWaiting = (kept: KeptReads, caughtUp: boolean) => {
+        const turn = waiting;
+        waiting = [];
+        for (const one of turn) {
+          try {
+            if (!caughtUp || !answerFromKept(kept, one)) replayOrFastify(one.request, one.response);
+          } catch (error) {
+            failed(one.request, one.response, error);
+          }
+        }
+      };
+      /** Answers `one` if what is kept decides every check; false when the store's reads must. */
+      const answerFromKept = (kept: KeptReads, one: Waiting): boolean => {
+        const { entry, request, response } = one;
+        const freshness = entry.keptFreshness(kept);
+        if (freshness === undefined) return false;
+        if (freshness !== entry.freshness) {
+          answers.retire(entry.scope, freshness);
+          toFastify(request, response);
+          return true;
+        }
+        const budget = deps.rateLimiter?.consumeAtOnce(one.keyId);
+        if (deps.rateLimiter !== undefined && budget === undefined) return false;
+        if (budget !== undefined && !budget.allowed) {
+          budgetsTaken.set(request, budget);
+          toFastify(request, response);
+          return true;
+        }
+        answers.use(one.cacheKey);
+        send(request, response, app.log, {
+          entry,
+          keyId: one.keyId,
+          budget,
+          started: one.started,
+          from: 'memory',
+        });
+        return true;
+      };
+      server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+        if (!replays(request)) return toFastify(request, response);
+        const kept = deps.kept;
+        const started = performance.now();
+        const key = kept && deps.tokens.verifyKept(request.headers.authorization, kept);
+        if (kept === undefined || key === undefined) return replayOrFastify(request, response);
+        const cacheKey = keyOf(key.keyId, request);
+        const entry = answers.peek(cacheKey);
+        if (entry === undefined) return toFastify(request, response);
+        waiting.push({ request, response, keyId: key.keyId, cacheKey, entry, started });
+        if (waiting.length === 1)
+          kept.caughtUp().then(
+            (caughtUp) => answerWaiting(kept, caughtUp),
+            () => answerWaiting(kept, false),
+          );
       });
     },
-    size: () => ({ entries: kept.count, bytes: kept.bytes }),
+    size: () => ({ entries: answers.count, bytes: answers.bytes }),
   };
 }
 
 /** Whose answer, asked of which host (links are built on it when the server listens on every interface), for which target. */
 function keyOf(keyId: string, request: IncomingMessage): string {
   return `${keyId}\u0000${request.headers.host ?? ''}\u0000${request.url ?? ''}`;
-}
-
-/** The request as request-log.ts's serializer reads a Fastify request. */
-function asLoggedRequest(request: IncomingMessage) {
-  return {
-    method: request.method,
-    url: request.url,
-    host: request.headers.host,
-    ip: request.socket.remoteAddress,
-    socket: request.socket,
-  };
 }

@@ -90,6 +90,7 @@ export function apiDoor(deps: ApiDeps): ApiDoor {
         metrics: deps.metrics,
         faultsPossible,
         ...(deps.answerReplayBytes !== undefined && { maxBytes: deps.answerReplayBytes }),
+        ...(deps.services.keptReads !== undefined && { kept: deps.services.keptReads }),
       });
       replay.install(app);
       deps.metrics.keptAnswers('replay', replay.size);

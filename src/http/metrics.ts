@@ -10,6 +10,9 @@ export interface IngestionMetrics {
   refused(appId: string, events: number): void;
 }
 
+/** Where a replayed answer's checks read (answer-replay.ts). */
+export type ReplayChecks = 'memory' | 'store';
+
 /** The Prometheus metrics of one application: its own registry, so several apps in a process never collide. */
 export interface AppMetrics {
   readonly registry: Registry;
@@ -18,8 +21,11 @@ export interface AppMetrics {
   observeRequest(request: FastifyRequest, reply: FastifyReply, seconds?: number): void;
   /** The same from its parts: `route` is the matched route's pattern (http/answer-replay.ts answers outside Fastify). */
   observe(method: string, route: string | undefined, status: number, seconds: number): void;
-  /** Counts an answer the answer replay sent (it is counted as an answered request too). */
-  replayed(): void;
+  /**
+   * Counts an answer the answer replay sent (it is counted as an answered request too), by where its checks
+   * read: what the store keeps in memory, or the store.
+   */
+  replayed(checked: ReplayChecks): void;
   /** Counts an error of a connection before any request (client-errors.ts), by its bounded code. */
   clientError(code: string): void;
   /** Counts a connection closed on accept: the process held `--max-connections` sockets. */
@@ -80,7 +86,8 @@ export function createAppMetrics(health: Pick<HealthService, 'poolStats' | 'read
   });
   const replayedAnswers = new Counter({
     name: 'beta_metrics_http_replayed_answers_total',
-    help: 'Answers to a repeated read sent again as kept, after the same checks, without the framework (docs/architecture.md, "Answer replay"). Each is in beta_metrics_http_requests_total too.',
+    help: 'Answers to a repeated read sent again as kept, after the same checks, without the framework (docs/architecture.md, "Answer replay"), by where the checks read: memory (what the store keeps) or store (its reads). Each is in beta_metrics_http_requests_total too.',
+    labelNames: ['checked'] as const,
     registers,
   });
   const refusedConnections = new Counter({
@@ -159,8 +166,8 @@ export function createAppMetrics(health: Pick<HealthService, 'poolStats' | 'read
     connectionRefused() {
       refusedConnections.inc();
     },
-    replayed() {
-      replayedAnswers.inc();
+    replayed(checked) {
+      replayedAnswers.inc({ checked });
     },
     keptAnswers(cache, size) {
       keptAnswers.set(cache, size);

@@ -1,3 +1,4 @@
+import type { KeptReads } from '../storage/kept-reads.js';
 import type { Clock } from '../domain/clock.js';
 import { utcDay } from '../domain/calendar-day.js';
 import { type PeriodCode, type UsageWindow, usageWindow } from '../domain/period.js';
@@ -57,6 +58,10 @@ export interface BetaTesterUsagesService {
   groupFreshness(
     groupId: string,
   ): Promise<{ readonly appId: string; readonly freshness: string } | undefined>;
+  /** `freshness` from what the store keeps alone (storage/kept-reads.ts); undefined unless all of it is kept. */
+  keptFreshness(appId: string, kept: KeptReads): string | undefined;
+  /** `groupFreshness`'s freshness, as `keptFreshness`. */
+  keptGroupFreshness(groupId: string, kept: KeptReads): string | undefined;
 }
 
 /**
@@ -65,6 +70,11 @@ export interface BetaTesterUsagesService {
  */
 export function reportFreshness(version: string, reportTime: Date): string {
   return `${version}@${utcDay(reportTime)}`;
+}
+
+/** `reportFreshness` at the report clock's now of a version just read; undefined for a row not there. */
+export function freshnessNow(version: string | undefined, reportClock: Clock): string | undefined {
+  return version === undefined ? undefined : reportFreshness(version, reportClock.now());
 }
 
 /** Listings whose total is kept (knownTotals): a few dozen bytes each. */
@@ -81,11 +91,15 @@ export function betaTesterUsagesService(
    * compares the version itself (UsageReads.readUsagePage), so no change feed need tell this one of anything.
    */
   const knownTotals = new ReadCache<KnownTotal>(KNOWN_TOTALS);
+  const freshnessAt = (version: string | undefined) => freshnessNow(version, reportClock);
   return {
     async freshness(appId) {
-      const version = await store.appDataVersion(appId);
-      return version === undefined ? undefined : reportFreshness(version, reportClock.now());
+      return freshnessAt(await store.appDataVersion(appId));
     },
+
+    keptFreshness: (appId, kept) => freshnessAt(kept.appDataVersion(appId)),
+
+    keptGroupFreshness: (groupId, kept) => freshnessAt(kept.groupDataVersion(groupId)?.version),
 
     async groupFreshness(groupId) {
       const group = await store.groupDataVersion(groupId);

@@ -3,7 +3,8 @@ import { PERIODLESS_REPORT_PERIOD, type UsageWindow, usageWindow } from '../doma
 import type { BuildUsageValues } from '../domain/usage-values.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
 import type { UsageReads } from '../storage/usage-store.js';
-import { reportFreshness } from './beta-tester-usages.js';
+import { freshnessNow, reportFreshness } from './beta-tester-usages.js';
+import type { KeptReads } from '../storage/kept-reads.js';
 
 export interface BuildUsagesReport {
   readonly window: UsageWindow;
@@ -20,17 +21,22 @@ export interface BuildUsagesService {
   readBuildUsages(buildId: string): Promise<BuildUsagesReport | undefined>;
   /** The build's app's data version and the report date; undefined when there is no such build. */
   freshness(buildId: string): Promise<string | undefined>;
+  /** `freshness` from what the store keeps alone (storage/kept-reads.ts); undefined unless all of it is kept. */
+  keptFreshness(buildId: string, kept: KeptReads): string | undefined;
 }
 
 export function buildUsagesService(
   store: UsageReads & SnapshotStore<UsageReads>,
   reportClock: Clock,
 ): BuildUsagesService {
+  const freshnessAt = (read: { readonly version: string } | undefined) =>
+    freshnessNow(read?.version, reportClock);
   return {
     async freshness(buildId) {
-      const build = await store.buildDataVersion(buildId);
-      return build === undefined ? undefined : reportFreshness(build.version, reportClock.now());
+      return freshnessAt(await store.buildDataVersion(buildId));
     },
+
+    keptFreshness: (buildId, kept) => freshnessAt(kept.buildDataVersion(buildId)),
 
     readBuildUsages(buildId) {
       const reportTime = reportClock.now();

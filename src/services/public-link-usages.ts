@@ -3,7 +3,8 @@ import { PERIODLESS_REPORT_PERIOD, type UsageWindow, usageWindow } from '../doma
 import { type PublicLinkValues, publicLinkValues } from '../domain/usage-values.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
 import type { UsageReads } from '../storage/usage-store.js';
-import { reportFreshness } from './beta-tester-usages.js';
+import { freshnessNow, reportFreshness } from './beta-tester-usages.js';
+import type { KeptReads } from '../storage/kept-reads.js';
 
 export interface PublicLinkUsagesReport {
   readonly window: UsageWindow;
@@ -20,17 +21,22 @@ export interface PublicLinkUsagesService {
   readPublicLinkUsages(groupId: string): Promise<PublicLinkUsagesReport | undefined>;
   /** The group's app's data version and the report date; undefined when there is no such group. */
   freshness(groupId: string): Promise<string | undefined>;
+  /** `freshness` from what the store keeps alone (storage/kept-reads.ts); undefined unless all of it is kept. */
+  keptFreshness(groupId: string, kept: KeptReads): string | undefined;
 }
 
 export function publicLinkUsagesService(
   store: UsageReads & SnapshotStore<UsageReads>,
   reportClock: Clock,
 ): PublicLinkUsagesService {
+  const freshnessAt = (read: { readonly version: string } | undefined) =>
+    freshnessNow(read?.version, reportClock);
   return {
     async freshness(groupId) {
-      const group = await store.groupDataVersion(groupId);
-      return group === undefined ? undefined : reportFreshness(group.version, reportClock.now());
+      return freshnessAt(await store.groupDataVersion(groupId));
     },
+
+    keptFreshness: (groupId, kept) => freshnessAt(kept.groupDataVersion(groupId)),
 
     readPublicLinkUsages(groupId) {
       const reportTime = reportClock.now();

@@ -15,6 +15,11 @@ export interface RateLimitState {
 export interface RateLimiter {
   /** Counts one request for `keyId` unless its budget is spent; `allowed` says which. */
   consume(keyId: string): Promise<RateLimitState>;
+  /**
+   * `consume` without waiting, when this node can decide alone (answer-replay.ts); undefined, and nothing
+   * counted, when `consume` must.
+   */
+  consumeAtOnce(keyId: string): RateLimitState | undefined;
   /** The budget as it stands, without counting a request. */
   peek(keyId: string): Promise<RateLimitState>;
   /** Forgets what no longer counts (called hourly). */
@@ -48,14 +53,16 @@ export function inMemoryRateLimiter(limitPerHour: number, clock: Clock): RateLim
     return counts;
   };
   const state = (allowed: boolean, used: number) => budget(limitPerHour, allowed, used);
+  const consumeAtOnce = (keyId: string) => {
+    const now = clock.now().getTime();
+    const counts = recent(keyId, now);
+    if (counts.total >= limitPerHour) return state(false, counts.total);
+    counts.add(now);
+    return state(true, counts.total);
+  };
   return {
-    async consume(keyId) {
-      const now = clock.now().getTime();
-      const counts = recent(keyId, now);
-      if (counts.total >= limitPerHour) return state(false, counts.total);
-      counts.add(now);
-      return state(true, counts.total);
-    },
+    consume: async (keyId) => consumeAtOnce(keyId),
+    consumeAtOnce,
     async peek(keyId) {
       return state(true, recent(keyId, clock.now().getTime()).total);
     },
@@ -226,6 +233,7 @@ export function sharedRateLimiter(store: RateLimitStore, limitPerHour: number, c
   };
 
   return {
+    consumeAtOnce: admitLocally,
     consume(keyId) {
       const admitted = admitLocally(keyId);
       if (admitted !== undefined) return Promise.resolve(admitted);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { newIssuerId } from '../domain/ids.js';
+import type { KeptReads } from '../storage/kept-reads.js';
 import type { Store } from '../storage/store.js';
 import { type ApiKeysService, apiKeysService } from './api-keys.js';
 import { type AppsService, appsService } from './apps.js';
@@ -56,6 +57,8 @@ export interface Services {
   readonly feedbackInbox: FeedbackInboxService;
   readonly apiKeys: ApiKeysService;
   readonly tokens: TokenVerifier;
+  /** What the store's read caches hold, read without waiting (storage/kept-reads.ts); undefined without them. */
+  readonly keptReads: KeptReads | undefined;
   readonly ingestKeys: IngestKeysService;
   readonly ingestion: IngestionService;
   /** Screenshots beta apps upload before an event names them (docs/feedback-content.md). */
@@ -108,6 +111,7 @@ export async function createServices(
     feedbackInbox: feedbackInboxService(store),
     apiKeys: apiKeysService(store, issuerId, clocks.clock),
     tokens: tokenVerifier(store, issuerId, clocks.clock),
+    keptReads: store.keptReads(),
     ingestKeys: ingestKeysService(store, clocks.clock),
     ingestion: ingestionService(store, clocks.clock, clocks.reportClock, ingestionLimits),
     screenshotUploads: screenshotUploadsService(store, clocks.clock, {

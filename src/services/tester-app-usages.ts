@@ -3,7 +3,8 @@ import { type PeriodCode, type UsageWindow, usageWindow } from '../domain/period
 import { type UsageValues, zeroUsage } from '../domain/usage-values.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
 import type { UsageReads } from '../storage/usage-store.js';
-import { reportFreshness } from './beta-tester-usages.js';
+import { freshnessNow, reportFreshness } from './beta-tester-usages.js';
+import type { KeptReads } from '../storage/kept-reads.js';
 import type { CursorToken } from './cursor-token.js';
 import { type PageRequest, readPage } from './cursor-paging.js';
 
@@ -41,6 +42,8 @@ export interface TesterAppUsagesService {
    * report date. Undefined when there is no such tester.
    */
   freshness(testerId: string, appIds: readonly string[]): Promise<string | undefined>;
+  /** `freshness` from what the store keeps alone (storage/kept-reads.ts); undefined unless all of it is kept. */
+  keptFreshness(testerId: string, appIds: readonly string[], kept: KeptReads): string | undefined;
 }
 
 /** The apps' versions in one text, in id order (an app that does not exist is `-`: it lists nothing). */
@@ -56,13 +59,15 @@ export function testerAppUsagesService(
   cursorKey: Uint8Array,
   reportClock: Clock,
 ): TesterAppUsagesService {
+  const freshnessOf = (appIds: readonly string[], versions: Map<string, string> | undefined) =>
+    freshnessNow(versions && versionsOf(appIds, versions), reportClock);
   return {
     async freshness(testerId, appIds) {
-      const versions = await store.testerAppDataVersions(testerId, appIds);
-      return versions === undefined
-        ? undefined
-        : reportFreshness(versionsOf(appIds, versions), reportClock.now());
+      return freshnessOf(appIds, await store.testerAppDataVersions(testerId, appIds));
     },
+
+    keptFreshness: (testerId, appIds, kept) =>
+      freshnessOf(appIds, kept.testerAppDataVersions(testerId, appIds)),
 
     readTesterAppUsages(testerId, query) {
       const reportTime = reportClock.now();

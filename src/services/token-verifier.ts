@@ -2,7 +2,8 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import type { Clock } from '../domain/clock.js';
 import { isRole, type Role } from '../domain/roles.js';
-import type { ApiKeyKind } from '../domain/records/keys.js';
+import type { ApiKeyKind, ApiKeyRecord } from '../domain/records/keys.js';
+import type { KeptReads } from '../storage/kept-reads.js';
 import type { KeyReads } from '../storage/key-store.js';
 import { scopeAllows } from './token-scope.js';
 import { MAX_TOKEN_LIFETIME_SECONDS, TOKEN_AUDIENCE } from './token-signer.js';
@@ -58,6 +59,11 @@ export interface RequestTarget {
 export interface TokenVerifier {
   /** Verifies `Authorization: Bearer <JWT>`; throws AuthenticationError with the reason. */
   verify(authorization: string | undefined, target: RequestTarget): Promise<VerifiedKey>;
+  /**
+   * `verify` without waiting, for a remembered token without a scope whose key `kept` holds
+   * (storage/kept-reads.ts); undefined whenever `verify` must decide, a refusal included.
+   */
+  verifyKept(authorization: string | undefined, kept: Pick<KeptReads, 'apiKey'>): VerifiedKey | undefined;
   /** How many verified tokens are remembered now, and their characters (bounded: see MAX_REMEMBERED). */
   remembered(): { tokens: number; characters: number };
 }
@@ -96,6 +102,21 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
     publicKeys.set(keyId, { pem, key });
     return key;
   };
+  /** The remembered token's key, still valid as read now; undefined when the whole verification must decide. */
+  const stillValid = (known: RememberedToken, key: ApiKeyRecord | undefined): VerifiedKey | undefined => {
+    const nowSeconds = clock.now().getTime() / 1000;
+    if (
+      key === undefined ||
+      key.revokedAt !== null ||
+      key.publicKey !== known.publicKey ||
+      key.kind !== known.kind ||
+      !isRole(key.role) ||
+      nowSeconds <= known.validFrom ||
+      nowSeconds >= known.validUntil
+    )
+      return undefined;
+    return { keyId: key.keyId, role: key.role, kind: key.kind, testing: key.testing };
+  };
 
   return {
     async verify(authorization, target) {
@@ -103,20 +124,11 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
       if (token === undefined) throw new AuthenticationError('MISSING_TOKEN');
       const known = remembered.get(token);
       if (known !== undefined) {
-        const key = await store.findApiKey(known.keyId);
-        const nowSeconds = clock.now().getTime() / 1000;
-        if (
-          key !== undefined &&
-          key.revokedAt === null &&
-          key.publicKey === known.publicKey &&
-          key.kind === known.kind &&
-          isRole(key.role) &&
-          nowSeconds > known.validFrom &&
-          nowSeconds < known.validUntil
-        ) {
+        const verified = stillValid(known, await store.findApiKey(known.keyId));
+        if (verified !== undefined) {
           if (known.scope !== undefined && !scopeAllows(known.scope, target))
             throw new AuthenticationError('SCOPE_MISMATCH');
-          return { keyId: key.keyId, role: key.role, kind: key.kind, testing: key.testing };
+          return verified;
         }
         remembered.delete(token);
       }
@@ -174,6 +186,16 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
         ...timeBounds(payload),
       });
       return { keyId: key.keyId, role: key.role, kind: key.kind, testing: key.testing };
+    },
+
+    verifyKept(authorization, kept) {
+      const token = authorization?.startsWith(BEARER_PREFIX)
+        ? authorization.slice(BEARER_PREFIX.length)
+        : undefined;
+      const known = token === undefined ? undefined : remembered.get(token);
+      if (known === undefined || known.scope !== undefined) return undefined;
+      const key = kept.apiKey(known.keyId);
+      return key === undefined ? undefined : stillValid(known, key);
     },
 
     remembered() {

@@ -7,6 +7,7 @@ import type { PoolStats } from '../domain/records/pool-stats.js';
 import type { ReadCacheStats } from '../domain/records/read-cache-stats.js';
 import type { AppendResult, UsageEventRecord } from '../domain/records/usage-event-record.js';
 import type { BackendSpecifics } from './backend-specifics.js';
+import type { KeptReads } from './kept-reads.js';
 import type { ContentBytes } from './content-bytes.js';
 import { groupCommit, type WriteTogether, writeAlone } from './group-commit.js';
 import * as apiKeys from './queries/api-keys.js';
@@ -53,6 +54,9 @@ export class KyselyStore extends KyselyDirectoryWriter implements Store {
 
   /** Kept by the read caches openStore puts around this store (read-caches.ts). */
   readCaches = (): ReadCacheStats | undefined => undefined;
+
+  /** Held by the read caches openStore puts around this store, as `readCaches`. */
+  keptReads = (): KeptReads | undefined => undefined;
 
   snapshot<T>(read: (reader: SnapshotReads) => Promise<T>): Promise<T> {
     return this.specifics.readSnapshot(this.snapshotDb ?? this.db, (trx) =>

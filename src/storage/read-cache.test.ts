@@ -101,4 +101,24 @@ describe('ReadCache', () => {
     await cache.read('b', true, load);
     expect(store.reads).toBe(before + 1);
   });
+
+  it('orders reads alike whether answered by `read` or `readKept`, the newest read again or another', async () => {
+    const store = rows({ a: '1', b: '2', c: '3', d: '4' });
+    const cache = new ReadCache<string>(3);
+    const load = store.loader();
+    for (const key of ['a', 'b', 'c']) await cache.read(key, true, load);
+    // c, the newest, read again and again moves nothing; a read of a makes b the least recently read.
+    expect(cache.readKept('c')).toBe('3');
+    expect(cache.readKept('c')).toBe('3');
+    expect(cache.readKept('a')).toBe('1');
+    expect(cache.readKept('a')).toBe('1');
+    await cache.read('d', true, load); // b goes
+    expect(cache.readKept('b')).toBeUndefined();
+    expect(['a', 'c', 'd'].map((key) => cache.readKept(key))).toEqual(['1', '3', '4']);
+    // Read in the order a, c, d; kept again, a is the newest, and b pushes out c.
+    cache.put('a', '1b');
+    await cache.read('b', true, load);
+    expect(['a', 'b', 'c', 'd'].map((key) => cache.peek(key))).toEqual(['1b', '2', undefined, '4']);
+    expect(cache.counts()).toEqual({ entries: 3, hits: 7, misses: 5 });
+  });
 });

@@ -11,6 +11,11 @@ import type { ReadCacheCounts } from '../domain/records/read-cache-stats.js';
  */
 export class ReadCache<V> {
   private readonly kept = new Map<string, V>();
+  /**
+   * The key at the end of `kept`, when known: reading it again moves nothing (deleting and setting the same key
+   * left the Map a deleted slot each time, and V8 rebuilt its table every few hundred reads: http/recently-used.ts).
+   */
+  private newest: string | undefined;
   private generation = 0;
   private hits = 0;
   private misses = 0;
@@ -27,20 +32,28 @@ export class ReadCache<V> {
     load: (key: string) => Promise<V | undefined>,
   ): Promise<V | undefined> {
     if (watching) {
-      const kept = this.kept.get(key);
-      if (kept !== undefined) {
-        // Map keeps insertion order: moving the row to the end makes the first one the least recently read.
-        this.kept.delete(key);
-        this.kept.set(key, kept);
-        this.hits++;
-        return kept;
-      }
+      const kept = this.readKept(key);
+      if (kept !== undefined) return kept;
     }
     this.misses++;
     const generation = this.generation;
     const value = await load(key);
     if (watching && value !== undefined && generation === this.generation) this.keep(key, value);
     return value;
+  }
+
+  /** The kept row of `key`, read and counted as `read` reads a kept one; undefined, and nothing counted, when none is. */
+  readKept(key: string): V | undefined {
+    const kept = this.kept.get(key);
+    if (kept === undefined) return undefined;
+    if (key !== this.newest) {
+      // Map keeps insertion order: moving the row to the end makes the first one the least recently read.
+      this.kept.delete(key);
+      this.kept.set(key, kept);
+      this.newest = key;
+    }
+    this.hits++;
+    return kept;
   }
 
   /** The kept row of `key`, without reading or counting anything; undefined when none is kept. */
@@ -63,6 +76,7 @@ export class ReadCache<V> {
   forget(key?: string): void {
     if (key === undefined) this.kept.clear();
     else this.kept.delete(key);
+    this.newest = undefined;
     this.generation++;
   }
 
@@ -71,7 +85,10 @@ export class ReadCache<V> {
   }
 
   private keep(key: string, value: V): void {
+    // Set again, an existing key keeps its place: delete first, so that the newest is at the end.
+    this.kept.delete(key);
     this.kept.set(key, value);
+    this.newest = key;
     for (const oldest of this.kept.keys()) {
       if (this.kept.size <= this.capacity) break;
       this.kept.delete(oldest);

@@ -77,6 +77,41 @@ export function describeReadCaches(context: StoreSuiteContext): void {
       return first;
     };
 
+    /**
+     * What the store keeps, read without waiting once caught up (kept-reads.ts), against what it holds: every
+     * app's version the cached reads just read is kept, and whatever else is kept is what the store holds. A
+     * tester's are read over apps that exist: a version not kept (`nope` never is) leaves the whole read to the
+     * store. Gives how many of the groups', builds' and testers' reads memory answered.
+     */
+    const keptAgrees = async (label: string) => {
+      const kept = store.keptReads();
+      if (kept === undefined) throw new Error('the store keeps nothing');
+      expect(await kept.caughtUp(), label).toBe(true);
+      const apps = APP_IDS.filter((id) => id !== 'nope');
+      const reads = {
+        apps: APP_IDS.map((id) => kept.appDataVersion(id)),
+        groups: GROUP_IDS.map((id) => kept.groupDataVersion(id)),
+        builds: BUILD_IDS.map((id) => kept.buildDataVersion(id)),
+        testers: TESTER_IDS.map((id) => kept.testerAppDataVersions(id, apps)),
+      };
+      const held = await store.snapshot(async (reader) => ({
+        apps: await Promise.all(APP_IDS.map((id) => reader.appDataVersion(id))),
+        groups: await Promise.all(GROUP_IDS.map((id) => reader.groupDataVersion(id))),
+        builds: await Promise.all(BUILD_IDS.map((id) => reader.buildDataVersion(id))),
+        testers: await Promise.all(TESTER_IDS.map((id) => reader.testerAppDataVersions(id, apps))),
+      }));
+      expect(reads.apps, `${label}, apps`).toEqual(held.apps);
+      let answered = 0;
+      for (const part of ['groups', 'builds', 'testers'] as const) {
+        for (const [n, read] of reads[part].entries()) {
+          if (read === undefined) continue;
+          answered++;
+          expect(read, `${label}, ${part} ${n}`).toEqual(held[part][n]);
+        }
+      }
+      return answered;
+    };
+
     it('answers exactly what the store holds after each write of this handle or another', async () => {
       const other = await context.openHandle();
       const steps: ReadonlyArray<readonly [by: 'this' | 'other', write: (s: Store) => Promise<unknown>]> = [
@@ -120,11 +155,13 @@ export function describeReadCaches(context: StoreSuiteContext): void {
       ];
       await cachedKeys();
       await cachedVersions();
+      let keptAnswered = 0;
       for (const [n, [by, write]] of steps.entries()) {
         await write(by === 'this' ? store : other);
         // Data versions at once, whoever wrote: a page kept under an older one must not be sent again. Read
         // first, before anything else gives a notification time to arrive.
         const versions = await cachedVersions();
+        keptAnswered += await keptAgrees(`step ${n}, kept reads`);
         const expected = await truth();
         expect(versions, `step ${n}, data versions`).toEqual(expected.versions);
         if (by === 'this') {
@@ -138,7 +175,16 @@ export function describeReadCaches(context: StoreSuiteContext): void {
           );
           expect(seen.met).toBe(true);
         }
+        const keptKeys = KEY_IDS.map((id) => store.keptReads()?.apiKey(id));
+        for (const [k, key] of keptKeys.entries())
+          if (key !== undefined) expect(key, `step ${n}, kept key ${k}`).toEqual(expected.keys[k]);
+        expect(
+          keptKeys.some((key) => key !== undefined),
+          `step ${n}, some key kept`,
+        ).toBe(true);
       }
+      // Memory answered more than the apps' versions: groups', builds' and testers' reads too.
+      expect(keptAnswered).toBeGreaterThan(steps.length);
       // The caches answered (this is no test of the store alone): each second read above could be a hit.
       const stats = store.readCaches();
       expect(stats?.apiKeys.hits).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import type { ApiKeyRecord } from '../domain/records/keys.js';
 import type { ReadCacheStats } from '../domain/records/read-cache-stats.js';
 import type { CachedTable, ChangeFeed } from './change-feed.js';
+import type { KeptReads } from './kept-reads.js';
 import { ReadCache } from './read-cache.js';
 import type { Store } from './store.js';
 import type { AppVersion, BuildVersion } from './usage-store.js';
@@ -90,6 +91,32 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
     }
     return versions;
   };
+  /** The same reads, answered from what is kept alone (kept-reads.ts); a group's or build's as throughTheirApp. */
+  const keptThroughTheirApp =
+    <V extends AppVersion>(cache: ReadCache<V>) =>
+    (id: string): V | undefined => {
+      const kept = cache.peek(id);
+      if (kept === undefined || appDataVersions.readKept(kept.appId) !== kept.version) return undefined;
+      cache.tally(true);
+      return kept;
+    };
+  const keptReads: KeptReads = {
+    caughtUp: () => feed.caughtUp(),
+    apiKey: (keyId) => (feed.watching() ? apiKeys.readKept(keyId) : undefined),
+    appDataVersion: (appId) => appDataVersions.readKept(appId),
+    groupDataVersion: keptThroughTheirApp(groupVersions),
+    buildDataVersion: keptThroughTheirApp(buildVersions),
+    testerAppDataVersions(testerId, appIds) {
+      if (testers.readKept(testerId) === undefined) return undefined;
+      const versions = new Map<string, string>();
+      for (const appId of appIds) {
+        const version = appDataVersions.readKept(appId);
+        if (version === undefined) return undefined;
+        versions.set(appId, version);
+      }
+      return versions;
+    },
+  };
   feed.onChange((change) => {
     if (change.table !== undefined) caches[change.table].forget(change.key);
     else for (const cache of Object.values(caches)) cache.forget();
@@ -116,6 +143,7 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
         testers: testers.counts(),
       }),
     ],
+    ['keptReads', () => keptReads],
     [
       'close',
       async () => {

@@ -2,6 +2,7 @@ import type { ContentStore } from './content-store.js';
 import type { DashboardReads, DashboardSessionReads, DashboardStore } from './dashboard-store.js';
 import type { DirectoryReads, DirectoryStore } from './directory-store.js';
 import type { HealthStore } from './health-store.js';
+import type { KeptReads } from './kept-reads.js';
 import type { IngestionStatsReads, IngestionStatsStore } from './ingestion-stats-store.js';
 import type { KeyReads, KeyStore } from './key-store.js';
 import type { ResourceReads } from './resource-reads.js';
@@ -35,6 +36,8 @@ export interface Store
     SnapshotStore<SnapshotReads>,
     SnapshotAdminStore,
     ContentStore {
+  /** What the read caches hold, read without waiting (kept-reads.ts); undefined for a store without them. */
+  keptReads(): KeptReads | undefined;
   close(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export type StoreWrite = Exclude<
   | 'poolStats'
   | 'unavailableRecently'
   | 'readCaches'
+  | 'keptReads'
   | 'close'
   | 'readContent'
   | 'hasContent'

@@ -1,3 +1,4 @@
+import type { KeptReads } from '../../storage/kept-reads.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '../schemas/json-schema.js';
 import { resourceNotFound } from '../../errors/api-errors.js';
@@ -111,7 +112,8 @@ function handlerFor(
           const recheck = () => deps.services.betaTesterUsages.freshness(id);
           const freshness = await recheck();
           const scope = `/v1/apps/${encodeURIComponent(id)}`;
-          if (freshness !== undefined) markReplayable(reply, { scope, freshness, recheck });
+          const keptFreshness = (kept: KeptReads) => deps.services.betaTesterUsages.keptFreshness(id, kept);
+          if (freshness !== undefined) markReplayable(reply, { scope, freshness, recheck, keptFreshness });
         }
         const document = await resources.readOne(documentRequest(type, query), id);
         if (document === undefined) throw resourceNotFound(type.type, id);

@@ -37,7 +37,11 @@ export function betaGroupsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRoute
       cache,
       reply,
       { path, base, echo: query.echo },
-      { now: group.freshness, recheck: recheckGroup },
+      {
+        now: group.freshness,
+        recheck: recheckGroup,
+        keptFreshness: (kept) => deps.services.betaTesterUsages.keptGroupFreshness(groupId, kept),
+      },
       async () => {
         const report = await deps.services.betaTesterUsages.readBetaTesterUsages(group.appId, {
           period: query.period,
@@ -68,6 +72,8 @@ export function betaGroupsPublicLinkUsagesGetMetrics(deps: BetaTesterUsagesRoute
     metric: 'publicLinkUsages',
     itemType: 'betaPublicLinkUsages',
     freshness: (routeDeps, groupId) => routeDeps.services.publicLinkUsages.freshness(groupId),
+    keptFreshness: (routeDeps, groupId, kept) =>
+      routeDeps.services.publicLinkUsages.keptFreshness(groupId, kept),
     read: (routeDeps, groupId) => routeDeps.services.publicLinkUsages.readPublicLinkUsages(groupId),
   });
 }

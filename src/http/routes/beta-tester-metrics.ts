@@ -45,7 +45,11 @@ export function betaTestersBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRout
       cache,
       reply,
       { path, base, echo: query.echo },
-      { now: freshness, recheck },
+      {
+        now: freshness,
+        recheck,
+        keptFreshness: (kept) => deps.services.testerAppUsages.keptFreshness(testerId, query.appIds, kept),
+      },
       async () => {
         const report = await deps.services.testerAppUsages.readTesterAppUsages(testerId, {
           period: query.period,

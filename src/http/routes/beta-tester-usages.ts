@@ -45,7 +45,11 @@ export function appsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) 
       cache,
       reply,
       { path, base, echo: query.echo },
-      { now: freshness, recheck },
+      {
+        now: freshness,
+        recheck,
+        keptFreshness: (kept) => deps.services.betaTesterUsages.keptFreshness(appId, kept),
+      },
       async () => {
         const report = await deps.services.betaTesterUsages.readBetaTesterUsages(appId, {
           period: query.period,

@@ -16,6 +16,7 @@ export function buildsBetaBuildUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps)
     metric: 'betaBuildUsages',
     itemType: 'betaBuildUsages',
     freshness: (routeDeps, buildId) => routeDeps.services.buildUsages.freshness(buildId),
+    keptFreshness: (routeDeps, buildId, kept) => routeDeps.services.buildUsages.keptFreshness(buildId, kept),
     read: (routeDeps, buildId) => routeDeps.services.buildUsages.readBuildUsages(buildId),
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { markReplayable } from '../answer-replay.js';
+import type { Recheck } from '../kept-answer.js';
 import type { PageCache } from '../page-cache.js';
 import type { QueryPairs } from '../params/query-params.js';
 import { encodeQuery } from '../query-string.js';
@@ -32,13 +33,13 @@ export async function sendCachedMetrics(
   cache: PageCache,
   reply: FastifyReply,
   asked: MetricsRequest,
-  freshness: { readonly now: string; readonly recheck: () => Promise<string | undefined> },
+  freshness: { readonly now: string } & Recheck,
   compute: () => Promise<{ readonly freshness: string; readonly document: unknown }>,
 ): Promise<FastifyReply> {
   const key = metricsCacheKey(asked);
   const kept = cache.get(key, freshness.now);
   if (kept !== undefined) {
-    markReplayable(reply, { scope: asked.path, freshness: freshness.now, recheck: freshness.recheck });
+    markReplayable(reply, { ...freshness, scope: asked.path, freshness: freshness.now });
     return reply.type('application/json').send(kept);
   }
   let madeAt: string | undefined;
@@ -52,7 +53,6 @@ export async function sendCachedMetrics(
     };
   });
   // A request that waited for another's computation does not know what that one read at: not kept.
-  if (madeAt !== undefined)
-    markReplayable(reply, { scope: asked.path, freshness: madeAt, recheck: freshness.recheck });
+  if (madeAt !== undefined) markReplayable(reply, { ...freshness, scope: asked.path, freshness: madeAt });
   return reply.type('application/json').send(body);
 }

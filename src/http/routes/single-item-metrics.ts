@@ -1,3 +1,4 @@
+import type { KeptReads } from '../../storage/kept-reads.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UsageWindow } from '../../domain/period.js';
 import { resourceNotFound } from '../../errors/api-errors.js';
@@ -28,6 +29,8 @@ export interface SingleItemMetrics<Values, ItemType extends string> {
   readonly itemType: ItemType;
   /** The resource's freshness now; undefined when there is no such resource. */
   freshness(deps: BetaTesterUsagesRouteDeps, id: string): Promise<string | undefined>;
+  /** The same from what the store keeps alone (answer-replay.ts, `Recheck`). */
+  keptFreshness(deps: BetaTesterUsagesRouteDeps, id: string, kept: KeptReads): string | undefined;
   read(deps: BetaTesterUsagesRouteDeps, id: string): Promise<SingleItemReport<Values> | undefined>;
 }
 
@@ -59,7 +62,7 @@ export function singleItemMetricsHandler<Values, ItemType extends string>(
       cache,
       reply,
       { path, base, echo: query.echo },
-      { now: freshness, recheck },
+      { now: freshness, recheck, keptFreshness: (kept) => metrics.keptFreshness(deps, id, kept) },
       async () => {
         const report = await metrics.read(deps, id);
         if (report === undefined) throw resourceNotFound(metrics.resourceType, id);

@@ -1,0 +1,106 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import type { RateLimitState } from '../services/rate-limiter.js';
+import type { RequestJournal } from '../services/request-journal.js';
+import type { KeptReads } from '../storage/kept-reads.js';
+import { rateLimitHeader } from './access-control.js';
+import { journalRecordOf } from './journal/journal-hooks.js';
+import type { AppMetrics, ReplayChecks } from './metrics.js';
+import type { Stamped } from './recently-used.js';
+import { requestIdOf } from './request-id.js';
+
+/** How a route reads its freshness again (answer-replay.ts). */
+export interface Recheck {
+  /** The route's freshness now, from the store; undefined once what it answers is gone. */
+  readonly recheck: () => Promise<string | undefined>;
+  /**
+   * The same from what the store keeps alone (storage/kept-reads.ts), once it has caught up; undefined unless
+   * all of it is kept, and `recheck` then decides.
+   */
+  readonly keptFreshness: (kept: KeptReads) => string | undefined;
+}
+
+/** An answer kept as sent. `scope` and `freshness`: the Replayable's, which `recheck` reads again. */
+export interface KeptAnswer extends Stamped {
+  readonly body: Buffer;
+  /** The answer's headers in the order sent, with `x-rate-limit` and `x-request-id` filled in per request. */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly route: string | undefined;
+  readonly operation: string | undefined;
+  readonly recheck: Recheck['recheck'];
+  readonly keptFreshness: Recheck['keptFreshness'];
+}
+
+/** The levels at which Fastify logs every request (`incoming request`, `request completed`: both at info). */
+const LOGS_REQUESTS = new Set(['trace', 'debug', 'info']);
+
+/** What is known of a kept answer once every check passed. */
+export interface CheckedAnswer {
+  readonly entry: KeptAnswer;
+  readonly keyId: string;
+  /** The key's budget after this request; undefined when rate limiting is off. */
+  readonly budget: RateLimitState | undefined;
+  /** `performance.now()` when the request arrived. */
+  readonly started: number;
+  readonly from: ReplayChecks;
+}
+
+/**
+ * Sends a kept answer that passed every check, and does what Fastify's hooks do for every answer: a request id
+ * (request-id.ts), `X-Rate-Limit`, the journal's entry, the request metrics and, at the info level, the two log
+ * lines of a request.
+ */
+export function keptAnswerSender(deps: { readonly journal: RequestJournal; readonly metrics: AppMetrics }) {
+  return (
+    request: IncomingMessage,
+    response: ServerResponse,
+    log: FastifyBaseLogger,
+    checked: CheckedAnswer,
+  ) => {
+    const { entry, budget } = checked;
+    const requestId = requestIdOf(request);
+    const headers: string[] = [];
+    for (const [name, value] of entry.headers) {
+      headers.push(name);
+      if (name === 'x-rate-limit') headers.push(budget === undefined ? value : rateLimitHeader(budget));
+      else if (name === 'x-request-id') headers.push(requestId);
+      else headers.push(value);
+    }
+    headers.push('content-length', String(entry.body.length));
+    const requestLog = LOGS_REQUESTS.has(log.level) ? log.child({ requestId }) : undefined;
+    requestLog?.info({ req: asLoggedRequest(request) }, 'incoming request');
+    const aborted = request.socket.destroyed;
+    if (!aborted) {
+      response.writeHead(200, headers);
+      response.end(entry.body);
+    }
+    const elapsedMs = performance.now() - checked.started;
+    deps.journal.record(
+      journalRecordOf({
+        method: 'GET',
+        url: request.url ?? '/',
+        status: aborted ? 499 : 200,
+        elapsedMs,
+        keyId: checked.keyId,
+        operation: entry.operation,
+        requestId,
+      }),
+    );
+    if (!aborted) {
+      deps.metrics.observe('GET', entry.route, 200, elapsedMs / 1000);
+      deps.metrics.replayed(checked.from);
+      requestLog?.info({ res: { statusCode: 200 }, responseTime: elapsedMs }, 'request completed');
+    }
+  };
+}
+
+/** The request as request-log.ts's serializer reads a Fastify request. */
+function asLoggedRequest(request: IncomingMessage) {
+  return {
+    method: request.method,
+    url: request.url,
+    host: request.headers.host,
+    ip: request.socket.remoteAddress,
+    socket: request.socket,
+  };
+}
