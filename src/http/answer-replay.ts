@@ -3,7 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { RequestJournal } from '../services/request-journal.js';
 import type { TokenVerifier } from '../services/token-verifier.js';
-import type { KeptReads } from '../storage/kept-reads.js';
+import type { KeptReads } from '../services/services.js';
 import { budgetsTaken } from './access-control.js';
 import { type KeptAnswer, keptAnswerSender, type Recheck } from './kept-answer.js';
 import type { AppMetrics } from './metrics.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RateLimitState } from '../services/rate-limiter.js';
 import type { RequestJournal } from '../services/request-journal.js';
-import type { KeptReads } from '../storage/kept-reads.js';
+import type { KeptReads } from '../services/services.js';
 import { rateLimitHeader } from './access-control.js';
 import { journalRecordOf } from './journal/journal-hooks.js';
 import type { AppMetrics, ReplayChecks } from './metrics.js';

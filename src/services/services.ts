@@ -33,6 +33,9 @@ import { type SnapshotsService, snapshotsService } from './snapshots.js';
 import { type TesterAppUsagesService, testerAppUsagesService } from './tester-app-usages.js';
 import { type TokenVerifier, tokenVerifier } from './token-verifier.js';
 
+/** The doors read the store's kept rows through services only (test/architecture/layers.test.ts). */
+export type { KeptReads } from '../storage/kept-reads.js';
+
 /** What the product does, independent of HTTP: the routes and the CLI call these. */
 export interface Services {
   readonly apps: AppsService;

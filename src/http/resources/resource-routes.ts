@@ -1,4 +1,4 @@
-import type { KeptReads } from '../../storage/kept-reads.js';
+import type { KeptReads } from '../../services/services.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '../schemas/json-schema.js';
 import { resourceNotFound } from '../../errors/api-errors.js';

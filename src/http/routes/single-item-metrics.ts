@@ -1,4 +1,4 @@
-import type { KeptReads } from '../../storage/kept-reads.js';
+import type { KeptReads } from '../../services/services.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UsageWindow } from '../../domain/period.js';
 import { resourceNotFound } from '../../errors/api-errors.js';
