@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
+import { RequestTally } from './request-tally.js';
 import type { HealthService } from '../services/health.js';
 
 /** What ingestion reports as it answers, per app (an ingest key's app: as many label values as apps). */
@@ -53,19 +54,22 @@ export function createAppMetrics(health: Pick<HealthService, 'poolStats' | 'read
   const registry = new Registry();
   const registers = [registry];
   const labelNames = ['method', 'route', 'status'] as const;
-  const requests = new Counter({
+  // Every answer is tallied without prom-client's work per call, and read when scraped (request-tally.ts).
+  const tally = new RequestTally(DURATION_BUCKETS);
+  new Counter({
     name: 'beta_metrics_http_requests_total',
     help: 'HTTP requests answered, by method, route pattern and status.',
     labelNames,
     registers,
+    collect() {
+      tally.countInto(this);
+    },
   });
-  const durations = new Histogram({
-    name: 'beta_metrics_http_request_duration_seconds',
-    help: 'Time from receiving a request to sending its answer, in seconds, by method, route pattern and status.',
-    labelNames,
-    buckets: DURATION_BUCKETS,
-    registers,
-  });
+  tally.registerHistogram(
+    registry,
+    'beta_metrics_http_request_duration_seconds',
+    'Time from receiving a request to sending its answer, in seconds, by method, route pattern and status.',
+  );
   const events = new Counter({
     name: 'beta_metrics_ingested_events_total',
     help: 'Events sent to POST /ingest/v1/events, by app and outcome: accepted, duplicate, or rejected (the events of refused batches).',
@@ -84,11 +88,17 @@ export function createAppMetrics(health: Pick<HealthService, 'poolStats' | 'read
     labelNames: ['code'] as const,
     registers,
   });
-  const replayedAnswers = new Counter({
+  const replayedBy: Record<ReplayChecks, number> = { memory: 0, store: 0 };
+  new Counter({
     name: 'beta_metrics_http_replayed_answers_total',
     help: 'Answers to a repeated read sent again as kept, after the same checks, without the framework (docs/architecture.md, "Answer replay"), by where the checks read: memory (what the store keeps) or store (its reads). Each is in beta_metrics_http_requests_total too.',
     labelNames: ['checked'] as const,
     registers,
+    collect() {
+      // Counted as plain numbers: a labelled inc hashes its labels on every replayed answer (request-tally.ts).
+      this.reset();
+      for (const [checked, count] of Object.entries(replayedBy)) this.inc({ checked }, count);
+    },
   });
   const refusedConnections = new Counter({
     name: 'beta_metrics_http_refused_connections_total',
@@ -139,13 +149,7 @@ export function createAppMetrics(health: Pick<HealthService, 'poolStats' | 'read
 
   const observe = (method: string, route: string | undefined, status: number, seconds: number) => {
     if (route === METRICS_PATH) return;
-    const labels = {
-      method: METHODS.has(method) ? method : 'OTHER',
-      route: route ?? UNMATCHED_ROUTE,
-      status: String(status),
-    };
-    requests.inc(labels);
-    durations.observe(labels, seconds);
+    tally.observe(METHODS.has(method) ? method : 'OTHER', route ?? UNMATCHED_ROUTE, status, seconds);
   };
 
   return {
@@ -167,7 +171,7 @@ export function createAppMetrics(health: Pick<HealthService, 'poolStats' | 'read
       refusedConnections.inc();
     },
     replayed(checked) {
-      replayedAnswers.inc({ checked });
+      replayedBy[checked]++;
     },
     keptAnswers(cache, size) {
       keptAnswers.set(cache, size);
