@@ -143,3 +143,55 @@ describe('the header of a remembered token', () => {
     expect(await verify(`Bearer  ${token}.`)).toBe('MALFORMED_TOKEN');
   });
 });
+
+describe('a remembered token checked from what the store keeps (verifyKept)', () => {
+  const kept = () => {
+    const reads = harness.store.keptReads();
+    if (reads === undefined) throw new Error('the store keeps nothing');
+    return reads;
+  };
+
+  it("gives verify's key while every rule holds, and nothing once one fails, the same header asked again", async () => {
+    harness.clock.set(WALL);
+    const [first, second] = [await harness.createKey('DEVELOPER'), await harness.createKey('ADMIN')];
+    const headers = [`Bearer ${await harness.token(first)}`, `Bearer ${await harness.token(second)}`];
+    // Not yet remembered: verify decides.
+    expect(harness.services.tokens.verifyKept(headers[0], kept())).toBeUndefined();
+    const verified = [];
+    for (const header of headers) verified.push(await harness.services.tokens.verify(header, TARGET));
+    // Each header gives its own key, however they alternate.
+    for (const n of [0, 1, 1, 0, 0, 1]) {
+      expect(harness.services.tokens.verifyKept(headers[n], kept())).toEqual(verified[n]);
+    }
+    expect(harness.services.tokens.verifyKept('Bearer not.a.token', kept())).toBeUndefined();
+    expect(harness.services.tokens.verifyKept(undefined, kept())).toBeUndefined();
+
+    // Revoked on this node: its key is no longer kept, and verify refuses it.
+    await harness.services.apiKeys.revoke(first.keyId);
+    expect(harness.services.tokens.verifyKept(headers[0], kept())).toBeUndefined();
+    expect(await outcome((headers[0] as string).slice('Bearer '.length))).toBe('REVOKED_KEY');
+    // A key kept as revoked, or kept with another public key under the same id, is refused from memory too.
+    const revoked = await harness.store.findApiKey(first.keyId);
+    expect(revoked?.revokedAt).not.toBeNull();
+    expect(harness.services.tokens.verifyKept(headers[0], { apiKey: () => revoked })).toBeUndefined();
+    const secondKey = await harness.store.findApiKey(second.keyId);
+    if (secondKey === undefined) throw new Error('the second key is gone');
+    const replaced = { ...secondKey, publicKey: `${secondKey.publicKey}\n` };
+    expect(harness.services.tokens.verifyKept(headers[1], { apiKey: () => replaced })).toBeUndefined();
+
+    // Past the token's validity, the same header again is left to verify, which names the reason.
+    expect(harness.services.tokens.verifyKept(headers[1], kept())).toEqual(verified[1]);
+    harness.clock.advance(21 * 60_000);
+    expect(harness.services.tokens.verifyKept(headers[1], kept())).toBeUndefined();
+    expect(await outcome((headers[1] as string).slice('Bearer '.length))).toBe('EXPIRED');
+    harness.clock.set(WALL);
+  });
+
+  it('leaves a token with a scope to verify, which checks it against the request', async () => {
+    harness.clock.set(WALL);
+    const key = await harness.createKey('DEVELOPER');
+    const header = `Bearer ${await harness.token(key, { scope: ['GET /v1/apps'] })}`;
+    expect(await harness.services.tokens.verify(header, TARGET)).toMatchObject({ keyId: key.keyId });
+    expect(harness.services.tokens.verifyKept(header, kept())).toBeUndefined();
+  });
+});

@@ -118,6 +118,14 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
     return { keyId: key.keyId, role: key.role, kind: key.kind, testing: key.testing };
   };
 
+  /**
+   * The last header `verifyKept` found remembered: the same header again (a client's next request) is compared,
+   * not hashed; a token is 300 characters or more, and its hash was 3% of a replayed answer's CPU samples
+   * (BENCHMARKS.md, "Where the time goes now"). Its signature verified once, so it holds while `stillValid`
+   * does, even once no longer remembered.
+   */
+  let lastKept: { authorization?: string; known?: RememberedToken } = {};
+
   return {
     async verify(authorization, target) {
       const token = tokenOf(authorization, remembered);
@@ -189,10 +197,15 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
     },
 
     verifyKept(authorization, kept) {
-      const token = authorization?.startsWith(BEARER_PREFIX)
-        ? authorization.slice(BEARER_PREFIX.length)
-        : undefined;
-      const known = token === undefined ? undefined : remembered.get(token);
+      let known: RememberedToken | undefined;
+      if (authorization !== undefined && authorization === lastKept.authorization) known = lastKept.known;
+      else {
+        const token = authorization?.startsWith(BEARER_PREFIX)
+          ? authorization.slice(BEARER_PREFIX.length)
+          : undefined;
+        known = token === undefined ? undefined : remembered.get(token);
+        if (known !== undefined) lastKept = { authorization, known };
+      }
       if (known === undefined || known.scope !== undefined) return undefined;
       const key = kept.apiKey(known.keyId);
       return key === undefined ? undefined : stillValid(known, key);
