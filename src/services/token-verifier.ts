@@ -5,8 +5,18 @@ import { isRole, type Role } from '../domain/roles.js';
 import type { ApiKeyKind, ApiKeyRecord } from '../domain/records/keys.js';
 import type { KeptReads } from '../storage/kept-reads.js';
 import type { KeyReads } from '../storage/key-store.js';
+import {
+  CLOCK_SKEW_SECONDS,
+  type RememberedToken,
+  remember,
+  rememberedTokenOf,
+  timeBounds,
+  tokenOf,
+} from './remembered-tokens.js';
 import { scopeAllows } from './token-scope.js';
 import { MAX_TOKEN_LIFETIME_SECONDS, TOKEN_AUDIENCE } from './token-signer.js';
+
+export { MAX_REMEMBERED_TOKEN_LENGTH } from './remembered-tokens.js';
 
 /**
  * Why a token was refused. The wire always says 401 NOT_AUTHORIZED (as Apple does); the log says which of these
@@ -67,10 +77,6 @@ export interface TokenVerifier {
   /** How many verified tokens are remembered now, and their characters (bounded: see MAX_REMEMBERED). */
   remembered(): { tokens: number; characters: number };
 }
-
-/** Clock skew allowed on `exp` and `iat` (docs/apple-behavior.md, §5). */
-const CLOCK_SKEW_SECONDS = 60;
-const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
 
 /**
  * jose, loaded by the first token verified in full rather than with the server: it is 48 ES modules, which
@@ -200,9 +206,7 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
       let known: RememberedToken | undefined;
       if (authorization !== undefined && authorization === lastKept.authorization) known = lastKept.known;
       else {
-        const token = authorization?.startsWith(BEARER_PREFIX)
-          ? authorization.slice(BEARER_PREFIX.length)
-          : undefined;
+        const token = rememberedTokenOf(authorization);
         known = token === undefined ? undefined : remembered.get(token);
         if (known !== undefined) lastKept = { authorization, known };
       }
@@ -216,72 +220,6 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
       for (const token of remembered.keys()) characters += token.length;
       return { tokens: remembered.size, characters };
     },
-  };
-}
-
-/**
- * The token of `Authorization: Bearer <JWT>`. A remembered token sent as most clients send it (`Bearer `, one
- * space, nothing after) is found without the pattern: every remembered token matched it, so the header does.
- */
-function tokenOf(
-  authorization: string | undefined,
-  remembered: ReadonlyMap<string, unknown>,
-): string | undefined {
-  if (authorization === undefined) return undefined;
-  if (authorization.startsWith(BEARER_PREFIX)) {
-    const token = authorization.slice(BEARER_PREFIX.length);
-    if (remembered.has(token)) return token;
-  }
-  return BEARER.exec(authorization)?.[1];
-}
-
-const BEARER_PREFIX = 'Bearer ';
-
-/** At most this many verified tokens are remembered; the oldest are forgotten first. */
-const MAX_REMEMBERED = 10_000;
-/**
- * Longer tokens are verified every time instead of remembered, so the memory is bounded by bytes too (at most
- * 10,000 x 4 KiB): Apple's tokens are a few hundred bytes, a scope adds a few hundred more, while a client
- * may sign claims up to the 16 KiB header limit.
- */
-export const MAX_REMEMBERED_TOKEN_LENGTH = 4096;
-/** How close to an edge of a token's validity in time the whole verification decides again. */
-const EDGE_MARGIN_SECONDS = 2;
-
-/** What a verified token's later requests need to know without verifying its signature again. */
-interface RememberedToken {
-  readonly keyId: string;
-  /** The key it verified with: a key of the same id but another public key does not count. */
-  readonly publicKey: string;
-  readonly kind: ApiKeyKind;
-  readonly scope: readonly string[] | undefined;
-  /** Epoch seconds strictly between which every rule that depends on the time holds. */
-  readonly validFrom: number;
-  readonly validUntil: number;
-}
-
-function remember(remembered: Map<string, RememberedToken>, token: string, entry: RememberedToken): void {
-  if (token.length > MAX_REMEMBERED_TOKEN_LENGTH) return;
-  remembered.set(token, entry);
-  for (const oldest of remembered.keys()) {
-    if (remembered.size <= MAX_REMEMBERED) break;
-    remembered.delete(oldest);
-  }
-}
-
-/**
- * When the time-dependent rules (jose's `exp` and `nbf` with the skew; EXP_TOO_FAR, IAT_IN_FUTURE here) all
- * hold for a token that passed them once, narrowed by a margin on each side so the whole verification, not
- * this shortcut, decides near an edge.
- */
-function timeBounds(payload: JWTPayload): { validFrom: number; validUntil: number } {
-  const exp = typeof payload.exp === 'number' ? payload.exp : 0;
-  const starts = [exp - MAX_TOKEN_LIFETIME_SECONDS - CLOCK_SKEW_SECONDS];
-  if (typeof payload.iat === 'number') starts.push(payload.iat - CLOCK_SKEW_SECONDS);
-  if (typeof payload.nbf === 'number') starts.push(payload.nbf - CLOCK_SKEW_SECONDS);
-  return {
-    validFrom: Math.max(...starts) + EDGE_MARGIN_SECONDS,
-    validUntil: exp + CLOCK_SKEW_SECONDS - EDGE_MARGIN_SECONDS,
   };
 }
 
