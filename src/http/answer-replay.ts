@@ -29,9 +29,10 @@ import { FreshAnswers } from './recently-used.js';
  * `verifyKept`, `keptFreshness` once the store has caught up for the loop turn's requests, `consumeAtOnce`);
  * what memory cannot decide is checked as above, before any budget is spent. Their promises were most of a
  * replayed answer's own work (docs/architecture.md, "Answer replay").
- * What Fastify's hooks do for every answer is done the same way (kept-answer.ts). Anything else goes to Fastify untouched: other methods, a
- * body, no Host, a fault asked for or a fault rule set, the journal keeping bodies, a closing server, and any
- * failure of a check, which Fastify then makes again and answers as it always does.
+ * What Fastify's hooks do for every answer is done the same way (kept-answer.ts). Anything else goes to
+ * Fastify untouched: other methods, a body, no Host, a fault asked for or a fault rule set, the journal keeping
+ * bodies, a closing server, and any failure of a check, which Fastify then makes again and answers as it always
+ * does.
  */
 export interface AnswerReplayDeps {
   readonly tokens: TokenVerifier;
