@@ -79,6 +79,8 @@ export function freshnessNow(version: string | undefined, reportClock: Clock): s
 
 /** Listings whose total is kept (knownTotals): a few dozen bytes each. */
 const KNOWN_TOTALS = 1_000;
+/** Cursors whose last row is kept (cursorRows): a key of the scope's length and an id each. */
+const CURSOR_ROWS = 4_096;
 
 export function betaTesterUsagesService(
   store: UsageReads & SnapshotStore<UsageReads>,
@@ -91,6 +93,13 @@ export function betaTesterUsagesService(
    * compares the version itself (UsageReads.readUsagePage), so no change feed need tell this one of anything.
    */
   const knownTotals = new ReadCache<KnownTotal>(KNOWN_TOTALS);
+  /**
+   * The last tester of each page this node served with a `next` cursor, by that cursor: the next page is then
+   * read from that tester on (UsageReads.readUsagePage's `fromId`) instead of from an offset, which reads every
+   * tester before it. The token's tag still decides: a tester gone since is not found there, and the page is
+   * read as without this (pageOfFirstRead, then readPage). Another node's cursor is read from its offset.
+   */
+  const cursorRows = new ReadCache<string>(CURSOR_ROWS);
   const freshnessAt = (version: string | undefined) => freshnessNow(version, reportClock);
   return {
     async freshness(appId) {
@@ -120,11 +129,19 @@ export function betaTesterUsagesService(
       const read = firstRead(query);
       const listing = `${appId}\u0000${query.groupId ?? ''}\u0000${query.testerId ?? ''}`;
       const known = knownTotals.peek(listing);
+      const fromId = query.after === undefined ? undefined : cursorRows.peek(cursorKeyOf(query, query.after));
       const once =
         read === undefined
           ? undefined
           : await store.statement((reader) =>
-              reader.readUsagePage(appId, filter, read, window.firstDay, window.lastDay, known),
+              reader.readUsagePage(
+                appId,
+                filter,
+                fromId === undefined ? read : { ...read, fromId },
+                window.firstDay,
+                window.lastDay,
+                known,
+              ),
             );
       if (once?.version !== undefined) {
         knownTotals.put(listing, { listingVersion: once.listingVersion, total: once.total });
@@ -134,6 +151,10 @@ export function betaTesterUsagesService(
           ? undefined
           : pageOfFirstRead([...once.rows], once.total, (row) => row.testerId, cursorKey, query);
       if (once !== undefined && page !== undefined) {
+        const last = page.rows.at(-1);
+        if (page.next !== undefined && last !== undefined) {
+          cursorRows.put(cursorKeyOf(query, page.next), last.testerId);
+        }
         return {
           window,
           rows: page.rows.map((row) => ({ testerId: row.testerId, values: row.values ?? zeroUsage() })),
@@ -166,4 +187,9 @@ export function betaTesterUsagesService(
       });
     },
   };
+}
+
+/** A cursor's key among those kept: its listing (the scope: path and query), position and tag. */
+function cursorKeyOf(query: PageRequest, token: CursorToken): string {
+  return `${query.scope}\u0000${token.position}\u0000${token.tag.toString('hex')}`;
 }

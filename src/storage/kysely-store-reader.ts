@@ -31,7 +31,7 @@ import * as resourceReads from './queries/resource-reads.js';
 import { appsOfRows } from './queries/references.js';
 import type { ResourceKind, ResourceQuery } from './resource-reads.js';
 import type { StoreReader } from './store.js';
-import type { InstalledTesterFilter, KnownTotal } from './usage-store.js';
+import type { InstalledTesterFilter, KnownTotal, UsagePageWindow } from './usage-store.js';
 
 /** Reads, on the database itself or inside a snapshot transaction. */
 export class KyselyStoreReader implements StoreReader {
@@ -58,7 +58,7 @@ export class KyselyStoreReader implements StoreReader {
   readUsagePage = (
     appId: string,
     filter: InstalledTesterFilter,
-    window: { readonly offset: number; readonly limit: number },
+    window: UsagePageWindow,
     firstDay: string,
     lastDay: string,
     known?: KnownTotal,

@@ -112,6 +112,36 @@ export function describeUsagePageStore(context: StoreSuiteContext): void {
       expect(all?.rows.filter((row) => row.values !== undefined).length).toBe(7);
     });
 
+    it('reads from a tester on as from its place in the listing, whatever the offset', async () => {
+      await seed();
+      const store = context.store();
+      let compared = 0;
+      for (const filter of [{}, { groupId: 'g1' }] as InstalledTesterFilter[]) {
+        const ids = await store.listInstalledTesterIds('a1', filter, { offset: 0, limit: 100 });
+        // Each listed tester, and ids that sort between them (a tester gone since): the first at or after it.
+        for (const fromId of [...ids, ...ids.map((id) => `${id}-gone`), 'p', 'q']) {
+          const place = ids.findIndex((id) => id >= fromId);
+          for (const window of windows) {
+            const expected = place < 0 ? undefined : await apart(filter, place, 3, window);
+            const once = await store
+              .statement((reader) =>
+                // An offset no page of these has: that the rows are right shows `fromId` decided.
+                reader.readUsagePage('a1', filter, { offset: 50, limit: 3, fromId }, window[0], window[1]),
+              )
+              .then((page) => page && withoutListingVersion(page));
+            expect({ filter, fromId, window, page: once }).toEqual({
+              filter,
+              fromId,
+              window,
+              page: expected,
+            });
+            if (expected !== undefined) compared++;
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(40);
+    });
+
     it('takes a known total at the listing version it was counted at, and counts again at any other', async () => {
       await seed();
       const store = context.store();

@@ -27,6 +27,13 @@ export interface BuildVersion extends AppVersion {
   readonly buildNumber: string;
 }
 
+/** Which testers UsageReads.readUsagePage reads: `limit` of them from `fromId` on when given, else from `offset`. */
+export interface UsagePageWindow {
+  readonly offset: number;
+  readonly limit: number;
+  readonly fromId?: string;
+}
+
 /** A window of an app's installed testers with their usage, read in one statement (UsageReads.readUsagePage). */
 export interface UsagePage {
   /** The app's data version (its metrics' freshness); undefined when there is no such app. */
@@ -57,12 +64,13 @@ export interface UsageReads {
    * on PostgreSQL one round trip instead of five. Undefined when the window holds no tester (past the end, or
    * none installed): the caller reads as before. With `known`, the total is not counted again when the app is
    * still at its listing version (the statement itself compares), as when paging on through a listing, or
-   * reading again after a batch of usage.
+   * reading again after a batch of usage. With `window.fromId` the window starts at that tester (or the first
+   * after it) instead: read from the index there, where an offset reads every tester before it.
    */
   readUsagePage(
     appId: string,
     filter: InstalledTesterFilter,
-    window: { readonly offset: number; readonly limit: number },
+    window: UsagePageWindow,
     firstDay: CalendarDay,
     lastDay: CalendarDay,
     known?: KnownTotal,

@@ -5,7 +5,7 @@ import type { UsageValues } from '../../domain/usage-values.js';
 import type { BackendSpecifics } from '../backend-specifics.js';
 import type { Database } from '../schema.js';
 import type { RowWindow } from '../../domain/row-window.js';
-import type { InstalledTesterFilter, KnownTotal, UsagePage } from '../usage-store.js';
+import type { InstalledTesterFilter, KnownTotal, UsagePage, UsagePageWindow } from '../usage-store.js';
 import { applyWindow, toCount } from './row-window.js';
 import { windowSums } from './window-sums.js';
 
@@ -112,7 +112,7 @@ export async function readUsagePage(
   db: Kysely<Database>,
   appId: string,
   filter: InstalledTesterFilter,
-  window: { readonly offset: number; readonly limit: number },
+  window: UsagePageWindow,
   firstDay: CalendarDay,
   lastDay: CalendarDay,
   known?: KnownTotal,
@@ -140,13 +140,15 @@ export async function readUsagePage(
     testers: (column) => sql<SqlBool>`${sql.ref(column)} in (select tester_id from page)`,
   });
   const rows = await db
-    .with('page', (qb) =>
-      installed(qb, appId, filter)
-        .select('tester_id')
-        .orderBy('tester_id')
-        .limit(window.limit)
-        .offset(window.offset),
-    )
+    .with('page', (qb) => {
+      const page = installed(qb, appId, filter).select('tester_id').orderBy('tester_id').limit(window.limit);
+      // From a known tester the index is read from there; an offset reads (and skips) every tester before it:
+      // on PostgreSQL 6.5 -> 4.8 ms for the statement of a page at 5,000 (docs/architecture.md, "Where a cursor
+      // points").
+      return window.fromId === undefined
+        ? page.offset(window.offset)
+        : page.where('app_testers.tester_id', '>=', window.fromId);
+    })
     .selectFrom(sums.as('sums'))
     .select([
       'sums.tester_id',
