@@ -14,6 +14,7 @@ import { feedbackContentSchema } from './0011-feedback-content.js';
 import { changeNotificationsSchema } from './0012-change-notifications.js';
 import { testerDeleteNotificationsSchema } from './0013-tester-delete-notifications.js';
 import { listingVersionsSchema } from './0014-listing-versions.js';
+import { monthlyRollupRoomSchema } from './0015-monthly-rollup-room.js';
 import { MIGRATION_NAMES, type MigrationName } from './migration-names.js';
 
 /**
@@ -38,12 +39,16 @@ const SCHEMAS: {
   '0012-change-notifications': changeNotificationsSchema,
   '0013-tester-delete-notifications': testerDeleteNotificationsSchema,
   '0014-listing-versions': listingVersionsSchema,
+  '0015-monthly-rollup-room': monthlyRollupRoomSchema,
 };
 
 /** What a migration may ask of the backend besides its column types. */
 export type MigrationBackend = Pick<
   BackendSpecifics,
-  'columnTypes' | 'createChangeNotifications' | 'createTesterDeleteNotifications'
+  | 'columnTypes'
+  | 'createChangeNotifications'
+  | 'createTesterDeleteNotifications'
+  | 'leaveRoomForRollupUpdates'
 >;
 
 export { MIGRATION_NAMES };

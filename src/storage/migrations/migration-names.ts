@@ -19,6 +19,7 @@ export const MIGRATION_NAMES = [
   '0012-change-notifications',
   '0013-tester-delete-notifications',
   '0014-listing-versions',
+  '0015-monthly-rollup-room',
 ] as const;
 
 export type MigrationName = (typeof MIGRATION_NAMES)[number];

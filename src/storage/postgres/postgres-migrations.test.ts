@@ -34,3 +34,24 @@ it('migrates once when several nodes open a fresh database at the same time', as
   await stores[0]?.setSetting('probe', 'written by node 0');
   expect(await stores[3]?.setting('probe')).toBe('written by node 0');
 });
+
+it('leaves room on the monthly rollups’ pages for their rows’ next versions (0015)', async () => {
+  const schema = await createTestSchema();
+  drop = schema.drop;
+  opened.push(await openStore({ databaseUrl: schema.url, poolSize: 1 }));
+  const client = new pg.Client({ connectionString: schema.url });
+  await client.connect();
+  try {
+    const options = await client.query<{ relname: string; reloptions: string[] | null }>(
+      `select c.relname, c.reloptions from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where n.nspname = $1 and c.relname in ('usage_monthly', 'usage_daily') order by c.relname`,
+      [schema.schema],
+    );
+    expect(options.rows).toEqual([
+      { relname: 'usage_daily', reloptions: null },
+      { relname: 'usage_monthly', reloptions: ['fillfactor=50'] },
+    ]);
+  } finally {
+    await client.end();
+  }
+});

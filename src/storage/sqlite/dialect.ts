@@ -81,6 +81,7 @@ export const sqliteSpecifics: BackendSpecifics = {
   // PRAGMA data_version tells of other connections' commits without anything in the schema.
   createChangeNotifications: async () => {},
   createTesterDeleteNotifications: async () => {},
+  leaveRoomForRollupUpdates: async () => {},
 
   isBusy(error) {
     return isSqliteError(error) && error.code.startsWith('SQLITE_BUSY');
