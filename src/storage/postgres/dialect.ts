@@ -122,7 +122,7 @@ export const postgresSpecifics: BackendSpecifics = {
     // Pages filled to half: every update of the bench store's year stayed on its row's page (1,407,138 of
     // 1,663,737 did at the default 100), the heap 25 MB instead of 41, a page's sums read from fewer buffers
     // (docs/architecture.md, "Room for the monthly rollups"). Not rewritten here: a table's existing pages
-    // keep their fill until VACUUM FULL (README, "PostgreSQL").
+    // keep their fill until VACUUM FULL (README, "Scaling out: PostgreSQL and several nodes").
     await sql`alter table usage_monthly set (fillfactor = 50)`.execute(db);
   },
 
