@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageValues } from '../domain/usage-values.js';
 import type { StoreSuiteContext } from './store.test-suite.js';
-import type { InstalledTesterFilter, UsagePage } from './usage-store.js';
+import type { InstalledTesterFilter, UsagePage, UsagePageWindow } from './usage-store.js';
 
 /**
  * UsageStore.readUsagePage, the metrics page in one statement (queries/usage.ts), against the reads it stands
@@ -68,6 +68,18 @@ export function describeUsagePageStore(context: StoreSuiteContext): void {
       };
     }
 
+    /** The page as readUsagePage gives it in one statement, without the listing version the reads apart lack. */
+    function inOneStatement(
+      filter: InstalledTesterFilter,
+      window: UsagePageWindow,
+      [firstDay, lastDay]: readonly [string, string],
+    ) {
+      return context
+        .store()
+        .statement((reader) => reader.readUsagePage('a1', filter, window, firstDay, lastDay))
+        .then((page) => page && withoutListingVersion(page));
+    }
+
     it('gives what the reads apart give, for every filter, window and place in the listing', async () => {
       await seed();
       const store = context.store();
@@ -87,11 +99,7 @@ export function describeUsagePageStore(context: StoreSuiteContext): void {
             [0, 100],
           ] as const) {
             const expected = await apart(filter, offset, limit, window);
-            const once = await store
-              .statement((reader) =>
-                reader.readUsagePage('a1', filter, { offset, limit }, window[0], window[1]),
-              )
-              .then((page) => page && withoutListingVersion(page));
+            const once = await inOneStatement(filter, { offset, limit }, window);
             expect({ filter, window, offset, limit, page: once }).toEqual({
               filter,
               window,
@@ -123,12 +131,8 @@ export function describeUsagePageStore(context: StoreSuiteContext): void {
           const place = ids.findIndex((id) => id >= fromId);
           for (const window of windows) {
             const expected = place < 0 ? undefined : await apart(filter, place, 3, window);
-            const once = await store
-              .statement((reader) =>
-                // An offset no page of these has: that the rows are right shows `fromId` decided.
-                reader.readUsagePage('a1', filter, { offset: 50, limit: 3, fromId }, window[0], window[1]),
-              )
-              .then((page) => page && withoutListingVersion(page));
+            // An offset no page of these has: that the rows are right shows `fromId` decided.
+            const once = await inOneStatement(filter, { offset: 50, limit: 3, fromId }, window);
             expect({ filter, fromId, window, page: once }).toEqual({
               filter,
               fromId,
