@@ -24,10 +24,16 @@ export interface MetricsRequest {
 
 /**
  * Answers from the page cache when it holds `key` at `freshness` (what the store says now: a write on any node
- * changes it), else computes the document, serializes it with the route's response schema (fast-json-stringify,
- * as any other answer) and keeps the bytes under the freshness the document was read at. Either way the answer
- * may be replayed (answer-replay.ts) while `recheck`, the route's freshness read again, still gives the one it
- * was made at.
+ * changes it), else computes the document, serializes it and keeps the bytes under the freshness the document
+ * was read at. Either way the answer may be replayed (answer-replay.ts) while `recheck`, the route's freshness
+ * read again, still gives the one it was made at.
+ *
+ * Serialized by `JSON.stringify`, not by the route's response schema (fast-json-stringify, as other answers):
+ * the schema's serializer builds a page of 200 testers (91 KB) from thousands of small strings, which Buffer.from
+ * then copies into one: half the garbage of a page read while paging (a sampling heap profile), and with the
+ * young generation at 1 MB (main/heap-policy.ts) a scavenge every two or three pages (docs/architecture.md,
+ * "Writing a cold page"). The documents are built with the schema's members in its order, so both write the
+ * same bytes: metrics-answer-bytes.test.ts compares them for every route that answers here.
  */
 export async function sendCachedMetrics(
   cache: PageCache,
@@ -45,12 +51,8 @@ export async function sendCachedMetrics(
   let madeAt: string | undefined;
   const body = await cache.compute(asked.path, key, freshness.now, async () => {
     const computed = await compute();
-    const serialized = reply.serialize(computed.document);
     madeAt = computed.freshness;
-    return {
-      freshness: computed.freshness,
-      body: typeof serialized === 'string' ? Buffer.from(serialized) : Buffer.from(serialized as ArrayBuffer),
-    };
+    return { freshness: computed.freshness, body: Buffer.from(JSON.stringify(computed.document)) };
   });
   // A request that waited for another's computation does not know what that one read at: not kept.
   if (madeAt !== undefined) markReplayable(reply, { ...freshness, scope: asked.path, freshness: madeAt });
