@@ -145,6 +145,8 @@ function windowTesters(
 /**
  * What a page's statement is built from (pageStatement): every value it binds, so that it is compiled once per
  * shape (compiled-per-shape.ts). Numbers as the statement compares them: the known listing version as a number.
+ * The shapes are few whatever clients ask: four filters, an offset or a tester, a known total or not, and a
+ * window's split into at most one run of months and two runs of days added or taken away.
  */
 type PageInput = {
   readonly appId: string;
