@@ -11,13 +11,14 @@ export type DayRange = readonly [CalendarDay, CalendarDay];
  * monthly rollup, plus the days `plus` and minus the days `minus` from the daily one. A month the window
  * covers only in part is read as its days when they are at most half of it, else as the month less the days
  * outside the window; so a year is a dozen monthly rows and at most about a month of daily rows per tester.
+ * A type, not an interface, so that it is a value of a statement compiled per shape (queries/usage.ts).
  */
-export interface MonthSplit {
+export type MonthSplit = {
   /** The first and last month, both included; absent when no month is read whole. */
   readonly months?: { readonly first: CalendarMonth; readonly last: CalendarMonth };
   readonly plus: readonly DayRange[];
   readonly minus: readonly DayRange[];
-}
+};
 
 export function monthOf(day: CalendarDay): CalendarMonth {
   return day.slice(0, 7);

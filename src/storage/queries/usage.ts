@@ -157,11 +157,7 @@ type PageInput = {
   readonly fromId: string | undefined;
   readonly firstDay: CalendarDay;
   readonly lastDay: CalendarDay;
-  readonly split: {
-    readonly months: { readonly first: string; readonly last: string } | undefined;
-    readonly plus: MonthSplit['plus'];
-    readonly minus: MonthSplit['minus'];
-  };
+  readonly split: MonthSplit;
   readonly known: { readonly listingVersion: number; readonly total: number } | undefined;
 };
 
@@ -223,7 +219,6 @@ export async function readUsagePage(
   lastDay: CalendarDay,
   known?: KnownTotal,
 ): Promise<UsagePage | undefined> {
-  const split = splitByMonths(firstDay, lastDay);
   const rows = await pageStatement(db, {
     appId,
     groupId: filter.groupId,
@@ -233,7 +228,7 @@ export async function readUsagePage(
     fromId: window.fromId,
     firstDay,
     lastDay,
-    split: { months: split.months, plus: split.plus, minus: split.minus },
+    split: splitByMonths(firstDay, lastDay),
     known:
       known === undefined ? undefined : { listingVersion: Number(known.listingVersion), total: known.total },
   });
