@@ -178,6 +178,33 @@ export function describeUsagePageStore(context: StoreSuiteContext): void {
       expect(afterInstall?.listingVersion).not.toBe(listingVersion);
       expect(afterInstall?.total).toBe(8);
 
+      // One write of two apps' events: only the app whose tester is newly INSTALLED lists anew.
+      await store.addTestersToApps(
+        ['p1', 'p2'].map((testerId) => ({
+          appId: 'a2',
+          testerId,
+          state: 'INVITED' as const,
+          invitedAt: '2023-01-02T00:00:00.000Z',
+        })),
+      );
+      await store.appendUsageEvents([context.event('a2-first', { appId: 'a2', testerId: 'p2' })]);
+      const readApp = (appId: string, known?: { listingVersion: string; total: number }) =>
+        store.statement((reader) =>
+          reader.readUsagePage(appId, {}, { offset: 0, limit: 3 }, '2023-09-01', '2023-10-05', known),
+        );
+      const [a1Before, a2Before] = [await readApp('a1'), await readApp('a2')];
+      expect(a2Before?.total).toBe(1);
+      await store.appendUsageEvents([
+        context.event('both-1', { testerId: 'p1' }),
+        context.event('both-2', { appId: 'a2', testerId: 'p1' }),
+      ]);
+      const a1After = await readApp('a1', { listingVersion: a1Before?.listingVersion ?? '', total: 1234 });
+      expect(a1After?.listingVersion).toBe(a1Before?.listingVersion);
+      expect(a1After?.total).toBe(1234);
+      const a2After = await readApp('a2', { listingVersion: a2Before?.listingVersion ?? '', total: 1234 });
+      expect(a2After?.listingVersion).not.toBe(a2Before?.listingVersion);
+      expect(a2After?.total).toBe(2);
+
       // Any other write that raises the data version raises the listing version: a member added to a group.
       const group = await read({ groupId: 'g1' });
       expect(group?.total).toBe(4);

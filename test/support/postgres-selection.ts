@@ -38,6 +38,8 @@ export const NOT_ON_POSTGRES: Readonly<Record<string, string>> = {
     "the content store suite on SQLite (files); src/storage/postgres/postgres-content-store.test.ts is PostgreSQL's",
   'src/storage/sqlite/database-unavailable.test.ts':
     "SQLite's own failures (a full disk, a read-only file) on a SQLite file it makes; the PostgreSQL ones are in src/storage/postgres/database-unavailable.test.ts",
+  'src/storage/sqlite/ingestion-statements.test.ts':
+    "which statements SQLite's connection prepares for ingestion; what ingestion stores is the store suite's, on both backends",
   'src/storage/copy-store.test.ts':
     'copies between a SQLite directory and a PostgreSQL schema it creates itself; the unit project runs it in full',
   'src/storage/copy-store-refusals.test.ts':

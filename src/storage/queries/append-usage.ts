@@ -1,4 +1,5 @@
 import type { InsertObject, Kysely } from 'kysely';
+import { sql } from '../kysely.js';
 import type { Database } from '../schema.js';
 import type { AppendResult, UsageEventRecord } from '../../domain/records/usage-event-record.js';
 import { isPublicLinkEventType } from '../../domain/usage-event.js';
@@ -37,8 +38,7 @@ export async function appendUsageEventBatches(
   const candidateKeys = [...firstOfEachId.keys()].sort();
   const candidates = candidateKeys.map((key) => firstOfEachId.get(key) as UsageEventRecord);
 
-  const inserted = new Set<string>();
-  const rows = await insertEvents(
+  const inserted = await insertNew(
     db,
     candidates.map((event) => ({
       id: event.id,
@@ -55,10 +55,13 @@ export async function appendUsageEventBatches(
       group_id: event.groupId ?? null,
       reason: event.reason ?? null,
     })),
+    firstOfEachId,
     rowsPerStatement,
   );
-  for (const row of rows) inserted.add(eventKey({ appId: row.app_id, id: row.id }));
-  const accepted = candidates.filter((_, i) => inserted.has(candidateKeys[i] as string));
+  const accepted =
+    inserted === firstOfEachId
+      ? candidates
+      : candidates.filter((_, i) => inserted.has(candidateKeys[i] as string));
   await createUnknownBuilds(db, accepted, maxParameters);
   await insertEventSubmissions(db, accepted, maxParameters);
   // A public link's viewer is not necessarily a tester: those events have their own rollup and make nobody
@@ -93,7 +96,7 @@ async function countPerApp(
   db: Kysely<Database>,
   events: readonly UsageEventRecord[],
   keys: readonly string[],
-  inserted: Set<string>,
+  inserted: ReadonlySet<string> | ReadonlyMap<string, unknown>,
 ) {
   const perApp = new Map<
     string,
@@ -117,10 +120,38 @@ function eventKey(event: { appId: string; id: string }): string {
   return `${event.appId}\u0000${event.id}`;
 }
 
-const insertEvents = fixedInserts((db, rows: InsertObject<Database, 'usage_events'>[]) =>
+/**
+ * Inserts the events whose id is not stored yet; the keys of those it inserted: `candidates` itself (keyed by
+ * eventKey) when it inserted every one, as a batch nearly always does. Only when some were stored already are
+ * they inserted again, after a rollback to a savepoint, by a statement that returns the rows it inserted: on
+ * SQLite, `returning` made each row's insert cost three times as much (3.8 against 12 us a row, 64 rows a
+ * statement, in process: SQLite runs a returning clause as a trigger of the statement) (BENCHMARKS.md, "What
+ * made the difference").
+ */
+async function insertNew(
+  db: Kysely<Database>,
+  rows: InsertObject<Database, 'usage_events'>[],
+  candidates: ReadonlyMap<string, UsageEventRecord>,
+  rowsPerStatement: RowsPerStatement,
+): Promise<ReadonlySet<string> | ReadonlyMap<string, UsageEventRecord>> {
+  await sql`savepoint new_events`.execute(db);
+  const { changed } = await insertEvents(db, rows, rowsPerStatement);
+  if (changed === rows.length) {
+    await sql`release new_events`.execute(db);
+    return candidates;
+  }
+  await sql`rollback to new_events`.execute(db);
+  await sql`release new_events`.execute(db);
+  const { rows: returned } = await insertEventsReturning(db, rows, rowsPerStatement);
+  return new Set(returned.map((row) => eventKey({ appId: row.app_id, id: row.id })));
+}
+
+const newEvents = (db: Kysely<Database>, rows: InsertObject<Database, 'usage_events'>[]) =>
   db
     .insertInto('usage_events')
     .values(rows)
-    .onConflict((conflict) => conflict.columns(['app_id', 'id']).doNothing())
-    .returning(['app_id', 'id']),
+    .onConflict((conflict) => conflict.columns(['app_id', 'id']).doNothing());
+const insertEvents = fixedInserts(newEvents);
+const insertEventsReturning = fixedInserts((db, rows: InsertObject<Database, 'usage_events'>[]) =>
+  newEvents(db, rows).returning(['app_id', 'id']),
 );

@@ -23,11 +23,15 @@ export type RowsPerStatement = number | 'arrays';
  * statement, each statement a round trip and a text of thousands of parameters to parse and plan.
  * `build` must bind exactly the rows' values, row after row, each in the order of its keys (checked on each
  * first compilation); every row has the same keys in the same order. A number is bound as a bigint, anything
- * else as text.
+ * else as text. The write answers the rows its statements returned and how many rows they changed.
  */
 export function fixedInserts<R extends Row, Result = unknown>(
   build: (db: Kysely<Database>, rows: R[]) => Compilable<Result>,
-): (db: Kysely<Database>, rows: readonly R[], rowsPerStatement: RowsPerStatement) => Promise<Result[]> {
+): (
+  db: Kysely<Database>,
+  rows: readonly R[],
+  rowsPerStatement: RowsPerStatement,
+) => Promise<FixedWriteResult<Result>> {
   const sqlByAdapter = new WeakMap<object, Map<number, string>>();
   const compiled = (db: Kysely<Database>, chunk: R[], parameters: readonly unknown[]) => {
     const adapter = db.getExecutor().adapter;
@@ -51,14 +55,15 @@ export function fixedInserts<R extends Row, Result = unknown>(
     return text;
   };
   return async (db, rows, rowsPerStatement) => {
-    if (rows.length === 0) return [];
+    if (rows.length === 0) return { rows: [], changed: 0 };
     if (rowsPerStatement === 'arrays') {
       const first = rows.slice(0, 1);
       const text = unnested(compiled(db, first, valuesOf(first)), first[0] as R);
-      const { rows: returned } = await db.executeQuery<Result>(CompiledQuery.raw(text, columnsOf(rows)));
-      return returned;
+      const result = await db.executeQuery<Result>(CompiledQuery.raw(text, columnsOf(rows)));
+      return { rows: result.rows, changed: Number(result.numAffectedRows ?? 0) };
     }
     const results: Result[] = [];
+    let changed = 0;
     let start = 0;
     while (start < rows.length) {
       const count = statementRows(rows.length - start, rowsPerStatement);
@@ -66,11 +71,21 @@ export function fixedInserts<R extends Row, Result = unknown>(
       start += count;
       const parameters = valuesOf(chunk);
       const text = compiled(db, chunk, parameters);
-      const { rows: returned } = await db.executeQuery<Result>(CompiledQuery.raw(text, parameters));
-      results.push(...returned);
+      const result = await db.executeQuery<Result>(CompiledQuery.raw(text, parameters));
+      results.push(...result.rows);
+      changed += Number(result.numAffectedRows ?? 0);
     }
-    return results;
+    return { rows: results, changed };
   };
+}
+
+/**
+ * What a fixed insert's statements gave: the rows they returned (of a statement with `returning`) and the rows
+ * they changed (inserted, or updated by an upsert; a row an upsert's `where` left as it was is not counted).
+ */
+export interface FixedWriteResult<Result> {
+  readonly rows: Result[];
+  readonly changed: number;
 }
 
 /** The rows of the next statement: `rowsPerStatement` while that many are left, then the largest power of two. */
