@@ -34,6 +34,15 @@ export function checkSentContent(
   maxCrashLogBytes: number,
   problems: Problem[],
 ): SentContent | undefined {
+  // Most events send none: nothing to read, and nothing made for them (ingestion's hot path).
+  if (
+    absent(fields.comment) &&
+    absent(fields.details) &&
+    absent(fields.screenshots) &&
+    absent(fields.crashLog)
+  ) {
+    return undefined;
+  }
   const content: {
     comment?: string;
     details?: Readonly<Record<string, unknown>>;

@@ -192,6 +192,25 @@ describe('checkEvent', () => {
       );
     });
 
+    it('stores every instant as toISOString writes it, a timestamp already so kept as sent', () => {
+      const timestamps = [
+        '2023-10-05T10:00:00.000Z',
+        '2023-10-05T23:59:59.999Z',
+        '2023-10-05T24:00:00.000Z',
+        '2023-10-05T10:00:00Z',
+        '2023-10-05T10:00:00.5Z',
+        '2023-10-05T10:00:00.123456Z',
+        '2023-10-05T10:00:00.000+00:00',
+        '2023-10-05T12:00:00.000+02:00',
+      ];
+      for (const skewMs of [0, -2 * HOUR]) {
+        for (const timestamp of timestamps) {
+          const stored = new Date(Date.parse(timestamp) + skewMs).toISOString();
+          expect(accepted({ ...VALID, timestamp }, { ...CONTEXT, skewMs }).event.occurredAt).toBe(stored);
+        }
+      }
+    });
+
     it('takes up to 24 h in the future, not a millisecond more', () => {
       expect(accepted({ ...VALID, timestamp: at(NOW.getTime() + DAY) }).event.occurredAt).toBe(
         '2023-10-06T12:00:00.000Z',

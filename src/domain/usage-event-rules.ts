@@ -78,31 +78,9 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
   }
   const fields = raw as Record<string, unknown>;
   const problems: Problem[] = [];
-  const required = (name: string): string | undefined => {
-    const value = fields[name];
-    if (value === undefined || value === null || value === '') {
-      problems.push({
-        code: 'ENTITY_ERROR.ATTRIBUTE.REQUIRED',
-        detail: `You must provide a value for the attribute '${name}' with this request`,
-        field: name,
-      });
-      return undefined;
-    }
-    if (typeof value !== 'string') {
-      problems.push(invalid(`'${name}' must be a string`, name));
-      return undefined;
-    }
-    return storable(name, value);
-  };
-  /** Every text field passes here first: text no store can keep is refused on every store (storable-text.ts). */
-  const storable = (name: string, value: string): string | undefined => {
-    const problem = unstorableText(value);
-    if (problem === undefined) return value;
-    problems.push(invalid(`'${name}' ${problem}`, name));
-    return undefined;
-  };
-
-  for (const name of Object.keys(fields)) {
+  // `for in`, not Object.keys: no array of names for every event (ingestion's hot path). A parsed body's
+  // objects inherit nothing enumerable.
+  for (const name in fields) {
     if (!KNOWN_FIELDS.has(name)) {
       // The name is the client's: escaped, since details and fields are stored (ingestion's reasons).
       problems.push({
@@ -112,17 +90,17 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
       });
     }
   }
-  const id = required('id');
+  const id = required(fields, 'id', problems);
   if (id !== undefined && !EVENT_ID.test(id)) {
     problems.push(invalid('An event id is a UUID or up to 64 letters, digits, ".", "_", ":" or "-"', 'id'));
   }
-  const type = required('type');
+  const type = required(fields, 'type', problems);
   if (type !== undefined && !(USAGE_EVENT_TYPES as readonly string[]).includes(type)) {
     problems.push(
       invalid(`'${shown(type)}' is not an event type; use one of ${USAGE_EVENT_TYPES.join(', ')}`, 'type'),
     );
   }
-  const appId = required('appId');
+  const appId = required(fields, 'appId', problems);
   if (appId !== undefined && appId !== context.appId) {
     problems.push({
       code: 'ENTITY_ERROR.RELATIONSHIP.INVALID',
@@ -133,39 +111,37 @@ export function checkEvent(raw: unknown, index: number, context: EventContext): 
   // A public link's viewer is not necessarily a tester (docs/apple-behavior.md, §11): `testerId` is optional
   // there, kept as the client's name for the viewer, and '' when absent.
   const publicLink = type !== undefined && isPublicLinkEventType(type);
-  const testerId = publicLink && absent(fields.testerId) ? '' : required('testerId');
-  const groupId = checkGroupId(fields.groupId, publicLink, required, problems);
+  const testerId = publicLink && absent(fields.testerId) ? '' : required(fields, 'testerId', problems);
+  const groupId = checkGroupId(fields, publicLink, problems);
   const reason = checkReason(fields.reason, type, problems);
-  const occurredAt = checkTimestamp(required('timestamp'), context, problems);
-  const optional: Partial<Record<keyof typeof OPTIONAL_TEXT_LIMITS, string>> = {};
+  const occurredAt = checkTimestamp(required(fields, 'timestamp', problems), context, problems);
   for (const [name, limit] of OPTIONAL_TEXT_FIELDS) {
     const value = fields[name];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string' || value.length > limit) {
       problems.push(invalid(`'${name}' must be a string of at most ${limit} characters`, name));
-    } else {
-      const text = storable(name, value);
-      if (text !== undefined) optional[name] = text;
-    }
+    } else storable(name, value, problems);
   }
   const sent = checkSentContent(fields, type, context.maxCrashLogBytes, problems);
   if (problems.length > 0 || id === undefined || testerId === undefined || occurredAt === undefined)
     return problems;
-  return {
-    index,
-    ...(sent !== undefined && { sent }),
-    event: {
-      id,
-      appId: context.appId,
-      testerId,
-      type: type as UsageEventType,
-      occurredAt,
-      ...optional,
-      ...(groupId !== undefined && { groupId }),
-      ...(reason !== undefined && { reason }),
-      receivedAt: context.receivedAt,
-    },
+  // Made member by member, not spread from parts: each spread made an object of its own for every event.
+  const event: { -readonly [K in keyof UsageEvent]: UsageEvent[K] } = {
+    id,
+    appId: context.appId,
+    testerId,
+    type: type as UsageEventType,
+    occurredAt,
+    receivedAt: context.receivedAt,
   };
+  // With no problem, each optional text present is a string the loop above let through.
+  for (const [name] of OPTIONAL_TEXT_FIELDS) {
+    const text = fields[name];
+    if (text !== undefined && text !== null) event[name] = text as string;
+  }
+  if (groupId !== undefined) event.groupId = groupId;
+  if (reason !== undefined) event.reason = reason;
+  return sent === undefined ? { index, event } : { index, sent, event };
 }
 
 function absent(value: unknown): boolean {
@@ -174,21 +150,51 @@ function absent(value: unknown): boolean {
 
 /** `groupId`: required on public-link events (the group whose link it is), refused on every other type. */
 function checkGroupId(
-  value: unknown,
+  fields: Readonly<Record<string, unknown>>,
   publicLink: boolean,
-  required: (name: string) => string | undefined,
   problems: Problem[],
 ): string | undefined {
   if (!publicLink) {
-    if (!absent(value)) problems.push(invalid("'groupId' goes with public-link events only", 'groupId'));
+    if (!absent(fields.groupId))
+      problems.push(invalid("'groupId' goes with public-link events only", 'groupId'));
     return undefined;
   }
-  const groupId = required('groupId');
+  const groupId = required(fields, 'groupId', problems);
   if (groupId !== undefined && groupId.length > MAX_GROUP_ID) {
     problems.push(invalid(`'groupId' must be a string of at most ${MAX_GROUP_ID} characters`, 'groupId'));
     return undefined;
   }
   return groupId;
+}
+
+/** A required text field: its value, or undefined with a problem added (absent, not a string, not storable). */
+function required(
+  fields: Readonly<Record<string, unknown>>,
+  name: string,
+  problems: Problem[],
+): string | undefined {
+  const value = fields[name];
+  if (value === undefined || value === null || value === '') {
+    problems.push({
+      code: 'ENTITY_ERROR.ATTRIBUTE.REQUIRED',
+      detail: `You must provide a value for the attribute '${name}' with this request`,
+      field: name,
+    });
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    problems.push(invalid(`'${name}' must be a string`, name));
+    return undefined;
+  }
+  return storable(name, value, problems);
+}
+
+/** Every text field passes here first: text no store can keep is refused on every store (storable-text.ts). */
+function storable(name: string, value: string, problems: Problem[]): string | undefined {
+  const problem = unstorableText(value);
+  if (problem === undefined) return value;
+  problems.push(invalid(`'${name}' ${problem}`, name));
+  return undefined;
 }
 
 /** `reason`: optional on `publicLinkDecline`, one of DECLINE_REASONS; refused on every other type. */
@@ -283,7 +289,23 @@ function checkTimestamp(
     );
     return undefined;
   }
-  return new Date(corrected).toISOString();
+  // A timestamp already as the store keeps it, and not moved: itself, with no Date and no new text per event.
+  return corrected === parsed && isStoredForm(text) ? text : new Date(corrected).toISOString();
+}
+
+/**
+ * Whether `text` (an instant parseInstant read) is written as `toISOString` would write it, as a sender's clock
+ * in UTC writes it: `2023-10-05T12:00:00.000Z`, its fields in range.
+ */
+function isStoredForm(text: string): boolean {
+  return (
+    text.length === 24 &&
+    text.charCodeAt(19) === 46 && // .
+    text.charCodeAt(23) === 90 && // Z
+    digitsAt(text, 11, 2) <= 23 &&
+    digitsAt(text, 14, 2) <= 59 &&
+    digitsAt(text, 17, 2) <= 59
+  );
 }
 
 function invalid(detail: string, field: string): Problem {

@@ -33,16 +33,22 @@ export function fixedInserts<R extends Row, Result = unknown>(
   rowsPerStatement: RowsPerStatement,
 ) => Promise<FixedWriteResult<Result>> {
   const sqlByAdapter = new WeakMap<object, Map<number, string>>();
-  const compiled = (db: Kysely<Database>, chunk: R[], parameters: readonly unknown[]) => {
+  /** The text for `rowCount` rows, built and compiled the first time from `rows` (that many). */
+  const compiled = (
+    db: Kysely<Database>,
+    rowCount: number,
+    rows: () => R[],
+    parameters: readonly unknown[],
+  ) => {
     const adapter = db.getExecutor().adapter;
     let texts = sqlByAdapter.get(adapter);
     if (texts === undefined) {
       texts = new Map();
       sqlByAdapter.set(adapter, texts);
     }
-    let text = texts.get(chunk.length);
+    let text = texts.get(rowCount);
     if (text === undefined) {
-      const query = build(db, chunk).compile();
+      const query = build(db, rows()).compile();
       if (
         query.parameters.length !== parameters.length ||
         query.parameters.some((value, i) => value !== parameters[i])
@@ -50,15 +56,15 @@ export function fixedInserts<R extends Row, Result = unknown>(
         throw new Error(`a fixed insert must bind its rows' values in order: ${query.sql.slice(0, 200)}`);
       }
       text = query.sql;
-      texts.set(chunk.length, text);
+      texts.set(rowCount, text);
     }
     return text;
   };
   return async (db, rows, rowsPerStatement) => {
     if (rows.length === 0) return { rows: [], changed: 0 };
     if (rowsPerStatement === 'arrays') {
-      const first = rows.slice(0, 1);
-      const text = unnested(compiled(db, first, valuesOf(first)), first[0] as R);
+      const first = () => rows.slice(0, 1);
+      const text = unnested(compiled(db, 1, first, valuesOf(rows, 0, 1)), rows[0] as R);
       const result = await db.executeQuery<Result>(CompiledQuery.raw(text, columnsOf(rows)));
       return { rows: result.rows, changed: Number(result.numAffectedRows ?? 0) };
     }
@@ -67,12 +73,12 @@ export function fixedInserts<R extends Row, Result = unknown>(
     let start = 0;
     while (start < rows.length) {
       const count = statementRows(rows.length - start, rowsPerStatement);
-      const chunk = rows.slice(start, start + count);
+      const from = start;
       start += count;
-      const parameters = valuesOf(chunk);
-      const text = compiled(db, chunk, parameters);
+      const parameters = valuesOf(rows, from, start);
+      const text = compiled(db, count, () => rows.slice(from, from + count), parameters);
       const result = await db.executeQuery<Result>(CompiledQuery.raw(text, parameters));
-      results.push(...result.rows);
+      for (const row of result.rows) results.push(row);
       changed += Number(result.numAffectedRows ?? 0);
     }
     return { rows: results, changed };
@@ -112,12 +118,21 @@ export function unnested(sql: string, row: Row): string {
   return `${sql.slice(0, at)}select * from unnest(${arrays.join(', ')})${sql.slice(at + one.length)}`;
 }
 
-function valuesOf(rows: readonly Row[]): unknown[] {
-  const first = rows[0];
+/**
+ * The values of rows `start` to `end` (excluded), row after row, in an array made at its final size: pushed one
+ * by one, an array grows by copying itself (about three times its size allocated in all), and these arrays were
+ * a tenth of what ingestion allocated (V8's sampling heap profiler, in process).
+ */
+function valuesOf(rows: readonly Row[], start = 0, end = rows.length): unknown[] {
+  const first = rows[start];
   if (first === undefined) return [];
   const keys = Object.keys(first);
-  const values: unknown[] = [];
-  for (const row of rows) for (const key of keys) values.push(row[key]);
+  const values: unknown[] = new Array((end - start) * keys.length);
+  let at = 0;
+  for (let i = start; i < end; i++) {
+    const row = rows[i] as Row;
+    for (const key of keys) values[at++] = row[key];
+  }
   return values;
 }
 
