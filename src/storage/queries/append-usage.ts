@@ -28,15 +28,15 @@ export async function appendUsageEventBatches(
   const events = batches.flat();
   // Each event's key made once, read by every step below by the event's place in `events`.
   const keys = events.map(eventKey);
-  const firstOfEachId = new Map<string, UsageEventRecord>();
-  events.forEach((event, i) => {
-    const key = keys[i] as string;
-    if (!firstOfEachId.has(key)) firstOfEachId.set(key, event);
+  /** Each id's first place in `events`: the one event of the id that may be accepted. */
+  const firstPlace = new Map<string, number>();
+  keys.forEach((key, i) => {
+    if (!firstPlace.has(key)) firstPlace.set(key, i);
   });
   // Sorted (code unit order, the engine's own comparison), so concurrent batches lock the rows they share in
   // the same order (no deadlocks between them).
-  const candidateKeys = [...firstOfEachId.keys()].sort();
-  const candidates = candidateKeys.map((key) => firstOfEachId.get(key) as UsageEventRecord);
+  const candidateKeys = [...firstPlace.keys()].sort();
+  const candidates = candidateKeys.map((key) => events[firstPlace.get(key) as number] as UsageEventRecord);
 
   const inserted = await insertNew(
     db,
@@ -55,11 +55,11 @@ export async function appendUsageEventBatches(
       group_id: event.groupId ?? null,
       reason: event.reason ?? null,
     })),
-    firstOfEachId,
+    firstPlace,
     rowsPerStatement,
   );
   const accepted =
-    inserted === firstOfEachId
+    inserted === firstPlace
       ? candidates
       : candidates.filter((_, i) => inserted.has(candidateKeys[i] as string));
   await createUnknownBuilds(db, accepted, maxParameters);
@@ -73,20 +73,16 @@ export async function appendUsageEventBatches(
   // The rows every batch of an app writes (its build's day, its counters, its data version) last: on PostgreSQL
   // the app's concurrent batches wait for each other from the first of these rows until their commit.
   await upsertBuildDaily(db, perBuild, rowsPerStatement);
-  await countPerApp(db, events, keys, inserted);
+  // An id is accepted at its first place if inserted, a duplicate at every other (in a later batch, or repeated).
+  const acceptedAt = keys.map((key, i) => firstPlace.get(key) === i && inserted.has(key));
+  await countPerApp(db, events, acceptedAt);
   // An app whose events made nobody newly INSTALLED lists the same testers: its listing version stays (0014).
   const appIds = new Set(accepted.map((event) => event.appId));
   await raiseDataVersions(db, appIds, new Set([...appIds].filter((appId) => !listingsChanged.has(appId))));
-  // An id is accepted in the first batch that has it, a duplicate in every later one.
-  const answered = new Set<string>();
   let place = 0;
   return batches.map((batch) => {
     let acceptedHere = 0;
-    for (let i = 0; i < batch.length; i++, place++) {
-      const key = keys[place] as string;
-      if (inserted.has(key) && !answered.has(key)) acceptedHere++;
-      answered.add(key);
-    }
+    for (let i = 0; i < batch.length; i++, place++) if (acceptedAt[place]) acceptedHere++;
     return { accepted: acceptedHere, duplicates: batch.length - acceptedHere };
   });
 }
@@ -95,23 +91,21 @@ export async function appendUsageEventBatches(
 async function countPerApp(
   db: Kysely<Database>,
   events: readonly UsageEventRecord[],
-  keys: readonly string[],
-  inserted: ReadonlySet<string> | ReadonlyMap<string, unknown>,
+  acceptedAt: readonly boolean[],
 ) {
   const perApp = new Map<
     string,
     { accepted: number; duplicates: number; rejected: number; refused_batches: number }
   >();
-  const counted = new Set<string>();
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i] as UsageEventRecord;
-    const key = keys[i] as string;
-    const counts = perApp.get(event.appId) ?? { accepted: 0, duplicates: 0, rejected: 0, refused_batches: 0 };
-    if (inserted.has(key) && !counted.has(key)) counts.accepted++;
+  events.forEach((event, i) => {
+    let counts = perApp.get(event.appId);
+    if (counts === undefined) {
+      counts = { accepted: 0, duplicates: 0, rejected: 0, refused_batches: 0 };
+      perApp.set(event.appId, counts);
+    }
+    if (acceptedAt[i]) counts.accepted++;
     else counts.duplicates++;
-    counted.add(key);
-    perApp.set(event.appId, counts);
-  }
+  });
   for (const [appId, counts] of perApp) await addIngestCounts(db, appId, counts);
 }
 
@@ -131,9 +125,9 @@ function eventKey(event: { appId: string; id: string }): string {
 async function insertNew(
   db: Kysely<Database>,
   rows: InsertObject<Database, 'usage_events'>[],
-  candidates: ReadonlyMap<string, UsageEventRecord>,
+  candidates: ReadonlyMap<string, number>,
   rowsPerStatement: RowsPerStatement,
-): Promise<ReadonlySet<string> | ReadonlyMap<string, UsageEventRecord>> {
+): Promise<ReadonlySet<string> | ReadonlyMap<string, number>> {
   await sql`savepoint new_events`.execute(db);
   const { changed } = await insertEvents(db, rows, rowsPerStatement);
   if (changed === rows.length) {
