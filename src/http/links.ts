@@ -30,8 +30,10 @@ export function linkTo(base: string, path: string, query: QueryPairs = []): stri
 export function pagedLinks(base: string, path: string, echo: QueryPairs, next: CursorToken | undefined) {
   const self = linkTo(base, path, echo);
   if (next === undefined) return { self };
-  return {
-    self,
-    next: linkTo(base, path, [['cursor', formatCursor(next)], ...echo.filter(([name]) => name !== 'cursor')]),
-  };
+  return { self, next: linkTo(base, path, nextPageQuery(echo, next)) };
+}
+
+/** The query of the `next` link of a page asked with `echo`. */
+export function nextPageQuery(echo: QueryPairs, next: CursorToken): QueryPairs {
+  return [['cursor', formatCursor(next)], ...echo.filter(([name]) => name !== 'cursor')];
 }

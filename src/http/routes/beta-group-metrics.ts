@@ -8,7 +8,7 @@ import { queryPairs } from '../query-string.js';
 import { AppsBetaTesterUsagesV1MetricResponse } from '../schemas/beta-tester-usages.js';
 import { BetaPublicLinkUsagesV1MetricResponse } from '../schemas/sibling-metrics.js';
 import { apiRoute } from './api-route.js';
-import { type BetaTesterUsagesRouteDeps, testerUsagesDocument } from './beta-tester-usages.js';
+import { type BetaTesterUsagesRouteDeps, pagesOf } from './beta-tester-usages.js';
 import { sendCachedMetrics } from './metrics-answer.js';
 import { singleItemMetricsHandler } from './single-item-metrics.js';
 
@@ -33,6 +33,16 @@ export function betaGroupsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRoute
     const base = deps.baseUrl(request);
     const query = parseQuery(queryPairs(request));
     const path = `/v1/betaGroups/${encodeURIComponent(groupId)}/metrics/betaTesterUsages`;
+    const computePage = pagesOf(base, path, parseQuery, (page) =>
+      deps.services.betaTesterUsages.readBetaTesterUsages(group.appId, {
+        period: page.period,
+        groupId,
+        ...(page.testerId !== undefined && { testerId: page.testerId }),
+        limit: page.limit,
+        ...(page.cursor !== undefined && { after: page.cursor }),
+        scope: groupBetaTesterUsagesCursorScope(groupId, page),
+      }),
+    );
     return sendCachedMetrics(
       cache,
       reply,
@@ -42,20 +52,7 @@ export function betaGroupsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRoute
         recheck: recheckGroup,
         keptFreshness: (kept) => deps.services.betaTesterUsages.keptGroupFreshness(groupId, kept),
       },
-      async () => {
-        const report = await deps.services.betaTesterUsages.readBetaTesterUsages(group.appId, {
-          period: query.period,
-          groupId,
-          ...(query.testerId !== undefined && { testerId: query.testerId }),
-          limit: query.limit,
-          ...(query.cursor !== undefined && { after: query.cursor }),
-          scope: groupBetaTesterUsagesCursorScope(groupId, query),
-        });
-        return {
-          freshness: report.freshness,
-          document: testerUsagesDocument(base, path, query.echo, report),
-        };
-      },
+      computePage(query),
     );
   };
 }

@@ -4,13 +4,17 @@ import type { BetaTesterUsagesReport } from '../../services/beta-tester-usages.j
 import type { Services } from '../../services/services.js';
 import { requireTestFlightReader } from '../access-control.js';
 import { betaTesterUsagesCursorScope } from '../cursor-scopes.js';
-import { linkTo, pagedLinks, type PublicBaseUrl } from '../links.js';
+import { linkTo, nextPageQuery, pagedLinks, type PublicBaseUrl } from '../links.js';
 import { type PageCache, pageCache } from '../page-cache.js';
-import { betaTesterUsagesQueryParser } from '../params/beta-tester-usages-query.js';
+import {
+  type BetaTesterUsagesQuery,
+  betaTesterUsagesQueryParser,
+} from '../params/beta-tester-usages-query.js';
+import type { QueryPairs } from '../params/query-params.js';
 import { queryPairs } from '../query-string.js';
 import { AppsBetaTesterUsagesV1MetricResponse } from '../schemas/beta-tester-usages.js';
 import { apiRoute } from './api-route.js';
-import { sendCachedMetrics } from './metrics-answer.js';
+import { type MetricsComputation, type NextPage, sendCachedMetrics } from './metrics-answer.js';
 
 export interface BetaTesterUsagesRouteDeps {
   readonly services: Services;
@@ -41,6 +45,15 @@ export function appsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) 
     const base = deps.baseUrl(request);
     const query = parseQuery(queryPairs(request));
     const path = `/v1/apps/${encodeURIComponent(appId)}/metrics/betaTesterUsages`;
+    const computePage = pagesOf(base, path, parseQuery, (page) =>
+      deps.services.betaTesterUsages.readBetaTesterUsages(appId, {
+        period: page.period,
+        ...(page.testerId !== undefined && { testerId: page.testerId }),
+        limit: page.limit,
+        ...(page.cursor !== undefined && { after: page.cursor }),
+        scope: betaTesterUsagesCursorScope(appId, page),
+      }),
+    );
     return sendCachedMetrics(
       cache,
       reply,
@@ -50,21 +63,38 @@ export function appsBetaTesterUsagesGetMetrics(deps: BetaTesterUsagesRouteDeps) 
         recheck,
         keptFreshness: (kept) => deps.services.betaTesterUsages.keptFreshness(appId, kept),
       },
-      async () => {
-        const report = await deps.services.betaTesterUsages.readBetaTesterUsages(appId, {
-          period: query.period,
-          ...(query.testerId !== undefined && { testerId: query.testerId }),
-          limit: query.limit,
-          ...(query.cursor !== undefined && { after: query.cursor }),
-          scope: betaTesterUsagesCursorScope(appId, query),
-        });
-        return {
-          freshness: report.freshness,
-          document: testerUsagesDocument(base, path, query.echo, report),
-        };
-      },
+      computePage(query),
     );
   };
+}
+
+/**
+ * How a per-tester report's pages are computed (the app's or a beta group's): `read` gives a page's report, and a
+ * page asked with a cursor names the next one (its `next` link's query, read as its request will be) to be read
+ * ahead (metrics-answer.ts, readAhead).
+ */
+export function pagesOf(
+  base: string,
+  path: string,
+  parseQuery: (pairs: QueryPairs) => BetaTesterUsagesQuery,
+  read: (query: BetaTesterUsagesQuery) => Promise<BetaTesterUsagesReport>,
+) {
+  const computePage = (query: BetaTesterUsagesQuery) => async (): Promise<MetricsComputation> => {
+    const report = await read(query);
+    const next = report.next;
+    return {
+      freshness: report.freshness,
+      document: testerUsagesDocument(base, path, query.echo, report),
+      ...(query.cursor !== undefined &&
+        next !== undefined && {
+          next: (): NextPage => {
+            const nextQuery = parseQuery(nextPageQuery(query.echo, next));
+            return { asked: { path, base, echo: nextQuery.echo }, compute: computePage(nextQuery) };
+          },
+        }),
+    };
+  };
+  return computePage;
 }
 
 /**
