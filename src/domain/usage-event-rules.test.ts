@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { batchProblemItem } from '../http/problem-answer.js';
+import { parseInstant } from './instant-text.js';
 import {
   type CheckedEvent,
   checkEvent as checkEventProblems,
   DEFAULT_RETENTION_DAYS,
   type EventContext,
-  parseInstant,
   skewFromSentAt as sentAtSkew,
 } from './usage-event-rules.js';
 

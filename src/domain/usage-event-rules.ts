@@ -1,4 +1,5 @@
 import { CONTENT_FIELDS, checkSentContent, type SentContent } from './event-content-rules.js';
+import { isStoredForm, parseInstant } from './instant-text.js';
 import type { Problem } from './problem.js';
 import { unstorableText } from './storable-text.js';
 import {
@@ -23,7 +24,6 @@ const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 export function isEventId(id: string): boolean {
   return EVENT_ID.test(id);
 }
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const OPTIONAL_TEXT_LIMITS = { build: 64, platform: 32, device: 64, osVersion: 32 } as const;
 /** The same as pairs, made once: not four new pairs for every event checked. */
 const OPTIONAL_TEXT_FIELDS = Object.entries(OPTIONAL_TEXT_LIMITS) as ReadonlyArray<
@@ -232,35 +232,6 @@ export function skewFromSentAt(sentAt: unknown, receivedAt: Date): number | Prob
   return receivedAt.getTime() - sent;
 }
 
-/**
- * Milliseconds since the epoch of an ISO 8601 instant with an offset, or undefined. `Date.parse` alone takes
- * days a month does not have (2023-02-30 becomes March 2), which would count an event on another day.
- */
-export function parseInstant(text: string): number | undefined {
-  if (!INSTANT.test(text)) return undefined;
-  const parsed = Date.parse(text);
-  if (Number.isNaN(parsed)) return undefined;
-  // Date.parse rolls a day past its month's end over (2023-02-30 is March 2nd): the date must exist as
-  // written. Read from the digits INSTANT matched, without a string or Date per event (ingestion's hot path).
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) ? parsed : undefined;
-}
-
-/** The number the `count` ASCII digits of `text` from `start` write. */
-function digitsAt(text: string, start: number, count: number): number {
-  let value = 0;
-  for (let i = start; i < start + count; i++) value = value * 10 + text.charCodeAt(i) - 48;
-  return value;
-}
-
-/** Days in `month` (1-12) of `year`, in the proleptic Gregorian calendar Date.parse uses. */
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
 function checkTimestamp(
   text: string | undefined,
   context: EventContext,
@@ -291,21 +262,6 @@ function checkTimestamp(
   }
   // A timestamp already as the store keeps it, and not moved: itself, with no Date and no new text per event.
   return corrected === parsed && isStoredForm(text) ? text : new Date(corrected).toISOString();
-}
-
-/**
- * Whether `text` (an instant parseInstant read) is written as `toISOString` would write it, as a sender's clock
- * in UTC writes it: `2023-10-05T12:00:00.000Z`, its fields in range.
- */
-function isStoredForm(text: string): boolean {
-  return (
-    text.length === 24 &&
-    text.charCodeAt(19) === 46 && // .
-    text.charCodeAt(23) === 90 && // Z
-    digitsAt(text, 11, 2) <= 23 &&
-    digitsAt(text, 14, 2) <= 59 &&
-    digitsAt(text, 17, 2) <= 59
-  );
 }
 
 function invalid(detail: string, field: string): Problem {

@@ -1,7 +1,7 @@
 import { isResourceId } from '../domain/ids.js';
 import type { AppDevice } from '../domain/records/tester.js';
 import { DEVICE_PLATFORMS } from '../domain/testflight-values.js';
-import { parseInstant } from '../domain/usage-event-rules.js';
+import { parseInstant } from '../domain/instant-text.js';
 import { InputError, inField, refuseUnstorableText } from './input-error.js';
 
 /**
