@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from '../kysely.js';
 import pg from 'pg';
 import type { Database as Tables } from '../schema.js';
 import { StoreOpenError } from '../store-open-error.js';
+import { nameStatements, StatementNames } from './prepared-statements.js';
 import {
   DEFAULT_POOL_SIZE,
   DEFAULT_QUERY_TIMEOUT_MS,
@@ -65,7 +66,21 @@ export async function openPostgresDatabase(
     );
   }
   // Kysely takes its connections here: a failure to open one is marked as such (failedToConnect).
-  const connecting = { connect: () => pool.connect().catch(markConnectFailure), end: () => pool.end() };
+  // Each of its clients runs Kysely's statements named (prepared-statements.ts).
+  const names = new StatementNames();
+  const connecting = {
+    connect: async () => {
+      const client = await pool.connect().catch(markConnectFailure);
+      try {
+        return await nameStatements(client, names);
+      } catch (error) {
+        // The session's setting failed: a connection that broke as it opened. The pool drops it.
+        client.release(error instanceof Error ? error : true);
+        return markConnectFailure(error);
+      }
+    },
+    end: () => pool.end(),
+  };
   return { db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool: connecting }) }), pool, schema };
 }
 
