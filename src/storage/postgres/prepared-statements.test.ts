@@ -14,7 +14,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-// A table of the test's own, outside the store's schema: the statements below are the test's, not the store's.
+// A table of the test's own, in a schema without a store: the statements below are the test's.
 type Tables = Database & { probe: { id: number; v: number } };
 
 async function database(): Promise<Kysely<Tables>> {

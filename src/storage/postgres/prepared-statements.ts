@@ -5,9 +5,9 @@ import type pg from 'pg';
  * PostgreSQL"). node-postgres sends a statement with values as an unnamed one: PostgreSQL parses and analyses its
  * text again at every run. Named, a connection does that once per text. Each run is still planned for its values
  * (plan_cache_mode force_custom_plan, set on each connection): the generic plan PostgreSQL otherwise keeps after
- * five runs cost the bench's walk through 50 report pages 10-25% more of the database's CPU than plans made for
- * the values (BENCHMARKS.md), and a plan made without the values can be far off for an app much larger or smaller
- * than the others.
+ * five runs cost the bench's walk through 50 report pages about a fifth more of the database's CPU than plans
+ * made for the values (BENCHMARKS.md, "What made the difference"), and a plan made without the values can be far
+ * off for an app much larger or smaller than the others.
  *
  * Bounded: a pool names at most MAX_NAMED texts, the first it runs with values; any other runs unnamed as
  * before, so no client can make a connection hold more prepared statements than that. Statements without values
