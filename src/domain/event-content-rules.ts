@@ -35,14 +35,7 @@ export function checkSentContent(
   problems: Problem[],
 ): SentContent | undefined {
   // Most events send none: nothing to read, and nothing made for them (ingestion's hot path).
-  if (
-    absent(fields.comment) &&
-    absent(fields.details) &&
-    absent(fields.screenshots) &&
-    absent(fields.crashLog)
-  ) {
-    return undefined;
-  }
+  if (sendsNoContent(fields)) return undefined;
   const content: {
     comment?: string;
     details?: Readonly<Record<string, unknown>>;
@@ -124,6 +117,12 @@ function storable(name: string, value: string, problems: Problem[]): boolean {
 
 function absent(value: unknown): boolean {
   return value === undefined || value === null;
+}
+
+/** Whether an event sends none of CONTENT_FIELDS (a loop, not a callback made for every event). */
+function sendsNoContent(fields: Readonly<Record<string, unknown>>): boolean {
+  for (const name of CONTENT_FIELDS) if (!absent(fields[name])) return false;
+  return true;
 }
 
 function invalid(detail: string, field: string): Problem {
