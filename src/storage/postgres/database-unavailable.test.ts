@@ -66,11 +66,17 @@ async function createRole(): Promise<string> {
   return role;
 }
 
-/** Ends every session on `database` but the caller's: the app's pool must connect anew. */
+/**
+ * Ends every session on `database` but the caller's: the app's pool must connect anew. Each backend is waited
+ * for until it has exited (PostgreSQL 14+: `pg_terminate_backend`'s timeout), so that no session still alive
+ * and opened before a setting changed serves the next request, and each of the pool's sessions has been sent
+ * its end before the test goes on. Without the wait, on a loaded machine (CI), the read after the refused write once came back
+ * 503: a session still ending is the likeliest cause, as `pg_terminate_backend` only signals by default.
+ */
 function terminateSessions(database: string) {
   return admin((client) =>
     client.query(
-      'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      'select pg_terminate_backend(pid, 5000) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
       [database],
     ),
   );
