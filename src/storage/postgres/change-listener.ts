@@ -1,18 +1,17 @@
 import pg from 'pg';
 import type { CachedTable, ChangeFeed, StoreChange } from '../change-feed.js';
 import { CHANGE_CHANNEL } from './change-triggers.js';
+import { OWN_PID, ownSession } from './own-session.js';
 
 /** What the listening session calls itself in pg_stat_activity, with the store's schema after it. */
 export const LISTENER_APPLICATION_NAME = 'beta-metrics changes';
 
-/** The session's backend as PostgreSQL names it: the one it gave at connection unless a pooler is between. */
-const OWN_PID: pg.QueryConfig = { text: 'select pg_backend_pid() as pid' };
-
 /**
- * The same, as each fence asks it once the session watches: a statement prepared once per session, so that
- * PostgreSQL binds and runs it without parsing and planning it again. There is a fence for every few requests
- * a node answers from its caches, each a query on the database every node shares. Not at LISTEN time: behind
- * a pooler that moves sessions (the case that check finds) a named statement may be gone on the next query.
+ * The session's backend pid (own-session.ts), as each fence asks it once the session watches: a statement
+ * prepared once per session, so that PostgreSQL binds and runs it without parsing and planning it again. There
+ * is a fence for every few requests a node answers from its caches, each a query on the database every node
+ * shares. Not at LISTEN time: behind a pooler that moves sessions (the case that check finds) a named statement
+ * may be gone on the next query.
  */
 const FENCE: pg.QueryConfig = { name: 'beta_metrics_fence', text: OWN_PID.text };
 
@@ -124,16 +123,6 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
         listener({});
       })
       .catch(() => lost(session));
-  };
-
-  /**
-   * Whether the session's statements run in the one server session it connected to: the backend's pid is
-   * the one PostgreSQL gave at connection (BackendKeyData). A pooler answers the connection itself, with a
-   * key of its own.
-   */
-  const ownSession = async (session: pg.Client, query: pg.QueryConfig = OWN_PID): Promise<boolean> => {
-    const { rows } = await session.query<{ pid: number }>(query);
-    return rows[0]?.pid === (session as unknown as { processID: number | null }).processID;
   };
 
   // The round trip `caughtUp` waits for: a query on the listening session. PostgreSQL signals every listener

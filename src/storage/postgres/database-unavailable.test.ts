@@ -70,8 +70,9 @@ async function createRole(): Promise<string> {
  * Ends every session on `database` but the caller's: the app's pool must connect anew. Each backend is waited
  * for until it has exited (PostgreSQL 14+: `pg_terminate_backend`'s timeout), so that no session still alive
  * and opened before a setting changed serves the next request, and each of the pool's sessions has been sent
- * its end before the test goes on. Without the wait, on a loaded machine (CI), the read after the refused write once came back
- * 503: a session still ending is the likeliest cause, as `pg_terminate_backend` only signals by default.
+ * its end before the test goes on. Without the wait, on a loaded machine (CI), the read after the refused write
+ * once came back 503: a session still ending is the likeliest cause, as `pg_terminate_backend` only signals by
+ * default.
  */
 function terminateSessions(database: string) {
   return admin((client) =>

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ownSession } from './own-session.js';
 
 /**
  * Named statements for what Kysely runs on PostgreSQL (docs/architecture.md, "Prepared statements on
@@ -76,14 +77,4 @@ export async function nameStatements<Client extends pg.PoolClient>(
     });
   };
   return client;
-}
-
-/**
- * Whether the client's statements run in the server session it connected to: the backend's pid is the one
- * PostgreSQL gave at connection (BackendKeyData). A pooler answers the connection itself, with a key of its own
- * (the change feed asks the same: change-listener.ts).
- */
-async function ownSession(client: pg.PoolClient): Promise<boolean> {
-  const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
-  return rows[0]?.pid === (client as unknown as { processID: number | null }).processID;
 }
