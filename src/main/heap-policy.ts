@@ -1,4 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
  * How `serve` keeps its heap small (docs/architecture.md, "Memory"): V8's defaults suit a short burst of
@@ -13,7 +14,8 @@ import { setFlagsFromString } from 'node:v8';
  *   doubling whenever survivors fill it. Scavenges come more often, and more objects live long enough to be
  *   promoted: under ingestion garbage collection takes 24% of the server's CPU instead of 8%, for half the
  *   peak RSS (BENCHMARKS.md, "The lean heap"). Set before the server's modules load (main.ts): V8 never gives
- *   back a young generation once grown, and loading them alone grows it to 8 MB a semi-space.
+ *   back a young generation once grown, and loading them alone grows it to 8 MB a semi-space. Once the server
+ *   listens, `capYoungGeneration` lets it grow to 2 MB a semi-space and no further.
  * - `--heap-growing-percent=100`: after a full collection the old generation may grow by its live size
  *   before the next, instead of V8's own factor of up to 4. Set once the server listens (main/serve.ts): V8
  *   reads it at each full collection, and while the ~1,000 modules load the heap grows from 4 to 20 MB, which
@@ -39,7 +41,8 @@ export function heapSizedByOperator(execArgv: readonly string[], nodeOptions: st
 
 /**
  * Applies the LEAN_HEAP_FLAGS of `moment` (`start`: before the server's modules load; `listening`: once it
- * listens) unless the operator sized the heap; says which flags it set.
+ * listens, and from then on the young generation's ceiling, `capYoungGeneration`) unless the operator sized the
+ * heap; says which flags it set.
  */
 export function keepHeapLean(
   moment: keyof typeof LEAN_HEAP_FLAGS,
@@ -48,5 +51,44 @@ export function keepHeapLean(
 ): readonly string[] {
   if (heapSizedByOperator(execArgv, nodeOptions)) return [];
   for (const flag of LEAN_HEAP_FLAGS[moment]) setFlagsFromString(flag);
+  if (moment === 'listening') capYoungGeneration();
   return LEAN_HEAP_FLAGS[moment];
+}
+
+/**
+ * The young generation's ceiling once the server listens, a semi-space's size in MB: one doubling of V8's first
+ * size (1 MB). Held at 1 MB, a small answer's garbage (about 10 KB of Node's request and response objects and
+ * ours) filled it every hundred requests, and scavenges took a fifth of the server's CPU; at 2 MB they come
+ * half as often, for 2 MB more of young generation (BENCHMARKS.md, "The young generation's ceiling").
+ */
+export const YOUNG_GENERATION_CEILING_MB = 2;
+
+/**
+ * V8 can bound a semi-space only when it makes the heap (`--max-semi-space-size`, which Node refuses to set
+ * once running), but reads `--semi-space-growth-factor` each time the young generation grows: after every
+ * collection this lets it grow (a factor of 2) while a semi-space is below `ceilingMb`, and stops it (1) once it
+ * is there. The factor is set after the collection that grew it, so a young generation that grows twice within
+ * one long stretch of synchronous work can pass the ceiling by one doubling; it grows no further after that.
+ * Returns what stops the watching (the factor stays as last set).
+ */
+export function capYoungGeneration(ceilingMb: number = YOUNG_GENERATION_CEILING_MB): () => void {
+  // A semi-space's pages hold a little less than its size: 1 MB holds 0.98 MB, 2 MB 1.97.
+  const below = ceilingMb * 0.9 * 1024 * 1024;
+  let factor: number | undefined;
+  const adjust = () => {
+    const wanted = semiSpaceCapacity() < below ? 2 : 1;
+    if (wanted === factor) return;
+    setFlagsFromString(`--semi-space-growth-factor=${wanted}`);
+    factor = wanted;
+  };
+  adjust();
+  const collections = new PerformanceObserver(adjust);
+  collections.observe({ entryTypes: ['gc'] });
+  return () => collections.disconnect();
+}
+
+/** What one semi-space of the young generation holds now, in bytes: what is allocated in it and what is left. */
+export function semiSpaceCapacity(): number {
+  const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+  return newSpace === undefined ? 0 : newSpace.space_used_size + newSpace.space_available_size;
 }
