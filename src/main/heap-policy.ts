@@ -64,14 +64,14 @@ export function keepHeapLean(
 export const YOUNG_GENERATION_CEILING_MB = 2;
 
 /**
- * V8 can bound a semi-space only when it makes the heap (`--max-semi-space-size`, which Node refuses to set
- * once running), but reads `--semi-space-growth-factor` each time the young generation grows: after every
- * collection this lets it grow (a factor of 2) while a semi-space is below `ceilingMb`, and stops it (1) once it
- * is there. The factor is set after the collection that grew it, so a young generation that grows twice within
- * one long stretch of synchronous work can pass the ceiling by one doubling; it grows no further after that.
- * Returns what stops the watching (the factor stays as last set).
+ * V8 reads a semi-space's bounds only when it makes the heap (`--max-semi-space-size`), but reads
+ * `--semi-space-growth-factor` each time the young generation grows: after every collection this lets it grow
+ * (a factor of 2) while a semi-space is below `ceilingMb`, and stops it (1) once it is there. The factor is set
+ * after the collection that grew it, reported on a later turn of the event loop, so a long stretch of
+ * synchronous work can grow it past the ceiling before the factor stops it (under ingestion's writes: once, to
+ * 4 MB). Watches for the rest of the process, as `serve` runs.
  */
-export function capYoungGeneration(ceilingMb: number = YOUNG_GENERATION_CEILING_MB): () => void {
+export function capYoungGeneration(ceilingMb: number = YOUNG_GENERATION_CEILING_MB): void {
   // A semi-space's pages hold a little less than its size: 1 MB holds 0.98 MB, 2 MB 1.97.
   const below = ceilingMb * 0.9 * 1024 * 1024;
   let factor: number | undefined;
@@ -82,9 +82,7 @@ export function capYoungGeneration(ceilingMb: number = YOUNG_GENERATION_CEILING_
     factor = wanted;
   };
   adjust();
-  const collections = new PerformanceObserver(adjust);
-  collections.observe({ entryTypes: ['gc'] });
-  return () => collections.disconnect();
+  new PerformanceObserver(adjust).observe({ entryTypes: ['gc'] });
 }
 
 /** What one semi-space of the young generation holds now, in bytes: what is allocated in it and what is left. */
