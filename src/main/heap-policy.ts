@@ -66,14 +66,14 @@ export const YOUNG_GENERATION_CEILING_MB = 2;
 /**
  * V8 reads a semi-space's bounds only when it makes the heap (`--max-semi-space-size`), but reads
  * `--semi-space-growth-factor` each time the young generation grows: after every collection this lets it grow
- * (a factor of 2) while a semi-space is below `ceilingMb`, and stops it (1) once it is there. The factor is set
- * after the collection that grew it, reported on a later turn of the event loop, so a long stretch of
- * synchronous work can grow it past the ceiling before the factor stops it (under ingestion's writes: once, to
- * 4 MB). Watches for the rest of the process, as `serve` runs.
+ * (a factor of 2) while a semi-space is below YOUNG_GENERATION_CEILING_MB, and stops it (1) once it is there.
+ * The factor is set after the collection that grew it, reported on a later turn of the event loop, so a long
+ * stretch of synchronous work can grow it past the ceiling before the factor stops it (under ingestion's
+ * writes: once, to 4 MB). Watches for the rest of the process, as `serve` runs.
  */
-export function capYoungGeneration(ceilingMb: number = YOUNG_GENERATION_CEILING_MB): void {
+export function capYoungGeneration(): void {
   // A semi-space's pages hold a little less than its size: 1 MB holds 0.98 MB, 2 MB 1.97.
-  const below = ceilingMb * 0.9 * 1024 * 1024;
+  const below = YOUNG_GENERATION_CEILING_MB * 0.9 * 1024 * 1024;
   let factor: number | undefined;
   const adjust = () => {
     const wanted = semiSpaceCapacity() < below ? 2 : 1;

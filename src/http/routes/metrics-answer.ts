@@ -31,9 +31,10 @@ export interface MetricsRequest {
  * Serialized by `JSON.stringify`, not by the route's response schema (fast-json-stringify, as other answers):
  * the schema's serializer builds a page of 200 testers (91 KB) from thousands of small strings, which Buffer.from
  * then copies into one: half the garbage of a page read while paging (a sampling heap profile), and with the
- * young generation at 1 MB (main/heap-policy.ts) a scavenge every two or three pages (docs/architecture.md,
- * "Writing a cold page"). The documents are built with the schema's members in its order, so both write the
- * same bytes: metrics-answer-bytes.test.ts compares them for every route that answers here.
+ * young generation at 1 MB, as it then was (main/heap-policy.ts), a scavenge every two or three pages
+ * (docs/architecture.md, "Writing a cold page"). The documents are built with the schema's members in its
+ * order, so both write the same bytes: metrics-answer-bytes.test.ts compares them for every route that answers
+ * here.
  */
 export async function sendCachedMetrics(
   cache: PageCache,
