@@ -1,0 +1,149 @@
+import { parseArgs } from 'node:util';
+import { clockTicks, readProcessTicks } from './generator-cpu.js';
+import { INGEST_APP, prepareFixture } from './fixture.js';
+import { EventSource, ingestOverHttp } from './ingest-load.js';
+import { benchStore, STORE_OPTIONS } from './options.js';
+import { type ServerProcess, startProcess } from './server-process.js';
+import { median } from './stats.js';
+import { BENCH_APP, REPORT_TIME } from './workload.js';
+import { runWrk } from './wrk.js';
+
+/**
+ * `npm run bench:compare -- --build NAME=PATH[@NODE_OPTIONS] --build ... --load ingest|seed|app [--rounds N]
+ * [--seconds N] [--database-url URL]`: builds of the server (`PATH` is a `dist/main.js`; the same path twice
+ * with other node options compares those) started one at a time on the bench store and loaded alike, the order
+ * reversed every round. For each run: the rate, and the server's CPU (every thread, from /proc) per event or
+ * per answer; for `seed` and `app` (the seed's first example, `GET /v1/apps/{id}`, replayed) also wrk's own CPU,
+ * which must stay below a core for the rate to mean anything. Then, per build, the medians and the median of its
+ * ratio to the first build in each round.
+ *
+ * Why pairs: on these 2-core VMs one build's rate moved by a third between runs minutes apart, more than most
+ * changes move it, so a full run of each build (run.ts) cannot tell them apart; runs side by side in time, many
+ * times, and the median of their ratios can (BENCHMARKS.md, "How a throughput row is judged").
+ */
+const { values } = parseArgs({
+  options: {
+    ...STORE_OPTIONS,
+    build: { type: 'string', multiple: true, default: [] },
+    load: { type: 'string', default: 'ingest' },
+    rounds: { type: 'string', default: '6' },
+    seconds: { type: 'string', default: '8' },
+  },
+});
+
+interface Build {
+  readonly name: string;
+  readonly script: string;
+  readonly nodeOptions: string;
+}
+
+const builds: Build[] = (values.build ?? []).map((spec) => {
+  const match = /^([^=]+)=([^@]+)(?:@(.*))?$/.exec(spec);
+  if (match === null) throw new Error(`--build ${spec}: NAME=PATH[@NODE_OPTIONS], e.g. head=dist/main.js`);
+  return { name: match[1] as string, script: match[2] as string, nodeOptions: match[3] ?? '' };
+});
+if (builds.length < 2)
+  throw new Error('--build: name at least two, e.g. --build head=dist/main.js --build base=...');
+const load = values.load;
+if (load !== 'ingest' && load !== 'seed' && load !== 'app') throw new Error('--load: ingest, seed or app');
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+if (!(Number.isInteger(rounds) && rounds > 0 && seconds > 0))
+  throw new Error('--rounds and --seconds: positive');
+const target = benchStore(values);
+const unit = load === 'ingest' ? 'events/s' : 'req/s';
+
+interface Run {
+  readonly rate: number;
+  /** The server's CPU, µs per event or answer. */
+  readonly cpuUs: number;
+  readonly peakRssMb: number;
+  /** wrk's CPU as a share of one core (seed, app). */
+  readonly generatorCpu?: number;
+}
+
+/** The build started on the bench store as run.ts starts it, its own node options in NODE_OPTIONS. */
+async function start(build: Build): Promise<ServerProcess> {
+  const before = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = build.nodeOptions;
+  try {
+    return await startProcess(build.script, (port) => [
+      'serve',
+      ...target.cliArgs,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--now',
+      REPORT_TIME,
+      '--rate-limit',
+      '999999999',
+      '--log-level',
+      'warn',
+    ]);
+  } finally {
+    if (before === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = before;
+  }
+}
+
+/** One build's run: a fresh ingestion app (ingest) or a replayed answer, a second of warm-up, then the load. */
+async function measure(build: Build): Promise<Run> {
+  const fixture = await prepareFixture(target, { migrate: true });
+  const server = await start(build);
+  try {
+    const ticksPerUs = clockTicks() / 1e6;
+    if (load === 'ingest') {
+      const source = new EventSource(INGEST_APP.id, fixture.testerIds);
+      await ingestOverHttp([server.url], fixture.ingestAppKey, source, 1);
+      const ticks = readProcessTicks(server.pid);
+      const started = performance.now();
+      const rate = await ingestOverHttp([server.url], fixture.ingestAppKey, source, seconds);
+      const events = (rate * (performance.now() - started)) / 1000;
+      const cpuUs = (readProcessTicks(server.pid) - ticks) / ticksPerUs / events;
+      return { rate, cpuUs, peakRssMb: server.peakRssMb() };
+    }
+    const path =
+      load === 'seed'
+        ? `/v1/apps/${BENCH_APP.id}/metrics/betaTesterUsages?groupBy=betaTesters&limit=5&period=P365D`
+        : `/v1/apps/${BENCH_APP.id}`;
+    const headers = { authorization: `Bearer ${await fixture.token()}` };
+    await runWrk(`${server.url}${path}`, headers, { connections: 16, seconds: 1 });
+    const ticks = readProcessTicks(server.pid);
+    const figures = await runWrk(`${server.url}${path}`, headers, { connections: 16, seconds });
+    if (figures.non200 > 0 || figures.socketErrors > 0) {
+      throw new Error(
+        `${build.name}: ${figures.non200} answers other than 200, ${figures.socketErrors} errors`,
+      );
+    }
+    const cpuUs = (readProcessTicks(server.pid) - ticks) / ticksPerUs / figures.requests;
+    return { rate: figures.rps, cpuUs, peakRssMb: server.peakRssMb(), generatorCpu: figures.generatorCpu };
+  } finally {
+    await server.stop();
+  }
+}
+
+const runs = new Map<string, Run[]>(builds.map((build) => [build.name, []]));
+for (let round = 0; round < rounds; round++) {
+  for (const build of round % 2 === 0 ? builds : [...builds].reverse()) {
+    const run = await measure(build);
+    runs.get(build.name)?.push(run);
+    const generator =
+      run.generatorCpu === undefined ? '' : `, wrk ${Math.round(run.generatorCpu * 100)}% of a core`;
+    console.log(
+      `round ${round + 1}/${rounds} ${build.name}: ${Math.round(run.rate).toLocaleString('en-US')} ${unit}, ` +
+        `${run.cpuUs.toFixed(1)} µs of server CPU each, peak RSS ${Math.round(run.peakRssMb)} MB${generator}`,
+    );
+  }
+}
+
+const first = runs.get(builds[0]?.name ?? '') ?? [];
+console.log(`\n${load}, ${rounds} round${rounds === 1 ? '' : 's'} of ${seconds} s, ${target.name}:`);
+for (const build of builds) {
+  const own = runs.get(build.name) ?? [];
+  const ratios = own.map((run, i) => run.rate / (first[i]?.rate ?? Number.NaN));
+  console.log(
+    `${build.name}: median ${Math.round(median(own.map((run) => run.rate))).toLocaleString('en-US')} ${unit}, ` +
+      `${median(own.map((run) => run.cpuUs)).toFixed(1)} µs of CPU each, peak RSS up to ` +
+      `${Math.round(Math.max(...own.map((run) => run.peakRssMb)))} MB; paired with ${builds[0]?.name}: median ` +
+      `${median(ratios).toFixed(3)} [${ratios.map((ratio) => ratio.toFixed(2)).join(' ')}]`,
+  );
+}
