@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { clockTicks, readProcessTicks } from './generator-cpu.js';
 import { INGEST_APP, prepareFixture } from './fixture.js';
+import { clockTicks, readProcessTicks } from './generator-cpu.js';
 import { EventSource, ingestOverHttp } from './ingest-load.js';
-import { benchStore, STORE_OPTIONS } from './options.js';
+import { benchStore, STORE_OPTIONS, serveArgs } from './options.js';
 import { type ServerProcess, startProcess } from './server-process.js';
 import { median } from './stats.js';
-import { BENCH_APP, REPORT_TIME } from './workload.js';
+import { BENCH_APP } from './workload.js';
 import { runWrk } from './wrk.js';
 
 /**
@@ -67,27 +67,19 @@ async function start(build: Build): Promise<ServerProcess> {
   const before = process.env.NODE_OPTIONS;
   process.env.NODE_OPTIONS = build.nodeOptions;
   try {
-    return await startProcess(build.script, (port) => [
-      'serve',
-      ...target.cliArgs,
-      '--listen',
-      `127.0.0.1:${port}`,
-      '--now',
-      REPORT_TIME,
-      '--rate-limit',
-      '999999999',
-      '--log-level',
-      'warn',
-    ]);
+    return await startProcess(build.script, (port) => serveArgs(target, port));
   } finally {
     if (before === undefined) delete process.env.NODE_OPTIONS;
     else process.env.NODE_OPTIONS = before;
   }
 }
 
+/** The fixture of the reads; ingestion's runs each make their own, so each writes to an app of its own. */
+const readFixture = load === 'ingest' ? undefined : await prepareFixture(target, { migrate: true });
+
 /** One build's run: a fresh ingestion app (ingest) or a replayed answer, a second of warm-up, then the load. */
 async function measure(build: Build): Promise<Run> {
-  const fixture = await prepareFixture(target, { migrate: true });
+  const fixture = readFixture ?? (await prepareFixture(target, { migrate: true }));
   const server = await start(build);
   try {
     const ticksPerUs = clockTicks() / 1e6;

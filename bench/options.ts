@@ -1,4 +1,5 @@
 import type { StoreLocation } from '../src/storage/open-store.js';
+import { REPORT_TIME } from './workload.js';
 
 /** Where the reference store is: an embedded data directory, or a schema of a PostgreSQL database. */
 export interface BenchStore {
@@ -55,4 +56,24 @@ export function postgresSchemaOf(store: BenchStore): { url: string; schema: stri
   const schema = (parsed.searchParams.get('options') ?? '').replace('-c search_path=', '');
   parsed.searchParams.delete('options');
   return { url: parsed.toString(), schema };
+}
+
+/**
+ * `serve`'s arguments as every figure starts the server on the bench store: listening on `port`, the report
+ * clock fixed at the workload's day, warnings only in the log, and the rate limit `rateLimit` a minute (the
+ * limiter stays on; the bench's default budget is large enough that no answer is a 429).
+ */
+export function serveArgs(target: BenchStore, port: number, rateLimit = '999999999'): string[] {
+  return [
+    'serve',
+    ...target.cliArgs,
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--now',
+    REPORT_TIME,
+    '--rate-limit',
+    rateLimit,
+    '--log-level',
+    'warn',
+  ];
 }

@@ -5,9 +5,9 @@ import { INGEST_APP, invalidate, prepareFixture, removeIngestApp } from './fixtu
 import { getJson } from './http-client.js';
 import { EventSource, ingestOverHttp } from './ingest-load.js';
 import { load } from './load.js';
-import { benchStore, STORE_OPTIONS } from './options.js';
+import { benchStore, STORE_OPTIONS, serveArgs } from './options.js';
 import { startProcess } from './server-process.js';
-import { BENCH_APP, REPORT_TIME } from './workload.js';
+import { BENCH_APP } from './workload.js';
 
 /**
  * `npm run bench:profile -- --load metrics|seed|app|cold|ingest [--seconds N]`: runs one load (the repeated
@@ -33,16 +33,7 @@ const fixture = await prepareFixture(target, { migrate: true });
 const server = await startProcess('--cpu-prof', (port) => [
   `--cpu-prof-dir=${directory}`,
   'dist/main.js',
-  'serve',
-  ...target.cliArgs,
-  '--listen',
-  `127.0.0.1:${port}`,
-  '--now',
-  REPORT_TIME,
-  '--rate-limit',
-  '999999999',
-  '--log-level',
-  'warn',
+  ...serveArgs(target, port),
 ]);
 try {
   if (values.load === 'ingest') {

@@ -6,7 +6,7 @@ import { INGEST_APP, invalidate, prepareFixture, removeIngestApp } from './fixtu
 import { getJson } from './http-client.js';
 import { readIntoPageCache } from './os-cache.js';
 import { loadGenerator, loadTogether } from './load.js';
-import { type BenchStore, benchStore, DEFAULT_DATA_DIR, STORE_OPTIONS } from './options.js';
+import { type BenchStore, benchStore, DEFAULT_DATA_DIR, STORE_OPTIONS, serveArgs } from './options.js';
 import {
   type BackendTable,
   type BenchReport,
@@ -21,7 +21,7 @@ import { type ServerProcess, startProcess } from './server-process.js';
 import { siblingFigures } from './siblings.js';
 import { median, percentile } from './stats.js';
 import { BASELINE_FLOOR, calibrate, compareWithBare, throughputFigure } from './throughput.js';
-import { BENCH_APP, REPORT_TIME } from './workload.js';
+import { BENCH_APP } from './workload.js';
 
 /**
  * `npm run bench [-- --quick] [--database-url URL] [--postgres-only] [--only FIGURES] [--rate-limit N] [--ingest-ids client|random]`: every figure of the performance table on the
@@ -131,21 +131,9 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
     log(`read ${(bytes / 1e9).toFixed(1)} GB in ${seconds.toFixed(1)} s`);
   }
   const figures: Figure[] = [];
-  const serve = (port: number) => [
-    values.server,
-    'serve',
-    ...target.cliArgs,
-    '--listen',
-    `127.0.0.1:${port}`,
-    '--now',
-    REPORT_TIME,
-    // Auth and the rate limiter stay on; the budget is large enough that no answer is a 429.
-    '--rate-limit',
-    values['rate-limit'],
-    '--log-level',
-    'warn',
-  ];
-  const startServer = () => startProcess(serve(0)[0] as string, (port) => serve(port).slice(1));
+  // Auth and the rate limiter stay on; the budget is large enough that no answer is a 429.
+  const startServer = () =>
+    startProcess(values.server, (port) => serveArgs(target, port, values['rate-limit']));
 
   log('serve ready on the existing store');
   const readies: number[] = [];
