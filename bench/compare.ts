@@ -5,7 +5,7 @@ import { EventSource, ingestOverHttp } from './ingest-load.js';
 import { benchStore, STORE_OPTIONS, serveArgs } from './options.js';
 import { type ServerProcess, startProcess } from './server-process.js';
 import { median } from './stats.js';
-import { BENCH_APP } from './workload.js';
+import { BENCH_PATHS } from './workload.js';
 import { runWrk } from './wrk.js';
 
 /**
@@ -93,10 +93,7 @@ async function measure(build: Build): Promise<Run> {
       const cpuUs = (readProcessTicks(server.pid) - ticks) / ticksPerUs / events;
       return { rate, cpuUs, peakRssMb: server.peakRssMb() };
     }
-    const path =
-      load === 'seed'
-        ? `/v1/apps/${BENCH_APP.id}/metrics/betaTesterUsages?groupBy=betaTesters&limit=5&period=P365D`
-        : `/v1/apps/${BENCH_APP.id}`;
+    const path = load === 'seed' ? BENCH_PATHS.seedExample : BENCH_PATHS.app;
     const headers = { authorization: `Bearer ${await fixture.token()}` };
     await runWrk(`${server.url}${path}`, headers, { connections: 16, seconds: 1 });
     const ticks = readProcessTicks(server.pid);

@@ -7,7 +7,7 @@ import { EventSource, ingestOverHttp } from './ingest-load.js';
 import { load } from './load.js';
 import { benchStore, STORE_OPTIONS, serveArgs } from './options.js';
 import { startProcess } from './server-process.js';
-import { BENCH_APP } from './workload.js';
+import { BENCH_PATHS } from './workload.js';
 
 /**
  * `npm run bench:profile -- --load metrics|seed|app|cold|ingest [--seconds N]`: runs one load (the repeated
@@ -50,18 +50,18 @@ try {
     console.log(`ingestion: ${Math.round(rate)} events/s`);
   } else {
     const headers = { authorization: `Bearer ${await fixture.token()}` };
-    const page = `${server.url}/v1/apps/${BENCH_APP.id}/metrics/betaTesterUsages?groupBy=betaTesters&limit=200&period=P365D`;
+    const metricsUrl = `${server.url}${BENCH_PATHS.metricsPage}`;
     const urls: Record<string, string> = {
-      metrics: page,
-      seed: page.replace('limit=200', 'limit=5'),
-      app: `${server.url}/v1/apps/${BENCH_APP.id}`,
+      metrics: metricsUrl,
+      seed: `${server.url}${BENCH_PATHS.seedExample}`,
+      app: `${server.url}${BENCH_PATHS.app}`,
     };
     if (values.load === 'cold') {
       const until = performance.now() + seconds * 1000;
       const times: number[] = [];
       while (performance.now() < until) {
         await invalidate(server.url, fixture);
-        times.push((await getJson(page, headers)).ms);
+        times.push((await getJson(metricsUrl, headers)).ms);
       }
       times.sort((a, b) => a - b);
       console.log(`cold metrics page: ${times.length} reads, p50 ${times[times.length >> 1]?.toFixed(1)} ms`);

@@ -21,7 +21,7 @@ import { type ServerProcess, startProcess } from './server-process.js';
 import { siblingFigures } from './siblings.js';
 import { median, percentile } from './stats.js';
 import { BASELINE_FLOOR, calibrate, compareWithBare, throughputFigure } from './throughput.js';
-import { BENCH_APP } from './workload.js';
+import { BENCH_APP, BENCH_PATHS } from './workload.js';
 
 /**
  * `npm run bench [-- --quick] [--database-url URL] [--postgres-only] [--only FIGURES] [--rate-limit N] [--ingest-ids client|random]`: every figure of the performance table on the
@@ -148,7 +148,7 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
 
   try {
     const headers = { authorization: `Bearer ${await fixture.token()}` };
-    const pageUrl = `${server.url}/v1/apps/${BENCH_APP.id}/metrics/betaTesterUsages?groupBy=betaTesters&limit=200&period=P365D`;
+    const pageUrl = `${server.url}${BENCH_PATHS.metricsPage}`;
     const firstPage = await getJson<{ meta: { paging: { total: number } } }>(pageUrl, headers);
 
     const load = { connections: PLAN.connections, seconds: PLAN.loadSeconds, runs: PLAN.loadRuns };
@@ -198,12 +198,12 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
       figures.push(
         await repeated(
           "repeated seed's first example (limit 5, P365D, auth and rate limit on)",
-          pageUrl.replace('limit=200', 'limit=5'),
+          `${server.url}${BENCH_PATHS.seedExample}`,
           goals.smallRatio,
         ),
         await repeated(
           'repeated `GET /v1/apps/{id}` (auth and rate limit on)',
-          `${server.url}/v1/apps/${BENCH_APP.id}`,
+          `${server.url}${BENCH_PATHS.app}`,
           goals.smallRatio,
         ),
       );

@@ -31,6 +31,15 @@ export const BENCH_APP: NewAppRecord = {
   primaryLocale: 'en-US',
   createdAt: '2024-01-01T00:00:00.000Z',
 };
+/**
+ * What the bench's reads ask of the reference app: the repeated metrics page (limit 200, P365D), the seed's first
+ * example (limit 5) and the app itself, for run.ts's figures, profile.ts's loads and compare.ts's.
+ */
+export const BENCH_PATHS = {
+  metricsPage: `/v1/apps/${BENCH_APP.id}/metrics/betaTesterUsages?groupBy=betaTesters&limit=200&period=P365D`,
+  seedExample: `/v1/apps/${BENCH_APP.id}/metrics/betaTesterUsages?groupBy=betaTesters&limit=5&period=P365D`,
+  app: `/v1/apps/${BENCH_APP.id}`,
+} as const;
 /** Marks a store holding the whole workload; its value describes it (JSON). */
 export const WORKLOAD_SETTING = 'bench_workload';
 /** Changes whenever the workload's generation changes, so an old store is generated anew. */
