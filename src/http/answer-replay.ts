@@ -106,6 +106,7 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
       body,
       headers,
       route: request.routeOptions.url,
+      target: request.raw.url ?? '/',
       operation: operationIdOf(request),
       scope: replayable.scope,
       freshness: replayable.freshness,

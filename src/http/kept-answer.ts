@@ -26,6 +26,11 @@ export interface KeptAnswer extends Stamped {
   /** The answer's headers in the order sent, with `x-rate-limit` and `x-request-id` filled in per request. */
   readonly headers: ReadonlyArray<readonly [string, string]>;
   readonly route: string | undefined;
+  /**
+   * The request target it answers (its key's): the journal keeps this text, which the answer outlives, rather
+   * than each request's own copy of it (services/journal-ring.ts).
+   */
+  readonly target: string;
   readonly operation: string | undefined;
   readonly recheck: Recheck['recheck'];
   readonly keptFreshness: Recheck['keptFreshness'];
@@ -78,7 +83,7 @@ export function keptAnswerSender(deps: { readonly journal: RequestJournal; reado
     deps.journal.record(
       journalRecordOf({
         method: 'GET',
-        url: request.url ?? '/',
+        url: entry.target,
         status: aborted ? 499 : 200,
         elapsedMs,
         keyId: checked.keyId,

@@ -5,6 +5,7 @@
  * `since` sees every entry once, across clears. Nothing here knows HTTP: the edge (http/journal/) says what an
  * entry holds and keeps secrets out of it.
  */
+import { journalRing } from './journal-ring.js';
 
 /** One answered (or aborted) request. */
 export interface JournalEntry {
@@ -33,16 +34,44 @@ export interface JournalEntry {
 
 export type JournalRecord = Omit<JournalEntry, 'seq'>;
 
+/** An answered request as the edge saw it, without its bodies. */
+export interface AnsweredRequest {
+  readonly method: string;
+  /** The request target as sent: path and query. */
+  readonly url: string;
+  readonly status: number;
+  readonly elapsedMs: number;
+  readonly keyId: string | undefined;
+  readonly operation: string | undefined;
+  readonly requestId: string;
+}
+
+/** What an entry may hold beside the request itself: what the edge saw of the answer, and the bodies. */
+export interface JournalExtras {
+  readonly errorCodes?: readonly string[];
+  readonly aborted?: true;
+  readonly requestBody?: string;
+  readonly responseBody?: string;
+}
+
+/** What a deferred entry is made from: the journal keeps these in columns (journal-ring.ts). */
+export interface AnsweredParts extends AnsweredRequest {
+  /** When the request arrived, ms since the epoch. */
+  readonly arrivedAt: number;
+  readonly extras: JournalExtras | undefined;
+}
+
 /**
  * A record made only if the journal is read: most never are, so the edge's answered requests are kept as they
- * came and their derived text (the path, the decoded query, the ISO time) made on a read. Making it and
- * measuring its JSON for every answer took about 13 µs of a replayed answer's 81 on a 2-core VM
- * (docs/architecture.md, "Answer replay"). `bytes` is an upper bound of the made entry's JSON, counted
- * without making it.
+ * came and their derived text (the path, the decoded query, the ISO time) made on a read, by `make` (one
+ * function for every record of a kind, not a closure per record). Making it and measuring its JSON for every
+ * answer took about 13 µs of a replayed answer's 81 on a 2-core VM (docs/architecture.md, "Answer replay").
+ * `bytes` is an upper bound of the made entry's JSON, counted without making it.
  */
 export interface DeferredJournalRecord {
   readonly bytes: number;
-  make(): JournalRecord;
+  readonly parts: AnsweredParts;
+  readonly make: (parts: AnsweredParts) => JournalRecord;
 }
 
 export interface JournalLimits {
@@ -96,57 +125,37 @@ export interface RequestJournal {
 
 export function requestJournal(limits: Partial<JournalLimits> = {}): RequestJournal {
   const bounds = { ...DEFAULT_JOURNAL_LIMITS, ...limits };
-  // A ring of entries: `kept[head..]` are live, older slots are dropped and compacted now and then.
-  let kept: Array<Slot | undefined> = [];
-  let head = 0;
-  let bytes = 0;
+  const kept = journalRing(bounds.maxEntries);
   let lastSeq = 0;
-
-  const size = () => kept.length - head;
-  const dropOldest = () => {
-    bytes -= kept[head]?.bytes ?? 0;
-    kept[head] = undefined;
-    head++;
-    if (head >= 1024 && head * 2 >= kept.length) {
-      kept = kept.slice(head);
-      head = 0;
-    }
-  };
-  const live = () => kept.slice(head).flatMap((slot) => (slot === undefined ? [] : [entryOf(slot)]));
+  /** The kept entries are numbered one after another, up to the last number given out. */
+  const firstSeq = () => lastSeq - kept.count + 1;
 
   return {
     limits: bounds,
     record(record) {
       lastSeq++;
       if (bounds.maxEntries === 0) return;
-      let slot: Slot;
-      if ('make' in record) slot = { seq: lastSeq, bytes: record.bytes, kept: record };
-      else {
-        const entry: JournalEntry = { seq: lastSeq, ...record };
-        slot = { seq: lastSeq, bytes: Buffer.byteLength(JSON.stringify(entry)), kept: entry };
-      }
-      while (size() > 0 && (size() >= bounds.maxEntries || bytes + slot.bytes > bounds.maxBytes))
-        dropOldest();
-      kept.push(slot);
-      bytes += slot.bytes;
+      const bytes =
+        'make' in record ? record.bytes : Buffer.byteLength(JSON.stringify({ seq: lastSeq, ...record }));
+      while (kept.count > 0 && (kept.count >= bounds.maxEntries || kept.bytes + bytes > bounds.maxBytes))
+        kept.dropOldest();
+      kept.push(record, bytes);
     },
     read(query) {
-      const entries = live();
-      const matches = (entry: JournalEntry) => matchesQuery(entry, query);
+      const oldest = firstSeq();
       if (query.since === undefined) {
         const found: JournalEntry[] = [];
-        for (let i = entries.length - 1; i >= 0 && found.length < query.limit; i--) {
-          const entry = entries[i];
-          if (entry !== undefined && matches(entry)) found.push(entry);
-        }
+        for (let index = kept.count - 1; index >= 0 && found.length < query.limit; index--)
+          if (kept.matchesAt(index, query)) found.push(kept.entryAt(index, oldest + index));
         return { entries: found.reverse(), nextSince: lastSeq };
       }
       // A `since` past every number given out: this node restarted since the reader's last look, and
       // every entry it holds is new to that reader.
       const since = query.since > lastSeq ? 0 : query.since;
       const found: JournalEntry[] = [];
-      for (const entry of entries) {
-        if (entry.seq <= since || !matches(entry)) continue;
+      for (let index = Math.max(0, since + 1 - oldest); index < kept.count; index++) {
+        if (!kept.matchesAt(index, query)) continue;
+        const entry = kept.entryAt(index, oldest + index);
         found.push(entry);
         // More may follow: the next read starts after the last one shown.
         if (found.length === query.limit) return { entries: found, nextSince: entry.seq };
@@ -154,36 +163,9 @@ export function requestJournal(limits: Partial<JournalLimits> = {}): RequestJour
       return { entries: found, nextSince: Math.max(since, lastSeq) };
     },
     clear() {
-      kept = [];
-      head = 0;
-      bytes = 0;
+      kept.clear();
     },
   };
-}
-
-/** A kept entry: made when recorded, or when first read (and then kept made). */
-interface Slot {
-  readonly seq: number;
-  readonly bytes: number;
-  kept: JournalEntry | DeferredJournalRecord;
-}
-
-function entryOf(slot: Slot): JournalEntry {
-  if ('make' in slot.kept) slot.kept = { seq: slot.seq, ...slot.kept.make() };
-  return slot.kept;
-}
-
-function matchesQuery(entry: JournalEntry, query: JournalQuery): boolean {
-  return (
-    oneOf(query.operations, entry.operation) &&
-    oneOf(query.keyIds, entry.keyId) &&
-    oneOf(query.statuses, entry.status) &&
-    oneOf(query.methods, entry.method)
-  );
-}
-
-function oneOf<T>(wanted: readonly T[] | undefined, value: T | undefined): boolean {
-  return wanted === undefined || (value !== undefined && wanted.includes(value));
 }
 
 /**

@@ -1,6 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DASHBOARD_PATH } from '../../services/dashboard-sessions.js';
-import { clipBody, type DeferredJournalRecord, type RequestJournal } from '../../services/request-journal.js';
+import {
+  type AnsweredParts,
+  type AnsweredRequest,
+  clipBody,
+  type DeferredJournalRecord,
+  type JournalExtras,
+  type JournalRecord,
+  type RequestJournal,
+} from '../../services/request-journal.js';
 import { operationIdOf } from '../operation-id.js';
 import { pathOf, queryPairsOf, requestPath } from '../query-string.js';
 
@@ -115,59 +123,55 @@ function entryOf(
   );
 }
 
-/** An answered request as the journal sees it, without its bodies. */
-export interface AnsweredRequest {
-  readonly method: string;
-  /** The request target as sent: path and query. */
-  readonly url: string;
-  readonly status: number;
-  readonly elapsedMs: number;
-  readonly keyId: string | undefined;
-  readonly operation: string | undefined;
-  readonly requestId: string;
-}
-
 /**
  * The journal's entry of an answered request, secrets in its query redacted: the hooks above and the answer
  * replay (http/answer-replay.ts) record through this one function, so both write the same entries.
  */
 export function journalRecordOf(
   answered: AnsweredRequest,
-  extras: JournalExtras = {},
+  extras: JournalExtras | undefined = undefined,
 ): DeferredJournalRecord {
-  const arrivedAt = Date.now() - answered.elapsedMs;
+  const { method, url, status, elapsedMs, keyId, operation, requestId } = answered;
   return {
-    bytes: journalBytesAtMost(answered, extras),
-    make() {
-      const { elapsedMs, keyId, operation } = answered;
-      return {
-        at: new Date(arrivedAt).toISOString(),
-        method: answered.method,
-        path: pathOf(answered.url),
-        query: queryPairsOf(answered.url).map(([name, value]) => [
-          name,
-          REDACTED_PARAMETERS.has(name.toLowerCase()) ? REDACTED : value,
-        ]),
-        status: answered.status,
-        durationMs: Math.round(elapsedMs * 10) / 10,
-        ...(keyId !== undefined && { keyId }),
-        ...(operation !== undefined && { operation }),
-        requestId: answered.requestId,
-        ...(extras.requestBody !== undefined && { requestBody: extras.requestBody }),
-        ...(extras.errorCodes !== undefined && { errorCodes: extras.errorCodes }),
-        ...(extras.responseBody !== undefined && { responseBody: extras.responseBody }),
-        ...(extras.aborted && { aborted: true }),
-      };
+    bytes: journalBytesAtMost(answered, extras ?? {}),
+    // Copied field by field: the journal keeps the parts, not `answered`, which may be more than they are.
+    parts: {
+      method,
+      url,
+      status,
+      elapsedMs,
+      keyId,
+      operation,
+      requestId,
+      arrivedAt: Date.now() - elapsedMs,
+      // Most answers have none: no object is kept for them.
+      extras: extras !== undefined && Object.keys(extras).length > 0 ? extras : undefined,
     },
+    make: madeEntry,
   };
 }
 
-/** What an entry may hold beside the request itself: what onSend saw of the answer, and the bodies. */
-export interface JournalExtras {
-  readonly errorCodes?: readonly string[];
-  readonly aborted?: true;
-  readonly requestBody?: string;
-  readonly responseBody?: string;
+/** The entry of a deferred record, as a read shows it. */
+function madeEntry(parts: AnsweredParts): JournalRecord {
+  const { elapsedMs, keyId, operation, extras } = parts;
+  return {
+    at: new Date(parts.arrivedAt).toISOString(),
+    method: parts.method,
+    path: pathOf(parts.url),
+    query: queryPairsOf(parts.url).map(([name, value]) => [
+      name,
+      REDACTED_PARAMETERS.has(name.toLowerCase()) ? REDACTED : value,
+    ]),
+    status: parts.status,
+    durationMs: Math.round(elapsedMs * 10) / 10,
+    ...(keyId !== undefined && { keyId }),
+    ...(operation !== undefined && { operation }),
+    requestId: parts.requestId,
+    ...(extras?.requestBody !== undefined && { requestBody: extras.requestBody }),
+    ...(extras?.errorCodes !== undefined && { errorCodes: extras.errorCodes }),
+    ...(extras?.responseBody !== undefined && { responseBody: extras.responseBody }),
+    ...(extras?.aborted && { aborted: true }),
+  };
 }
 
 /** The names, numbers and punctuation of an entry's JSON, its longest numbers (seq, status, duration) included. */

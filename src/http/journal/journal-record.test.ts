@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { requestJournal } from '../../services/request-journal.js';
-import { type AnsweredRequest, journalBytesAtMost, journalRecordOf } from './journal-hooks.js';
+import {
+  type AnsweredRequest,
+  type DeferredJournalRecord,
+  requestJournal,
+} from '../../services/request-journal.js';
+import { journalBytesAtMost, journalRecordOf } from './journal-hooks.js';
 
 const answered: AnsweredRequest = {
   method: 'GET',
@@ -13,16 +17,18 @@ const answered: AnsweredRequest = {
   requestId: 'r-1',
 };
 
+const madeOf = (record: DeferredJournalRecord) => record.make(record.parts);
+
 describe("an answered request's journal record", () => {
   it('is made when read, once, with the decoded query and its credentials redacted', () => {
     const journal = requestJournal();
     const record = journalRecordOf(answered, { errorCodes: ['NOT_FOUND'] });
     let made = 0;
     journal.record({
-      bytes: record.bytes,
-      make: () => {
+      ...record,
+      make: (parts) => {
         made++;
-        return record.make();
+        return record.make(parts);
       },
     });
     expect(made).toBe(0);
@@ -57,7 +63,7 @@ describe("an answered request's journal record", () => {
       `/?${'&token='.repeat(300)}`,
     ]) {
       const request = { ...answered, url };
-      const json = Buffer.byteLength(JSON.stringify({ seq: 1, ...journalRecordOf(request).make() }));
+      const json = Buffer.byteLength(JSON.stringify({ seq: 1, ...madeOf(journalRecordOf(request)) }));
       expect(json).toBeGreaterThan(3 * url.length);
       expect(journalBytesAtMost(request, {})).toBeGreaterThanOrEqual(json);
     }
@@ -113,7 +119,7 @@ describe("an answered request's journal record", () => {
             aborted: true as const,
             ...(responseBody !== undefined && { requestBody: responseBody, responseBody }),
           };
-          const entry = { seq: Number.MAX_SAFE_INTEGER, ...journalRecordOf(request, extras).make() };
+          const entry = { seq: Number.MAX_SAFE_INTEGER, ...madeOf(journalRecordOf(request, extras)) };
           const json = Buffer.byteLength(JSON.stringify(entry));
           expect(journalBytesAtMost(request, extras)).toBeGreaterThanOrEqual(json);
         },
