@@ -47,8 +47,8 @@ const parts = fc.record({
 });
 
 /**
- * Runs of large records then small ones, so that the count climbs past the ring's size while its oldest
- * entries have already gone by bytes: the ring grows while wrapped around.
+ * Large records and small ones mixed, so that the count climbs past the ring's size after its oldest entries
+ * have gone by bytes: the ring grows while wrapped around.
  */
 const recordBytes = fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 300, max: 900 }));
 

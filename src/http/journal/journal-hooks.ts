@@ -127,10 +127,7 @@ function entryOf(
  * The journal's entry of an answered request, secrets in its query redacted: the hooks above and the answer
  * replay (http/answer-replay.ts) record through this one function, so both write the same entries.
  */
-export function journalRecordOf(
-  answered: AnsweredRequest,
-  extras: JournalExtras | undefined = undefined,
-): DeferredJournalRecord {
+export function journalRecordOf(answered: AnsweredRequest, extras?: JournalExtras): DeferredJournalRecord {
   const { method, url, status, elapsedMs, keyId, operation, requestId } = answered;
   return {
     bytes: journalBytesAtMost(answered, extras ?? {}),
