@@ -18,6 +18,7 @@ import { describeUsagePageStore } from './usage-page.test-suite.js';
 import { describeUsageStore } from './usage-store.test-suite.js';
 import { describeRollupStore } from './usage-store-rollups.test-suite.js';
 import { describeBatchStore } from './usage-store-batches.test-suite.js';
+import { describeInstallsStore } from './usage-store-installs.test-suite.js';
 
 /**
  * The behaviour every backend must have. Each backend's test file calls this with a way to open a fresh, empty
@@ -146,6 +147,7 @@ export function describeStore(
     describeUsagePageStore(context);
     describeRollupStore(context);
     describeBatchStore(context);
+    describeInstallsStore(context);
     describeSiblingUsageStore(context);
     describeSnapshotStore(context);
     describeIngestionStatsStore(context);
