@@ -32,19 +32,19 @@ type Make = DeferredJournalRecord['make'];
 const FIRST_CAPACITY = 64;
 
 export function journalRing(maxEntries: number): JournalRing {
-  let capacity = 0;
   /** The oldest entry's slot. */
   let first = 0;
   let count = 0;
   let bytesKept = 0;
   let columns = makeColumns(0);
+  /** Slots made: every column's length. */
+  const capacity = () => columns.bytes.length;
 
-  const slotOf = (index: number) => (first + index) % capacity;
+  const slotOf = (index: number) => (first + index) % capacity();
   const grow = () => {
-    const next = makeColumns(Math.min(maxEntries, Math.max(FIRST_CAPACITY, capacity * 2)));
+    const next = makeColumns(Math.min(maxEntries, Math.max(FIRST_CAPACITY, capacity() * 2)));
     for (let index = 0; index < count; index++) copySlot(columns, slotOf(index), next, index);
     columns = next;
-    capacity = next.bytes.length;
     first = 0;
   };
 
@@ -56,7 +56,7 @@ export function journalRing(maxEntries: number): JournalRing {
       return bytesKept;
     },
     push(record, bytes) {
-      if (count === capacity) grow();
+      if (count === capacity()) grow();
       const slot = slotOf(count);
       count++;
       bytesKept += bytes;
@@ -81,12 +81,11 @@ export function journalRing(maxEntries: number): JournalRing {
       if (count === 0) return;
       bytesKept -= columns.bytes[first] ?? 0;
       clearSlot(columns, first);
-      first = (first + 1) % capacity;
+      first = (first + 1) % capacity();
       count--;
     },
     clear() {
       columns = makeColumns(0);
-      capacity = 0;
       first = 0;
       count = 0;
       bytesKept = 0;
