@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { INGEST_APP, prepareFixture } from './fixture.js';
+import { type Fixture, INGEST_APP, prepareFixture } from './fixture.js';
 import { clockTicks, readProcessTicks } from './generator-cpu.js';
 import { EventSource, ingestOverHttp } from './ingest-load.js';
-import { benchStore, STORE_OPTIONS, serveArgs } from './options.js';
+import { type BenchStore, benchStore, STORE_OPTIONS, serveArgs } from './options.js';
 import { type ServerProcess, startProcess } from './server-process.js';
 import { median } from './stats.js';
 import { BENCH_PATHS } from './workload.js';
@@ -10,9 +10,10 @@ import { runWrk } from './wrk.js';
 
 /**
  * `npm run bench:compare -- --build NAME=PATH[@NODE_OPTIONS] --build ... --load ingest|seed|app [--rounds N]
- * [--seconds N] [--database-url URL]`: builds of the server (`PATH` is a `dist/main.js`; the same path twice
- * with other node options compares those) started one at a time on the bench store and loaded alike, the order
- * reversed every round. For each run: the rate, and the server's CPU (every thread, from /proc) per event or
+ * [--seconds N] [--database-url URL] [--store NAME=DATA_DIR]`: builds of the server (`PATH` is a `dist/main.js`;
+ * the same path twice with other node options compares those) started one at a time on the bench store and
+ * loaded alike, the order reversed every round. `--store` gives a build an embedded store of its own (a copy of
+ * the bench store with another layout, to compare layouts with one build). For each run: the rate, and the server's CPU (every thread, from /proc) per event or
  * per answer; for `seed` and `app` (the seed's first example, `GET /v1/apps/{id}`, replayed) also wrk's own CPU,
  * which must stay below a core for the rate to mean anything. Then, per build, the medians and the median of its
  * ratio to the first build in each round.
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     load: { type: 'string', default: 'ingest' },
     rounds: { type: 'string', default: '6' },
     seconds: { type: 'string', default: '8' },
+    store: { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -35,13 +37,34 @@ interface Build {
   readonly name: string;
   readonly script: string;
   readonly nodeOptions: string;
+  /** The store it runs on: the bench store unless `--store` names another. */
+  readonly target: BenchStore;
 }
 
+const target = benchStore(values);
+const ownStores = new Map(
+  (values.store ?? []).map((spec) => {
+    const match = /^([^=]+)=(.+)$/.exec(spec);
+    if (match === null || target.backend !== 'sqlite')
+      throw new Error(
+        `--store ${spec}: NAME=DATA_DIR, an embedded store's directory (not with --database-url)`,
+      );
+    return [match[1] as string, benchStore({ 'data-dir': match[2] as string })];
+  }),
+);
 const builds: Build[] = (values.build ?? []).map((spec) => {
   const match = /^([^=]+)=([^@]+)(?:@(.*))?$/.exec(spec);
   if (match === null) throw new Error(`--build ${spec}: NAME=PATH[@NODE_OPTIONS], e.g. head=dist/main.js`);
-  return { name: match[1] as string, script: match[2] as string, nodeOptions: match[3] ?? '' };
+  const name = match[1] as string;
+  return {
+    name,
+    script: match[2] as string,
+    nodeOptions: match[3] ?? '',
+    target: ownStores.get(name) ?? target,
+  };
 });
+const unnamed = [...ownStores.keys()].filter((name) => !builds.some((build) => build.name === name));
+if (unnamed.length > 0) throw new Error(`--store ${unnamed.join(', ')}: no --build of that name`);
 if (builds.length < 2)
   throw new Error('--build: name at least two, e.g. --build head=dist/main.js --build base=...');
 const load = values.load;
@@ -50,7 +73,6 @@ const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 if (!(Number.isInteger(rounds) && rounds > 0 && seconds > 0))
   throw new Error('--rounds and --seconds: positive');
-const target = benchStore(values);
 const unit = load === 'ingest' ? 'events/s' : 'req/s';
 
 interface Run {
@@ -67,19 +89,24 @@ async function start(build: Build): Promise<ServerProcess> {
   const before = process.env.NODE_OPTIONS;
   process.env.NODE_OPTIONS = build.nodeOptions;
   try {
-    return await startProcess(build.script, (port) => serveArgs(target, port));
+    return await startProcess(build.script, (port) => serveArgs(build.target, port));
   } finally {
     if (before === undefined) delete process.env.NODE_OPTIONS;
     else process.env.NODE_OPTIONS = before;
   }
 }
 
-/** The fixture of the reads; ingestion's runs each make their own, so each writes to an app of its own. */
-const readFixture = load === 'ingest' ? undefined : await prepareFixture(target, { migrate: true });
+/** The fixtures of the reads, one per store; ingestion's runs each make their own, each its own app. */
+const readFixtures = new Map<BenchStore, Fixture>();
+if (load !== 'ingest') {
+  for (const build of builds)
+    if (!readFixtures.has(build.target))
+      readFixtures.set(build.target, await prepareFixture(build.target, { migrate: true }));
+}
 
 /** One build's run: a fresh ingestion app (ingest) or a replayed answer, a second of warm-up, then the load. */
 async function measure(build: Build): Promise<Run> {
-  const fixture = readFixture ?? (await prepareFixture(target, { migrate: true }));
+  const fixture = readFixtures.get(build.target) ?? (await prepareFixture(build.target, { migrate: true }));
   const server = await start(build);
   try {
     const ticksPerUs = clockTicks() / 1e6;
@@ -130,7 +157,7 @@ for (const build of builds) {
   const own = runs.get(build.name) ?? [];
   const ratios = own.map((run, i) => run.rate / (first[i]?.rate ?? Number.NaN));
   console.log(
-    `${build.name}: median ${Math.round(median(own.map((run) => run.rate))).toLocaleString('en-US')} ${unit}, ` +
+    `${build.name}${build.target === target ? '' : ` (${build.target.name})`}: median ${Math.round(median(own.map((run) => run.rate))).toLocaleString('en-US')} ${unit}, ` +
       `${median(own.map((run) => run.cpuUs)).toFixed(1)} µs of CPU each, peak RSS up to ` +
       `${Math.round(Math.max(...own.map((run) => run.peakRssMb)))} MB; paired with ${builds[0]?.name}: median ` +
       `${median(ratios).toFixed(3)} [${ratios.map((ratio) => ratio.toFixed(2)).join(' ')}]`,
