@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type Fixture, INGEST_APP, prepareFixture } from './fixture.js';
-import { clockTicks, readProcessTicks } from './generator-cpu.js';
+import { clockTicks, commandTicks, readProcessTicks, ticksBetween } from './generator-cpu.js';
 import { EventSource, ingestOverHttp } from './ingest-load.js';
 import { type BenchStore, benchStore, STORE_OPTIONS, serveArgs } from './options.js';
 import { type ServerProcess, startProcess } from './server-process.js';
@@ -80,6 +80,8 @@ interface Run {
   /** The server's CPU, µs per event or answer. */
   readonly cpuUs: number;
   readonly peakRssMb: number;
+  /** PostgreSQL's CPU (every process of it on this machine), µs per event or answer; 0 with none here. */
+  readonly databaseUs: number;
   /** wrk's CPU as a share of one core (seed, app). */
   readonly generatorCpu?: number;
 }
@@ -95,6 +97,10 @@ async function start(build: Build): Promise<ServerProcess> {
     else process.env.NODE_OPTIONS = before;
   }
 }
+
+/** PostgreSQL's processes when it runs on this machine (the bench's own database); none on SQLite. */
+const databaseTicks = () =>
+  target.backend === 'postgres' ? commandTicks('postgres') : new Map<number, number>();
 
 /** The fixtures of the reads, one per store; ingestion's runs each make their own, each its own app. */
 const readFixtures = new Map<BenchStore, Fixture>();
@@ -114,16 +120,19 @@ async function measure(build: Build): Promise<Run> {
       const source = new EventSource(INGEST_APP.id, fixture.testerIds);
       await ingestOverHttp([server.url], fixture.ingestAppKey, source, 1);
       const ticks = readProcessTicks(server.pid);
+      const database = databaseTicks();
       const started = performance.now();
       const rate = await ingestOverHttp([server.url], fixture.ingestAppKey, source, seconds);
       const events = (rate * (performance.now() - started)) / 1000;
       const cpuUs = (readProcessTicks(server.pid) - ticks) / ticksPerUs / events;
-      return { rate, cpuUs, peakRssMb: server.peakRssMb() };
+      const databaseUs = ticksBetween(database, databaseTicks()) / ticksPerUs / events;
+      return { rate, cpuUs, databaseUs, peakRssMb: server.peakRssMb() };
     }
     const path = load === 'seed' ? BENCH_PATHS.seedExample : BENCH_PATHS.app;
     const headers = { authorization: `Bearer ${await fixture.token()}` };
     await runWrk(`${server.url}${path}`, headers, { connections: 16, seconds: 1 });
     const ticks = readProcessTicks(server.pid);
+    const database = databaseTicks();
     const figures = await runWrk(`${server.url}${path}`, headers, { connections: 16, seconds });
     if (figures.non200 > 0 || figures.socketErrors > 0) {
       throw new Error(
@@ -131,7 +140,14 @@ async function measure(build: Build): Promise<Run> {
       );
     }
     const cpuUs = (readProcessTicks(server.pid) - ticks) / ticksPerUs / figures.requests;
-    return { rate: figures.rps, cpuUs, peakRssMb: server.peakRssMb(), generatorCpu: figures.generatorCpu };
+    const databaseUs = ticksBetween(database, databaseTicks()) / ticksPerUs / figures.requests;
+    return {
+      rate: figures.rps,
+      cpuUs,
+      databaseUs,
+      peakRssMb: server.peakRssMb(),
+      generatorCpu: figures.generatorCpu,
+    };
   } finally {
     await server.stop();
   }
@@ -144,9 +160,10 @@ for (let round = 0; round < rounds; round++) {
     runs.get(build.name)?.push(run);
     const generator =
       run.generatorCpu === undefined ? '' : `, wrk ${Math.round(run.generatorCpu * 100)}% of a core`;
+    const database = run.databaseUs > 0 ? `, ${run.databaseUs.toFixed(1)} µs of PostgreSQL's` : '';
     console.log(
       `round ${round + 1}/${rounds} ${build.name}: ${Math.round(run.rate).toLocaleString('en-US')} ${unit}, ` +
-        `${run.cpuUs.toFixed(1)} µs of server CPU each, peak RSS ${Math.round(run.peakRssMb)} MB${generator}`,
+        `${run.cpuUs.toFixed(1)} µs of server CPU each${database}, peak RSS ${Math.round(run.peakRssMb)} MB${generator}`,
     );
   }
 }
@@ -158,8 +175,13 @@ for (const build of builds) {
   const ratios = own.map((run, i) => run.rate / (first[i]?.rate ?? Number.NaN));
   console.log(
     `${build.name}${build.target === target ? '' : ` (${build.target.name})`}: median ${Math.round(median(own.map((run) => run.rate))).toLocaleString('en-US')} ${unit}, ` +
-      `${median(own.map((run) => run.cpuUs)).toFixed(1)} µs of CPU each, peak RSS up to ` +
+      `${median(own.map((run) => run.cpuUs)).toFixed(1)} µs of CPU each${databaseMedian(own)}, peak RSS up to ` +
       `${Math.round(Math.max(...own.map((run) => run.peakRssMb)))} MB; paired with ${builds[0]?.name}: median ` +
       `${median(ratios).toFixed(3)} [${ratios.map((ratio) => ratio.toFixed(2)).join(' ')}]`,
   );
+}
+
+function databaseMedian(own: readonly Run[]): string {
+  const figures = own.map((run) => run.databaseUs);
+  return figures.some((us) => us > 0) ? ` (PostgreSQL's ${median(figures).toFixed(1)})` : '';
 }

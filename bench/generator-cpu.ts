@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * The CPU a load generator spends, as a share of one core. On the bench's 2 cores the generator competes with
@@ -50,4 +50,32 @@ export function clockTicks(): number {
     clockTicksPerSecond = Number.isInteger(answer) && answer > 0 ? answer : 100;
   }
   return clockTicksPerSecond;
+}
+
+/** The ticks of every process of `command` on this machine (`/proc/<pid>/comm`), by pid. */
+export function commandTicks(command: string): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/comm`, 'utf8').trim() !== command) continue;
+      ticks.set(Number(name), procStatTicks(readFileSync(`/proc/${name}/stat`, 'utf8')));
+    } catch {
+      // Gone between the listing and the reading.
+    }
+  }
+  return ticks;
+}
+
+/**
+ * The ticks the processes of `command` spent between two readings of `commandTicks`: of those in both, the
+ * difference; of those started in between, all of theirs. What the ones that ended in between spent is lost.
+ */
+export function ticksBetween(
+  before: ReadonlyMap<number, number>,
+  after: ReadonlyMap<number, number>,
+): number {
+  let spent = 0;
+  for (const [pid, ticks] of after) spent += ticks - (before.get(pid) ?? 0);
+  return spent;
 }
