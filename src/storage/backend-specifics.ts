@@ -2,6 +2,9 @@ import type { CompiledQuery, CreateTableBuilder, Kysely, RawBuilder, SqlBool, Tr
 import type { RowsPerStatement } from './queries/fixed-inserts.js';
 import type { Database } from './schema.js';
 
+/** The rollups whose rows every batch of usage updates again (queries/usage-rollups.ts). */
+export type UpdatedRollup = 'usage_monthly' | 'usage_daily';
+
 /**
  * Everything that differs between backends, as named functions. The shared Kysely store calls these and
  * never asks which backend it runs on; each backend folder (`sqlite/`, later `postgres/`) implements them.
@@ -103,12 +106,14 @@ export interface BackendSpecifics {
    */
   createTesterDeleteNotifications(db: Kysely<unknown>): Promise<void>;
   /**
-   * Migration 0015: room on the pages of `usage_monthly` for its rows' next versions. Each batch of usage
-   * updates a month's row of every tester it names; PostgreSQL writes an update as a new version of the row,
-   * on the row's page when there is room (no index touched) and elsewhere when not, which scattered a tester's
-   * months over the heap: a page's sums read 2,709 buffers on the bench store. SQLite updates in place: nothing.
+   * Migrations 0015 and 0016: room on the pages of a rollup (`usage_monthly`, then `usage_daily`) for its rows'
+   * next versions. Each batch of usage updates the month's and the day's row of every tester it names;
+   * PostgreSQL writes an update as a new version of the row, on the row's page when there is room (no index
+   * touched) and elsewhere when not, which scattered a tester's months over the heap (a page's sums read 2,709
+   * buffers on the bench store) and gave every daily row's move a new entry in both of its indexes
+   * (docs/architecture.md, "Room for the rollups"). SQLite updates in place: nothing.
    */
-  leaveRoomForRollupUpdates(db: Kysely<unknown>): Promise<void>;
+  leaveRoomForRollupUpdates(db: Kysely<unknown>, table: UpdatedRollup): Promise<void>;
   /** Whether an error means "another process holds the database; try again shortly". */
   isBusy(error: unknown): boolean;
   /** Whether an error means the database cannot be reached at all (answered 503 until it is back). */

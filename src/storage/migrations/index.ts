@@ -14,7 +14,7 @@ import { feedbackContentSchema } from './0011-feedback-content.js';
 import { changeNotificationsSchema } from './0012-change-notifications.js';
 import { testerDeleteNotificationsSchema } from './0013-tester-delete-notifications.js';
 import { listingVersionsSchema } from './0014-listing-versions.js';
-import { monthlyRollupRoomSchema } from './0015-monthly-rollup-room.js';
+import { rollupRoomSchema } from './rollup-room.js';
 import { MIGRATION_NAMES, type MigrationName } from './migration-names.js';
 
 /**
@@ -39,7 +39,8 @@ const SCHEMAS: {
   '0012-change-notifications': changeNotificationsSchema,
   '0013-tester-delete-notifications': testerDeleteNotificationsSchema,
   '0014-listing-versions': listingVersionsSchema,
-  '0015-monthly-rollup-room': monthlyRollupRoomSchema,
+  '0015-monthly-rollup-room': rollupRoomSchema('usage_monthly'),
+  '0016-daily-rollup-room': rollupRoomSchema('usage_daily'),
 };
 
 /** What a migration may ask of the backend besides its column types. */

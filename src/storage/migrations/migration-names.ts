@@ -20,6 +20,7 @@ export const MIGRATION_NAMES = [
   '0013-tester-delete-notifications',
   '0014-listing-versions',
   '0015-monthly-rollup-room',
+  '0016-daily-rollup-room',
 ] as const;
 
 export type MigrationName = (typeof MIGRATION_NAMES)[number];

@@ -35,7 +35,7 @@ it('migrates once when several nodes open a fresh database at the same time', as
   expect(await stores[3]?.setting('probe')).toBe('written by node 0');
 });
 
-it('leaves room on the monthly rollups’ pages for their rows’ next versions (0015)', async () => {
+it('leaves room on the monthly and daily rollups’ pages for their rows’ next versions (0015, 0016)', async () => {
   const schema = await createTestSchema();
   drop = schema.drop;
   opened.push(await openStore({ databaseUrl: schema.url, poolSize: 1 }));
@@ -48,7 +48,7 @@ it('leaves room on the monthly rollups’ pages for their rows’ next versions 
       [schema.schema],
     );
     expect(options.rows).toEqual([
-      { relname: 'usage_daily', reloptions: null },
+      { relname: 'usage_daily', reloptions: ['fillfactor=50'] },
       { relname: 'usage_monthly', reloptions: ['fillfactor=50'] },
     ]);
   } finally {
