@@ -28,6 +28,11 @@ export interface Figure {
   };
   /** Why the row's figure may measure the load generator rather than the server (bench/throughput.ts). */
   readonly unreliable?: string;
+  /**
+   * Rows against bare node:http: the CPU each server spent per answer, µs (every thread, from /proc; medians
+   * of the runs). Measured at the rate each run got, so a generator that capped both sides caps neither figure.
+   */
+  readonly cpuPerAnswer?: { readonly row: number; readonly baseline: number };
 }
 
 export interface BackendTable {
@@ -79,8 +84,8 @@ export function commit(): string {
 /** The table as Markdown, ready for BENCHMARKS.md. */
 export function renderTable(table: BackendTable): string {
   const lines = [
-    `| figure | result | baseline (same run) | ratio | generator CPU (row / baseline) | reliable | goal | met |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- |`,
+    `| figure | result | baseline (same run) | ratio | generator CPU (row / baseline) | reliable | goal | met | server CPU an answer (row / bare) |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
   ];
   const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
   for (const row of table.figures) {
@@ -102,8 +107,12 @@ export function renderTable(table: BackendTable): string {
           : row.unreliable === undefined
             ? '**no**'
             : '**no** (the ratio is an upper bound)';
+    const perAnswer =
+      row.cpuPerAnswer === undefined
+        ? ''
+        : `${formatNumber(row.cpuPerAnswer.row, 1)} / ${formatNumber(row.cpuPerAnswer.baseline, 1)} µs (bare's ${percent(row.cpuPerAnswer.baseline / row.cpuPerAnswer.row)})`;
     lines.push(
-      `| ${row.figure} | ${row.result} | ${baseline} | ${ratio} | ${cpu} | ${reliable} | ${row.goal} | ${met} |`,
+      `| ${row.figure} | ${row.result} | ${baseline} | ${ratio} | ${cpu} | ${reliable} | ${row.goal} | ${met} | ${perAnswer} |`,
     );
   }
   return lines.join('\n');

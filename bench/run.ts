@@ -179,6 +179,7 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
       return compareWithBare({
         figure: `${figure} (${formatNumber(answer.raw.length)} bytes), ${PLAN.connections} connections`,
         url,
+        serverPid: server.pid,
         headers,
         body: answer.raw,
         bodyFile: '.bench/tmp/page.json',
@@ -270,6 +271,7 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
       figures.push(
         ...(await siblingFigures({
           serverUrl: server.url,
+          serverPid: server.pid,
           headers,
           testerId: fixture.testerIds[0] ?? '',
           load,

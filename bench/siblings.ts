@@ -78,6 +78,8 @@ export interface SiblingBench {
   readonly goalRatio: number;
   /** What wrk gets from bare node:http on this machine in this run (throughput.ts's `calibrate`). */
   readonly capacity: number;
+  /** The server's process (its CPU per answer is reported beside bare node:http's). */
+  readonly serverPid: number;
   /** A write to the reference app, which retires every kept answer of it (and of its groups and builds). */
   invalidate(): Promise<void>;
 }
@@ -104,6 +106,7 @@ export async function siblingFigures(bench: SiblingBench): Promise<Figure[]> {
       await compareWithBare({
         figure: `repeated ${name} page (${formatNumber(page.raw.length)} bytes), ${bench.load.connections} connections`,
         url,
+        serverPid: bench.serverPid,
         headers: bench.headers,
         body: page.raw,
         bodyFile: '.bench/tmp/sibling.json',

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { GENERATOR_CPU_LIMIT } from './generator-cpu.js';
+import { clockTicks, GENERATOR_CPU_LIMIT, readProcessTicks } from './generator-cpu.js';
 import { type LoadGenerator, type LoadOptions, type LoadResult, load } from './load.js';
 import { formatNumber, type Figure } from './report.js';
 import { startProcess } from './server-process.js';
@@ -15,6 +15,8 @@ export interface BareComparison {
   /** The row's name in the table. */
   readonly figure: string;
   readonly url: string;
+  /** The server's process, whose CPU per answer the row reports beside the bare server's. */
+  readonly serverPid: number;
   readonly headers: Record<string, string>;
   /** The endpoint's answer, served as-is by the bare server. */
   readonly body: Uint8Array;
@@ -62,18 +64,27 @@ export async function compareWithBare(comparison: BareComparison): Promise<Figur
   ]);
   const bareRuns: LoadResult[] = [];
   const realRuns: LoadResult[] = [];
+  const bareCpuUs: number[] = [];
+  const realCpuUs: number[] = [];
+  /** A run of the load, and the CPU its server spent per answer (every thread, from /proc). */
+  const measured = async (url: string, headers: Record<string, string>, pid: number, cpuUs: number[]) => {
+    const ticks = readProcessTicks(pid);
+    const run = await load(url, headers, comparison.load);
+    cpuUs.push(((readProcessTicks(pid) - ticks) * 1e6) / clockTicks() / (run.rps * comparison.load.seconds));
+    return run;
+  };
   try {
     const warmUp = { ...comparison.load, seconds: 1 };
     await load(bare.url, {}, warmUp);
     await load(comparison.url, comparison.headers, warmUp);
     for (let run = 0; run < comparison.load.runs; run++) {
-      bareRuns.push(await load(bare.url, {}, comparison.load));
-      realRuns.push(await load(comparison.url, comparison.headers, comparison.load));
+      bareRuns.push(await measured(bare.url, {}, bare.pid, bareCpuUs));
+      realRuns.push(await measured(comparison.url, comparison.headers, comparison.serverPid, realCpuUs));
     }
   } finally {
     await bare.stop();
   }
-  return throughputFigure({
+  const figure = throughputFigure({
     figure: comparison.figure,
     runs: realRuns,
     baseline: { name: 'bare node:http, same bytes', runs: bareRuns, bare: true },
@@ -81,6 +92,7 @@ export async function compareWithBare(comparison: BareComparison): Promise<Figur
     met: (ratio) => ratio >= comparison.goalRatio,
     ...(comparison.capacity !== undefined && { capacity: comparison.capacity }),
   });
+  return { ...figure, cpuPerAnswer: { row: median(realCpuUs), baseline: median(bareCpuUs) } };
 }
 
 /** A row of answers (or events) per second against a baseline measured in the same run: medians of the runs. */
