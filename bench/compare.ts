@@ -13,10 +13,11 @@ import { runWrk } from './wrk.js';
  * [--seconds N] [--database-url URL] [--store NAME=DATA_DIR]`: builds of the server (`PATH` is a `dist/main.js`;
  * the same path twice with other node options compares those) started one at a time on the bench store and
  * loaded alike, the order reversed every round. `--store` gives a build an embedded store of its own (a copy of
- * the bench store with another layout, to compare layouts with one build). For each run: the rate, and the server's CPU (every thread, from /proc) per event or
- * per answer; for `seed` and `app` (the seed's first example, `GET /v1/apps/{id}`, replayed) also wrk's own CPU,
- * which must stay below a core for the rate to mean anything. Then, per build, the medians and the median of its
- * ratio to the first build in each round.
+ * the bench store with another layout, to compare layouts with one build). For each run: the rate, the server's
+ * CPU (every thread, from /proc) per event or answer and, on a PostgreSQL of this machine, the database's (every
+ * `postgres` process); for `seed` and `app` (the seed's first example, `GET /v1/apps/{id}`, replayed) also
+ * wrk's own CPU, which must stay below a core for the rate to mean anything. Then, per build, the medians and
+ * the median of its ratio to the first build in each round.
  *
  * Why pairs: on these 2-core VMs one build's rate moved by a third between runs minutes apart, more than most
  * changes move it, so a full run of each build (run.ts) cannot tell them apart; runs side by side in time, many
