@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type Fixture, INGEST_APP, prepareFixture } from './fixture.js';
-import { clockTicks, commandTicks, readProcessTicks, ticksBetween } from './generator-cpu.js';
+import { commandTicks, microsecondsEach, readProcessTicks, ticksBetween } from './generator-cpu.js';
 import { EventSource, ingestOverHttp } from './ingest-load.js';
 import { type BenchStore, benchStore, STORE_OPTIONS, serveArgs } from './options.js';
 import { type ServerProcess, startProcess } from './server-process.js';
@@ -103,6 +103,18 @@ async function start(build: Build): Promise<ServerProcess> {
 const databaseTicks = () =>
   target.backend === 'postgres' ? commandTicks('postgres') : new Map<number, number>();
 
+/** Reads the CPU of the server and of the database from now; `each(count)` spreads what they spent since. */
+function cpuFrom(pid: number) {
+  const ticks = readProcessTicks(pid);
+  const database = databaseTicks();
+  return {
+    each: (count: number) => ({
+      cpuUs: microsecondsEach(readProcessTicks(pid) - ticks, count),
+      databaseUs: microsecondsEach(ticksBetween(database, databaseTicks()), count),
+    }),
+  };
+}
+
 /** The fixtures of the reads, one per store; ingestion's runs each make their own, each its own app. */
 const readFixtures = new Map<BenchStore, Fixture>();
 if (load !== 'ingest') {
@@ -116,36 +128,28 @@ async function measure(build: Build): Promise<Run> {
   const fixture = readFixtures.get(build.target) ?? (await prepareFixture(build.target, { migrate: true }));
   const server = await start(build);
   try {
-    const ticksPerUs = clockTicks() / 1e6;
     if (load === 'ingest') {
       const source = new EventSource(INGEST_APP.id, fixture.testerIds);
       await ingestOverHttp([server.url], fixture.ingestAppKey, source, 1);
-      const ticks = readProcessTicks(server.pid);
-      const database = databaseTicks();
+      const cpu = cpuFrom(server.pid);
       const started = performance.now();
       const rate = await ingestOverHttp([server.url], fixture.ingestAppKey, source, seconds);
       const events = (rate * (performance.now() - started)) / 1000;
-      const cpuUs = (readProcessTicks(server.pid) - ticks) / ticksPerUs / events;
-      const databaseUs = ticksBetween(database, databaseTicks()) / ticksPerUs / events;
-      return { rate, cpuUs, databaseUs, peakRssMb: server.peakRssMb() };
+      return { rate, ...cpu.each(events), peakRssMb: server.peakRssMb() };
     }
     const path = load === 'seed' ? BENCH_PATHS.seedExample : BENCH_PATHS.app;
     const headers = { authorization: `Bearer ${await fixture.token()}` };
     await runWrk(`${server.url}${path}`, headers, { connections: 16, seconds: 1 });
-    const ticks = readProcessTicks(server.pid);
-    const database = databaseTicks();
+    const cpu = cpuFrom(server.pid);
     const figures = await runWrk(`${server.url}${path}`, headers, { connections: 16, seconds });
     if (figures.non200 > 0 || figures.socketErrors > 0) {
       throw new Error(
         `${build.name}: ${figures.non200} answers other than 200, ${figures.socketErrors} errors`,
       );
     }
-    const cpuUs = (readProcessTicks(server.pid) - ticks) / ticksPerUs / figures.requests;
-    const databaseUs = ticksBetween(database, databaseTicks()) / ticksPerUs / figures.requests;
     return {
       rate: figures.rps,
-      cpuUs,
-      databaseUs,
+      ...cpu.each(figures.requests),
       peakRssMb: server.peakRssMb(),
       generatorCpu: figures.generatorCpu,
     };

@@ -79,3 +79,8 @@ export function ticksBetween(
   for (const [pid, ticks] of after) spent += ticks - (before.get(pid) ?? 0);
   return spent;
 }
+
+/** Clock ticks of CPU spent on `count` events or answers, as µs each. */
+export function microsecondsEach(ticks: number, count: number): number {
+  return (ticks * 1e6) / clockTicks() / count;
+}

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { clockTicks, GENERATOR_CPU_LIMIT, readProcessTicks } from './generator-cpu.js';
+import { GENERATOR_CPU_LIMIT, microsecondsEach, readProcessTicks } from './generator-cpu.js';
 import { type LoadGenerator, type LoadOptions, type LoadResult, load } from './load.js';
 import { formatNumber, type Figure } from './report.js';
 import { startProcess } from './server-process.js';
@@ -70,7 +70,7 @@ export async function compareWithBare(comparison: BareComparison): Promise<Figur
   const measured = async (url: string, headers: Record<string, string>, pid: number, cpuUs: number[]) => {
     const ticks = readProcessTicks(pid);
     const run = await load(url, headers, comparison.load);
-    cpuUs.push(((readProcessTicks(pid) - ticks) * 1e6) / clockTicks() / (run.rps * comparison.load.seconds));
+    cpuUs.push(microsecondsEach(readProcessTicks(pid) - ticks, run.rps * comparison.load.seconds));
     return run;
   };
   try {
