@@ -207,12 +207,16 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
           (error: unknown) => failed(request, response, error),
         );
       };
-      // The requests of this loop turn checked from what the store keeps, waiting for it to catch up once.
-      let waiting: Waiting[] = [];
-      const answerWaiting = (kept: KeptReads, caughtUp: boolean) => {
-        const turn = waiting;
-        waiting = [];
-        for (const one of turn) {
+      // The requests of this loop turn, checked from what the store keeps once it has caught up: one wait for
+      // the turn. A request of a later turn waits for a wait of its own, even while this one is pending: the
+      // store only promises the commits made before it was asked (storage/change-feed.ts), and on PostgreSQL
+      // the fence stays in flight over several turns.
+      let turn: Waiting[] | undefined;
+      const turnEnded = () => {
+        turn = undefined;
+      };
+      const answerWaiting = (kept: KeptReads, waiting: readonly Waiting[], caughtUp: boolean) => {
+        for (const one of waiting) {
           try {
             if (!caughtUp || !answerFromKept(kept, one)) replayOrFastify(one.request, one.response);
           } catch (error) {
@@ -256,12 +260,16 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
         const cacheKey = lastKey.of(key.keyId, request);
         const entry = answers.peek(cacheKey);
         if (entry === undefined) return toFastify(request, response);
-        waiting.push({ request, response, keyId: key.keyId, cacheKey, entry, started });
-        if (waiting.length === 1)
+        if (turn === undefined) {
+          const waiting: Waiting[] = [];
+          turn = waiting;
+          setImmediate(turnEnded);
           kept.caughtUp().then(
-            (caughtUp) => answerWaiting(kept, caughtUp),
-            () => answerWaiting(kept, false),
+            (caughtUp) => answerWaiting(kept, waiting, caughtUp),
+            () => answerWaiting(kept, waiting, false),
           );
+        }
+        turn.push({ request, response, keyId: key.keyId, cacheKey, entry, started });
       });
     },
     size: () => ({ entries: answers.count, bytes: answers.bytes }),

@@ -128,10 +128,20 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
   // The round trip `caughtUp` waits for: a query on the listening session. PostgreSQL signals every listener
   // before it answers a commit, and a listening backend sends what it was signalled of before it answers its
   // next query (async.c: at once when idle, else "just before we next go idle"), so once it answers, every
-  // change committed before it was sent has been heard. Callers share one in flight only if they came before
-  // it was sent; the others wait for the next. It asks whether the session is still its own (ownSession).
+  // change committed before it was sent has been heard. It is sent once the turn of the event loop that asked
+  // has read its sockets (`setImmediate`, as SQLite's feed reads data_version): the calls of the turn share it,
+  // and it covers every request read in the turn. One at a time: calls made while one is in flight share the
+  // next, sent when it is answered. Sent at once instead, pipelined, they were many more round trips for as
+  // many answers: the seed's first example, replayed, came at 0.78 of the rate it has this way (BENCHMARKS.md,
+  // "One wait per turn on PostgreSQL"). Each asks whether the session is still its own (ownSession).
   let fence: Promise<boolean> | undefined;
   let nextFence: Promise<boolean> | undefined;
+  let turnFence: Promise<boolean> | undefined;
+  const sendAtTurnEnd = (resolve: (caughtUp: Promise<boolean> | boolean) => void) => {
+    turnFence = undefined;
+    const session = client;
+    resolve(watching && session !== undefined ? sendFence(session) : false);
+  };
   const sendFence = (session: pg.Client): Promise<boolean> => {
     // A session that stops answering (the database hangs without closing connections) must not hold the
     // request: past FENCE_TIMEOUT_MS the read goes to the store, whose queries time out on their own (503), and
@@ -165,13 +175,15 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
       return watching;
     },
     caughtUp() {
-      const session = client;
-      if (!feed.watching() || session === undefined) return Promise.resolve(false);
-      if (fence === undefined) return sendFence(session);
+      if (!feed.watching() || client === undefined) return Promise.resolve(false);
+      if (fence === undefined) {
+        turnFence ??= new Promise((resolve) => setImmediate(sendAtTurnEnd, resolve));
+        return turnFence;
+      }
       nextFence ??= fence.then(() => {
         nextFence = undefined;
-        const now = client;
-        return watching && now !== undefined ? sendFence(now) : false;
+        const session = client;
+        return watching && session !== undefined ? sendFence(session) : false;
       });
       return nextFence;
     },

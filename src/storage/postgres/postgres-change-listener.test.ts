@@ -169,6 +169,25 @@ it('is caught up, once caughtUp resolves, with every change committed before it 
   expect(await feed.caughtUp()).toBe(false);
 });
 
+it('answers the calls of one turn of the event loop with one round trip, sent after the last of them', async () => {
+  const { schema, url, store } = await schemaWithStore();
+  const { feed, heard } = listen({ databaseUrl: url, schema });
+  expect((await watchingSoon(feed)).met).toBe(true);
+  await store.createApiKey(key('KEY0000001'));
+  const turn = [feed.caughtUp(), feed.caughtUp(), feed.caughtUp()];
+  // One promise: the round trip goes once the turn has read its sockets, so it covers every request read in it.
+  expect(new Set(turn).size).toBe(1);
+  expect(await Promise.all(turn)).toEqual([true, true, true]);
+  // A call of a later turn, after a commit made once that round trip was sent, waits for one of its own.
+  const sql = await sqlClient(url);
+  heard.length = 0;
+  await sql.query(`update api_keys set name = 'later' where key_id = 'KEY0000001'`);
+  const later = feed.caughtUp();
+  expect(later).not.toBe(turn[0]);
+  expect(await later).toBe(true);
+  expect(heard).toContainEqual({ table: 'api_keys', key: 'KEY0000001' });
+});
+
 it('stops watching when its session is killed, tells that anything may have changed, and listens again', async () => {
   const { schema, url, store } = await schemaWithStore();
   const sql = await sqlClient(TEST_DATABASE_URL);
