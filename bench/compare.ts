@@ -9,15 +9,15 @@ import { BENCH_PATHS } from './workload.js';
 import { runWrk } from './wrk.js';
 
 /**
- * `npm run bench:compare -- --build NAME=PATH[@NODE_OPTIONS] --build ... --load ingest|seed|app [--rounds N]
+ * `npm run bench:compare -- --build NAME=PATH[@NODE_OPTIONS] --build ... --load ingest|seed|app|page [--rounds N]
  * [--seconds N] [--database-url URL] [--store NAME=DATA_DIR]`: builds of the server (`PATH` is a `dist/main.js`;
  * the same path twice with other node options compares those) started one at a time on the bench store and
  * loaded alike, the order reversed every round. `--store` gives a build an embedded store of its own (a copy of
  * the bench store with another layout, to compare layouts with one build). For each run: the rate, the server's
  * CPU (every thread, from /proc) per event or answer and, on a PostgreSQL of this machine, the database's (every
- * `postgres` process); for `seed` and `app` (the seed's first example, `GET /v1/apps/{id}`, replayed) also
- * wrk's own CPU, which must stay below a core for the rate to mean anything. Then, per build, the medians and
- * the median of its ratio to the first build in each round.
+ * `postgres` process); for `seed`, `app` and `page` (the seed's first example, `GET /v1/apps/{id}` and the
+ * metrics page of 91 KB, replayed) also wrk's own CPU, which must stay below a core for the rate to mean
+ * anything. Then, per build, the medians and the median of its ratio to the first build in each round.
  *
  * Why pairs: on these 2-core VMs one build's rate moved by a third between runs minutes apart, more than most
  * changes move it, so a full run of each build (run.ts) cannot tell them apart; runs side by side in time, many
@@ -69,7 +69,13 @@ if (unnamed.length > 0) throw new Error(`--store ${unnamed.join(', ')}: no --bui
 if (builds.length < 2)
   throw new Error('--build: name at least two, e.g. --build head=dist/main.js --build base=...');
 const load = values.load;
-if (load !== 'ingest' && load !== 'seed' && load !== 'app') throw new Error('--load: ingest, seed or app');
+const READ_PATHS = {
+  seed: BENCH_PATHS.seedExample,
+  app: BENCH_PATHS.app,
+  page: BENCH_PATHS.metricsPage,
+} as const;
+if (load !== 'ingest' && !Object.hasOwn(READ_PATHS, load))
+  throw new Error('--load: ingest, seed, app or page');
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 if (!(Number.isInteger(rounds) && rounds > 0 && seconds > 0))
@@ -83,7 +89,7 @@ interface Run {
   readonly peakRssMb: number;
   /** PostgreSQL's CPU (every process of it on this machine), µs per event or answer; 0 with none here. */
   readonly databaseUs: number;
-  /** wrk's CPU as a share of one core (seed, app). */
+  /** wrk's CPU as a share of one core (seed, app, page). */
   readonly generatorCpu?: number;
 }
 
@@ -137,7 +143,7 @@ async function measure(build: Build): Promise<Run> {
       const events = (rate * (performance.now() - started)) / 1000;
       return { rate, ...cpu.each(events), peakRssMb: server.peakRssMb() };
     }
-    const path = load === 'seed' ? BENCH_PATHS.seedExample : BENCH_PATHS.app;
+    const path = READ_PATHS[load as keyof typeof READ_PATHS];
     const headers = { authorization: `Bearer ${await fixture.token()}` };
     await runWrk(`${server.url}${path}`, headers, { connections: 16, seconds: 1 });
     const cpu = cpuFrom(server.pid);
