@@ -31,6 +31,18 @@ afterEach(async () => {
   opened = undefined;
 });
 
+/** Whether `count` reaches `wanted` within 5 s (the server reads and asks on its own turns). */
+async function reaches(count: () => number, wanted: number): Promise<boolean> {
+  return (
+    await pollUntil(
+      async () => count(),
+      (now) => now === wanted,
+      5_000,
+      5,
+    )
+  ).met;
+}
+
 function get(port: number, authorization: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const sent = httpRequest(
@@ -77,42 +89,15 @@ it('answers a request of a later turn only after a wait of its own, even while a
 
   held = true;
   const first = get(port, authorization);
-  expect(
-    (
-      await pollUntil(
-        async () => waits.length,
-        (asked) => asked === 1,
-        5_000,
-        5,
-      )
-    ).met,
-  ).toBe(true);
+  expect(await reaches(() => waits.length, 1)).toBe(true);
   let secondAnswered = false;
   const second = get(port, authorization).then((status) => {
     secondAnswered = true;
     return status;
   });
-  expect(
-    (
-      await pollUntil(
-        async () => read,
-        (count) => count === 4,
-        5_000,
-        5,
-      )
-    ).met,
-  ).toBe(true);
+  expect(await reaches(() => read, 4)).toBe(true);
   // Read while the first wait is pending, in a later turn: it asked a wait of its own.
-  expect(
-    (
-      await pollUntil(
-        async () => waits.length,
-        (asked) => asked === 2,
-        5_000,
-        5,
-      )
-    ).met,
-  ).toBe(true);
+  expect(await reaches(() => waits.length, 2)).toBe(true);
 
   waits[0]?.(true);
   expect(await first).toBe(200);
