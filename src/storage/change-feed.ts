@@ -32,9 +32,11 @@ export interface ChangeFeed {
    */
   watching(): boolean;
   /**
-   * Resolves true once every change others committed before the call has been told to `onChange` (SQLite:
-   * reads data_version now; PostgreSQL: one round trip on the listening session, shared by the calls that
-   * wait for it), false when the feed cannot promise that (then read the store).
+   * Resolves true once every change others committed before the call has been told to `onChange`, false when
+   * the feed cannot promise that (then read the store). Both look once the turn of the event loop that called
+   * has read its sockets, for all of that turn's calls (SQLite reads data_version; PostgreSQL sends one round
+   * trip on the listening session, or the next one if one is in flight): what resolves a turn's calls covers
+   * every request read in that turn, and never one read later.
    */
   caughtUp(): Promise<boolean>;
   /** Sets the one listener told of each change; a change the feed cannot name is `{}` (anything). */
