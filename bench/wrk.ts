@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clockTicks, cpuShare, readProcessTicks } from './generator-cpu.js';
@@ -104,7 +104,10 @@ let scriptFile: string | undefined;
 
 function script(): string {
   if (scriptFile === undefined) {
-    scriptFile = join(mkdtempSync(join(tmpdir(), 'bench-wrk-')), 'count-non-200.lua');
+    const directory = mkdtempSync(join(tmpdir(), 'bench-wrk-'));
+    // One per bench process, gone with it: each run of the bench left one behind in the temporary directory.
+    process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
+    scriptFile = join(directory, 'count-non-200.lua');
     writeFileSync(scriptFile, WRK_SCRIPT);
   }
   return scriptFile;
