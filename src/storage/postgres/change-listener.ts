@@ -137,10 +137,14 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
   let fence: Promise<boolean> | undefined;
   let nextFence: Promise<boolean> | undefined;
   let turnFence: Promise<boolean> | undefined;
-  const sendAtTurnEnd = (resolve: (caughtUp: Promise<boolean> | boolean) => void) => {
+  const sendAtTurnEnd = (resolve: (caughtUp: Promise<boolean>) => void) => {
     turnFence = undefined;
+    resolve(sendWhileWatching());
+  };
+  /** A fence on the session as it is now; false at once if it is gone or no longer watching. */
+  const sendWhileWatching = (): Promise<boolean> => {
     const session = client;
-    resolve(watching && session !== undefined ? sendFence(session) : false);
+    return watching && session !== undefined ? sendFence(session) : Promise.resolve(false);
   };
   const sendFence = (session: pg.Client): Promise<boolean> => {
     // A session that stops answering (the database hangs without closing connections) must not hold the
@@ -182,8 +186,7 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
       }
       nextFence ??= fence.then(() => {
         nextFence = undefined;
-        const session = client;
-        return watching && session !== undefined ? sendFence(session) : false;
+        return sendWhileWatching();
       });
       return nextFence;
     },
