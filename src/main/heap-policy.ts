@@ -15,7 +15,8 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  *   promoted: under ingestion garbage collection takes 24% of the server's CPU instead of 8%, for half the
  *   peak RSS (BENCHMARKS.md, "The lean heap"). Set before the server's modules load (main.ts): V8 never gives
  *   back a young generation once grown, and loading them alone grows it to 8 MB a semi-space. Once the server
- *   listens, `capYoungGeneration` lets it grow to 2 MB a semi-space and no further.
+ *   listens, `capYoungGeneration` lets it grow to a ceiling that depends on the store (2 or 8 MB a semi-space) and no
+ *   further.
  * - `--heap-growing-percent=100`: after a full collection the old generation may grow by its live size
  *   before the next, instead of V8's own factor of up to 4. Set once the server listens (main/serve.ts): V8
  *   reads it at each full collection, and while the ~1,000 modules load the heap grows from 4 to 20 MB, which
@@ -39,41 +40,56 @@ export function heapSizedByOperator(execArgv: readonly string[], nodeOptions: st
   return HEAP_SIZING.test(`${execArgv.join(' ')} ${nodeOptions}`);
 }
 
+/** What the server's process holds besides V8's heap depends on its store (youngGenerationCeilingMb). */
+export type StoreKind = 'sqlite' | 'postgres';
+
+export interface LeanHeapOptions {
+  readonly execArgv?: readonly string[];
+  readonly nodeOptions?: string;
+  /** The store `serve` serves, which sets the young generation's ceiling once listening. */
+  readonly store?: StoreKind;
+}
+
 /**
  * Applies the LEAN_HEAP_FLAGS of `moment` (`start`: before the server's modules load; `listening`: once it
- * listens, and from then on the young generation's ceiling, `capYoungGeneration`) unless the operator sized the
- * heap; says which flags it set.
+ * listens, and from then on the young generation's ceiling for its store, `capYoungGeneration`) unless the
+ * operator sized the heap; says which flags it set.
  */
 export function keepHeapLean(
   moment: keyof typeof LEAN_HEAP_FLAGS,
-  execArgv: readonly string[] = process.execArgv,
-  nodeOptions: string = process.env.NODE_OPTIONS ?? '',
+  options: LeanHeapOptions = {},
 ): readonly string[] {
+  const { execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? '' } = options;
   if (heapSizedByOperator(execArgv, nodeOptions)) return [];
   for (const flag of LEAN_HEAP_FLAGS[moment]) setFlagsFromString(flag);
-  if (moment === 'listening') capYoungGeneration();
+  if (moment === 'listening') capYoungGeneration(YOUNG_GENERATION_CEILING_MB[options.store ?? 'sqlite']);
   return LEAN_HEAP_FLAGS[moment];
 }
 
 /**
- * The young generation's ceiling once the server listens, a semi-space's size in MB: one doubling of V8's first
- * size (1 MB). Held at 1 MB, a small answer's garbage (about 10 KB of Node's request and response objects and
- * ours) filled it every hundred requests, and scavenges took a fifth of the server's CPU; at 2 MB they come
- * half as often, for 2 MB more of young generation (BENCHMARKS.md, "The young generation's ceiling").
+ * The young generation's ceiling once the server listens, a semi-space's size in MB, by store. Held at V8's
+ * first size (1 MB), a small answer's garbage (about 10 KB of Node's request and response objects and ours)
+ * filled it every hundred requests, and scavenges took a fifth of the server's CPU. At 2 MB they came half as
+ * often (BENCHMARKS.md, "The young generation's ceiling"); 4 MB gained nothing more; at 8 MB a replayed small
+ * answer cost about an eighth less CPU than at 2, on both stores, and PostgreSQL's ingestion about a seventh
+ * less (BENCHMARKS.md, "Eight megabytes a semi-space"). The young generation then grows past 2 MB under
+ * ingestion too, for about 12 MB more peak RSS: on PostgreSQL the server peaked at 123-129 MB, within the
+ * memory goal's 150; on SQLite, whose process also holds the store's page cache and statements, at 140-156 MB
+ * against 125-148 at 2 MB. So SQLite keeps 2 MB.
  */
-export const YOUNG_GENERATION_CEILING_MB = 2;
+export const YOUNG_GENERATION_CEILING_MB: Readonly<Record<StoreKind, number>> = { sqlite: 2, postgres: 8 };
 
 /**
  * V8 reads a semi-space's bounds only when it makes the heap (`--max-semi-space-size`), but reads
  * `--semi-space-growth-factor` each time the young generation grows: after every collection this lets it grow
- * (a factor of 2) while a semi-space is below YOUNG_GENERATION_CEILING_MB, and stops it (1) once it is there.
- * The factor is set after the collection that grew it, reported on a later turn of the event loop, so a long
- * stretch of synchronous work can grow it past the ceiling before the factor stops it (under ingestion's
- * writes: once, to 4 MB). Watches for the rest of the process, as `serve` runs.
+ * (a factor of 2) while a semi-space is below `ceilingMb`, and stops it (1) once it is there. The factor is set
+ * after the collection that grew it, reported on a later turn of the event loop, so a long stretch of
+ * synchronous work can grow it past the ceiling before the factor stops it (under SQLite ingestion's writes:
+ * once, from 2 MB to 4). Watches for the rest of the process, as `serve` runs.
  */
-export function capYoungGeneration(): void {
+export function capYoungGeneration(ceilingMb: number): void {
   // A semi-space's pages hold a little less than its size: 1 MB holds 0.98 MB, 2 MB 1.97.
-  const below = YOUNG_GENERATION_CEILING_MB * 0.9 * 1024 * 1024;
+  const below = ceilingMb * 0.9 * 1024 * 1024;
   let factor: number | undefined;
   const adjust = () => {
     const wanted = semiSpaceCapacity() < below ? 2 : 1;

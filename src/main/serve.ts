@@ -113,7 +113,7 @@ async function serveStore(options: ServeOptions, out: ServeConsole): Promise<voi
     throw error;
   }
   // Not before: the old generation's flag would cost a full collection while the modules load (heap-policy.ts).
-  keepHeapLean('listening');
+  keepHeapLean('listening', { store: 'databaseUrl' in options.store ? 'postgres' : 'sqlite' });
   const address = app.server.address() as AddressInfo;
   const scheme = tls === undefined ? 'http' : 'https';
   const listening = `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;

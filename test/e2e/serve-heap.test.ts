@@ -8,16 +8,16 @@ import {
   YOUNG_GENERATION_CEILING_MB,
 } from '../../src/main/heap-policy.js';
 import { startEphemeralServer } from '../support/ephemeral-server.js';
+import { newSpaceAfterReads } from '../support/heap-load.js';
 
-/** Reads that make garbage and survivors, as a client's load does: rounds of concurrent requests. */
+/** Rounds of 16 concurrent reads (heap-load.ts). */
 const ROUNDS = 20;
-const CONCURRENT = 16;
 const MB = 1024 * 1024;
 /**
  * Both semi-spaces at the young generation's ceiling (2 MB each), with room for the one doubling past it that a
  * long synchronous stretch can cause (src/main/heap-policy.ts); under this load it stays at the ceiling.
  */
-const LEAN_NEW_SPACE_BYTES = 2 * 2 * YOUNG_GENERATION_CEILING_MB * MB;
+const LEAN_NEW_SPACE_BYTES = 2 * 2 * YOUNG_GENERATION_CEILING_MB.sqlite * MB;
 
 /**
  * `serve` keeps its young generation at its first size while it starts and at its ceiling under load
@@ -41,19 +41,31 @@ describe('serve keeps its heap lean', () => {
       start: ['--semi-space-growth-factor=1'],
       listening: ['--heap-growing-percent=100'],
     });
-    expect(keepHeapLean('start', [], '--max-semi-space-size=16')).toEqual([]);
-    expect(keepHeapLean('listening', ['--max-old-space-size=512'], '')).toEqual([]);
+    expect(keepHeapLean('start', { execArgv: [], nodeOptions: '--max-semi-space-size=16' })).toEqual([]);
+    expect(
+      keepHeapLean('listening', {
+        execArgv: ['--max-old-space-size=512'],
+        nodeOptions: '',
+        store: 'postgres',
+      }),
+    ).toEqual([]);
   });
 
-  it('lets the young generation grow to its ceiling once listening, and no further', async () => {
-    // A fresh process: the young generation starts at V8's first size (1 MB a semi-space).
-    const lean = await semiSpaceUnderAllocation(false);
-    const capped = await semiSpaceUnderAllocation(true);
-    expect(lean.first).toBeLessThan(MB);
-    expect(lean.largest).toBeLessThan(MB);
-    expect(capped.largest).toBeGreaterThan(0.9 * YOUNG_GENERATION_CEILING_MB * MB);
-    expect(capped.largest).toBeLessThanOrEqual(YOUNG_GENERATION_CEILING_MB * MB);
-  });
+  it.each([
+    ['SQLite', YOUNG_GENERATION_CEILING_MB.sqlite],
+    ['PostgreSQL', YOUNG_GENERATION_CEILING_MB.postgres],
+  ])(
+    'lets the young generation grow to the ceiling of a store on %s once listening, and no further',
+    async (_, ceilingMb) => {
+      // A fresh process: the young generation starts at V8's first size (1 MB a semi-space).
+      const lean = await semiSpaceUnderAllocation(undefined);
+      const capped = await semiSpaceUnderAllocation(ceilingMb);
+      expect(lean.first).toBeLessThan(MB);
+      expect(lean.largest).toBeLessThan(MB);
+      expect(capped.largest).toBeGreaterThan(0.9 * ceilingMb * MB);
+      expect(capped.largest).toBeLessThanOrEqual(ceilingMb * MB);
+    },
+  );
 
   it('knows a heap flag in either spelling, in NODE_OPTIONS or on the command line', () => {
     expect(heapSizedByOperator([], '--max-old-space-size=512')).toBe(true);
@@ -67,26 +79,7 @@ async function newSpaceAfterLoad(env: Record<string, string>): Promise<number> {
   // The operator's environment aside: only `env` decides whether the heap is sized.
   const server = await startEphemeralServer({ NODE_OPTIONS: '', ...env });
   try {
-    const { config } = server;
-    const token = await server.token();
-    for (let round = 0; round < ROUNDS; round++) {
-      const statuses = await Promise.all(
-        Array.from({ length: CONCURRENT }, async (_, i) => {
-          // Distinct targets: each is answered by the full path.
-          const limit = 1 + ((round * CONCURRENT + i) % 200);
-          const answer = await fetch(`${config.baseUrl}/v1/apps?limit=${limit}`, {
-            headers: { authorization: `Bearer ${token}` },
-          });
-          await answer.arrayBuffer();
-          return answer.status;
-        }),
-      );
-      expect(new Set(statuses)).toEqual(new Set([200]));
-    }
-    const metrics = await (await fetch(`${config.baseUrl}/metrics`)).text();
-    const line = /^nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)$/m.exec(metrics);
-    expect(line, 'GET /metrics reports the new space').not.toBeNull();
-    return Number(line?.[1]);
+    return await newSpaceAfterReads(server.config.baseUrl, `Bearer ${await server.token()}`, ROUNDS);
   } finally {
     await server.stop();
   }
@@ -96,14 +89,16 @@ const HEAP_POLICY = fileURLToPath(new URL('../../dist/main/heap-policy.js', impo
 
 /**
  * A semi-space's size in a fresh node process kept lean as `serve` starts (`keepHeapLean('start')`), with the
- * ceiling watched or not, while it makes garbage and survivors in short turns of the event loop, as requests do.
+ * ceiling `ceilingMb` watched or none, while it makes garbage and survivors in short turns of the event loop, as requests do.
  */
-function semiSpaceUnderAllocation(capped: boolean): Promise<{ first: number; largest: number }> {
+function semiSpaceUnderAllocation(
+  ceilingMb: number | undefined,
+): Promise<{ first: number; largest: number }> {
   const script = `
     const { keepHeapLean, capYoungGeneration, semiSpaceCapacity } = await import(${JSON.stringify(HEAP_POLICY)});
-    keepHeapLean('start', [], '');
+    keepHeapLean('start', { execArgv: [], nodeOptions: '' });
     const first = semiSpaceCapacity();
-    if (${capped}) capYoungGeneration();
+    if (${ceilingMb !== undefined}) capYoungGeneration(${ceilingMb ?? 0});
     let kept = [];
     let largest = 0;
     for (let turn = 0; turn < 400; turn++) {

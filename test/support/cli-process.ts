@@ -39,11 +39,15 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `serve` on a free port (port 0) and resolves once it says where it listens. */
-export function startServer(args: readonly string[], options: { cwd?: string } = {}): Promise<ServerProcess> {
+/** Starts `serve` on a free port (port 0) and resolves once it says where it listens; `env` added to ours. */
+export function startServer(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [CLI, 'serve', '--listen', '127.0.0.1:0', ...args], {
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env !== undefined && { env: { ...process.env, ...options.env } }),
   });
   let stdout = '';
   let stderr = '';
