@@ -15,8 +15,7 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  *   promoted: under ingestion garbage collection takes 24% of the server's CPU instead of 8%, for half the
  *   peak RSS (BENCHMARKS.md, "The lean heap"). Set before the server's modules load (main.ts): V8 never gives
  *   back a young generation once grown, and loading them alone grows it to 8 MB a semi-space. Once the server
- *   listens, `capYoungGeneration` lets it grow to a ceiling that depends on the store (2 or 8 MB a semi-space) and no
- *   further.
+ *   listens, `capYoungGeneration` lets it grow to its store's ceiling (2 or 8 MB a semi-space) and no further.
  * - `--heap-growing-percent=100`: after a full collection the old generation may grow by its live size
  *   before the next, instead of V8's own factor of up to 4. Set once the server listens (main/serve.ts): V8
  *   reads it at each full collection, and while the ~1,000 modules load the heap grows from 4 to 20 MB, which
@@ -40,7 +39,7 @@ export function heapSizedByOperator(execArgv: readonly string[], nodeOptions: st
   return HEAP_SIZING.test(`${execArgv.join(' ')} ${nodeOptions}`);
 }
 
-/** What the server's process holds besides V8's heap depends on its store (youngGenerationCeilingMb). */
+/** The store `serve` serves: what its process holds besides V8's heap depends on it (YOUNG_GENERATION_CEILING_MB). */
 export type StoreKind = 'sqlite' | 'postgres';
 
 export interface LeanHeapOptions {

@@ -89,7 +89,8 @@ const HEAP_POLICY = fileURLToPath(new URL('../../dist/main/heap-policy.js', impo
 
 /**
  * A semi-space's size in a fresh node process kept lean as `serve` starts (`keepHeapLean('start')`), with the
- * ceiling `ceilingMb` watched or none, while it makes garbage and survivors in short turns of the event loop, as requests do.
+ * ceiling `ceilingMb` watched (or none), while it makes garbage and survivors in short turns of the event loop,
+ * as requests do.
  */
 function semiSpaceUnderAllocation(
   ceilingMb: number | undefined,

@@ -4,9 +4,10 @@ import { expect } from 'vitest';
 const CONCURRENT = 16;
 
 /**
- * Loads a server with `rounds` rounds of concurrent reads of distinct targets (each answered by the full
- * path, so each makes a document and keeps it), then reads its new space (both semi-spaces) from its own
- * `GET /metrics` (prom-client's heap space gauges). `authorization`: the whole header.
+ * Loads a server with `rounds` rounds of concurrent reads of the apps list, with one of 200 limits each (the
+ * list is not replayed: each read is answered by the full path, which makes a document and keeps it), then
+ * reads its new space (both semi-spaces) from its own `GET /metrics` (prom-client's heap space gauges).
+ * `authorization`: the whole header.
  */
 export async function newSpaceAfterReads(
   baseUrl: string,
