@@ -10,7 +10,7 @@ import { inMemoryRateLimiter, sharedRateLimiter } from '../services/rate-limiter
 import { requestJournal } from '../services/request-journal.js';
 import { signToken } from '../services/token-signer.js';
 import { createApp } from './create-app.js';
-import { keepHeapLean } from './heap-policy.js';
+import { keepHeapLean, type StoreKind } from './heap-policy.js';
 import { scheduleMaintenance } from './maintenance.js';
 import { dashboardLoginUrl } from '../services/dashboard-sessions.js';
 import { baseUrlFromHostHeader, fixedBaseUrl, type PublicBaseUrl } from '../http/links.js';
@@ -74,11 +74,12 @@ async function serveStore(options: ServeOptions, out: ServeConsole): Promise<voi
 
   let baseUrl: PublicBaseUrl =
     options.publicUrl === undefined ? baseUrlFromHostHeader : fixedBaseUrl(options.publicUrl);
+  const storeKind: StoreKind = 'databaseUrl' in options.store ? 'postgres' : 'sqlite';
   // Several nodes share a PostgreSQL database and so must share the budget; one embedded store is one node.
   const rateLimiter =
     options.rateLimit === 0
       ? undefined
-      : 'databaseUrl' in options.store
+      : storeKind === 'postgres'
         ? sharedRateLimiter(runtime.store, options.rateLimit, runtime.clock)
         : inMemoryRateLimiter(options.rateLimit, runtime.clock);
   const app = createApp({
@@ -113,7 +114,7 @@ async function serveStore(options: ServeOptions, out: ServeConsole): Promise<voi
     throw error;
   }
   // Not before: the old generation's flag would cost a full collection while the modules load (heap-policy.ts).
-  keepHeapLean('listening', { store: 'databaseUrl' in options.store ? 'postgres' : 'sqlite' });
+  keepHeapLean('listening', { store: storeKind });
   const address = app.server.address() as AddressInfo;
   const scheme = tls === undefined ? 'http' : 'https';
   const listening = `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
