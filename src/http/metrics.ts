@@ -224,6 +224,17 @@ function registerReadCacheMetrics(health: Pick<HealthService, 'readCaches'>, reg
     },
   });
   new Counter({
+    name: 'beta_metrics_read_cache_round_trips_total',
+    help: "Queries this process sent to the database to catch up with other processes' commits before its caches answer a data version (PostgreSQL: a fence on the LISTEN session, at most one a lease of 10 ms under steady load; 0 on SQLite).",
+    registers,
+    collect() {
+      const stats = health.readCaches();
+      if (stats === undefined) return;
+      this.reset();
+      this.inc(stats.roundTrips);
+    },
+  });
+  new Counter({
     name: 'beta_metrics_read_cache_reads_total',
     help: "Reads of API keys, apps' data versions, beta groups' and builds' apps and versions, and whether beta testers exist, by cache and outcome: hit (answered from memory) or miss (read from the store).",
     labelNames: ['cache', 'outcome'] as const,

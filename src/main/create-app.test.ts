@@ -6,9 +6,11 @@ import {
   PATH_ERROR,
   UUID,
 } from '../../test/support/api-responses.js';
-import { createHarness, type Harness, seedApp } from '../../test/support/harness.js';
+import { APPLE_BASE_URL, createHarness, type Harness, seedApp } from '../../test/support/harness.js';
+import { pollUntil } from '../../test/support/poll-until.js';
+import { fixedBaseUrl } from '../http/links.js';
 import { specWrites } from '../http/resources/spec-writes.js';
-import { MAX_BODY_BYTES } from './create-app.js';
+import { createApp, MAX_BODY_BYTES } from './create-app.js';
 
 /** What the application does around every route: paths, methods, request ids, content type, failures. */
 
@@ -221,5 +223,64 @@ describe('413', () => {
         detail: 'The request body is larger than this resource accepts; send smaller batches',
       },
     ]);
+  });
+});
+
+describe('acknowledging a write', () => {
+  it('answers a request that may have written once every node answers with it, and a read without waiting', async () => {
+    let waits = 0;
+    let release = () => {};
+    const app = createApp({
+      services: {
+        ...harness.services,
+        writesSeenEverywhere: () => {
+          waits++;
+          return new Promise<void>((resolve) => {
+            release = resolve;
+          });
+        },
+      },
+      baseUrl: fixedBaseUrl(APPLE_BASE_URL),
+    });
+    try {
+      await app.ready();
+      const headers = { ...(await authorized()), 'content-type': 'application/json' };
+      let answered = false;
+      const created = app
+        .inject({
+          method: 'POST',
+          url: '/v1/betaGroups',
+          headers,
+          payload: {
+            data: {
+              type: 'betaGroups',
+              attributes: { name: 'Friends' },
+              relationships: { app: { data: { type: 'apps', id: '100' } } },
+            },
+          },
+        })
+        .then((response) => {
+          answered = true;
+          return response;
+        });
+      await pollUntil(
+        async () => waits,
+        (n) => n === 1,
+        5_000,
+      );
+      // Committed, not yet acknowledged: a read of it is answered meanwhile, without a wait of its own.
+      const read = await app.inject({ method: 'GET', url: '/v1/apps/100/betaGroups', headers });
+      expect(read.statusCode).toBe(200);
+      expect(
+        read.json().data.map((group: { attributes: { name: string } }) => group.attributes.name),
+      ).toEqual(['Friends']);
+      expect(answered).toBe(false);
+      expect(waits).toBe(1);
+      release();
+      expect((await created).statusCode).toBe(201);
+    } finally {
+      release();
+      await app.close();
+    }
   });
 });

@@ -52,6 +52,9 @@ export interface AppDeps {
  */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Methods that write nothing (Fastify answers HEAD from GET's route, and OPTIONS with the allowed methods). */
+const READS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * The server, never listening: tests call `inject`, `serve` calls `listen`. It mounts two sibling doors, the
  * API (src/http) and the dashboard (src/dashboard), which import nothing of each other; what both need (the
@@ -106,6 +109,9 @@ export function createApp(deps: AppDeps): FastifyInstance {
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
+    // A request that may have written is answered once every node answers with what it wrote: on PostgreSQL,
+    // a lease's length after the commit (storage/read-caches.ts, `writesSeenEverywhere`).
+    if (!READS.has(request.method)) await deps.services.writesSeenEverywhere();
     return payload;
   });
   limitConnections(app.server, limits, app.log, () => metrics.connectionRefused());

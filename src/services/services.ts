@@ -62,6 +62,11 @@ export interface Services {
   readonly tokens: TokenVerifier;
   /** What the store's read caches hold, read without waiting (storage/kept-reads.ts); undefined without them. */
   readonly keptReads: KeptReads | undefined;
+  /**
+   * Resolves once every node answers with the writes this process has made (storage/read-caches.ts): an answer
+   * to a request that may have written waits for it.
+   */
+  readonly writesSeenEverywhere: () => Promise<void>;
   readonly ingestKeys: IngestKeysService;
   readonly ingestion: IngestionService;
   /** Screenshots beta apps upload before an event names them (docs/feedback-content.md). */
@@ -115,6 +120,7 @@ export async function createServices(
     apiKeys: apiKeysService(store, issuerId, clocks.clock),
     tokens: tokenVerifier(store, issuerId, clocks.clock),
     keptReads: store.keptReads(),
+    writesSeenEverywhere: () => store.writesSeenEverywhere(),
     ingestKeys: ingestKeysService(store, clocks.clock),
     ingestion: ingestionService(store, clocks.clock, clocks.reportClock, ingestionLimits),
     screenshotUploads: screenshotUploadsService(store, clocks.clock, {

@@ -156,7 +156,9 @@ describe('a remembered token checked from what the store keeps (verifyKept)', ()
     const [first, second] = [await harness.createKey('DEVELOPER'), await harness.createKey('ADMIN')];
     const headers = [`Bearer ${await harness.token(first)}`, `Bearer ${await harness.token(second)}`];
     // Every commit so far heard first: on PostgreSQL the notice of a key's creation could otherwise arrive after
-    // verify kept the key, and forget it (seen once with other suites loading the machine).
+    // verify kept the key, and forget it (seen once with other suites loading the machine). Caught up tells
+    // what was acknowledged: the writes' lag waited out first (storage/change-feed.ts).
+    await harness.store.writesSeenEverywhere();
     await expect.poll(() => kept().caughtUp(), { timeout: 5_000 }).toBe(true);
     // Not yet remembered: verify decides.
     expect(harness.services.tokens.verifyKept(headers[0], kept())).toBeUndefined();
@@ -174,6 +176,7 @@ describe('a remembered token checked from what the store keeps (verifyKept)', ()
     // The revocation's own notice heard too (PostgreSQL): arriving while the second key is read again below, it
     // would stop that read from keeping the key (a read keeps its row only if nothing was forgotten meanwhile:
     // storage/read-cache.ts), and the second header would be left to verify (failed once in CI).
+    await harness.store.writesSeenEverywhere();
     await expect.poll(() => kept().caughtUp(), { timeout: 5_000 }).toBe(true);
     expect(harness.services.tokens.verifyKept(headers[0], kept())).toBeUndefined();
     expect(await outcome((headers[0] as string).slice('Bearer '.length))).toBe('REVOKED_KEY');

@@ -58,6 +58,9 @@ export class KyselyStore extends KyselyDirectoryWriter implements Store {
   /** Held by the read caches openStore puts around this store, as `readCaches`. */
   keptReads = (): KeptReads | undefined => undefined;
 
+  /** Made by the read caches openStore puts around this store; at once without them (a bare store, in tests). */
+  writesSeenEverywhere = async (): Promise<void> => {};
+
   snapshot<T>(read: (reader: SnapshotReads) => Promise<T>): Promise<T> {
     return this.specifics.readSnapshot(this.snapshotDb ?? this.db, (trx) =>
       read(new KyselyStoreReader(trx, this.specifics)),

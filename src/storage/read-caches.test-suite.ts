@@ -157,7 +157,10 @@ export function describeReadCaches(context: StoreSuiteContext): void {
       await cachedVersions();
       let keptAnswered = 0;
       for (const [n, [by, write]] of steps.entries()) {
-        await write(by === 'this' ? store : other);
+        const writer = by === 'this' ? store : other;
+        await write(writer);
+        // Acknowledged as every door acknowledges a write (main/create-app.ts; a CLI command by closing the store).
+        await writer.writesSeenEverywhere();
         // Data versions at once, whoever wrote: a page kept under an older one must not be sent again. Read
         // first, before anything else gives a notification time to arrive.
         const versions = await cachedVersions();

@@ -100,6 +100,21 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
       cache.tally(true);
       return kept;
     };
+  /** When this process's last write of a cached table ended (performance.now()). */
+  let changedAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Resolves once every node's `caughtUp` tells the writes of cached tables this process ended before the call
+   * (their `lagMs` has passed since): what a write's acknowledgement waits for, so that a request read after it
+   * by any node is answered with the write (change-feed.ts). Measured on performance.now(), not by one timer:
+   * a timer counts from the loop's time, taken when its turn began, and may fire early by as long as the turn
+   * ran.
+   */
+  async function writesSeenEverywhere(): Promise<void> {
+    const until = changedAt + feed.lagMs;
+    for (let now = performance.now(); now < until; now = performance.now()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(until - now)));
+    }
+  }
   const keptReads: KeptReads = {
     caughtUp: () => feed.caughtUp(),
     apiKey: (keyId) => (feed.watching() ? apiKeys.readKept(keyId) : undefined),
@@ -136,6 +151,7 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
       'readCaches',
       (): ReadCacheStats => ({
         watching: feed.watching(),
+        roundTrips: feed.roundTrips(),
         apiKeys: apiKeys.counts(),
         appDataVersions: appDataVersions.counts(),
         groupVersions: groupVersions.counts(),
@@ -144,9 +160,12 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
       }),
     ],
     ['keptReads', () => keptReads],
+    ['writesSeenEverywhere', writesSeenEverywhere],
     [
       'close',
       async () => {
+        // A CLI command acknowledges its writes by ending.
+        await writesSeenEverywhere();
         await feed.close();
         await store.close();
       },
@@ -161,6 +180,7 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
         return await write.apply(store, args);
       } finally {
         for (const table of tables) caches[table].forget();
+        changedAt = performance.now();
       }
     });
   }

@@ -38,6 +38,11 @@ export interface Store
     ContentStore {
   /** What the read caches hold, read without waiting (kept-reads.ts); undefined for a store without them. */
   keptReads(): KeptReads | undefined;
+  /**
+   * Resolves once every node answers with the writes this process has made (read-caches.ts): a write is
+   * acknowledged after it, never before. At once for a store without read caches.
+   */
+  writesSeenEverywhere(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,6 +69,7 @@ export type StoreWrite = Exclude<
   | 'unavailableRecently'
   | 'readCaches'
   | 'keptReads'
+  | 'writesSeenEverywhere'
   | 'close'
   | 'readContent'
   | 'hasContent'

@@ -19,6 +19,8 @@ export interface ReadCacheStats {
    * to the store.
    */
   readonly watching: boolean;
+  /** Queries sent to the database to catch up with others' commits (PostgreSQL's fences; none on SQLite). */
+  readonly roundTrips: number;
   readonly apiKeys: ReadCacheCounts;
   readonly appDataVersions: ReadCacheCounts;
   /** Beta groups' and builds' apps with their versions, kept while the app's version is unchanged. */

@@ -8,15 +8,29 @@ export const LISTENER_APPLICATION_NAME = 'beta-metrics changes';
 
 /**
  * The session's backend pid (own-session.ts), as each fence asks it once the session watches: a statement
- * prepared once per session, so that PostgreSQL binds and runs it without parsing and planning it again. There
- * is a fence for every few requests a node answers from its caches, each a query on the database every node
- * shares. Not at LISTEN time: behind a pooler that moves sessions (the case that check finds) a named statement
+ * prepared once per session, so that PostgreSQL binds and runs it without parsing and planning it again. Under
+ * load a node sends one every half lease, each a query on the database every node shares. Not at LISTEN time: behind a pooler that moves sessions (the case that check finds) a named statement
  * may be gone on the next query.
  */
 const FENCE: pg.QueryConfig = { name: 'beta_metrics_fence', text: OWN_PID.text };
 
 /** How long a request waits for the listening session's round trip before it reads the store instead. */
 const FENCE_TIMEOUT_MS = 1_000;
+
+/**
+ * How long a fence answered stands for a round trip of each call's own (`caughtUp`): a call within it needs no
+ * wait, and every write is acknowledged no sooner than this after it committed (`lagMs`). Under load, fences
+ * take under a millisecond here (1,539 a second, one at a time: BENCHMARKS.md, "One wait per turn on
+ * PostgreSQL"); ten leave room for a loaded machine before calls wait, and cost each write ten.
+ */
+export const FENCE_LEASE_MS = 10;
+
+/**
+ * What a writer waits beyond the lease: for the two clocks that measure it (this node's from a fence's send, a
+ * writer's from its commit, perhaps on another machine) to disagree on ten milliseconds by this much, they would
+ * have to run apart by a tenth, where NTP slews a clock by 0.05% at most.
+ */
+const LAG_MARGIN_MS = 1;
 
 /** Waits between attempts to listen again: doubling from the first, up to the last, each with jitter. */
 const FIRST_RETRY_MS = 100;
@@ -28,6 +42,8 @@ export interface ChangeListenerOptions {
   readonly schema: string;
   /** The first wait before listening again after the session is lost (tests hold it down with a long one). */
   readonly firstRetryMs?: number;
+  /** How long a fence answered stands for others (FENCE_LEASE_MS); tests set 0 (never) or a long one. */
+  readonly leaseMs?: number;
 }
 
 /** Tables the triggers notify (change-triggers.ts), as the caches they concern. */
@@ -53,6 +69,7 @@ const CACHE_OF_TABLE: Readonly<Record<string, CachedTable>> = {
  */
 export function changeListener(options: ChangeListenerOptions): ChangeFeed {
   const firstRetryMs = options.firstRetryMs ?? FIRST_RETRY_MS;
+  const leaseMs = options.leaseMs ?? FENCE_LEASE_MS;
   let listener: (change: StoreChange) => void = () => {};
   let client: pg.Client | undefined;
   let watching = false;
@@ -62,6 +79,8 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
   let pooled = false;
   let failures = 0;
   let retry: NodeJS.Timeout | undefined;
+  /** When the last fence answered on the watching session was sent (performance.now()). */
+  let answeredFenceSentAt = Number.NEGATIVE_INFINITY;
 
   // '<schema>.<table>' or '<schema>.<table>:<key>' (change-triggers.ts); other schemas are other stores.
   const ours = `${options.schema}.`;
@@ -77,6 +96,7 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
   const lost = (session: pg.Client) => {
     if (session !== client) return;
     client = undefined;
+    answeredFenceSentAt = Number.NEGATIVE_INFINITY;
     if (watching) {
       watching = false;
       listener({});
@@ -118,6 +138,7 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
           return lost(session);
         }
         failures = 0;
+        answeredFenceSentAt = Number.NEGATIVE_INFINITY;
         watching = true;
         // Anything committed before the LISTEN took effect went unheard.
         listener({});
@@ -125,21 +146,41 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
       .catch(() => lost(session));
   };
 
-  // The round trip `caughtUp` waits for: a query on the listening session. PostgreSQL signals every listener
-  // before it answers a commit, and a listening backend sends what it was signalled of before it answers its
-  // next query (async.c: at once when idle, else "just before we next go idle"), so once it answers, every
-  // change committed before it was sent has been heard. It is sent once the turn of the event loop that asked
-  // has read its sockets (`setImmediate`, as SQLite's feed reads data_version): the calls of the turn share it,
-  // and it covers every request read in the turn. One at a time: calls made while one is in flight share the
-  // next, sent when it is answered. Sent at once instead, pipelined, they were many more round trips for as
-  // many answers: the seed's first example, replayed, came at 0.78 of the rate it has this way (BENCHMARKS.md,
-  // "One wait per turn on PostgreSQL"). Each asks whether the session is still its own (ownSession).
+  // The round trip `caughtUp` may wait for: a query on the listening session, a fence. PostgreSQL signals every
+  // listener before it answers a commit, and a listening backend sends what it was signalled of before it
+  // answers its next query (async.c: at once when idle, else "just before we next go idle"), so once a fence is
+  // answered, every change committed before it was sent has been heard. For `leaseMs` after it was sent, a fence
+  // answered stands for a round trip of each call's own: every writer acknowledges a change no sooner than
+  // `lagMs` after its commit (read-caches.ts, `writesSeenEverywhere`), so a change acknowledged before a call
+  // committed before that fence was sent (docs/architecture.md, "Data versions and the page cache"). Waiting for
+  // a round trip of their own made the answers come in waves, one a round trip (BENCHMARKS.md, "The writer
+  // waits, not the reader"). Past the lease, a call waits for a fence sent once the turn of the event loop that
+  // asked has read its sockets (`setImmediate`, as SQLite's feed reads data_version), so that it covers every
+  // request read in the turn; one at a time: calls made while one is in flight share the next, sent when it
+  // is answered (unless that one, answered, renews the lease). Sent at once instead, pipelined, they were many
+  // more round trips for as many answers (BENCHMARKS.md, "One wait per turn on PostgreSQL"). A fence is sent
+  // ahead while the lease is past its half and calls keep coming, so that under load they never wait. Each asks
+  // whether the session is still its own (ownSession).
   let fence: Promise<boolean> | undefined;
   let nextFence: Promise<boolean> | undefined;
-  let turnFence: Promise<boolean> | undefined;
-  const sendAtTurnEnd = (resolve: (caughtUp: Promise<boolean>) => void) => {
-    turnFence = undefined;
-    resolve(sendWhileWatching());
+  let turnCheck: Promise<boolean> | undefined;
+  let roundTrips = 0;
+  const leased = (now: number) => watching && now - answeredFenceSentAt <= leaseMs;
+  const checkAtTurnEnd = (resolve: (caughtUp: boolean | Promise<boolean>) => void) => {
+    turnCheck = undefined;
+    const now = performance.now();
+    if (leased(now)) {
+      if (fence === undefined && now - answeredFenceSentAt > leaseMs / 2) void sendWhileWatching();
+      return resolve(true);
+    }
+    if (fence === undefined) return resolve(sendWhileWatching());
+    // The fence in flight was sent before some of these calls: answered within its lease it covers them too
+    // (every change acknowledged before them committed before it was sent), else the next one does.
+    nextFence ??= fence.then(() => {
+      nextFence = undefined;
+      return leased(performance.now()) || sendWhileWatching();
+    });
+    resolve(nextFence);
   };
   /** A fence on the session as it is now; false at once if it is gone or no longer watching. */
   const sendWhileWatching = (): Promise<boolean> => {
@@ -159,8 +200,15 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
       }, FENCE_TIMEOUT_MS);
       timer.unref();
     });
+    // Taken before the query is queued: sent later, the fence covers more, never less.
+    const sentAt = performance.now();
+    roundTrips++;
     const answered = ownSession(session, FENCE).then(
-      (own) => own && session === client && watching,
+      (own) => {
+        const current = own && session === client && watching;
+        if (current) answeredFenceSentAt = Math.max(answeredFenceSentAt, sentAt);
+        return current;
+      },
       () => false,
     );
     const sent = Promise.race([answered, late]).finally(() => clearTimeout(timer));
@@ -180,16 +228,11 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
     },
     caughtUp() {
       if (!feed.watching() || client === undefined) return Promise.resolve(false);
-      if (fence === undefined) {
-        turnFence ??= new Promise((resolve) => setImmediate(sendAtTurnEnd, resolve));
-        return turnFence;
-      }
-      nextFence ??= fence.then(() => {
-        nextFence = undefined;
-        return sendWhileWatching();
-      });
-      return nextFence;
+      turnCheck ??= new Promise((resolve) => setImmediate(checkAtTurnEnd, resolve));
+      return turnCheck;
     },
+    lagMs: leaseMs + LAG_MARGIN_MS,
+    roundTrips: () => roundTrips,
     onChange(told) {
       listener = told;
     },

@@ -6,7 +6,7 @@ import type { ApiKeyRecord } from '../../domain/records/keys.js';
 import type { ChangeFeed, StoreChange } from '../change-feed.js';
 import { openStore } from '../open-store.js';
 import type { Store } from '../store.js';
-import { changeListener, LISTENER_APPLICATION_NAME } from './change-listener.js';
+import { changeListener, FENCE_LEASE_MS, LISTENER_APPLICATION_NAME } from './change-listener.js';
 
 // The PostgreSQL change feed (change-listener.ts, over the triggers of change-triggers.ts) against the test
 // database: what it hears, what it does when its session is killed, and a store's caches over it.
@@ -76,6 +76,14 @@ const tester = (id: string) => ({
   createdAt: '2023-01-01T00:00:00.000Z',
 });
 
+/** What a writer does before it acknowledges a change (read-caches.ts, `writesSeenEverywhere`). */
+async function waitOut(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  for (let now = performance.now(); now < until; now = performance.now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.ceil(until - now)));
+  }
+}
+
 const watchingSoon = (feed: ChangeFeed) =>
   pollUntil(
     async () => feed.watching(),
@@ -130,11 +138,13 @@ it("hears a tester's delete by its key and a TRUNCATE of beta_testers, never an 
   const sql = await sqlClient(url);
   await sql.query(`insert into beta_testers (id, email, email_key, invite_type, created_at)
     values ('t3', 't3@example.com', 't3@example.com', 'EMAIL', '2023-01-01T00:00:00.000Z')`);
+  await waitOut(feed.lagMs);
   expect(await feed.caughtUp()).toBe(true);
   expect(testers()).toEqual([]);
 
   await store.deleteTester('t2');
   await sql.query(`delete from beta_testers where id = 't3'`);
+  await waitOut(feed.lagMs);
   expect(await feed.caughtUp()).toBe(true);
   expect(testers()).toEqual([
     { table: 'beta_testers', key: 't2' },
@@ -144,20 +154,25 @@ it("hears a tester's delete by its key and a TRUNCATE of beta_testers, never an 
   heard.length = 0;
   await store.saveSnapshot('s', { replace: false });
   await store.restoreSnapshot('s');
+  await waitOut(feed.lagMs);
   expect(await feed.caughtUp()).toBe(true);
   expect(testers()).toEqual([{ table: 'beta_testers' }]);
 });
 
-it('is caught up, once caughtUp resolves, with every change committed before it was called', async () => {
+it('is caught up, once caughtUp resolves, with every change committed lagMs or more before it was called', async () => {
   const { schema, url, store } = await schemaWithStore();
   const { feed, heard } = listen({ databaseUrl: url, schema });
   expect((await watchingSoon(feed)).met).toBe(true);
+  expect(feed.lagMs).toBeGreaterThan(FENCE_LEASE_MS);
   await store.createApiKey(key('KEY0000001'));
   const sql = await sqlClient(url);
   for (let n = 0; n < 30; n++) {
     heard.length = 0;
+    // Called right before the write: the fence it trusts (its own, or one sent ahead) was sent before it.
+    expect(await feed.caughtUp()).toBe(true);
     await sql.query(`update api_keys set name = $1 where key_id = 'KEY0000001'`, [`name ${n}`]);
-    // No waiting but for caughtUp: several at once share a round trip, or wait for the next.
+    await waitOut(feed.lagMs);
+    // No waiting but for caughtUp: several at once share a round trip, or none within the lease.
     expect(await Promise.all([feed.caughtUp(), feed.caughtUp(), feed.caughtUp()])).toEqual([
       true,
       true,
@@ -169,9 +184,60 @@ it('is caught up, once caughtUp resolves, with every change committed before it 
   expect(await feed.caughtUp()).toBe(false);
 });
 
-it('answers the calls of one turn of the event loop with one round trip, sent after the last of them', async () => {
+it("hears a store's writes once its writesSeenEverywhere resolves, however fresh the fence it trusts", async () => {
   const { schema, url, store } = await schemaWithStore();
   const { feed, heard } = listen({ databaseUrl: url, schema });
+  expect((await watchingSoon(feed)).met).toBe(true);
+  for (let n = 0; n < 30; n++) {
+    expect(await feed.caughtUp()).toBe(true);
+    heard.length = 0;
+    const keyId = `KEY${String(n).padStart(7, '0')}`;
+    await store.createApiKey(key(keyId));
+    await store.writesSeenEverywhere();
+    expect(await feed.caughtUp()).toBe(true);
+    expect(heard, `key ${n}`).toContainEqual({ table: 'api_keys', key: keyId });
+  }
+});
+
+it('within its lease, answers later turns without a round trip, and sends one ahead once past its half', async () => {
+  const { schema, url } = await schemaWithStore();
+  const { feed } = listen({ databaseUrl: url, schema, leaseMs: 60_000 });
+  expect((await watchingSoon(feed)).met).toBe(true);
+  expect(await feed.caughtUp()).toBe(true);
+  expect(feed.roundTrips()).toBe(1);
+  for (let turn = 0; turn < 20; turn++) expect(await feed.caughtUp()).toBe(true);
+  expect(feed.roundTrips()).toBe(1);
+
+  const short = listen({ databaseUrl: url, schema, leaseMs: 400 });
+  expect((await watchingSoon(short.feed)).met).toBe(true);
+  expect(await short.feed.caughtUp()).toBe(true);
+  await waitOut(250);
+  // Past half the lease, within it if the machine is not slower than 150 ms a turn: answered, and renewed.
+  expect(await short.feed.caughtUp()).toBe(true);
+  expect(short.feed.roundTrips()).toBe(2);
+});
+
+it('past its lease, makes a call wait for a round trip sent after it, which hears a change no writer waited out', async () => {
+  const { schema, url, store } = await schemaWithStore();
+  const { feed, heard } = listen({ databaseUrl: url, schema, leaseMs: 50 });
+  expect((await watchingSoon(feed)).met).toBe(true);
+  await store.createApiKey(key('KEY0000001'));
+  const sql = await sqlClient(url);
+  for (let n = 0; n < 10; n++) {
+    expect(await feed.caughtUp()).toBe(true);
+    await waitOut(50);
+    heard.length = 0;
+    const before = feed.roundTrips();
+    await sql.query(`update api_keys set name = $1 where key_id = 'KEY0000001'`, [`name ${n}`]);
+    expect(await feed.caughtUp()).toBe(true);
+    expect(feed.roundTrips()).toBe(before + 1);
+    expect(heard, `update ${n}`).toContainEqual({ table: 'api_keys', key: 'KEY0000001' });
+  }
+});
+
+it('without a lease, answers the calls of one turn of the event loop with one round trip, sent after the last of them', async () => {
+  const { schema, url, store } = await schemaWithStore();
+  const { feed, heard } = listen({ databaseUrl: url, schema, leaseMs: 0 });
   expect((await watchingSoon(feed)).met).toBe(true);
   await store.createApiKey(key('KEY0000001'));
   const turn = [feed.caughtUp(), feed.caughtUp(), feed.caughtUp()];

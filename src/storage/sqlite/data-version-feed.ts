@@ -60,6 +60,8 @@ export function dataVersionFeed(connection: SqliteConnection, pollMs = DATA_VERS
       nextRead ??= new Promise((resolve) => setImmediate(readForWaiting, resolve));
       return nextRead;
     },
+    lagMs: 0,
+    roundTrips: () => 0,
     onChange(told) {
       listener = told;
     },
