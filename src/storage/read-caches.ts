@@ -5,6 +5,7 @@ import type { KeptReads } from './kept-reads.js';
 import { ReadCache } from './read-cache.js';
 import type { Store } from './store.js';
 import type { AppVersion, BuildVersion } from './usage-store.js';
+import { waitUntil } from './wait-until.js';
 import { WRITE_EFFECTS } from './write-effects.js';
 
 /** Rows kept per cache: a deployment's keys and apps, many times over, in a few MB at most. */
@@ -105,16 +106,9 @@ export function withReadCaches(store: Store, feed: ChangeFeed): Store {
   /**
    * Resolves once every node's `caughtUp` tells the writes of cached tables this process ended before the call
    * (their `lagMs` has passed since): what a write's acknowledgement waits for, so that a request read after it
-   * by any node is answered with the write (change-feed.ts). Measured on performance.now(), not by one timer:
-   * a timer counts from the loop's time, taken when its turn began, and may fire early by as long as the turn
-   * ran.
+   * by any node is answered with the write (change-feed.ts).
    */
-  async function writesSeenEverywhere(): Promise<void> {
-    const until = changedAt + feed.lagMs;
-    for (let now = performance.now(); now < until; now = performance.now()) {
-      await new Promise((resolve) => setTimeout(resolve, Math.ceil(until - now)));
-    }
-  }
+  const writesSeenEverywhere = () => waitUntil(changedAt + feed.lagMs);
   const keptReads: KeptReads = {
     caughtUp: () => feed.caughtUp(),
     apiKey: (keyId) => (feed.watching() ? apiKeys.readKept(keyId) : undefined),

@@ -152,7 +152,7 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
   // answered, every change committed before it was sent has been heard. For `leaseMs` after it was sent, a fence
   // answered stands for a round trip of each call's own: every writer acknowledges a change no sooner than
   // `lagMs` after its commit (read-caches.ts, `writesSeenEverywhere`), so a change acknowledged before a call
-  // committed before that fence was sent (docs/architecture.md, "Data versions and the page cache"). Waiting for
+  // committed before that fence was sent (docs/architecture.md, "Read caches"). Waiting for
   // a round trip of their own made the answers come in waves, one a round trip (BENCHMARKS.md, "The writer
   // waits, not the reader"). Past the lease, a call waits for a fence sent once the turn of the event loop that
   // asked has read its sockets (`setImmediate`, as SQLite's feed reads data_version), so that it covers every

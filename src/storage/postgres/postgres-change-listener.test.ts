@@ -6,6 +6,7 @@ import type { ApiKeyRecord } from '../../domain/records/keys.js';
 import type { ChangeFeed, StoreChange } from '../change-feed.js';
 import { openStore } from '../open-store.js';
 import type { Store } from '../store.js';
+import { waitUntil } from '../wait-until.js';
 import { changeListener, FENCE_LEASE_MS, LISTENER_APPLICATION_NAME } from './change-listener.js';
 
 // The PostgreSQL change feed (change-listener.ts, over the triggers of change-triggers.ts) against the test
@@ -77,12 +78,7 @@ const tester = (id: string) => ({
 });
 
 /** What a writer does before it acknowledges a change (read-caches.ts, `writesSeenEverywhere`). */
-async function waitOut(ms: number): Promise<void> {
-  const until = performance.now() + ms;
-  for (let now = performance.now(); now < until; now = performance.now()) {
-    await new Promise((resolve) => setTimeout(resolve, Math.ceil(until - now)));
-  }
-}
+const waitOut = (ms: number) => waitUntil(performance.now() + ms);
 
 const watchingSoon = (feed: ChangeFeed) =>
   pollUntil(
