@@ -9,8 +9,9 @@ export const LISTENER_APPLICATION_NAME = 'beta-metrics changes';
 /**
  * The session's backend pid (own-session.ts), as each fence asks it once the session watches: a statement
  * prepared once per session, so that PostgreSQL binds and runs it without parsing and planning it again. Under
- * load a node sends one every half lease, each a query on the database every node shares. Not at LISTEN time: behind a pooler that moves sessions (the case that check finds) a named statement
- * may be gone on the next query.
+ * load a node sends one every half lease, each a query on the database every node shares. Not at LISTEN time:
+ * behind a pooler that moves sessions (the case that check finds) a named statement may be gone on the next
+ * query.
  */
 const FENCE: pg.QueryConfig = { name: 'beta_metrics_fence', text: OWN_PID.text };
 
@@ -152,15 +153,15 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
   // answered, every change committed before it was sent has been heard. For `leaseMs` after it was sent, a fence
   // answered stands for a round trip of each call's own: every writer acknowledges a change no sooner than
   // `lagMs` after its commit (read-caches.ts, `writesSeenEverywhere`), so a change acknowledged before a call
-  // committed before that fence was sent (docs/architecture.md, "Read caches"). Waiting for
-  // a round trip of their own made the answers come in waves, one a round trip (BENCHMARKS.md, "The writer
-  // waits, not the reader"). Past the lease, a call waits for a fence sent once the turn of the event loop that
-  // asked has read its sockets (`setImmediate`, as SQLite's feed reads data_version), so that it covers every
-  // request read in the turn; one at a time: calls made while one is in flight share the next, sent when it
-  // is answered (unless that one, answered, renews the lease). Sent at once instead, pipelined, they were many
-  // more round trips for as many answers (BENCHMARKS.md, "One wait per turn on PostgreSQL"). A fence is sent
-  // ahead while the lease is past its half and calls keep coming, so that under load they never wait. Each asks
-  // whether the session is still its own (ownSession).
+  // committed before that fence was sent (docs/architecture.md, "Read caches"). Waiting for a round trip of
+  // their own made the answers come in waves, one a round trip (BENCHMARKS.md, "The writer waits, not the
+  // reader"). Past the lease, a call waits for a fence sent once the turn of the event loop that asked has read
+  // its sockets (`setImmediate`, as SQLite's feed reads data_version), so that it covers every request read in
+  // the turn; one at a time: calls made while one is in flight share the next, sent when it is answered (unless
+  // that one, answered, renews the lease). Sent at once instead, pipelined, they were many more round trips for
+  // as many answers (BENCHMARKS.md, "One wait per turn on PostgreSQL"). A fence is sent ahead while the lease is
+  // past its half and calls keep coming, so that under load they never wait. Each asks whether the session is
+  // still its own (ownSession).
   let fence: Promise<boolean> | undefined;
   let nextFence: Promise<boolean> | undefined;
   let turnCheck: Promise<boolean> | undefined;
