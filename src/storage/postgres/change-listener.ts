@@ -80,7 +80,7 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
   let pooled = false;
   let failures = 0;
   let retry: NodeJS.Timeout | undefined;
-  /** When the last fence answered on the watching session was sent (performance.now()). */
+  /** When the last fence answered on the watching session was sent (performance.now()); reset as watching starts. */
   let answeredFenceSentAt = Number.NEGATIVE_INFINITY;
 
   // '<schema>.<table>' or '<schema>.<table>:<key>' (change-triggers.ts); other schemas are other stores.
@@ -97,7 +97,6 @@ export function changeListener(options: ChangeListenerOptions): ChangeFeed {
   const lost = (session: pg.Client) => {
     if (session !== client) return;
     client = undefined;
-    answeredFenceSentAt = Number.NEGATIVE_INFINITY;
     if (watching) {
       watching = false;
       listener({});
