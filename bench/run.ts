@@ -334,6 +334,30 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
         goal: `>= ${formatNumber(goals.ingestion)} events/s`,
         met: ingest >= goals.ingestion,
       });
+      // Not a goal's figure: what the same load costs when its timestamps come out of order (ingest-load.ts,
+      // EventTimes), after the row above has written its own in order.
+      log('ingestion over HTTP, timestamps out of order');
+      const spreadSource = new EventSource(INGEST_APP.id, fixture.testerIds, ingestIds, 'spread');
+      const spreadRates: number[] = [];
+      for (let run = 0; run < PLAN.ingestRuns; run++)
+        spreadRates.push(
+          await ingestOverHttp([server.url], fixture.ingestAppKey, spreadSource, PLAN.ingestSeconds),
+        );
+      const spread = median(spreadRates);
+      figures.push({
+        figure:
+          'the same ingestion, timestamps out of order (each batch across 1,000 s of a 12-hour day, as this bench sent them until 2026-12-07)',
+        result: `${formatNumber(spread)} events/s`,
+        value: spreadRates,
+        unit: 'events/s',
+        baseline: {
+          name: 'timestamps in order (the row above)',
+          value: ingest,
+          result: `${formatNumber(ingest)} events/s`,
+        },
+        ratio: spread / ingest,
+        goal: 'reported: what out-of-order timestamps cost',
+      });
     }
     const rssIngest = server.peakRssMb();
     figures.push({
