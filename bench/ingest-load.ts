@@ -20,11 +20,11 @@ export type EventIds = 'client' | 'random';
 /**
  * When a source's events happened. `capture`: as beta-metrics/ingest stamps and sends them, each at the moment
  * it is tracked (the moment its time-ordered id carries too) and in that order: here each event a millisecond
- * after the one before, from the report day's midnight. `spread`: each batch across 1,000 seconds of the report day's
- * first 12 hours, the whole span again every 43,200 events, as this bench sent them until 2026-12-07: out of
- * order, as from senders whose queues were held back for hours. Out of order, each batch lands at a thousand
- * places in the events' by-time index (`usage_events_by_app_time`), which on SQLite costs a third of the rate
- * once the day holds a million events (BENCHMARKS.md, "Ingestion's timestamps").
+ * after the one before, from the report day's midnight. `spread`: each batch across 1,000 seconds of the
+ * report day's first 12 hours, the whole span again every 43,200 events, as this bench sent them until
+ * 2026-12-07: out of order, as from senders whose queues were held back for hours. Out of order, each batch
+ * lands at a thousand places in the events' by-time index (`usage_events_by_app_time`), which on SQLite costs
+ * a third of the rate once the day holds a million events (BENCHMARKS.md, "Ingestion's timestamps").
  */
 export type EventTimes = 'capture' | 'spread';
 
