@@ -37,6 +37,7 @@ export function openSqliteDatabase(
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
     database.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    database.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   } catch (error) {
     throw new StoreOpenError(
       `cannot open the store in ${directory} (${errorCode(error)}); check that it is a beta-metrics data directory`,
@@ -55,6 +56,16 @@ export function openSqliteDatabase(
  * The WAL file keeps its largest size (about 64 MB) once reached.
  */
 const WAL_AUTOCHECKPOINT_PAGES = 16_384;
+
+/**
+ * The connection's page cache, in KiB (SQLite reads `cache_size` below 0 as KiB). better-sqlite3 builds SQLite
+ * with 16 MB (SQLite's own default is 2), and a server filled it: the cold pages and ingestion read index and
+ * rollup pages all over a store of several GB, and the cache keeps each page it read. Those pages are in the
+ * OS's page cache too, so a miss costs a `pread`, not a disk read. With 8 MB, paired with 16 on the bench store:
+ * cold pages and paging alike, ingestion's rate alike (0.995), and its peak RSS up to 128 MB instead of 140 (the
+ * memory goal is 150; BENCHMARKS.md, "SQLite's page cache").
+ */
+export const PAGE_CACHE_KIB = 8_000;
 
 /** Statements kept prepared; the metrics and ingestion paths use a few dozen distinct ones. */
 const PREPARED_STATEMENTS = 256;
