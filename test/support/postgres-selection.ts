@@ -36,6 +36,8 @@ export const NOT_ON_POSTGRES: Readonly<Record<string, string>> = {
     "the snapshot suite on SQLite; src/storage/postgres/postgres-snapshot-admin-store.test.ts is PostgreSQL's",
   'src/storage/sqlite/sqlite-content-store.test.ts':
     "the content store suite on SQLite (files); src/storage/postgres/postgres-content-store.test.ts is PostgreSQL's",
+  'src/storage/sqlite/page-cache-size.test.ts':
+    "the SQLite connection's page cache (PRAGMA cache_size); PostgreSQL's server keeps its own",
   'src/storage/sqlite/database-unavailable.test.ts':
     "SQLite's own failures (a full disk, a read-only file) on a SQLite file it makes; the PostgreSQL ones are in src/storage/postgres/database-unavailable.test.ts",
   'src/storage/sqlite/ingestion-statements.test.ts':
