@@ -41,6 +41,13 @@ export interface AccessControlDeps {
 export const budgetsTaken = new WeakMap<IncomingMessage, RateLimitState>();
 
 /**
+ * The store's failures met by requests the answer replay checked and then handed over (answer-replay.ts): such
+ * a request is answered 503 here at once. Checked again, it would wait on the same store as long again: through
+ * a partition, a query timeout each (docs/architecture.md, "Answer replay").
+ */
+export const storeFailuresMet = new WeakMap<IncomingMessage, StoreUnavailableError>();
+
+/**
  * Authentication, then the rate limit, before anything else looks at the request: the live service checks
  * 401 -> 404 PATH_ERROR -> 429 -> 404 resource -> 403 -> 400 (docs/apple-behavior.md, §4). Unknown paths get here
  * too (onRequest runs before routing's 404), are authenticated, and see their budget without spending it.
@@ -48,6 +55,8 @@ export const budgetsTaken = new WeakMap<IncomingMessage, RateLimitState>();
 export function registerAccessControl(app: FastifyInstance, deps: AccessControlDeps): void {
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config.authentication !== undefined) return;
+    const failure = storeFailuresMet.get(request.raw);
+    if (failure !== undefined) throw failure;
     request.apiKey = await authenticate(request, deps.tokens);
     const limiter = deps.rateLimiter;
     if (limiter === undefined) return;

@@ -4,7 +4,8 @@ import type { RateLimiter } from '../services/rate-limiter.js';
 import type { RequestJournal } from '../services/request-journal.js';
 import type { TokenVerifier } from '../services/token-verifier.js';
 import type { KeptReads } from '../services/services.js';
-import { budgetsTaken } from './access-control.js';
+import { StoreUnavailableError } from '../domain/store-problems.js';
+import { budgetsTaken, storeFailuresMet } from './access-control.js';
 import { type KeptAnswer, keptAnswerSender, type Recheck } from './kept-answer.js';
 import type { AppMetrics } from './metrics.js';
 import { operationIdOf } from './operation-id.js';
@@ -32,7 +33,8 @@ import { FreshAnswers } from './recently-used.js';
  * What Fastify's hooks do for every answer is done the same way (kept-answer.ts). Anything else goes to
  * Fastify untouched: other methods, a body, no Host, a fault asked for or a fault rule set, the journal keeping
  * bodies, a closing server, and any failure of a check, which Fastify then makes again and answers as it always
- * does.
+ * does; but not a store that could not serve one: Fastify answers 503 at once (access-control.ts's
+ * `storeFailuresMet`).
  */
 export interface AnswerReplayDeps {
   readonly tokens: TokenVerifier;
@@ -194,8 +196,12 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
       const toFastify = (request: IncomingMessage, response: ServerResponse) => {
         for (const handler of handlers) handler.call(server, request, response);
       };
-      /** Whatever failed before answering is Fastify's to answer, in Apple's shape; after, nothing is left. */
+      /**
+       * Whatever failed before answering is Fastify's to answer, in Apple's shape; after, nothing is left. A
+       * store that could not serve a check is not asked again: Fastify answers 503 at once.
+       */
       const failed = (request: IncomingMessage, response: ServerResponse, error: unknown) => {
+        if (error instanceof StoreUnavailableError) storeFailuresMet.set(request, error);
         if (!response.headersSent) toFastify(request, response);
         else app.log.error({ err: error }, 'after a replayed answer');
       };

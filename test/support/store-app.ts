@@ -23,13 +23,18 @@ export interface StoreApp {
   readonly rawLog: string[];
   /** App 100's ingest key. */
   readonly ingestKey: string;
-  /** GET app 100's metrics, with an ADMIN token. */
+  /** The Authorization header of an ADMIN key's token, made now. */
+  authorization(): Promise<string>;
+  /** GET app 100's metrics (`METRICS_TARGET`), with an ADMIN token. */
   metrics(): Promise<LightMyRequestResponse>;
   /** POST a batch of session events of t1 with these ids. */
   ingest(ids: readonly string[]): Promise<LightMyRequestResponse>;
   healthz(): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
+
+/** What `StoreApp.metrics` asks for. */
+export const METRICS_TARGET = '/v1/apps/100/metrics/betaTesterUsages?groupBy=betaTesters&period=P7D';
 
 export async function createStoreApp(location: StoreLocation, options: OpenOptions = {}): Promise<StoreApp> {
   const store = await openStore(location, options);
@@ -42,25 +47,24 @@ export async function createStoreApp(location: StoreLocation, options: OpenOptio
     await app.ready();
     const admin = await services.apiKeys.create({ name: 'admin', role: 'ADMIN' });
     const { key } = await services.ingestKeys.create('100');
+    const authorization = async () => {
+      const token = await signToken({
+        privateKeyPem: admin.privateKeyPem,
+        keyId: admin.keyId,
+        ...(admin.issuerId !== undefined && { issuerId: admin.issuerId }),
+        now: clock.now(),
+      });
+      return `Bearer ${token}`;
+    };
     return {
       app,
       store,
       log: lines,
       rawLog: raw,
       ingestKey: key,
-      async metrics() {
-        const token = await signToken({
-          privateKeyPem: admin.privateKeyPem,
-          keyId: admin.keyId,
-          ...(admin.issuerId !== undefined && { issuerId: admin.issuerId }),
-          now: clock.now(),
-        });
-        return app.inject({
-          method: 'GET',
-          url: '/v1/apps/100/metrics/betaTesterUsages?groupBy=betaTesters&period=P7D',
-          headers: { authorization: `Bearer ${token}` },
-        });
-      },
+      authorization,
+      metrics: async () =>
+        app.inject({ method: 'GET', url: METRICS_TARGET, headers: { authorization: await authorization() } }),
       ingest: (ids) =>
         app.inject({
           method: 'POST',

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parsePrometheusText, samplesOf } from '../../../test/support/prometheus-text.js';
 import {
   createStoreApp,
   expectUnavailable,
   expectUnavailableLogged,
+  METRICS_TARGET,
   type StoreApp,
 } from '../../../test/support/store-app.js';
 import { TEST_DATABASE_URL } from '../../../test/support/test-database.js';
@@ -129,6 +132,38 @@ describe('PostgreSQL that cannot serve answers 503, never 500', () => {
     expect((await app.metrics()).statusCode).toBe(200);
     expect((await ingestOnceServing(app)).json()).toEqual({ accepted: 1, duplicates: 0 });
     expect((await app.healthz()).statusCode).toBe(200);
+  });
+
+  it('a replayed read it cannot serve: 503 after one read of the key, not checked again by Fastify', async () => {
+    const database = await createDatabase();
+    const app = await openApp(database);
+    // The answer replay answers over sockets only (answer-replay.ts), never `inject`.
+    await app.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.app.server.address() as AddressInfo;
+    const authorization = await app.authorization();
+    const read = () => fetch(`http://127.0.0.1:${port}${METRICS_TARGET}`, { headers: { authorization } });
+    const replayed = async () => {
+      const samples = parsePrometheusText((await app.app.inject({ url: '/metrics' })).body);
+      return samplesOf(samples, 'beta_metrics_http_replayed_answers_total').reduce((n, s) => n + s.value, 0);
+    };
+    expect((await read()).status).toBe(200);
+    const replayedBefore = await replayed();
+    expect((await read()).status).toBe(200);
+    expect(await replayed()).toBe(replayedBefore + 1);
+
+    await admin((client) => client.query(`alter database ${database} allow_connections false`));
+    await terminateSessions(database);
+    const keyReads = () => app.store.readCaches()?.apiKeys.misses ?? Number.NaN;
+    const keyReadsBefore = keyReads();
+    const refused = await read();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.json()).toMatchObject({ errors: [{ status: '503', code: 'SERVICE_UNAVAILABLE' }] });
+    // The replay's check read the key and met the refusal; Fastify answered without reading it again. Each
+    // read waits out what the database makes it wait: through a partition, the query timeout (2 s in the
+    // stall test of test/e2e/postgres/outage.test.ts), twice over without this.
+    expect(keyReads() - keyReadsBefore).toBe(1);
+    expectUnavailableLogged(app, /^55000: database "\w+" is not currently accepting connections$/);
   });
 
   it('a database dropped (3D000)', async () => {
