@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import { expectCachesWatching, pollUntil } from '../../../test/support/poll-until.js';
-import { createTestSchema, TEST_DATABASE_URL } from '../../../test/support/test-database.js';
+import { createMigratedTestSchema, TEST_DATABASE_URL } from '../../../test/support/test-database.js';
 import type { ApiKeyRecord } from '../../domain/records/keys.js';
 import type { ChangeFeed, StoreChange } from '../change-feed.js';
 import { openStore } from '../open-store.js';
@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function schemaWithStore(): Promise<{ schema: string; url: string; store: Store }> {
-  const made = await createTestSchema();
+  const made = await createMigratedTestSchema();
   cleanups.push(made.drop);
   const store = await openStore({ databaseUrl: made.url, poolSize: 2 });
   cleanups.push(() => store.close());
