@@ -43,7 +43,7 @@ export const budgetsTaken = new WeakMap<IncomingMessage, RateLimitState>();
 /**
  * The store's failures met by requests the answer replay checked and then handed over (answer-replay.ts): such
  * a request is answered 503 here at once. Checked again, it would wait on the same store as long again: through
- * a partition, a query timeout each (docs/architecture.md, "Answer replay").
+ * a partition, a query's or a new connection's timeout each (docs/architecture.md, "Answer replay").
  */
 export const storeFailuresMet = new WeakMap<IncomingMessage, StoreUnavailableError>();
 

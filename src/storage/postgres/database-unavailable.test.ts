@@ -160,8 +160,8 @@ describe('PostgreSQL that cannot serve answers 503, never 500', () => {
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(await refused.json()).toMatchObject({ errors: [{ status: '503', code: 'SERVICE_UNAVAILABLE' }] });
     // The replay's check read the key and met the refusal; Fastify answered without reading it again. Each
-    // read waits out what the database makes it wait: through a partition, the query timeout (2 s in the
-    // stall test of test/e2e/postgres/outage.test.ts), twice over without this.
+    // read waits out what the database makes it wait: through a partition, a query's or a new connection's
+    // timeout (the stall test of test/e2e/postgres/outage.test.ts), twice over without this.
     expect(keyReads() - keyReadsBefore).toBe(1);
     expectUnavailableLogged(app, /^55000: database "\w+" is not currently accepting connections$/);
   });
