@@ -126,6 +126,8 @@ interface Columns {
   readonly extras: Array<AnsweredParts['extras']>;
   readonly make: Array<Make | undefined>;
   readonly made: Array<JournalRecord | undefined>;
+  /** The columns above that hold references, in REFERENCE_COLUMNS' order, to be cleared without naming each. */
+  readonly references: ReadonlyArray<unknown[]>;
 }
 
 const REFERENCE_COLUMNS = [
@@ -142,7 +144,7 @@ const NUMBER_COLUMNS = ['bytes', 'status', 'elapsedMs', 'arrivedAt'] as const;
 
 function makeColumns(capacity: number): Columns {
   const references = () => new Array(capacity).fill(undefined);
-  return {
+  const columns = {
     bytes: new Float64Array(capacity),
     status: new Uint16Array(capacity),
     elapsedMs: new Float64Array(capacity),
@@ -156,6 +158,7 @@ function makeColumns(capacity: number): Columns {
     make: references(),
     made: references(),
   };
+  return Object.assign(columns, { references: REFERENCE_COLUMNS.map((name) => columns[name]) });
 }
 
 function copySlot(from: Columns, fromSlot: number, to: Columns, toSlot: number): void {
@@ -163,9 +166,14 @@ function copySlot(from: Columns, fromSlot: number, to: Columns, toSlot: number):
   for (const name of REFERENCE_COLUMNS) (to[name] as unknown[])[toSlot] = from[name][fromSlot];
 }
 
-/** A gone entry's text is let go at once, not when its slot is reused. */
+/**
+ * A gone entry's text is let go at once, not when its slot is reused. A full journal drops an entry for every
+ * answer: through `references`, since a column looked up by a name held in a variable is a megamorphic load
+ * and store each, about 1,000 of a replayed 91 KB answer's 92,000 instructions (BENCHMARKS.md, "Instructions
+ * of a replayed answer").
+ */
 function clearSlot(columns: Columns, slot: number): void {
-  for (const name of REFERENCE_COLUMNS) columns[name][slot] = undefined;
+  for (const column of columns.references) column[slot] = undefined;
 }
 
 function partsAt(columns: Columns, slot: number): AnsweredParts {
