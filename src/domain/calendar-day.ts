@@ -13,9 +13,13 @@ const DAY_MS = 86_400_000;
  * for it, nearly always the same day as the request before.
  */
 export function utcDay(at: Date): CalendarDay {
-  const time = at.getTime();
+  return utcDayAt(at.getTime());
+}
+
+/** `utcDay` of an instant in milliseconds since the epoch. */
+export function utcDayAt(time: number): CalendarDay {
   if (time >= lastDayStart && time < lastDayStart + DAY_MS) return lastDay;
-  const day = at.toISOString().slice(0, 10);
+  const day = new Date(time).toISOString().slice(0, 10);
   lastDayStart = time - (((time % DAY_MS) + DAY_MS) % DAY_MS);
   lastDay = day;
   return day;

@@ -98,15 +98,25 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
     // Documents built as objects arrive serialized as text; the metrics family's as the bytes it keeps.
     const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
     if (!Buffer.isBuffer(body)) return;
-    const headers: [string, string][] = [];
+    const headers: string[] = [];
     for (const [name, value] of Object.entries(reply.getHeaders())) {
       if (PER_REQUEST_HEADERS.has(name) || value === undefined || Array.isArray(value)) return;
-      headers.push([name, String(value)]);
+      headers.push(name, String(value));
     }
+    /** Where the value of header `name` is, or -1. */
+    const valueAt = (name: string) => {
+      for (let at = 0; at < headers.length; at += 2) if (headers[at] === name) return at + 1;
+      return -1;
+    };
+    const rateLimitAt = valueAt('x-rate-limit');
+    const requestIdAt = valueAt('x-request-id');
+    headers.push('content-length', String(body.length));
     const key = keyOf(request.apiKey.keyId, request.raw);
     answers.keep(key, {
       body,
       headers,
+      rateLimitAt,
+      requestIdAt,
       route: request.routeOptions.url,
       target: request.raw.url ?? '/',
       operation: operationIdOf(request),
@@ -114,7 +124,7 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
       freshness: replayable.freshness,
       recheck: replayable.recheck,
       keptFreshness: replayable.keptFreshness,
-      bytes: key.length + body.length + 64 * (headers.length + 1),
+      bytes: key.length + body.length + 32 * headers.length,
     });
   };
 

@@ -23,8 +23,13 @@ export interface Recheck {
 /** An answer kept as sent. `scope` and `freshness`: the Replayable's, which `recheck` reads again. */
 export interface KeptAnswer extends Stamped {
   readonly body: Buffer;
-  /** The answer's headers in the order sent, with `x-rate-limit` and `x-request-id` filled in per request. */
-  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /**
+   * The answer's headers as `writeHead` takes them (name, value, name, value...) in the order sent, its
+   * `content-length` last. The values at `rateLimitAt` and `requestIdAt` (-1: not sent) are made per request.
+   */
+  readonly headers: readonly string[];
+  readonly rateLimitAt: number;
+  readonly requestIdAt: number;
   readonly route: string | undefined;
   /**
    * The request target it answers (its key's): the journal keeps this text, which the answer outlives, rather
@@ -64,14 +69,9 @@ export function keptAnswerSender(deps: { readonly journal: RequestJournal; reado
   ) => {
     const { entry, budget } = checked;
     const requestId = requestIdOf(request);
-    const headers: string[] = [];
-    for (const [name, value] of entry.headers) {
-      headers.push(name);
-      if (name === 'x-rate-limit') headers.push(budget === undefined ? value : rateLimitHeader(budget));
-      else if (name === 'x-request-id') headers.push(requestId);
-      else headers.push(value);
-    }
-    headers.push('content-length', String(entry.body.length));
+    const headers = entry.headers.slice();
+    if (entry.rateLimitAt >= 0 && budget !== undefined) headers[entry.rateLimitAt] = rateLimitHeader(budget);
+    if (entry.requestIdAt >= 0) headers[entry.requestIdAt] = requestId;
     const requestLog = LOGS_REQUESTS.has(log.level) ? log.child({ requestId }) : undefined;
     requestLog?.info({ req: asLoggedRequest(request) }, 'incoming request');
     const aborted = request.socket.destroyed;

@@ -1,6 +1,6 @@
 import type { KeptReads } from '../storage/kept-reads.js';
-import type { Clock } from '../domain/clock.js';
-import { utcDay } from '../domain/calendar-day.js';
+import { type Clock, clockMillis } from '../domain/clock.js';
+import { type CalendarDay, utcDay, utcDayAt } from '../domain/calendar-day.js';
 import { type PeriodCode, type UsageWindow, usageWindow } from '../domain/period.js';
 import { type UsageValues, zeroUsage } from '../domain/usage-values.js';
 import type { SnapshotStore } from '../storage/snapshot-store.js';
@@ -69,12 +69,25 @@ export interface BetaTesterUsagesService {
  * family (services/*-usages.ts) is kept under this, so a write to the app on any node retires it.
  */
 export function reportFreshness(version: string, reportTime: Date): string {
-  return `${version}@${utcDay(reportTime)}`;
+  return freshnessOn(version, utcDay(reportTime));
 }
 
 /** `reportFreshness` at the report clock's now of a version just read; undefined for a row not there. */
 export function freshnessNow(version: string | undefined, reportClock: Clock): string | undefined {
-  return version === undefined ? undefined : reportFreshness(version, reportClock.now());
+  return version === undefined ? undefined : freshnessOn(version, utcDayAt(clockMillis(reportClock)));
+}
+
+/**
+ * The last freshness made, given again for the same version and day: each replayed answer asks for its
+ * freshness, nearly always the one of the request before, and a text made anew was then compared character by
+ * character with the kept one's.
+ */
+let lastFreshness = { version: '', day: '', text: '' };
+
+function freshnessOn(version: string, day: CalendarDay): string {
+  if (version !== lastFreshness.version || day !== lastFreshness.day)
+    lastFreshness = { version, day, text: `${version}@${day}` };
+  return lastFreshness.text;
 }
 
 /** Listings whose total is kept (knownTotals): a few dozen bytes each. */

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWTPayload } from 'jose';
-import type { Clock } from '../domain/clock.js';
+import { type Clock, clockMillis } from '../domain/clock.js';
 import { isRole, type Role } from '../domain/roles.js';
 import type { ApiKeyKind, ApiKeyRecord } from '../domain/records/keys.js';
 import type { KeptReads } from '../storage/kept-reads.js';
@@ -110,7 +110,7 @@ export function tokenVerifier(store: KeyReads, issuerId: string, clock: Clock): 
   };
   /** The remembered token's key, still valid as read now; undefined when the whole verification must decide. */
   const stillValid = (known: RememberedToken, key: ApiKeyRecord | undefined): VerifiedKey | undefined => {
-    const nowSeconds = clock.now().getTime() / 1000;
+    const nowSeconds = clockMillis(clock) / 1000;
     if (
       key === undefined ||
       key.revokedAt !== null ||
