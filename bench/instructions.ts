@@ -106,7 +106,6 @@ async function underCallgrind(name: string, args: (port: number) => string[]) {
     port,
     pid: child.pid ?? 0,
     dumps: () => readdirSync(work).filter((file) => file.startsWith(`${name}.callgrind.`)),
-    out,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -167,8 +166,8 @@ async function requests(port: number, count: number, headers: Record<string, str
 }
 
 /** The instructions of the dump callgrind wrote last (its `summary:` line). */
-function lastDumpInstructions(process: Awaited<ReturnType<typeof underCallgrind>>, before: number): number {
-  const dumps = process.dumps();
+function lastDumpInstructions(running: Awaited<ReturnType<typeof underCallgrind>>, before: number): number {
+  const dumps = running.dumps();
   if (dumps.length !== before + 1) throw new Error(`callgrind wrote ${dumps.length - before} dumps, not 1`);
   const file = dumps.sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop())).at(-1) as string;
   const text = readFileSync(join(work, file), 'utf8');
