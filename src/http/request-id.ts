@@ -24,8 +24,8 @@ let nextInBatch = UUIDS_PER_BATCH;
 
 /**
  * A random (version 4) UUID, as `crypto.randomUUID()` makes, but a thousand at a time: each is then a slice of
- * one string. randomUUID joins each id's text from 20 pieces, 580 bytes of garbage for every answer (a
- * twentieth of a replayed answer's) and twice the time of a slice (120-136 ns against 59-79 on a slow VM:
+ * one string. randomUUID joins each id's text from 20 pieces, 586 bytes of garbage for every answer (6%
+ * of a replayed answer's) and twice the time of a slice (120-136 ns against 59-79 on a slow VM:
  * BENCHMARKS.md, "Instructions of a replayed answer"). A kept slice keeps its batch's text: the journal's
  * thousand entries hold two.
  */
