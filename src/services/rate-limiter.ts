@@ -1,4 +1,4 @@
-import type { Clock } from '../domain/clock.js';
+import { type Clock, clockMillis } from '../domain/clock.js';
 import type { RateLimitStore } from '../storage/rate-limit-store.js';
 
 /** A key's budget after a request: what `X-Rate-Limit` reports. */
@@ -54,7 +54,7 @@ export function inMemoryRateLimiter(limitPerHour: number, clock: Clock): RateLim
   };
   const state = (allowed: boolean, used: number) => budget(limitPerHour, allowed, used);
   const consumeAtOnce = (keyId: string) => {
-    const now = clock.now().getTime();
+    const now = clockMillis(clock);
     const counts = recent(keyId, now);
     if (counts.total >= limitPerHour) return state(false, counts.total);
     counts.add(now);
@@ -64,10 +64,10 @@ export function inMemoryRateLimiter(limitPerHour: number, clock: Clock): RateLim
     consume: async (keyId) => consumeAtOnce(keyId),
     consumeAtOnce,
     async peek(keyId) {
-      return state(true, recent(keyId, clock.now().getTime()).total);
+      return state(true, recent(keyId, clockMillis(clock)).total);
     },
     async maintain() {
-      const now = clock.now().getTime();
+      const now = clockMillis(clock);
       for (const keyId of [...requests.keys()]) if (recent(keyId, now).total === 0) requests.delete(keyId);
     },
   };
@@ -142,7 +142,7 @@ export function sharedRateLimiter(store: RateLimitStore, limitPerHour: number, c
   const cap = localCap(limitPerHour);
   const flushAt = Math.ceil(cap / 2);
   const edge = 2 * cap;
-  const minuteNow = () => Math.floor(clock.now().getTime() / 60_000);
+  const minuteNow = () => Math.floor(clockMillis(clock) / 60_000);
   const state = (allowed: boolean, used: number) => budget(limitPerHour, allowed, used);
   const waiting = new Map<string, Waiter[]>();
   const local = new Map<string, LocalCount>();
@@ -172,7 +172,7 @@ export function sharedRateLimiter(store: RateLimitStore, limitPerHour: number, c
           requests,
         );
         count.used = used;
-        count.syncedAt = clock.now().getTime();
+        count.syncedAt = clockMillis(clock);
       } catch {
         // The database went away: counted with the next write instead (what fails is the next exact request).
         count.pending += requests;
@@ -203,10 +203,10 @@ export function sharedRateLimiter(store: RateLimitStore, limitPerHour: number, c
         );
         const known = local.get(keyId);
         if (known === undefined)
-          local.set(keyId, { pending: 0, unwritten: 0, used, syncedAt: clock.now().getTime() });
+          local.set(keyId, { pending: 0, unwritten: 0, used, syncedAt: clockMillis(clock) });
         else {
           known.used = used;
-          known.syncedAt = clock.now().getTime();
+          known.syncedAt = clockMillis(clock);
         }
         // The granted requests come first: the i-th of them saw the count before it plus i + 1.
         group.forEach((waiter, i) => {
@@ -223,7 +223,7 @@ export function sharedRateLimiter(store: RateLimitStore, limitPerHour: number, c
   const admitLocally = (keyId: string): RateLimitState | undefined => {
     const count = local.get(keyId);
     if (count === undefined || waiting.has(keyId)) return undefined;
-    if (clock.now().getTime() - count.syncedAt > SYNC_MS) return undefined;
+    if (clockMillis(clock) - count.syncedAt > SYNC_MS) return undefined;
     const uncounted = count.pending + count.unwritten;
     if (uncounted >= cap || limitPerHour - (count.used + uncounted) <= edge) return undefined;
     count.pending++;
@@ -255,7 +255,7 @@ export function sharedRateLimiter(store: RateLimitStore, limitPerHour: number, c
       for (const keyId of [...local.keys()]) {
         await flush(keyId);
         const count = local.get(keyId);
-        if (count !== undefined && count.pending === 0 && clock.now().getTime() - count.syncedAt > SYNC_MS)
+        if (count !== undefined && count.pending === 0 && clockMillis(clock) - count.syncedAt > SYNC_MS)
           local.delete(keyId);
       }
       await store.forgetRequestsBefore(minuteNow() - 2 * WINDOW_MINUTES);
