@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyHttpOptions } from 'fastify';
 import type { ConnectionLimits } from '../domain/connection-limits.js';
 
@@ -13,10 +14,12 @@ export function connectionsCheckingInterval(limits: ConnectionLimits): number {
   return Math.max(10, Math.min(1000, Math.floor(shortest / 4)));
 }
 
-/** The Fastify options that carry the limits to the `http.Server` it creates (`listen` or not). */
+/**
+ * The Fastify options that carry the limits to the `http.Server` it creates (`listen` or not). The idle timeout
+ * is not among them: `closeIdleSockets` keeps it.
+ */
 export function connectionServerOptions(limits: ConnectionLimits) {
   return {
-    connectionTimeout: limits.idleTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     http: {
@@ -26,6 +29,52 @@ export function connectionServerOptions(limits: ConnectionLimits) {
       requireHostHeader: false,
     },
   } satisfies FastifyHttpOptions<Server>;
+}
+
+/** How often the open sockets are looked at for the idle timeout: every second, or more often for a shorter one. */
+export function idleSweepIntervalMs(idleTimeoutMs: number): number {
+  return Math.max(10, Math.min(1000, Math.floor(idleTimeoutMs / 4)));
+}
+
+/**
+ * Closes every socket on which no byte moved either way for `idleTimeoutMs`: a client that stops reading an
+ * answer, or a request that hangs, or a connection that never sends one. Node's socket timeout
+ * (`server.timeout`, Fastify's `connectionTimeout`) does the same with a timer of each socket's, made anew for
+ * every request and refreshed on every read and write: 1,000 to 1,400 of the instructions of a replayed answer
+ * (BENCHMARKS.md, "Instructions of a replayed answer"), where bare node:http, without one, makes none. So one
+ * sweep looks at the open sockets instead, every `idleSweepIntervalMs`: a socket is closed between
+ * `idleTimeoutMs` and `idleTimeoutMs` plus an interval after its last byte. A kept-alive connection waiting for
+ * its next request is Node's to close after the keep-alive timeout, or the sweep's when that is the longer
+ * (docs/architecture.md, "Answer replay").
+ */
+export function closeIdleSockets(server: Server, idleTimeoutMs: number): void {
+  /** Each open socket's bytes read and written when last seen, and when they last changed. */
+  const watched = new Map<Socket, { moved: number; since: number }>();
+  let sweeping: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    const now = performance.now();
+    for (const [socket, seen] of watched) {
+      const moved = socket.bytesRead + socket.bytesWritten;
+      if (moved !== seen.moved) {
+        seen.moved = moved;
+        seen.since = now;
+      } else if (now - seen.since >= idleTimeoutMs) {
+        watched.delete(socket);
+        socket.destroy();
+      }
+    }
+    if (watched.size === 0) stop();
+  };
+  const stop = () => {
+    clearInterval(sweeping);
+    sweeping = undefined;
+  };
+  server.on('connection', (socket: Socket) => {
+    watched.set(socket, { moved: socket.bytesRead + socket.bytesWritten, since: performance.now() });
+    socket.once('close', () => watched.delete(socket));
+    sweeping ??= setInterval(sweep, idleSweepIntervalMs(idleTimeoutMs)).unref();
+  });
+  server.once('close', stop);
 }
 
 /** How often, at most, refused connections are logged: a flood would otherwise be a flood of log lines. */

@@ -7,6 +7,7 @@ import type { FaultSettings } from '../http/faults/fault-hooks.js';
 import { answerClientError, lacksHost } from '../http/client-errors.js';
 import {
   type ConnectionLimits,
+  closeIdleSockets,
   connectionServerOptions,
   DEFAULT_CONNECTION_LIMITS,
   limitConnections,
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     return payload;
   });
   limitConnections(app.server, limits, app.log, () => metrics.connectionRefused());
+  closeIdleSockets(app.server, limits.idleTimeoutMs);
   // On the root instance, before the doors: it sees the API's and the dashboard's requests alike.
   registerRequestJournal(app, journal);
   api.register(app);
