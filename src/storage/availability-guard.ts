@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { StoreUnavailableError } from '../domain/store-problems.js';
 import type { BackendSpecifics } from './backend-specifics.js';
 import { type Store, STORE_WRITES } from './store.js';

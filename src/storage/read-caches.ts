@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ApiKeyRecord } from '../domain/records/keys.js';
 import type { ReadCacheStats } from '../domain/records/read-cache-stats.js';
 import type { CachedTable, ChangeFeed } from './change-feed.js';

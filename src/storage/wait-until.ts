@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 /**
  * Resolves once `performance.now()` has reached `until`. Not one timer of the whole wait: a timer counts from the
  * event loop's time, taken when its turn began, and may fire early by as long as the turn had run when it was

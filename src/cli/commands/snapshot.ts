@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { describeStoreLocation } from '../../storage/open-store.js';
 import { type CliDeps, withRuntime } from '../cli-deps.js';

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '../schemas/json-schema.js';
 import { SNAPSHOT_NAME_WORDS } from '../../domain/snapshot-name.js';

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { CachedTable, ChangeFeed, StoreChange } from '../change-feed.js';
 import { CHANGE_CHANNEL } from './change-triggers.js';

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ChangeFeed, StoreChange } from '../change-feed.js';
 import type { SqliteConnection } from './connection.js';
 
