@@ -12,8 +12,9 @@ import { BENCH_PATHS } from './workload.js';
 
 /**
  * `npm run bench:instructions -- [--build NAME=PATH ...] [--load page|seed|app] [--warm N] [--requests N]
- * [--windows N] [--database-url URL]`: the instructions a replayed answer costs, counted by valgrind's callgrind,
- * for each build (default `dist/main.js`) and for bare node:http sending the same bytes, in the same run.
+ * [--windows N] [--database-url URL] [--bare-without-token]`: the instructions a replayed answer costs, counted
+ * by valgrind's callgrind, for each build (default `dist/main.js`) and for bare node:http sending the same bytes
+ * to the same requests, in the same run.
  *
  * Why: on these 2-core VMs a server's CPU an answer moved by a third between runs minutes apart, and wrk shares
  * the cores, so changes of a few percent cannot be seen by time. Callgrind counts the instructions the server
@@ -37,6 +38,8 @@ const { values } = parseArgs({
     warm: { type: 'string', default: '10000' },
     requests: { type: 'string', default: '1000' },
     windows: { type: 'string', default: '8' },
+    /** Bare node:http's requests without the token, as measured before BENCHMARKS.md's "The baseline reads the same request". */
+    'bare-without-token': { type: 'boolean', default: false },
   },
 });
 
@@ -215,10 +218,11 @@ try {
   }
   const bodyFile = join(work, 'body');
   writeFileSync(bodyFile, body ?? Buffer.alloc(0));
+  // The same request as the builds', token included (throughput.ts, `compareWithBare`).
   const bare = await measure(
     'bare',
     (port) => ['.bench/build/bench/bare-server.js', String(port), bodyFile],
-    {},
+    values['bare-without-token'] ? {} : { authorization },
   );
   const least = (row: Measured) => Math.min(...row.windows);
   console.log(
