@@ -38,7 +38,10 @@ const { values } = parseArgs({
     warm: { type: 'string', default: '10000' },
     requests: { type: 'string', default: '1000' },
     windows: { type: 'string', default: '8' },
-    /** Bare node:http's requests without the token, as measured before BENCHMARKS.md's "The baseline reads the same request". */
+    /**
+     * Bare node:http's requests without the token, as measured before BENCHMARKS.md's "The baseline reads the
+     * same request".
+     */
     'bare-without-token': { type: 'boolean', default: false },
   },
 });

@@ -10,8 +10,9 @@ import { median } from './stats.js';
  * same generator with the same connections and duration, runs alternating so that noise on the machine falls
  * on both sides. Both get the same request, target and headers (the token): reading it is Node's work, which
  * no server can spare, and bare node:http given a shorter request did less of it than the exchange needs
- * (BENCHMARKS.md, "The baseline reads the same request"). The row says how much CPU the generator used on each side and is marked unreliable when the
- * generator, not the server, may have set the rate (see `unreliableBecause`).
+ * (BENCHMARKS.md, "The baseline reads the same request"). The row says how much CPU the generator used on each
+ * side and is marked unreliable when the generator, not the server, may have set the rate (see
+ * `unreliableBecause`).
  */
 export interface BareComparison {
   /** The row's name in the table. */

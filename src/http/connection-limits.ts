@@ -11,8 +11,12 @@ export { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from '../domain/conn
  * to 40 s): every second, or more often for shorter timeouts. One check walks the open connections only.
  */
 export function connectionsCheckingInterval(limits: ConnectionLimits): number {
-  const shortest = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
-  return Math.max(10, Math.min(1000, Math.floor(shortest / 4)));
+  return checkEvery(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs));
+}
+
+/** How often a timeout of `timeoutMs` is checked by a timer over the open connections: at most a quarter late. */
+function checkEvery(timeoutMs: number): number {
+  return Math.max(10, Math.min(1000, Math.floor(timeoutMs / 4)));
 }
 
 /**
@@ -34,7 +38,7 @@ export function connectionServerOptions(limits: ConnectionLimits) {
 
 /** How often the open sockets are looked at for the idle timeout: every second, or more often for a shorter one. */
 export function idleSweepIntervalMs(idleTimeoutMs: number): number {
-  return Math.max(10, Math.min(1000, Math.floor(idleTimeoutMs / 4)));
+  return checkEvery(idleTimeoutMs);
 }
 
 /**

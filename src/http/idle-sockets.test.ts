@@ -20,13 +20,13 @@ const IDLE_MS = 400;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A server that answers `/big` with `bytes` bytes and anything else with `ok`, its idle timeout swept. */
-async function listening(bytes = 0): Promise<number> {
+async function listening(bytes = 0, idleMs = IDLE_MS): Promise<number> {
   const server = createServer((request, response) => {
     response.end(request.url === '/big' ? Buffer.alloc(bytes, 'x') : 'ok');
   });
   // Node's own keep-alive timeout would close a kept-alive socket first; here only the sweep may.
   server.keepAliveTimeout = 60_000;
-  closeIdleSockets(server, IDLE_MS);
+  closeIdleSockets(server, idleMs);
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
@@ -59,15 +59,17 @@ describe('closeIdleSockets', () => {
   });
 
   it('keeps a socket whose requests come more often than the idle timeout, and closes it once they stop', async () => {
-    const client = await connected(await listening());
+    // A longer timeout, so that a stall of this process on a loaded machine cannot pass for idleness.
+    const idleMs = 1500;
+    const client = await connected(await listening(0, idleMs));
     let open = true;
     void client.closed.then(() => {
       open = false;
     });
-    // Four idle timeouts of requests, one every quarter of one.
-    for (let request = 0; request < 16; request++) {
+    // Two idle timeouts of requests, one every fifteenth of one.
+    for (let request = 0; request < 30; request++) {
       client.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
-      await sleep(IDLE_MS / 4);
+      await sleep(idleMs / 15);
     }
     expect(open).toBe(true);
     expect(client.received()).toBeGreaterThan(0);
