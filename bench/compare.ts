@@ -1,6 +1,8 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Fixture, INGEST_APP, prepareFixture } from './fixture.js';
-import { commandTicks, microsecondsEach, readProcessTicks, ticksBetween } from './generator-cpu.js';
+import { commandTicks, microsecondsEach, readProcessTimes, ticksBetween } from './generator-cpu.js';
+import { getJson } from './http-client.js';
 import { EventSource, ingestOverHttp } from './ingest-load.js';
 import { type BenchStore, benchStore, STORE_OPTIONS, serveArgs } from './options.js';
 import { type ServerProcess, startProcess } from './server-process.js';
@@ -10,7 +12,7 @@ import { runWrk } from './wrk.js';
 
 /**
  * `npm run bench:compare -- --build NAME=PATH[@NODE_OPTIONS] --build ... --load ingest|seed|app|page [--rounds N]
- * [--seconds N] [--database-url URL] [--store NAME=DATA_DIR]`: builds of the server (`PATH` is a `dist/main.js`;
+ * [--seconds N] [--database-url URL] [--store NAME=DATA_DIR] [--bare]`: builds of the server (`PATH` is a `dist/main.js`;
  * the same path twice with other node options compares those) started one at a time on the bench store and
  * loaded alike, the order reversed every round. `--store` gives a build an embedded store of its own (a copy of
  * the bench store with another layout, to compare layouts with one build). For each run: the rate, the server's
@@ -18,6 +20,10 @@ import { runWrk } from './wrk.js';
  * `postgres` process); for `seed`, `app` and `page` (the seed's first example, `GET /v1/apps/{id}` and the
  * metrics page of 91 KB, replayed) also wrk's own CPU, which must stay below a core for the rate to mean
  * anything. Then, per build, the medians and the median of its ratio to the first build in each round.
+ * `--bare` (seed, app, page) adds bare node:http answering the first build's bytes to the same request
+ * (bench/bare-server.ts, as `npm run bench`'s rows load it) to every round, and gives each build's share of it
+ * round by round: bare's CPU an answer over the build's, the figure a goal of "x% of bare" is judged by when
+ * wrk caps the rate, and the rates' ratio.
  *
  * Why pairs: on these 2-core VMs one build's rate moved by a third between runs minutes apart, more than most
  * changes move it, so a full run of each build (run.ts) cannot tell them apart; runs side by side in time, many
@@ -31,6 +37,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '6' },
     seconds: { type: 'string', default: '8' },
     store: { type: 'string', multiple: true, default: [] },
+    bare: { type: 'boolean', default: false },
   },
 });
 
@@ -40,6 +47,8 @@ interface Build {
   readonly nodeOptions: string;
   /** The store it runs on: the bench store unless `--store` names another. */
   readonly target: BenchStore;
+  /** Bare node:http answering the first build's bytes (`--bare`), not a build of the server. */
+  readonly bare?: true;
 }
 
 const target = benchStore(values);
@@ -66,9 +75,14 @@ const builds: Build[] = (values.build ?? []).map((spec) => {
 });
 const unnamed = [...ownStores.keys()].filter((name) => !builds.some((build) => build.name === name));
 if (unnamed.length > 0) throw new Error(`--store ${unnamed.join(', ')}: no --build of that name`);
-if (builds.length < 2)
-  throw new Error('--build: name at least two, e.g. --build head=dist/main.js --build base=...');
 const load = values.load;
+const withBare = values.bare === true;
+if (builds.length < (withBare ? 1 : 2))
+  throw new Error(
+    withBare
+      ? '--build: name one at least, e.g. --build head=dist/main.js'
+      : '--build: name at least two, e.g. --build head=dist/main.js --build base=...',
+  );
 const READ_PATHS = {
   seed: BENCH_PATHS.seedExample,
   app: BENCH_PATHS.app,
@@ -76,6 +90,7 @@ const READ_PATHS = {
 } as const;
 if (load !== 'ingest' && !Object.hasOwn(READ_PATHS, load))
   throw new Error('--load: ingest, seed, app or page');
+if (withBare && load === 'ingest') throw new Error('--bare: with --load seed, app or page');
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 if (!(Number.isInteger(rounds) && rounds > 0 && seconds > 0))
@@ -86,6 +101,8 @@ interface Run {
   readonly rate: number;
   /** The server's CPU, µs per event or answer. */
   readonly cpuUs: number;
+  /** Of which the kernel's for it (system time): for an answer, mostly sending it, the same for any server. */
+  readonly systemUs: number;
   readonly peakRssMb: number;
   /** PostgreSQL's CPU (every process of it on this machine), µs per event or answer; 0 with none here. */
   readonly databaseUs: number;
@@ -93,8 +110,13 @@ interface Run {
   readonly generatorCpu?: number;
 }
 
+/** Where bare node:http reads the bytes it answers (`--bare`). */
+const BARE_BODY_FILE = '.bench/tmp/compare-bare.json';
+
 /** The build started on the bench store as run.ts starts it, its own node options in NODE_OPTIONS. */
 async function start(build: Build): Promise<ServerProcess> {
+  if (build.bare)
+    return startProcess('.bench/build/bench/bare-server.js', (port) => [String(port), BARE_BODY_FILE]);
   const before = process.env.NODE_OPTIONS;
   process.env.NODE_OPTIONS = build.nodeOptions;
   try {
@@ -111,13 +133,18 @@ const databaseTicks = () =>
 
 /** Reads the CPU of the server and of the database from now; `each(count)` spreads what they spent since. */
 function cpuFrom(pid: number) {
-  const ticks = readProcessTicks(pid);
+  const before = readProcessTimes(pid);
   const database = databaseTicks();
   return {
-    each: (count: number) => ({
-      cpuUs: microsecondsEach(readProcessTicks(pid) - ticks, count),
-      databaseUs: microsecondsEach(ticksBetween(database, databaseTicks()), count),
-    }),
+    each: (count: number) => {
+      const after = readProcessTimes(pid);
+      const system = after.system - before.system;
+      return {
+        cpuUs: microsecondsEach(after.user - before.user + system, count),
+        systemUs: microsecondsEach(system, count),
+        databaseUs: microsecondsEach(ticksBetween(database, databaseTicks()), count),
+      };
+    },
   };
 }
 
@@ -127,6 +154,29 @@ if (load !== 'ingest') {
   for (const build of builds)
     if (!readFixtures.has(build.target))
       readFixtures.set(build.target, await prepareFixture(build.target, { migrate: true }));
+}
+
+/** The read's target and its headers, the first build's fixture's token for bare node:http. */
+async function readRequest(build: Build) {
+  const fixture = readFixtures.get(build.target) as Fixture;
+  const path = READ_PATHS[load as keyof typeof READ_PATHS];
+  return { path, headers: { authorization: `Bearer ${await fixture.token()}` } };
+}
+
+const contenders: Build[] = [...builds];
+if (withBare) {
+  const [first] = builds as [Build];
+  const { path, headers } = await readRequest(first);
+  const server = await start(first);
+  try {
+    const answer = await getJson(`${server.url}${path}`, headers);
+    mkdirSync('.bench/tmp', { recursive: true });
+    writeFileSync(BARE_BODY_FILE, answer.raw);
+    console.log(`bare node:http answers ${first.name}'s ${answer.raw.length.toLocaleString('en-US')} bytes`);
+  } finally {
+    await server.stop();
+  }
+  contenders.push({ name: 'bare', script: '', nodeOptions: '', target: first.target, bare: true });
 }
 
 /** One build's run: a fresh ingestion app (ingest) or a replayed answer, a second of warm-up, then the load. */
@@ -143,8 +193,7 @@ async function measure(build: Build): Promise<Run> {
       const events = (rate * (performance.now() - started)) / 1000;
       return { rate, ...cpu.each(events), peakRssMb: server.peakRssMb() };
     }
-    const path = READ_PATHS[load as keyof typeof READ_PATHS];
-    const headers = { authorization: `Bearer ${await fixture.token()}` };
+    const { path, headers } = await readRequest(build);
     await runWrk(`${server.url}${path}`, headers, { connections: 16, seconds: 1 });
     const cpu = cpuFrom(server.pid);
     const figures = await runWrk(`${server.url}${path}`, headers, { connections: 16, seconds });
@@ -164,9 +213,9 @@ async function measure(build: Build): Promise<Run> {
   }
 }
 
-const runs = new Map<string, Run[]>(builds.map((build) => [build.name, []]));
+const runs = new Map<string, Run[]>(contenders.map((build) => [build.name, []]));
 for (let round = 0; round < rounds; round++) {
-  for (const build of round % 2 === 0 ? builds : [...builds].reverse()) {
+  for (const build of round % 2 === 0 ? contenders : [...contenders].reverse()) {
     const run = await measure(build);
     runs.get(build.name)?.push(run);
     const generator =
@@ -174,22 +223,39 @@ for (let round = 0; round < rounds; round++) {
     const database = run.databaseUs > 0 ? `, ${run.databaseUs.toFixed(1)} µs of PostgreSQL's` : '';
     console.log(
       `round ${round + 1}/${rounds} ${build.name}: ${Math.round(run.rate).toLocaleString('en-US')} ${unit}, ` +
-        `${run.cpuUs.toFixed(1)} µs of server CPU each${database}, peak RSS ${Math.round(run.peakRssMb)} MB${generator}`,
+        `${run.cpuUs.toFixed(1)} µs of server CPU each (${run.systemUs.toFixed(1)} in the kernel)${database}, peak RSS ${Math.round(run.peakRssMb)} MB${generator}`,
     );
   }
 }
 
 const first = runs.get(builds[0]?.name ?? '') ?? [];
 console.log(`\n${load}, ${rounds} round${rounds === 1 ? '' : 's'} of ${seconds} s, ${target.name}:`);
-for (const build of builds) {
+const bare = runs.get('bare') ?? [];
+for (const build of contenders) {
   const own = runs.get(build.name) ?? [];
   const ratios = own.map((run, i) => run.rate / (first[i]?.rate ?? Number.NaN));
   console.log(
     `${build.name}${build.target === target ? '' : ` (${build.target.name})`}: median ${Math.round(median(own.map((run) => run.rate))).toLocaleString('en-US')} ${unit}, ` +
-      `${median(own.map((run) => run.cpuUs)).toFixed(1)} µs of CPU each${databaseMedian(own)}, peak RSS up to ` +
+      `${median(own.map((run) => run.cpuUs)).toFixed(1)} µs of CPU each (${median(own.map((run) => run.systemUs)).toFixed(1)} in the kernel)${databaseMedian(own)}, peak RSS up to ` +
       `${Math.round(Math.max(...own.map((run) => run.peakRssMb)))} MB; paired with ${builds[0]?.name}: median ` +
-      `${median(ratios).toFixed(3)} [${ratios.map((ratio) => ratio.toFixed(2)).join(' ')}]`,
+      `${pairedMedian(ratios)}`,
   );
+  if (withBare && !build.bare) {
+    const cpuShares = own.map((run, i) => (bare[i]?.cpuUs ?? Number.NaN) / run.cpuUs);
+    const userUs = (run: Run | undefined) => (run === undefined ? Number.NaN : run.cpuUs - run.systemUs);
+    const userShares = own.map((run, i) => userUs(bare[i]) / userUs(run));
+    const rateShares = own.map((run, i) => run.rate / (bare[i]?.rate ?? Number.NaN));
+    console.log(
+      `  share of bare node:http, round by round: by CPU an answer (bare's over ${build.name}'s) median ` +
+        `${pairedMedian(cpuShares)}; outside the kernel ${pairedMedian(userShares)}; by the rate median ` +
+        `${pairedMedian(rateShares)}`,
+    );
+  }
+}
+
+/** The median of paired ratios, and each round's. */
+function pairedMedian(ratios: readonly number[]): string {
+  return `${median(ratios).toFixed(3)} [${ratios.map((ratio) => ratio.toFixed(2)).join(' ')}]`;
 }
 
 function databaseMedian(own: readonly Run[]): string {

@@ -10,6 +10,12 @@ export const GENERATOR_CPU_LIMIT = 0.6;
 
 /** utime + stime (clock ticks, all threads) from the text of `/proc/<pid>/stat`. */
 export function procStatTicks(stat: string): number {
+  const { user, system } = procStatTimes(stat);
+  return user + system;
+}
+
+/** utime and stime apart (clock ticks, all threads): what the process ran itself, and the kernel for it. */
+export function procStatTimes(stat: string): { user: number; system: number } {
   // The command name (field 2) is in parentheses and may hold spaces or parentheses: split after the last ')'.
   const close = stat.lastIndexOf(')');
   if (close < 0) throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 80)}`);
@@ -18,12 +24,12 @@ export function procStatTicks(stat: string): number {
     .slice(close + 1)
     .trim()
     .split(/\s+/);
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  if (!Number.isInteger(utime) || !Number.isInteger(stime)) {
+  const user = Number(fields[11]);
+  const system = Number(fields[12]);
+  if (!Number.isInteger(user) || !Number.isInteger(system)) {
     throw new Error(`no utime/stime in /proc/<pid>/stat: ${stat.slice(0, 80)}`);
   }
-  return utime + stime;
+  return { user, system };
 }
 
 /** CPU time between two readings over the wall time between them, as a share of one core (1 = a full core). */
@@ -34,10 +40,16 @@ export function cpuShare(startTicks: number, endTicks: number, wallMs: number, c
 
 /** The ticks of a running process, or 0 when it has not started or has already gone. */
 export function readProcessTicks(pid: number): number {
+  const { user, system } = readProcessTimes(pid);
+  return user + system;
+}
+
+/** `procStatTimes` of a running process, or 0 and 0 when it has not started or has already gone. */
+export function readProcessTimes(pid: number): { user: number; system: number } {
   try {
-    return procStatTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return procStatTimes(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
-    return 0;
+    return { user: 0, system: 0 };
   }
 }
 
