@@ -34,17 +34,18 @@ export interface ChangeFeed {
   /**
    * Resolves true once every change others committed `lagMs` or more before the call has been told to
    * `onChange`, false when the feed cannot promise that (then read the store). Both look once the turn of the
-   * event loop that called has read its sockets, for all of that turn's calls (SQLite reads data_version;
-   * PostgreSQL trusts a round trip on the listening session sent within its lease, or sends one, or the next
-   * if one is in flight): what resolves a turn's calls covers every request read in that turn. Since every
+   * event loop that called has read its sockets, for all of that turn's calls (SQLite trusts a read of
+   * data_version made within its lease, or reads it; PostgreSQL trusts a round trip on the listening session
+   * sent within its lease, or sends one, or the next if one is in flight): what resolves a turn's calls covers
+   * every request read in that turn. Since every
    * writer acknowledges a change no sooner than `lagMs` after its commit (read-caches.ts,
    * `writesSeenEverywhere`), a change acknowledged before a request was read is told before it is answered.
    */
   caughtUp(): Promise<boolean>;
   /**
-   * How long after a commit `caughtUp` may still resolve in another process without having told it: 0 on
-   * SQLite, whose read of data_version sees every commit made before it; on PostgreSQL, the lease of a fence
-   * and a margin (postgres/change-listener.ts). What a writer waits before it acknowledges a change.
+   * How long after a commit `caughtUp` may still resolve in another process without having told it: the lease
+   * of a read of data_version (sqlite/data-version-feed.ts) or of a fence (postgres/change-listener.ts), and a
+   * margin. What a writer waits before it acknowledges a change.
    */
   readonly lagMs: number;
   /** Queries this process sent to the database to catch up (PostgreSQL's fences; none on SQLite): GET /metrics. */

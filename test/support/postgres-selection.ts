@@ -40,6 +40,8 @@ export const NOT_ON_POSTGRES: Readonly<Record<string, string>> = {
     "the SQLite connection's page cache (PRAGMA cache_size); PostgreSQL's server keeps its own",
   'src/storage/sqlite/database-unavailable.test.ts':
     "SQLite's own failures (a full disk, a read-only file) on a SQLite file it makes; the PostgreSQL ones are in src/storage/postgres/database-unavailable.test.ts",
+  'src/storage/sqlite/data-version-feed.test.ts':
+    "SQLite's change feed (PRAGMA data_version) on a SQLite file it makes; src/storage/postgres/postgres-change-listener.test.ts is PostgreSQL's",
   'src/storage/sqlite/ingestion-statements.test.ts':
     "which statements SQLite's connection prepares for ingestion; what ingestion stores is the store suite's, on both backends",
   'src/storage/copy-store.test.ts':
