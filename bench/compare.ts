@@ -12,18 +12,19 @@ import { runWrk } from './wrk.js';
 
 /**
  * `npm run bench:compare -- --build NAME=PATH[@NODE_OPTIONS] --build ... --load ingest|seed|app|page [--rounds N]
- * [--seconds N] [--database-url URL] [--store NAME=DATA_DIR] [--bare]`: builds of the server (`PATH` is a `dist/main.js`;
- * the same path twice with other node options compares those) started one at a time on the bench store and
- * loaded alike, the order reversed every round. `--store` gives a build an embedded store of its own (a copy of
- * the bench store with another layout, to compare layouts with one build). For each run: the rate, the server's
- * CPU (every thread, from /proc) per event or answer and, on a PostgreSQL of this machine, the database's (every
- * `postgres` process); for `seed`, `app` and `page` (the seed's first example, `GET /v1/apps/{id}` and the
- * metrics page of 91 KB, replayed) also wrk's own CPU, which must stay below a core for the rate to mean
- * anything. Then, per build, the medians and the median of its ratio to the first build in each round.
- * `--bare` (seed, app, page) adds bare node:http answering the first build's bytes to the same request
- * (bench/bare-server.ts, as `npm run bench`'s rows load it) to every round, and gives each build's share of it
- * round by round: bare's CPU an answer over the build's, the figure a goal of "x% of bare" is judged by when
- * wrk caps the rate, and the rates' ratio.
+ * [--seconds N] [--database-url URL] [--store NAME=DATA_DIR] [--bare]`: builds of the server (`PATH` is a
+ * `dist/main.js`; the same path twice with other node options compares those) started one at a time on the
+ * bench store and loaded alike, the order reversed every round. `--store` gives a build an embedded store of its
+ * own (a copy of the bench store with another layout, to compare layouts with one build). For each run: the
+ * rate, the server's CPU (every thread, from /proc; the kernel's part apart) per event or answer and, on a
+ * PostgreSQL of this machine, the database's (every `postgres` process); for `seed`, `app` and `page` (the seed's
+ * first example, `GET /v1/apps/{id}` and the metrics page of 91 KB, replayed) also wrk's own CPU, which must stay
+ * below a core for the rate to mean anything. Then, per build, the medians and the median of its ratio to the
+ * first build in each round. `--bare` (seed, app, page) adds bare node:http answering the first build's bytes to
+ * the same request (bench/bare-server.ts, as `npm run bench`'s rows load it) to every round, and gives each
+ * build's share of it round by round: bare's CPU an answer over the build's (what the full run's last column
+ * gives from 3 runs a side, when wrk caps the rate), the same outside the kernel (what `bench:instructions`
+ * counts), and the rates' ratio (BENCHMARKS.md, "Paired with bare node:http, round by round").
  *
  * Why pairs: on these 2-core VMs one build's rate moved by a third between runs minutes apart, more than most
  * changes move it, so a full run of each build (run.ts) cannot tell them apart; runs side by side in time, many
@@ -236,7 +237,8 @@ for (const build of contenders) {
   const ratios = own.map((run, i) => run.rate / (first[i]?.rate ?? Number.NaN));
   console.log(
     `${build.name}${build.target === target ? '' : ` (${build.target.name})`}: median ${Math.round(median(own.map((run) => run.rate))).toLocaleString('en-US')} ${unit}, ` +
-      `${median(own.map((run) => run.cpuUs)).toFixed(1)} µs of CPU each (${median(own.map((run) => run.systemUs)).toFixed(1)} in the kernel)${databaseMedian(own)}, peak RSS up to ` +
+      `${median(own.map((run) => run.cpuUs)).toFixed(1)} µs of CPU each ` +
+      `(${median(own.map((run) => run.systemUs)).toFixed(1)} in the kernel)${databaseMedian(own)}, peak RSS up to ` +
       `${Math.round(Math.max(...own.map((run) => run.peakRssMb)))} MB; paired with ${builds[0]?.name}: median ` +
       `${pairedMedian(ratios)}`,
   );

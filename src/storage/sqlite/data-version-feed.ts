@@ -13,9 +13,9 @@ export const DATA_VERSION_POLL_MS = 200;
  * this long of the last read trusts it instead of making its own. Under load a turn lasts a fraction of a
  * millisecond, so each made one: a read is a synchronous call of better-sqlite3 with two `fcntl` locks and a
  * `newfstatat`, 2.9% of the samples of a server replaying the 91 KB page on a slow VM (`npm run
- * bench:profile -- --load metrics`), and the server's CPU an answer 58.1 -> 49.7 µs with a lease of this length
- * (BENCHMARKS.md, "The writer waits on SQLite too"). Two milliseconds cost each write of a cached table
- * three before its acknowledgement (`lagMs`), and a CLI command as much before it ends.
+ * bench:profile -- --load metrics`), and the server's CPU an answer 58.1 -> 49.7 µs with a lease of this
+ * length (BENCHMARKS.md, "Paired with bare node:http, round by round"). Two milliseconds cost each write of a
+ * cached table three before its acknowledgement (`lagMs`), and a CLI command as much before it ends.
  */
 export const DATA_VERSION_LEASE_MS = 2;
 
