@@ -37,9 +37,9 @@ export interface ChangeFeed {
    * event loop that called has read its sockets, for all of that turn's calls (SQLite trusts a read of
    * data_version made within its lease, or reads it; PostgreSQL trusts a round trip on the listening session
    * sent within its lease, or sends one, or the next if one is in flight): what resolves a turn's calls covers
-   * every request read in that turn. Since every
-   * writer acknowledges a change no sooner than `lagMs` after its commit (read-caches.ts,
-   * `writesSeenEverywhere`), a change acknowledged before a request was read is told before it is answered.
+   * every request read in that turn. Since every writer acknowledges a change no sooner than `lagMs` after its
+   * commit (read-caches.ts, `writesSeenEverywhere`), a change acknowledged before a request was read is told
+   * before it is answered.
    */
   caughtUp(): Promise<boolean>;
   /**
