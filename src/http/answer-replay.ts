@@ -114,6 +114,7 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
     headers.push('content-length', String(body.length));
     const key = keyOf(request.apiKey.keyId, request.raw);
     answers.keep(key, {
+      key,
       body,
       headers,
       rateLimitAt,
@@ -174,7 +175,12 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
     deps.journal.limits.bodyBytes === 0 &&
     !deps.faultsPossible(request);
 
-  /** The last key made, which the next request asks again (its hash kept: the Map's lookup hashes nothing). */
+  /**
+   * The last key made, which the next request asks again. Once its answer is found it is the kept answer's own
+   * text (`adopt`): the Map then finds it, and `use` knows it for the newest, by reference, where an equal text
+   * of its own was hashed once but compared character by character at every lookup (BENCHMARKS.md, "The same
+   * bytes").
+   */
   const lastKey = {
     keyId: '',
     host: undefined as string | undefined,
@@ -188,6 +194,10 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
         this.key = keyOf(keyId, request);
       }
       return this.key;
+    },
+    adopt(entry: KeptAnswer): string {
+      this.key = entry.key;
+      return entry.key;
     },
   };
 
@@ -274,9 +284,9 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
         const started = performance.now();
         const key = kept && deps.tokens.verifyKept(request.headers.authorization, kept);
         if (kept === undefined || key === undefined) return replayOrFastify(request, response);
-        const cacheKey = lastKey.of(key.keyId, request);
-        const entry = answers.peek(cacheKey);
+        const entry = answers.peek(lastKey.of(key.keyId, request));
         if (entry === undefined) return toFastify(request, response);
+        const cacheKey = lastKey.adopt(entry);
         if (turn === undefined) {
           const waiting: Waiting[] = [];
           turn = waiting;

@@ -23,6 +23,8 @@ export interface Recheck {
 
 /** An answer kept as sent. `scope` and `freshness`: the Replayable's, which `recheck` reads again. */
 export interface KeptAnswer extends Stamped {
+  /** The key it is kept under (answer-replay.ts's `keyOf`), this very text. */
+  readonly key: string;
   readonly body: Buffer;
   /**
    * The answer's headers as `writeHead` takes them (name, value, name, value...) in the order sent, its
