@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { writeBareAnswer } from './bare-answer.js';
 import { type Fixture, INGEST_APP, prepareFixture } from './fixture.js';
 import { commandTicks, microsecondsEach, readProcessTimes, ticksBetween } from './generator-cpu.js';
 import { getJson } from './http-client.js';
@@ -20,11 +21,12 @@ import { runWrk } from './wrk.js';
  * PostgreSQL of this machine, the database's (every `postgres` process); for `seed`, `app` and `page` (the seed's
  * first example, `GET /v1/apps/{id}` and the metrics page of 91 KB, replayed) also wrk's own CPU, which must stay
  * below a core for the rate to mean anything. Then, per build, the medians and the median of its ratio to the
- * first build in each round. `--bare` (seed, app, page) adds bare node:http answering the first build's bytes to
- * the same request (bench/bare-server.ts, as `npm run bench`'s rows load it) to every round, and gives each
- * build's share of it round by round: bare's CPU an answer over the build's (what the full run's last column
- * gives from 3 runs a side, when wrk caps the rate), the same outside the kernel (what `bench:instructions`
- * counts), and the rates' ratio (BENCHMARKS.md, "Paired with bare node:http, round by round").
+ * first build in each round. `--bare` (seed, app, page) adds bare node:http answering the first build's bytes,
+ * headers included, to the same request (bench/bare-server.ts, as `npm run bench`'s rows load it) to every
+ * round, and gives each build's share of it round by round: bare's CPU an answer over the build's (what the
+ * full run's last column gives from 3 runs a side, when wrk caps the rate), the same outside the kernel (what
+ * `bench:instructions` counts), and the rates' ratio (BENCHMARKS.md, "Paired with bare node:http, round by
+ * round").
  *
  * Why pairs: on these 2-core VMs one build's rate moved by a third between runs minutes apart, more than most
  * changes move it, so a full run of each build (run.ts) cannot tell them apart; runs side by side in time, many
@@ -111,13 +113,14 @@ interface Run {
   readonly generatorCpu?: number;
 }
 
-/** Where bare node:http reads the bytes it answers (`--bare`). */
+/** Where bare node:http reads the bytes it answers (`--bare`), its headers beside them (bare-answer.ts). */
 const BARE_BODY_FILE = '.bench/tmp/compare-bare.json';
+let bareAnswerFiles: string[] = [];
 
 /** The build started on the bench store as run.ts starts it, its own node options in NODE_OPTIONS. */
 async function start(build: Build): Promise<ServerProcess> {
   if (build.bare)
-    return startProcess('.bench/build/bench/bare-server.js', (port) => [String(port), BARE_BODY_FILE]);
+    return startProcess('.bench/build/bench/bare-server.js', (port) => [String(port), ...bareAnswerFiles]);
   const before = process.env.NODE_OPTIONS;
   process.env.NODE_OPTIONS = build.nodeOptions;
   try {
@@ -172,8 +175,10 @@ if (withBare) {
   try {
     const answer = await getJson(`${server.url}${path}`, headers);
     mkdirSync('.bench/tmp', { recursive: true });
-    writeFileSync(BARE_BODY_FILE, answer.raw);
-    console.log(`bare node:http answers ${first.name}'s ${answer.raw.length.toLocaleString('en-US')} bytes`);
+    bareAnswerFiles = writeBareAnswer(BARE_BODY_FILE, answer);
+    console.log(
+      `bare node:http answers ${first.name}'s ${answer.raw.length.toLocaleString('en-US')} bytes, with its headers`,
+    );
   } finally {
     await server.stop();
   }

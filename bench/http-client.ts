@@ -17,6 +17,8 @@ export function closeIdleConnections(): void {
 export interface Answer {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
+  /** Names and values as sent, one after the other. */
+  readonly rawHeaders: readonly string[];
   readonly body: Buffer;
   /** From sending the request to the last byte of the answer. */
   readonly ms: number;
@@ -37,6 +39,7 @@ export function send(
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,
+          rawHeaders: res.rawHeaders,
           body: Buffer.concat(chunks),
           ms: performance.now() - started,
         }),
@@ -52,9 +55,14 @@ export function send(
 export async function getJson<T>(
   url: string,
   headers: Record<string, string>,
-): Promise<{ body: T; ms: number; raw: Buffer }> {
+): Promise<{ body: T; ms: number; raw: Buffer; rawHeaders: readonly string[] }> {
   const answer = await send('GET', url, headers);
   if (answer.status !== 200)
     throw new Error(`GET ${url}: ${answer.status} ${answer.body.toString().slice(0, 300)}`);
-  return { body: JSON.parse(answer.body.toString()) as T, ms: answer.ms, raw: answer.body };
+  return {
+    body: JSON.parse(answer.body.toString()) as T,
+    ms: answer.ms,
+    raw: answer.body,
+    rawHeaders: answer.rawHeaders,
+  };
 }

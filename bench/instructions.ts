@@ -1,9 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, get } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeBareAnswer } from './bare-answer.js';
 import { prepareFixture } from './fixture.js';
 import { benchStore, STORE_OPTIONS, serveArgs } from './options.js';
 import { freePort } from './server-process.js';
@@ -12,9 +13,9 @@ import { BENCH_PATHS } from './workload.js';
 
 /**
  * `npm run bench:instructions -- [--build NAME=PATH ...] [--load page|seed|app] [--warm N] [--requests N]
- * [--windows N] [--database-url URL] [--bare-without-token]`: the instructions a replayed answer costs, counted
- * by valgrind's callgrind, for each build (default `dist/main.js`) and for bare node:http sending the same bytes
- * to the same requests, in the same run.
+ * [--windows N] [--database-url URL] [--bare-without-token] [--bare-without-headers]`: the instructions a
+ * replayed answer costs, counted by valgrind's callgrind, for each build (default `dist/main.js`) and for bare
+ * node:http sending the same bytes, headers included, to the same requests, in the same run.
  *
  * Why: on these 2-core VMs a server's CPU an answer moved by a third between runs minutes apart, and wrk shares
  * the cores, so changes of a few percent cannot be seen by time. Callgrind counts the instructions the server
@@ -43,6 +44,11 @@ const { values } = parseArgs({
      * same request".
      */
     'bare-without-token': { type: 'boolean', default: false },
+    /**
+     * Bare node:http's answers with a content type and a length alone, as measured before BENCHMARKS.md's
+     * "The same bytes".
+     */
+    'bare-without-headers': { type: 'boolean', default: false },
   },
 });
 
@@ -140,11 +146,11 @@ function fetchStatus(port: number, target: string): Promise<number> {
   });
 }
 
-/** Sends `count` GETs of `path`, `CONCURRENCY` at a time; the last body, and every status seen. */
+/** Sends `count` GETs of `path`, `CONCURRENCY` at a time; the last answer, after checking every status. */
 async function requests(port: number, count: number, headers: Record<string, string>) {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const statuses = new Map<number, number>();
-  let body = Buffer.alloc(0);
+  let last = { raw: Buffer.alloc(0), rawHeaders: [] as readonly string[] };
   let sent = 0;
   const one = (): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -152,7 +158,7 @@ async function requests(port: number, count: number, headers: Record<string, str
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => {
-          body = Buffer.concat(chunks);
+          last = { raw: Buffer.concat(chunks), rawHeaders: answer.rawHeaders };
           statuses.set(answer.statusCode ?? 0, (statuses.get(answer.statusCode ?? 0) ?? 0) + 1);
           resolve();
         });
@@ -168,7 +174,7 @@ async function requests(port: number, count: number, headers: Record<string, str
   agent.destroy();
   const other = [...statuses.keys()].filter((status) => status !== 200);
   if (other.length > 0) throw new Error(`answers other than 200: ${JSON.stringify([...statuses])}`);
-  return body;
+  return last;
 }
 
 /** The instructions of the dump callgrind wrote last (its `summary:` line). */
@@ -187,7 +193,7 @@ async function measure(name: string, args: (port: number) => string[], headers: 
   const running = await underCallgrind(name, args);
   try {
     log(`${name}: warming up with ${counts.warm} requests`);
-    const body = await requests(running.port, counts.warm, headers);
+    const answer = await requests(running.port, counts.warm, headers);
     const windows: number[] = [];
     for (let window = 1; window <= counts.windows; window++) {
       const before = running.dumps().length;
@@ -199,7 +205,7 @@ async function measure(name: string, args: (port: number) => string[], headers: 
         `${name}: window ${window}/${counts.windows}: ${format(windows.at(-1) as number)} instructions an answer`,
       );
     }
-    return { measured: { name, windows } satisfies Measured, body };
+    return { measured: { name, windows } satisfies Measured, answer };
   } finally {
     await running.stop();
   }
@@ -211,25 +217,30 @@ function format(value: number): string {
 
 try {
   const results: Measured[] = [];
-  let body: Buffer | undefined;
+  let answer: Awaited<ReturnType<typeof requests>> | undefined;
   for (const build of builds) {
     const run = await measure(build.name, (port) => [build.script, ...serveArgs(target, port)], {
       authorization,
     });
     results.push(run.measured);
-    body ??= run.body;
+    answer ??= run.answer;
   }
-  const bodyFile = join(work, 'body');
-  writeFileSync(bodyFile, body ?? Buffer.alloc(0));
-  // The same request as the builds', token included (throughput.ts, `compareWithBare`).
+  const body = answer?.raw ?? Buffer.alloc(0);
+  const answerFiles = writeBareAnswer(join(work, 'body'), {
+    raw: body,
+    rawHeaders: values['bare-without-headers']
+      ? ['content-type', 'application/json']
+      : (answer?.rawHeaders ?? []),
+  });
+  // The same request as the builds', token included, and the same answer (throughput.ts, `compareWithBare`).
   const bare = await measure(
     'bare',
-    (port) => ['.bench/build/bench/bare-server.js', String(port), bodyFile],
+    (port) => ['.bench/build/bench/bare-server.js', String(port), ...answerFiles],
     values['bare-without-token'] ? {} : { authorization },
   );
   const least = (row: Measured) => Math.min(...row.windows);
   console.log(
-    `\ninstructions an answer, ${load} (${path}, ${body?.length ?? 0} bytes), ${counts.windows} windows of ${counts.requests} after ${counts.warm}; ${cpus()[0]?.model ?? 'unknown CPU'}`,
+    `\ninstructions an answer, ${load} (${path}, ${body.length} bytes), ${counts.windows} windows of ${counts.requests} after ${counts.warm}; ${cpus()[0]?.model ?? 'unknown CPU'}`,
   );
   for (const row of [...results, bare.measured]) {
     const ratio =

@@ -181,7 +181,7 @@ async function runBackend(target: BenchStore): Promise<BackendTable> {
         url,
         serverPid: server.pid,
         headers,
-        body: answer.raw,
+        answer,
         bodyFile: '.bench/tmp/page.json',
         load,
         goalRatio,

@@ -108,7 +108,7 @@ export async function siblingFigures(bench: SiblingBench): Promise<Figure[]> {
         url,
         serverPid: bench.serverPid,
         headers: bench.headers,
-        body: page.raw,
+        answer: page,
         bodyFile: '.bench/tmp/sibling.json',
         load: bench.load,
         goalRatio: bench.goalRatio,

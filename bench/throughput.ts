@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { writeBareAnswer } from './bare-answer.js';
 import { GENERATOR_CPU_LIMIT, microsecondsEach, readProcessTicks } from './generator-cpu.js';
 import { type LoadGenerator, type LoadOptions, type LoadResult, load } from './load.js';
 import { formatNumber, type Figure } from './report.js';
@@ -8,9 +9,10 @@ import { median } from './stats.js';
 /**
  * A repeated page against bare node:http serving the same bytes (`bench/bare-server.ts`), both loaded by the
  * same generator with the same connections and duration, runs alternating so that noise on the machine falls
- * on both sides. Both get the same request, target and headers (the token): reading it is Node's work, which
- * no server can spare, and bare node:http given a shorter request did less of it than the exchange needs
- * (BENCHMARKS.md, "The baseline reads the same request"). The row says how much CPU the generator used on each
+ * on both sides. Both get the same request, target and headers (the token), and both send the same answer,
+ * headers included: reading and writing them is Node's work, which no server can spare, and bare node:http
+ * given a shorter request, or sending fewer headers, did less of it than the exchange needs (BENCHMARKS.md,
+ * "The baseline reads the same request" and "The same bytes"). The row says how much CPU the generator used on each
  * side and is marked unreliable when the generator, not the server, may have set the rate (see
  * `unreliableBecause`).
  */
@@ -21,9 +23,9 @@ export interface BareComparison {
   /** The server's process, whose CPU per answer the row reports beside the bare server's. */
   readonly serverPid: number;
   readonly headers: Record<string, string>;
-  /** The endpoint's answer, served as-is by the bare server. */
-  readonly body: Uint8Array;
-  /** A scratch file for the body. */
+  /** The endpoint's answer, body and headers, served as-is by the bare server (bare-answer.ts). */
+  readonly answer: { readonly raw: Uint8Array; readonly rawHeaders: readonly string[] };
+  /** A scratch file for the body; its headers go beside it. */
   readonly bodyFile: string;
   readonly load: LoadOptions & { readonly runs: number };
   /** The least share of the baseline the server must reach. */
@@ -60,10 +62,10 @@ export async function calibrate(
 }
 
 export async function compareWithBare(comparison: BareComparison): Promise<Figure> {
-  writeFileSync(comparison.bodyFile, comparison.body);
+  const answerFiles = writeBareAnswer(comparison.bodyFile, comparison.answer);
   const bare = await startProcess('.bench/build/bench/bare-server.js', (port) => [
     String(port),
-    comparison.bodyFile,
+    ...answerFiles,
   ]);
   const bareRuns: LoadResult[] = [];
   const realRuns: LoadResult[] = [];
