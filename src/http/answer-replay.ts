@@ -12,6 +12,7 @@ import type { AppMetrics } from './metrics.js';
 import { operationIdOf } from './operation-id.js';
 import { pathOf, queryPairsOf } from './query-string.js';
 import { FreshAnswers } from './recently-used.js';
+import { LastReplayKey, replayKeyOf } from './replay-key.js';
 
 /**
  * Answers a repeated read without Fastify, when everything that decides it is already known.
@@ -112,7 +113,7 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
     const rateLimitAt = valueAt('x-rate-limit');
     const requestIdAt = valueAt('x-request-id');
     headers.push('content-length', String(body.length));
-    const key = keyOf(request.apiKey.keyId, request.raw);
+    const key = replayKeyOf(request.apiKey.keyId, request.raw);
     answers.keep(key, {
       key,
       body,
@@ -144,7 +145,7 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
         return queryPairsOf(url);
       },
     });
-    const cacheKey = keyOf(key.keyId, request);
+    const cacheKey = replayKeyOf(key.keyId, request);
     const entry = answers.peek(cacheKey);
     if (entry === undefined) return false;
     const freshness = await entry.recheck();
@@ -175,31 +176,7 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
     deps.journal.limits.bodyBytes === 0 &&
     !deps.faultsPossible(request);
 
-  /**
-   * The last key made, which the next request asks again. Once its answer is found it is the kept answer's own
-   * text (`adopt`): the Map then finds it, and `use` knows it for the newest, by reference, where an equal text
-   * of its own was hashed once but compared character by character at every lookup (BENCHMARKS.md, "The same
-   * bytes").
-   */
-  const lastKey = {
-    keyId: '',
-    host: undefined as string | undefined,
-    url: undefined as string | undefined,
-    key: '',
-    of(keyId: string, request: IncomingMessage): string {
-      if (keyId !== this.keyId || request.headers.host !== this.host || request.url !== this.url) {
-        this.keyId = keyId;
-        this.host = request.headers.host;
-        this.url = request.url;
-        this.key = keyOf(keyId, request);
-      }
-      return this.key;
-    },
-    adopt(entry: KeptAnswer): string {
-      this.key = entry.key;
-      return entry.key;
-    },
-  };
+  const lastKey = new LastReplayKey();
 
   return {
     install(app) {
@@ -286,7 +263,7 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
         if (kept === undefined || key === undefined) return replayOrFastify(request, response);
         const entry = answers.peek(lastKey.of(key.keyId, request));
         if (entry === undefined) return toFastify(request, response);
-        const cacheKey = lastKey.adopt(entry);
+        const cacheKey = lastKey.adopt(entry.key);
         if (turn === undefined) {
           const waiting: Waiting[] = [];
           turn = waiting;
@@ -301,9 +278,4 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
     },
     size: () => ({ entries: answers.count, bytes: answers.bytes }),
   };
-}
-
-/** Whose answer, asked of which host (links are built on it when the server listens on every interface), for which target. */
-function keyOf(keyId: string, request: IncomingMessage): string {
-  return `${keyId}\u0000${request.headers.host ?? ''}\u0000${request.url ?? ''}`;
 }
