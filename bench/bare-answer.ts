@@ -7,7 +7,7 @@ const WRITTEN_BY_NODE = new Set(['date', 'connection', 'keep-alive', 'content-le
  * Writes the server's answer for bare node:http to send again (bare-server.ts): its body to `bodyFile` and its
  * headers, those Node does not write itself, in the order sent, to a file beside it. Returns bare-server's
  * arguments after the port. Before, bare sent the body with a content type and a length only, two headers
- * fewer than Apple's answer (BENCHMARKS.md, "The same bytes").
+ * fewer than Apple's answer (BENCHMARKS.md, "The same bytes, headers included").
  */
 export function writeBareAnswer(
   bodyFile: string,

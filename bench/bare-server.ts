@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
  * the order and with the values the server sent them (`X-Request-ID` and `X-Rate-Limit` as they were in that
  * one answer). Sending a header is Node's work as much as reading one: Apple's answer carries two that a
  * content type and a length alone do not, and Node checks each header's name and value with a regular
- * expression and writes it into the head of the answer (BENCHMARKS.md, "The same bytes").
+ * expression and writes it into the head of the answer (BENCHMARKS.md, "The same bytes, headers included").
  * `node bare-server.js PORT BODY_FILE [HEADERS_FILE]`.
  */
 const [port, file, headersFile] = process.argv.slice(2);

@@ -46,7 +46,7 @@ const { values } = parseArgs({
     'bare-without-token': { type: 'boolean', default: false },
     /**
      * Bare node:http's answers with a content type and a length alone, as measured before BENCHMARKS.md's
-     * "The same bytes".
+     * "The same bytes, headers included".
      */
     'bare-without-headers': { type: 'boolean', default: false },
   },

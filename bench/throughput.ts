@@ -12,9 +12,9 @@ import { median } from './stats.js';
  * on both sides. Both get the same request, target and headers (the token), and both send the same answer,
  * headers included: reading and writing them is Node's work, which no server can spare, and bare node:http
  * given a shorter request, or sending fewer headers, did less of it than the exchange needs (BENCHMARKS.md,
- * "The baseline reads the same request" and "The same bytes"). The row says how much CPU the generator used on each
- * side and is marked unreliable when the generator, not the server, may have set the rate (see
- * `unreliableBecause`).
+ * "The baseline reads the same request" and "The same bytes, headers included"). The row says how much CPU
+ * the generator used on each side and is marked unreliable when the generator, not the server, may have set
+ * the rate (see `unreliableBecause`).
  */
 export interface BareComparison {
   /** The row's name in the table. */
