@@ -228,10 +228,10 @@ try {
   const body = answer?.raw ?? Buffer.alloc(0);
   const answerFiles = writeBareAnswer(join(work, 'body'), {
     raw: body,
-    rawHeaders: values['bare-without-headers']
-      ? ['content-type', 'application/json']
-      : (answer?.rawHeaders ?? []),
+    rawHeaders: answer?.rawHeaders ?? [],
   });
+  // Without its headers file bare-server sends a content type and a length alone, as before.
+  if (values['bare-without-headers']) answerFiles.length = 1;
   // The same request as the builds', token included, and the same answer (throughput.ts, `compareWithBare`).
   const bare = await measure(
     'bare',
