@@ -19,7 +19,15 @@ export interface JournalRing {
   /** Bytes of the kept entries, as recorded (a deferred entry's upper bound). */
   readonly bytes: number;
   push(record: JournalRecord | DeferredJournalRecord, bytes: number): void;
+  /** The bytes of the oldest entry, as recorded; 0 when there is none. */
+  readonly oldestBytes: number;
   dropOldest(): void;
+  /**
+   * Drops the oldest entry and keeps `record` as the newest. With every slot taken, as in a full journal at
+   * every answer, the record is written over the oldest's slot at once: dropping it first cleared each of its
+   * columns only to write them again (BENCHMARKS.md, "The replay's own work, cut again").
+   */
+  replaceOldest(record: JournalRecord | DeferredJournalRecord, bytes: number): void;
   clear(): void;
   /** The entry `index` places after the oldest, numbered `seq`. */
   entryAt(index: number, seq: number): JournalEntry;
@@ -48,6 +56,21 @@ export function journalRing(maxEntries: number): JournalRing {
     first = 0;
   };
 
+  const push = (record: JournalRecord | DeferredJournalRecord, bytes: number) => {
+    if (count === capacity()) grow();
+    const slot = slotOf(count);
+    count++;
+    bytesKept += bytes;
+    writeSlot(columns, slot, record, bytes);
+  };
+  const dropOldest = () => {
+    if (count === 0) return;
+    bytesKept -= columns.bytes[first] ?? 0;
+    clearSlot(columns, first);
+    first = (first + 1) % capacity();
+    count--;
+  };
+
   return {
     get count() {
       return count;
@@ -55,34 +78,21 @@ export function journalRing(maxEntries: number): JournalRing {
     get bytes() {
       return bytesKept;
     },
-    push(record, bytes) {
-      if (count === capacity()) grow();
-      const slot = slotOf(count);
-      count++;
-      bytesKept += bytes;
-      columns.bytes[slot] = bytes;
-      if (!('make' in record)) {
-        columns.made[slot] = record;
+    push,
+    get oldestBytes() {
+      return count === 0 ? 0 : (columns.bytes[first] ?? 0);
+    },
+    dropOldest,
+    replaceOldest(record, bytes) {
+      if (count === 0 || count < capacity()) {
+        dropOldest();
+        push(record, bytes);
         return;
       }
-      const { parts } = record;
-      columns.make[slot] = record.make;
-      columns.method[slot] = parts.method;
-      columns.url[slot] = parts.url;
-      columns.status[slot] = parts.status;
-      columns.elapsedMs[slot] = parts.elapsedMs;
-      columns.arrivedAt[slot] = parts.arrivedAt;
-      columns.keyId[slot] = parts.keyId;
-      columns.operation[slot] = parts.operation;
-      columns.requestId[slot] = parts.requestId;
-      columns.extras[slot] = parts.extras;
-    },
-    dropOldest() {
-      if (count === 0) return;
-      bytesKept -= columns.bytes[first] ?? 0;
-      clearSlot(columns, first);
+      const slot = first;
       first = (first + 1) % capacity();
-      count--;
+      bytesKept += bytes - (columns.bytes[slot] ?? 0);
+      writeSlot(columns, slot, record, bytes);
     },
     clear() {
       columns = makeColumns(0);
@@ -167,13 +177,40 @@ function copySlot(from: Columns, fromSlot: number, to: Columns, toSlot: number):
 }
 
 /**
- * A gone entry's text is let go at once, not when its slot is reused. A full journal drops an entry for every
- * answer: through `references`, since a column looked up by a name held in a variable is a megamorphic load
- * and store each, about 1,000 of a replayed 91 KB answer's 92,000 instructions (BENCHMARKS.md, "Instructions
- * of a replayed answer").
+ * A gone entry's text is let go at once, not when its slot is reused (a full journal's next record takes the
+ * oldest's slot without it: `replaceOldest`). Through `references`, since a column looked up by a name held in
+ * a variable is a megamorphic load and store each, about 1,000 of a replayed 91 KB answer's 92,000
+ * instructions (BENCHMARKS.md, "Instructions of a replayed answer").
  */
 function clearSlot(columns: Columns, slot: number): void {
   for (const column of columns.references) column[slot] = undefined;
+}
+
+/** Writes every column of `slot`, whatever it held: a made record's parts are cleared, a deferred one's `made`. */
+function writeSlot(
+  columns: Columns,
+  slot: number,
+  record: JournalRecord | DeferredJournalRecord,
+  bytes: number,
+) {
+  columns.bytes[slot] = bytes;
+  if (!('make' in record)) {
+    clearSlot(columns, slot);
+    columns.made[slot] = record;
+    return;
+  }
+  const { parts } = record;
+  columns.make[slot] = record.make;
+  columns.made[slot] = undefined;
+  columns.method[slot] = parts.method;
+  columns.url[slot] = parts.url;
+  columns.status[slot] = parts.status;
+  columns.elapsedMs[slot] = parts.elapsedMs;
+  columns.arrivedAt[slot] = parts.arrivedAt;
+  columns.keyId[slot] = parts.keyId;
+  columns.operation[slot] = parts.operation;
+  columns.requestId[slot] = parts.requestId;
+  columns.extras[slot] = parts.extras;
 }
 
 function partsAt(columns: Columns, slot: number): AnsweredParts {

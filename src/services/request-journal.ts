@@ -137,8 +137,14 @@ export function requestJournal(limits: Partial<JournalLimits> = {}): RequestJour
       if (bounds.maxEntries === 0) return;
       const bytes =
         'make' in record ? record.bytes : Buffer.byteLength(JSON.stringify({ seq: lastSeq, ...record }));
-      while (kept.count > 0 && (kept.count >= bounds.maxEntries || kept.bytes + bytes > bounds.maxBytes))
+      while (kept.count > 0 && overBounds(bounds, kept.count, kept.bytes + bytes)) {
+        // The last entry to go leaves its slot to the record.
+        if (kept.count === 1 || !overBounds(bounds, kept.count - 1, kept.bytes - kept.oldestBytes + bytes)) {
+          kept.replaceOldest(record, bytes);
+          return;
+        }
         kept.dropOldest();
+      }
       kept.push(record, bytes);
     },
     read(query) {
@@ -166,6 +172,14 @@ export function requestJournal(limits: Partial<JournalLimits> = {}): RequestJour
       kept.clear();
     },
   };
+}
+
+/**
+ * Whether a journal of `count` entries has no room for one more, or `bytes` (its entries' and the next one's)
+ * are more than it keeps.
+ */
+function overBounds(limits: JournalLimits, count: number, bytes: number): boolean {
+  return count >= limits.maxEntries || bytes > limits.maxBytes;
 }
 
 /**

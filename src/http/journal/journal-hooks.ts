@@ -130,7 +130,7 @@ function entryOf(
 export function journalRecordOf(answered: AnsweredRequest, extras?: JournalExtras): DeferredJournalRecord {
   const { method, url, status, elapsedMs, keyId, operation, requestId } = answered;
   return {
-    bytes: journalBytesAtMost(answered, extras ?? {}),
+    bytes: journalBytesAtMost(answered, extras),
     // Copied field by field: the journal keeps the parts, not `answered`, which may be more than they are.
     parts: {
       method,
@@ -186,7 +186,7 @@ const JSON_BYTES_PER_TARGET_CHARACTER = 10;
  * An upper bound of the JSON bytes of the entry `journalRecordOf` makes, from the lengths of its parts alone.
  * Bodies, kept only when an operator asks (`serve --journal-bodies`), are measured exactly.
  */
-export function journalBytesAtMost(answered: AnsweredRequest, extras: JournalExtras): number {
+export function journalBytesAtMost(answered: AnsweredRequest, extras: JournalExtras | undefined): number {
   const text = (value: string | undefined) => JSON_BYTES_PER_UNIT * (value?.length ?? 0);
   let bytes =
     ENTRY_FRAME_BYTES +
@@ -195,10 +195,17 @@ export function journalBytesAtMost(answered: AnsweredRequest, extras: JournalExt
     text(answered.keyId) +
     text(answered.operation) +
     text(answered.requestId);
-  for (const code of extras.errorCodes ?? []) bytes += text(code) + 3;
-  for (const body of [extras.requestBody, extras.responseBody])
-    if (body !== undefined) bytes += Buffer.byteLength(JSON.stringify(body)) + 20;
+  // Most answers have no extras: no array is made to find that out.
+  if (extras === undefined) return bytes;
+  if (extras.errorCodes !== undefined) for (const code of extras.errorCodes) bytes += text(code) + 3;
+  if (extras.requestBody !== undefined) bytes += bodyBytes(extras.requestBody);
+  if (extras.responseBody !== undefined) bytes += bodyBytes(extras.responseBody);
   return bytes;
+}
+
+/** A kept body's JSON text, quotes and escapes included, and its name. */
+function bodyBytes(body: string): number {
+  return Buffer.byteLength(JSON.stringify(body)) + 20;
 }
 
 function isJournaled(request: FastifyRequest): boolean {
