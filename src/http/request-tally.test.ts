@@ -87,4 +87,17 @@ describe('RequestTally', () => {
       'test_request_duration_seconds_bucket{le="5",method="GET",route="/v1/apps/:id",status="200"} 1',
     );
   });
+
+  it('counts into a new series after a reset, even the one counted last before it', async () => {
+    const tally = tallied();
+    tally.observe('GET', '/v1/apps/:id', 200, 0.002);
+    tally.observe('GET', '/v1/apps/:id', 200, 0.002);
+    tally.registry.resetMetrics();
+    tally.observe('GET', '/v1/apps/:id', 200, 0.002);
+    const metrics = await tally.registry.metrics();
+    expect(metrics).toContain('test_requests_total{method="GET",route="/v1/apps/:id",status="200"} 1');
+    expect(metrics).toContain(
+      'test_request_duration_seconds_count{method="GET",route="/v1/apps/:id",status="200"} 1',
+    );
+  });
 });
