@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../../test/support/harness.js';
+import { rateLimitHeader } from './access-control.js';
 
 // Roles (docs/apple-behavior.md, §5) and rate limits (§6) through HTTP; authentication: access-control.test.ts.
 
@@ -95,6 +96,18 @@ describe('X-Rate-Limit', () => {
       'user-hour-lim:3600;user-hour-rem:3598;',
       'user-hour-lim:3600;user-hour-rem:3597;',
       'user-hour-lim:3600;user-hour-rem:3596;',
+    ]);
+  });
+
+  it("names each budget's own limit, whatever the limit of the budget before", () => {
+    const headers = [3600, 3600, 5, 3600].map((limit, n) =>
+      rateLimitHeader({ allowed: true, limit, remaining: n }),
+    );
+    expect(headers).toEqual([
+      'user-hour-lim:3600;user-hour-rem:0;',
+      'user-hour-lim:3600;user-hour-rem:1;',
+      'user-hour-lim:5;user-hour-rem:2;',
+      'user-hour-lim:3600;user-hour-rem:3;',
     ]);
   });
 

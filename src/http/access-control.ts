@@ -109,8 +109,13 @@ export function sendWithoutHooks(request: FastifyRequest, reply: FastifyReply, e
 
 /** Apple's header: `user-hour-lim:3600;user-hour-rem:3599;`, trailing `;` included (docs/apple-behavior.md, §6). */
 export function rateLimitHeader(budget: RateLimitState): string {
-  return `user-hour-lim:${budget.limit};user-hour-rem:${budget.remaining};`;
+  if (budget.limit !== lastLimit.limit)
+    lastLimit = { limit: budget.limit, prefix: `user-hour-lim:${budget.limit};user-hour-rem:` };
+  return `${lastLimit.prefix}${budget.remaining};`;
 }
+
+/** The header's start for the limit of the last budget: every budget of a process has the same limit. */
+let lastLimit = { limit: Number.NaN, prefix: '' };
 
 /** Whether the request's key has a role that may read TestFlight data (docs/apple-behavior.md, §5). */
 export function mayReadTestFlight(request: FastifyRequest): boolean {

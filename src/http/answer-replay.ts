@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { RequestJournal } from '../services/request-journal.js';
@@ -164,15 +164,16 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
     return true;
   };
 
-  const replays = (request: IncomingMessage) =>
+  /** `headers`: the request's, read once (each read of `request.headers` is a getter's call). */
+  const replays = (request: IncomingMessage, headers: IncomingHttpHeaders) =>
     answers.count > 0 &&
     !closing &&
     request.method === 'GET' &&
-    typeof request.headers.authorization === 'string' &&
-    request.headers['content-length'] === undefined &&
-    request.headers['transfer-encoding'] === undefined &&
+    typeof headers.authorization === 'string' &&
+    headers['content-length'] === undefined &&
+    headers['transfer-encoding'] === undefined &&
     // HTTP/1.1 requires Host; its absence is answered by Fastify's hooks (client-errors.ts).
-    request.headers.host !== undefined &&
+    headers.host !== undefined &&
     deps.journal.limits.bodyBytes === 0 &&
     !deps.faultsPossible(request);
 
@@ -256,12 +257,13 @@ export function answerReplay(deps: AnswerReplayDeps): AnswerReplay {
         return true;
       };
       server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-        if (!replays(request)) return toFastify(request, response);
+        const headers = request.headers;
+        if (!replays(request, headers)) return toFastify(request, response);
         const kept = deps.kept;
         const started = performance.now();
-        const key = kept && deps.tokens.verifyKept(request.headers.authorization, kept);
+        const key = kept && deps.tokens.verifyKept(headers.authorization, kept);
         if (kept === undefined || key === undefined) return replayOrFastify(request, response);
-        const entry = answers.peek(lastKey.of(key.keyId, request));
+        const entry = answers.peek(lastKey.of(key.keyId, request, headers));
         if (entry === undefined) return toFastify(request, response);
         const cacheKey = lastKey.adopt(entry.key);
         if (turn === undefined) {

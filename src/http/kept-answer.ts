@@ -64,6 +64,11 @@ export interface CheckedAnswer {
  * lines of a request.
  */
 export function keptAnswerSender(deps: { readonly journal: RequestJournal; readonly metrics: AppMetrics }) {
+  // Whether the log's level logs requests, decided again only when the level changes: a Set's lookup of the
+  // same text at every answer cost about 80 instructions of one (BENCHMARKS.md, "The replay's own work, cut
+  // again").
+  let level: string | undefined;
+  let logsRequests = false;
   return (
     request: IncomingMessage,
     response: ServerResponse,
@@ -75,7 +80,11 @@ export function keptAnswerSender(deps: { readonly journal: RequestJournal; reado
     const headers = entry.headers.slice();
     if (entry.rateLimitAt >= 0 && budget !== undefined) headers[entry.rateLimitAt] = rateLimitHeader(budget);
     if (entry.requestIdAt >= 0) headers[entry.requestIdAt] = requestId;
-    const requestLog = LOGS_REQUESTS.has(log.level) ? log.child({ requestId }) : undefined;
+    if (log.level !== level) {
+      level = log.level;
+      logsRequests = LOGS_REQUESTS.has(level);
+    }
+    const requestLog = logsRequests ? log.child({ requestId }) : undefined;
     requestLog?.info({ req: asLoggedRequest(request) }, 'incoming request');
     const aborted = request.socket.destroyed;
     if (!aborted) {

@@ -1,11 +1,15 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 /**
  * The key a replayed answer is kept and found under (answer-replay.ts): whose answer, asked of which host (links
  * are built on it when the server listens on every interface), for which target.
  */
-export function replayKeyOf(keyId: string, request: IncomingMessage): string {
-  return `${keyId}\u0000${request.headers.host ?? ''}\u0000${request.url ?? ''}`;
+export function replayKeyOf(
+  keyId: string,
+  request: IncomingMessage,
+  headers: IncomingHttpHeaders = request.headers,
+): string {
+  return `${keyId}\u0000${headers.host ?? ''}\u0000${request.url ?? ''}`;
 }
 
 /**
@@ -20,12 +24,13 @@ export class LastReplayKey {
   private url: string | undefined;
   private key = '';
 
-  of(keyId: string, request: IncomingMessage): string {
-    if (keyId !== this.keyId || request.headers.host !== this.host || request.url !== this.url) {
+  /** `headers`: the request's, read once by the caller (each read of `request.headers` is a getter's call). */
+  of(keyId: string, request: IncomingMessage, headers: IncomingHttpHeaders): string {
+    if (keyId !== this.keyId || headers.host !== this.host || request.url !== this.url) {
       this.keyId = keyId;
-      this.host = request.headers.host;
+      this.host = headers.host;
       this.url = request.url;
-      this.key = replayKeyOf(keyId, request);
+      this.key = replayKeyOf(keyId, request, headers);
     }
     return this.key;
   }
