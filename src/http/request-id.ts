@@ -48,8 +48,8 @@ export function freshUuid(): string {
  * their own: a batch is made once per thousand answers, too seldom for V8 to optimize a function that loops over
  * all of them, which ran in its baseline tier in the server (`node --trace-opt --trace-osr`: the loop's
  * optimized code was made but never entered); functions called a thousand times a batch are optimized within
- * the first. With one lookup a byte rather than two, an id cost about 750 instructions, not 1,450
- * (BENCHMARKS.md, "The replay's own work, cut again").
+ * the first. With that and one lookup a byte rather than two, an id cost 1,052 instructions under callgrind in
+ * the server, not 1,471 (BENCHMARKS.md, "The replay's own work, cut again").
  */
 export function uuidBatch(count: number): string {
   const random = randomFillSync(Buffer.allocUnsafe(16 * count));
